@@ -1,0 +1,91 @@
+// POST /ingest (Pyroscope's legacy ingest endpoint) for pprof bodies: raw (format=pprof) or a
+// multipart form with a `profile` part and an optional `sample_type_config` part.
+import { parseAtTime } from '../time';
+import { decodePprof, IngestError, type SampleTypeOverride } from './pprof';
+import type { IngestItem } from '../storage/store';
+
+/** `app{env=staging,pod="p-1"}` → service name and labels. */
+export function parseAppName(name: string): { service: string; labels: Record<string, string> } {
+  const m = /^([^{}]*)(?:\{(.*)\})?\s*$/s.exec(name.trim());
+  if (!m || !m[1].trim()) throw new IngestError(`invalid name ${JSON.stringify(name)}: expected app or app{key=value,...}`);
+  const labels: Record<string, string> = {};
+  const body = (m[2] ?? '').trim();
+  if (body) {
+    for (const part of body.split(',')) {
+      if (!part.trim()) continue;
+      const eq = part.indexOf('=');
+      if (eq <= 0) throw new IngestError(`invalid label ${JSON.stringify(part.trim())} in name: expected key=value`);
+      const key = part.slice(0, eq).trim();
+      let value = part.slice(eq + 1).trim();
+      if (/^".*"$/.test(value)) value = value.slice(1, -1);
+      if (!/^[a-zA-Z_][a-zA-Z0-9_.]*$/.test(key)) throw new IngestError(`invalid label name ${JSON.stringify(key)} in name`);
+      // Private labels cannot be set by clients.
+      if (key.startsWith('__')) continue;
+      labels[key.replace(/\./g, '_')] = value;
+    }
+  }
+  return { service: m[1].trim(), labels };
+}
+
+/** Pyroscope's sample_type_config JSON → per-sample-type overrides. */
+function parseSampleTypeConfig(text: string): Record<string, SampleTypeOverride> {
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    throw new IngestError('sample_type_config is not valid JSON');
+  }
+  const out: Record<string, SampleTypeOverride> = {};
+  if (json && typeof json === 'object') {
+    for (const [k, v] of Object.entries(json as Record<string, Record<string, unknown>>)) {
+      if (!v || typeof v !== 'object') continue;
+      out[k] = {
+        displayName: typeof v['display-name'] === 'string' ? (v['display-name'] as string) : undefined,
+        units: typeof v.units === 'string' ? (v.units as string) : undefined,
+      };
+    }
+  }
+  return out;
+}
+
+export async function parseIngestRequest(url: URL, contentType: string, body: Buffer): Promise<IngestItem> {
+  const q = url.searchParams;
+  const name = q.get('name');
+  if (!name) throw new IngestError('name is required (e.g. name=my-app{env=prod})');
+  const { service, labels } = parseAppName(name);
+  let from: number | undefined;
+  let until: number | undefined;
+  try {
+    from = parseAtTime(q.get('from'));
+    until = parseAtTime(q.get('until'));
+  } catch (e) {
+    throw new IngestError((e as Error).message);
+  }
+  const format = (q.get('format') ?? '').toLowerCase();
+  let profileBytes: Uint8Array;
+  let overrides: Record<string, SampleTypeOverride> | undefined;
+  if (contentType.toLowerCase().startsWith('multipart/form-data')) {
+    let form: FormData;
+    try {
+      form = await new Request('http://localhost/', { method: 'POST', headers: { 'content-type': contentType }, body: new Uint8Array(body) }).formData();
+    } catch (e) {
+      throw new IngestError(`malformed multipart body: ${(e as Error).message}`);
+    }
+    if (form.has('prev_profile')) throw new IngestError('unsupported client version: prev_profile is not supported');
+    const part = form.get('profile');
+    if (!part || typeof part === 'string') throw new IngestError('multipart body has no "profile" file part');
+    profileBytes = new Uint8Array(await part.arrayBuffer());
+    const st = form.get('sample_type_config');
+    if (st) overrides = parseSampleTypeConfig(typeof st === 'string' ? st : await st.text());
+  } else if (format === 'pprof' || format === '') {
+    profileBytes = body;
+  } else {
+    throw new IngestError(`unsupported format ${JSON.stringify(format)}: this server accepts format=pprof`, 422);
+  }
+  const profile = decodePprof(profileBytes);
+  const spy = q.get('spyName');
+  const all: Record<string, string> = { ...labels, service_name: service };
+  if (spy) all.pyroscope_spy = spy;
+  const timeMs = from ?? (until !== undefined ? until : Date.now());
+  return { profile, labels: all, timeMs, overrides };
+}

@@ -1,0 +1,53 @@
+// `npm start`: parse flags and environment, then start the server.
+//   --port N / PORT            (default 4040)
+//   FLAMELENS_DATA             data directory (default ./data)
+//   FLAMELENS_RETENTION        e.g. 7d, 12h (default 7d)
+//   FLAMELENS_MAX_BODY         request body limit in bytes (default 64 MiB)
+//   --no-demo / FLAMELENS_DEMO=0   do not start the demo workload
+import { DEFAULT_MAX_BODY, DEFAULT_PORT, DEFAULT_RETENTION, startServer } from './app';
+import { parseDurationMs } from './time';
+
+function fail(msg: string): never {
+  console.error(`flamelens: ${msg}`);
+  process.exit(2);
+}
+
+const args = process.argv.slice(2);
+let port = process.env.PORT ? Number(process.env.PORT) : DEFAULT_PORT;
+let demo = !['0', 'false', 'no', 'off'].includes((process.env.FLAMELENS_DEMO ?? '').toLowerCase());
+for (let i = 0; i < args.length; i++) {
+  const a = args[i];
+  if (a === '--no-demo') demo = false;
+  else if (a === '--demo') demo = true;
+  else if (a === '--port') port = Number(args[++i]);
+  else if (a.startsWith('--port=')) port = Number(a.slice('--port='.length));
+  else fail(`unknown argument ${a}`);
+}
+if (!Number.isInteger(port) || port < 0 || port > 65535) fail('invalid port');
+const retention = process.env.FLAMELENS_RETENTION || DEFAULT_RETENTION;
+try {
+  parseDurationMs(retention);
+} catch (e) {
+  fail(`FLAMELENS_RETENTION: ${(e as Error).message}`);
+}
+const maxBodyBytes = process.env.FLAMELENS_MAX_BODY ? Number(process.env.FLAMELENS_MAX_BODY) : DEFAULT_MAX_BODY;
+if (!(maxBodyBytes > 0)) fail('FLAMELENS_MAX_BODY must be a positive number of bytes');
+
+const server = await startServer({
+  port,
+  dataDir: process.env.FLAMELENS_DATA || './data',
+  demo,
+  retention,
+  maxBodyBytes,
+  log: (m) => console.log(`flamelens: ${m}`),
+});
+console.log(`flamelens: listening on ${server.url} (data: ${process.env.FLAMELENS_DATA || './data'}, retention ${retention}${demo ? ', demo on' : ''})`);
+
+let closing = false;
+for (const sig of ['SIGINT', 'SIGTERM'] as const) {
+  process.on(sig, () => {
+    if (closing) process.exit(1);
+    closing = true;
+    void server.close().then(() => process.exit(0));
+  });
+}

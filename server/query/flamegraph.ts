@@ -1,0 +1,210 @@
+// Merged stacks → Pyroscope flame graphs (nodes grouped by function name, root "total",
+// nodes beyond maxNodes folded into "other"), single and diff.
+import type { ProfileStore } from '../storage/store';
+import type { Frame } from '../storage/symbols';
+import type { MergedStacks } from './merge';
+
+export const DEFAULT_MAX_NODES = 8192;
+
+/** A call tree by function name. Node 0 is the root; a child always has a larger id than its parent. */
+export class NameTree {
+  names: string[] = ['total'];
+  private nameIds = new Map<string, number>([['total', 0]]);
+  parent: number[] = [-1];
+  name: number[] = [0];
+  children: number[][] = [[]];
+  /** self[side][node]: one side for a single graph, two (left, right) for a diff. */
+  self: number[][];
+  private childIndex = new Map<string, number>();
+
+  constructor(readonly sides = 1) {
+    this.self = Array.from({ length: sides }, () => [0]);
+  }
+
+  child(parent: number, name: string): number {
+    let nid = this.nameIds.get(name);
+    if (nid === undefined) {
+      nid = this.names.length;
+      this.names.push(name);
+      this.nameIds.set(name, nid);
+    }
+    const key = `${parent}:${nid}`;
+    let id = this.childIndex.get(key);
+    if (id === undefined) {
+      id = this.parent.length;
+      this.parent.push(parent);
+      this.name.push(nid);
+      this.children.push([]);
+      this.children[parent].push(id);
+      for (const s of this.self) s.push(0);
+      this.childIndex.set(key, id);
+    }
+    return id;
+  }
+
+  /** Adds merged stacks on one side. */
+  add(store: ProfileStore, merged: MergedStacks, side = 0): void {
+    const self = this.self[side];
+    for (const [scopeId, values] of merged.byScope) {
+      const scope = store.scope(scopeId);
+      const memo = new Int32Array(values.length).fill(-1);
+      memo[0] = 0;
+      const path: number[] = [];
+      for (let node = 1; node < values.length; node++) {
+        const v = values[node];
+        if (v === 0) continue;
+        // Walk up to the nearest already-mapped ancestor, then map back down.
+        path.length = 0;
+        let n = node;
+        while (memo[n] < 0) {
+          path.push(n);
+          n = scope.parent[n];
+        }
+        let t = memo[n];
+        for (let i = path.length - 1; i >= 0; i--) {
+          const frame = scope.frames[scope.location[path[i]]];
+          for (const name of frameNames(frame)) t = this.child(t, name);
+          memo[path[i]] = t;
+        }
+        self[t] += v;
+      }
+      if (values.length > 0 && values[0] !== 0) self[0] += values[0];
+    }
+  }
+
+  /** total[side][node] = self + totals of children. */
+  totals(): number[][] {
+    return this.self.map((self) => {
+      const total = self.slice();
+      for (let i = total.length - 1; i > 0; i--) total[this.parent[i]] += total[i];
+      return total;
+    });
+  }
+}
+
+/** Function names of a location, outermost (caller) first. */
+export function frameNames(f: Frame): string[] {
+  if (f.lines.length === 0) {
+    if (f.mappingFile) return [`[${f.mappingFile.split('/').pop()}]`];
+    return [f.address ? `0x${f.address.toString(16)}` : '<unknown>'];
+  }
+  const out: string[] = [];
+  for (let i = f.lines.length - 1; i >= 0; i--) out.push(f.lines[i].name || '<unknown>');
+  return out;
+}
+
+interface OutNode {
+  name: number;
+  total: number[];
+  self: number[];
+  children: OutNode[];
+}
+
+/** Keeps about maxNodes nodes with the largest totals; the rest of each parent's children become "other". */
+function truncate(tree: NameTree, totals: number[][], maxNodes: number): { root: OutNode; names: string[] } {
+  const sides = totals.length;
+  const combined = totals[0].map((_, i) => totals.reduce((a, t) => a + Math.abs(t[i]), 0));
+  let threshold = 0;
+  if (combined.length > maxNodes) {
+    const sorted = combined.slice().sort((a, b) => b - a);
+    threshold = sorted[maxNodes - 1];
+  }
+  const names = tree.names.slice();
+  let otherName = -1;
+  let budget = maxNodes;
+  const build = (id: number): OutNode => ({
+    name: tree.name[id],
+    total: totals.map((t) => t[id]),
+    self: tree.self.map((s) => s[id]),
+    children: [],
+  });
+  const root = build(0);
+  budget--;
+  const queue: [number, OutNode][] = [[0, root]];
+  for (let q = 0; q < queue.length; q++) {
+    const [id, out] = queue[q];
+    const kids = tree.children[id].slice().sort((a, b) => combined[b] - combined[a]);
+    let other: OutNode | undefined;
+    for (const k of kids) {
+      if (combined[k] === 0) continue;
+      if (combined[k] >= threshold && budget > 0) {
+        budget--;
+        const child = build(k);
+        out.children.push(child);
+        queue.push([k, child]);
+      } else {
+        if (!other) {
+          if (otherName < 0) {
+            otherName = names.length;
+            names.push('other');
+          }
+          other = { name: otherName, total: Array(sides).fill(0), self: Array(sides).fill(0), children: [] };
+        }
+        for (let s = 0; s < sides; s++) {
+          other.total[s] += totals[s][k];
+          other.self[s] += totals[s][k];
+        }
+      }
+    }
+    if (other) out.children.push(other);
+    out.children.sort((a, b) => (names[a.name] < names[b.name] ? -1 : names[a.name] > names[b.name] ? 1 : 0));
+  }
+  return { root, names };
+}
+
+export interface FlameGraphOut {
+  names: string[];
+  levels: number[][];
+  total: number;
+  maxSelf: number;
+  leftTicks?: number;
+  rightTicks?: number;
+}
+
+/** Level-encoded flame graph: per node [x, total, self] per side, then the name index; x delta-encoded per level and side. */
+export function encodeFlameGraph(tree: NameTree, maxNodes: number): FlameGraphOut {
+  const totals = tree.totals();
+  const sides = totals.length;
+  const { root, names } = truncate(tree, totals, maxNodes);
+  const usedNames = new Map<number, number>();
+  const outNames: string[] = [];
+  const nameIndex = (n: number) => {
+    let i = usedNames.get(n);
+    if (i === undefined) {
+      i = outNames.length;
+      outNames.push(names[n]);
+      usedNames.set(n, i);
+    }
+    return i;
+  };
+  nameIndex(root.name);
+  const levels: number[][] = [];
+  let maxSelf = 0;
+  let level: { node: OutNode; x: number[] }[] = [{ node: root, x: Array(sides).fill(0) }];
+  while (level.length > 0) {
+    const values: number[] = [];
+    const prevEnd = Array(sides).fill(0);
+    const next: { node: OutNode; x: number[] }[] = [];
+    for (const { node, x } of level) {
+      for (let s = 0; s < sides; s++) {
+        values.push(x[s] - prevEnd[s], node.total[s], node.self[s]);
+        prevEnd[s] = x[s] + node.total[s];
+        maxSelf = Math.max(maxSelf, node.self[s]);
+      }
+      values.push(nameIndex(node.name));
+      const childX = x.map((v, s) => v + node.self[s]);
+      for (const c of node.children) {
+        next.push({ node: c, x: childX.slice() });
+        for (let s = 0; s < sides; s++) childX[s] += c.total[s];
+      }
+    }
+    levels.push(values);
+    level = next;
+  }
+  const out: FlameGraphOut = { names: outNames, levels, total: totals.reduce((a, t) => a + t[0], 0), maxSelf };
+  if (sides === 2) {
+    out.leftTicks = totals[0][0];
+    out.rightTicks = totals[1][0];
+  }
+  return out;
+}

@@ -1,0 +1,40 @@
+// Summing stored profiles per stack. Stacks are dense node ids per symbol scope, so a merge is
+// array accumulation; the merged stacks are then turned into pprof or a flame graph.
+import type { ProfileStore, StoredProfile } from '../storage/store';
+
+export interface MergedStacks {
+  /** Per symbol scope: value of each leaf stack node (indexed by node id). */
+  byScope: Map<number, Float64Array>;
+  profiles: number;
+  total: number;
+  period: number;
+  /** pprof drop_frames/keep_frames, when every merged profile agrees on them. */
+  dropFrames: string;
+  keepFrames: string;
+}
+
+export function mergeProfiles(store: ProfileStore, profiles: Iterable<StoredProfile>): MergedStacks {
+  const out: MergedStacks = { byScope: new Map(), profiles: 0, total: 0, period: 0, dropFrames: '', keepFrames: '' };
+  let drop: string | undefined;
+  let keep: string | undefined;
+  for (const p of profiles) {
+    let acc = out.byScope.get(p.scope);
+    const nodeCount = store.scope(p.scope).nodeCount;
+    if (!acc || acc.length < nodeCount) {
+      const bigger = new Float64Array(nodeCount);
+      if (acc) bigger.set(acc);
+      out.byScope.set(p.scope, (acc = bigger));
+    }
+    const nodes = p.nodes!;
+    const values = p.values!;
+    for (let i = 0; i < nodes.length; i++) acc[nodes[i]] += values[i];
+    out.profiles++;
+    out.total += p.total;
+    if (!out.period && p.period) out.period = p.period;
+    drop = drop === undefined ? p.dropFrames : drop === p.dropFrames ? drop : '';
+    keep = keep === undefined ? p.keepFrames : keep === p.keepFrames ? keep : '';
+  }
+  out.dropFrames = drop ?? '';
+  out.keepFrames = keep ?? '';
+  return out;
+}

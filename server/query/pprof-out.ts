@@ -1,0 +1,125 @@
+// Merged stacks → a google.v1.Profile message with one sample type.
+import { create } from '@bufbuild/protobuf';
+import { ProfileSchema, type Profile, type Location, type Function as PFunction, type Mapping, type Sample } from '../gen/google/v1/profile_pb';
+import type { ProfileTypeInfo } from '../ingest/pprof';
+import type { ProfileStore } from '../storage/store';
+import type { MergedStacks } from './merge';
+
+class Strings {
+  readonly table: string[] = [''];
+  private index = new Map<string, number>([['', 0]]);
+  id(s: string): bigint {
+    let i = this.index.get(s);
+    if (i === undefined) {
+      i = this.table.length;
+      this.table.push(s);
+      this.index.set(s, i);
+    }
+    return BigInt(i);
+  }
+}
+
+export function buildPprof(store: ProfileStore, merged: MergedStacks, type: ProfileTypeInfo, startMs: number, endMs: number): Profile {
+  const strings = new Strings();
+  const sampleType = [{ type: strings.id(type.sampleType), unit: strings.id(type.sampleUnit) }];
+  const periodType = { type: strings.id(type.periodType), unit: strings.id(type.periodUnit) };
+  const mappings: Mapping[] = [];
+  const mappingIds = new Map<string, bigint>();
+  const functions: PFunction[] = [];
+  const functionIds = new Map<string, bigint>();
+  const locations: Location[] = [];
+  const locationIds = new Map<string, bigint>();
+  const samples: Sample[] = [];
+  // With several scopes the same stack can appear in each: merge by the output location ids.
+  const multiScope = merged.byScope.size > 1;
+  const sampleByStack = new Map<string, Sample>();
+
+  const mappingId = (file: string, buildId: string): bigint => {
+    if (!file && !buildId) return 0n;
+    const key = `${file}\u0000${buildId}`;
+    let id = mappingIds.get(key);
+    if (id === undefined) {
+      id = BigInt(mappings.length + 1);
+      mappingIds.set(key, id);
+      mappings.push({
+        $typeName: 'google.v1.Mapping', id, memoryStart: 0n, memoryLimit: 0n, fileOffset: 0n,
+        filename: strings.id(file), buildId: strings.id(buildId),
+        hasFunctions: true, hasFilenames: false, hasLineNumbers: false, hasInlineFrames: false,
+      });
+    }
+    return id;
+  };
+  const functionId = (name: string, systemName: string, filename: string, startLine: number): bigint => {
+    const key = `${name}\u0000${systemName}\u0000${filename}\u0000${startLine}`;
+    let id = functionIds.get(key);
+    if (id === undefined) {
+      id = BigInt(functions.length + 1);
+      functionIds.set(key, id);
+      functions.push({
+        $typeName: 'google.v1.Function', id, name: strings.id(name), systemName: strings.id(systemName),
+        filename: strings.id(filename), startLine: BigInt(startLine),
+      });
+    }
+    return id;
+  };
+
+  for (const [scopeId, values] of merged.byScope) {
+    const scope = store.scope(scopeId);
+    const outLocation = new Array<bigint | undefined>(scope.locationCount);
+    const locationOf = (loc: number): bigint => {
+      let id = outLocation[loc];
+      if (id !== undefined) return id;
+      const f = scope.frames[loc];
+      const key = JSON.stringify([f.lines.length ? '' : f.mappingFile, f.lines.length ? '' : f.buildId, f.address, f.lines]);
+      id = locationIds.get(key);
+      if (id === undefined) {
+        id = BigInt(locations.length + 1);
+        locationIds.set(key, id);
+        locations.push({
+          $typeName: 'google.v1.Location', id, mappingId: mappingId(f.mappingFile, f.buildId), address: BigInt(f.address), isFolded: false,
+          line: f.lines.map((l) => ({
+            $typeName: 'google.v1.Line' as const,
+            functionId: functionId(l.name, l.systemName, l.filename, l.startLine),
+            line: BigInt(l.line),
+          })),
+        });
+      }
+      outLocation[loc] = id;
+      return id;
+    };
+    const { parent, location } = scope;
+    for (let node = 0; node < values.length; node++) {
+      const v = values[node];
+      if (v === 0) continue;
+      const stack: bigint[] = [];
+      for (let n = node; n !== 0; n = parent[n]) stack.push(locationOf(location[n]));
+      const value = BigInt(Math.round(v));
+      if (multiScope) {
+        const key = stack.join(',');
+        const existing = sampleByStack.get(key);
+        if (existing) {
+          existing.value[0] += value;
+          continue;
+        }
+        const s: Sample = { $typeName: 'google.v1.Sample', locationId: stack, value: [value], label: [] };
+        sampleByStack.set(key, s);
+        samples.push(s);
+      } else samples.push({ $typeName: 'google.v1.Sample', locationId: stack, value: [value], label: [] });
+    }
+  }
+
+  return create(ProfileSchema, {
+    sampleType,
+    sample: samples,
+    mapping: mappings,
+    location: locations,
+    function: functions,
+    dropFrames: strings.id(merged.dropFrames),
+    keepFrames: strings.id(merged.keepFrames),
+    timeNanos: BigInt(startMs) * 1_000_000n,
+    durationNanos: BigInt(Math.max(0, endMs - startMs)) * 1_000_000n,
+    periodType,
+    period: BigInt(merged.period),
+    stringTable: strings.table,
+  });
+}

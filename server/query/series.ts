@@ -1,0 +1,47 @@
+// SelectSeries: profile totals bucketed by time step and grouped by labels.
+import type { ProfileStore, SeriesRecord } from '../storage/store';
+
+export interface SeriesOptions {
+  stepMs: number;
+  groupBy: string[];
+  average: boolean;
+  limit?: number;
+}
+
+export interface SeriesOut {
+  labels: [string, string][];
+  points: { timestamp: number; value: number }[];
+  sum: number;
+}
+
+export function selectSeries(store: ProfileStore, series: SeriesRecord[], startMs: number, endMs: number, o: SeriesOptions): SeriesOut[] {
+  const groups = new Map<string, { labels: [string, string][]; buckets: Map<number, { sum: number; n: number }>; sum: number }>();
+  const groupOf = new Map<number, string>();
+  for (const s of series) {
+    const labels = o.groupBy.filter((k) => s.labels.has(k)).map((k): [string, string] => [k, s.labels.get(k)!]);
+    const key = JSON.stringify(labels);
+    groupOf.set(s.id, key);
+    if (!groups.has(key)) groups.set(key, { labels, buckets: new Map(), sum: 0 });
+  }
+  for (const p of store.readProfiles(series, startMs, endMs, false)) {
+    const g = groups.get(groupOf.get(p.seriesId)!)!;
+    // Buckets are aligned to multiples of the step; every profile lands in exactly one.
+    const ts = Math.floor(p.timeMs / o.stepMs) * o.stepMs;
+    const b = g.buckets.get(ts) ?? { sum: 0, n: 0 };
+    b.sum += p.total;
+    b.n++;
+    g.buckets.set(ts, b);
+    g.sum += p.total;
+  }
+  let out: SeriesOut[] = [...groups.values()]
+    .filter((g) => g.buckets.size > 0)
+    .map((g) => ({
+      labels: g.labels,
+      sum: g.sum,
+      points: [...g.buckets.entries()]
+        .sort((a, b) => a[0] - b[0])
+        .map(([timestamp, b]) => ({ timestamp, value: o.average ? b.sum / b.n : b.sum })),
+    }));
+  if (o.limit !== undefined && o.limit > 0 && out.length > o.limit) out = out.sort((a, b) => b.sum - a.sum).slice(0, o.limit);
+  return out.sort((a, b) => (JSON.stringify(a.labels) < JSON.stringify(b.labels) ? -1 : 1));
+}

@@ -1,0 +1,72 @@
+// The SQLite database: schema and connection settings.
+import Database from 'better-sqlite3';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+
+export type DB = Database.Database;
+
+const SCHEMA = `
+-- One row per (tenant, label set). labels is a JSON array of [name, value] sorted by name and
+-- includes the private labels (__name__, __profile_type__, ...).
+CREATE TABLE IF NOT EXISTS series (
+  id INTEGER PRIMARY KEY,
+  tenant TEXT NOT NULL,
+  profile_type TEXT NOT NULL,
+  labels TEXT NOT NULL,
+  UNIQUE (tenant, labels)
+);
+
+-- Symbols are interned per tenant and UTC day ("scope"), so that retention can drop whole days.
+CREATE TABLE IF NOT EXISTS scopes (
+  id INTEGER PRIMARY KEY,
+  tenant TEXT NOT NULL,
+  day INTEGER NOT NULL,
+  UNIQUE (tenant, day)
+);
+
+-- A location: JSON [mappingFile, buildId, address, [[name, systemName, file, startLine, line], ...]]
+-- (lines leaf-most first, as in pprof).
+CREATE TABLE IF NOT EXISTS locations (
+  scope INTEGER NOT NULL,
+  id INTEGER NOT NULL,
+  frame TEXT NOT NULL,
+  PRIMARY KEY (scope, id)
+) WITHOUT ROWID;
+
+-- Stacks as a tree: node = (parent node, location); node 0 is the root. A stack is its leaf node.
+CREATE TABLE IF NOT EXISTS stack_nodes (
+  scope INTEGER NOT NULL,
+  id INTEGER NOT NULL,
+  parent INTEGER NOT NULL,
+  location INTEGER NOT NULL,
+  PRIMARY KEY (scope, id)
+) WITHOUT ROWID;
+
+-- One row per profile and sample type. samples: n float64 values, then n uint32 leaf node ids.
+CREATE TABLE IF NOT EXISTS profiles (
+  id INTEGER PRIMARY KEY,
+  series_id INTEGER NOT NULL,
+  time_ms INTEGER NOT NULL,
+  duration_ns INTEGER NOT NULL,
+  scope INTEGER NOT NULL,
+  period INTEGER NOT NULL,
+  drop_frames TEXT NOT NULL,
+  keep_frames TEXT NOT NULL,
+  total REAL NOT NULL,
+  samples BLOB NOT NULL
+);
+CREATE INDEX IF NOT EXISTS profiles_by_series_time ON profiles (series_id, time_ms);
+CREATE INDEX IF NOT EXISTS profiles_by_time ON profiles (time_ms);
+CREATE INDEX IF NOT EXISTS profiles_by_scope ON profiles (scope);
+`;
+
+export function openDatabase(dataDir: string): DB {
+  mkdirSync(dataDir, { recursive: true });
+  const db = new Database(join(dataDir, 'flamelens.sqlite'));
+  db.pragma('journal_mode = WAL');
+  // FULL: a commit is fsynced before the ingest response is sent.
+  db.pragma('synchronous = FULL');
+  db.pragma('busy_timeout = 5000');
+  db.exec(SCHEMA);
+  return db;
+}

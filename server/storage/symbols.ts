@@ -1,0 +1,144 @@
+// Interned locations and stack trees of one symbol scope (tenant × UTC day), kept in memory and
+// mirrored in SQLite. Ids are dense, so merging is array indexing.
+import type { DB } from './db';
+
+export interface FrameLine {
+  name: string;
+  systemName: string;
+  filename: string;
+  startLine: number;
+  line: number;
+}
+
+/** A location as stored: lines are leaf-most (inlined) first, as in pprof. */
+export interface Frame {
+  mappingFile: string;
+  buildId: string;
+  /** Kept only for locations without lines (then the address is all there is). */
+  address: number;
+  lines: FrameLine[];
+}
+
+// Node key = parent * LOCATION_LIMIT + location; stays below 2^53 for parents < 2^31.
+const LOCATION_LIMIT = 1 << 22;
+
+export function frameKey(f: Frame): string {
+  if (f.lines.length > 0) {
+    return JSON.stringify(f.lines.map((l) => [l.name, l.systemName, l.filename, l.startLine, l.line]));
+  }
+  return JSON.stringify([f.mappingFile, f.buildId, f.address]);
+}
+
+function encodeFrame(f: Frame): string {
+  return JSON.stringify([f.mappingFile, f.buildId, f.address, f.lines.map((l) => [l.name, l.systemName, l.filename, l.startLine, l.line])]);
+}
+
+function decodeFrame(text: string): Frame {
+  const [mappingFile, buildId, address, lines] = JSON.parse(text) as [string, string, number, [string, string, string, number, number][]];
+  return {
+    mappingFile,
+    buildId,
+    address,
+    lines: lines.map(([name, systemName, filename, startLine, line]) => ({ name, systemName, filename, startLine, line })),
+  };
+}
+
+export class SymbolScope {
+  private locationIds = new Map<string, number>();
+  private locationKeys: string[] = [''];
+  /** frames[id], id ≥ 1. */
+  readonly frames: Frame[] = [{ mappingFile: '', buildId: '', address: 0, lines: [] }];
+  private nodeIds = new Map<number, number>();
+  /** parent[id] and location[id] of stack node id; node 0 is the root. */
+  parent = new Int32Array(1024);
+  location = new Int32Array(1024);
+  nodeCount = 1;
+
+  private constructor(readonly id: number, readonly tenant: string, readonly day: number) {}
+
+  static load(db: DB, id: number, tenant: string, day: number): SymbolScope {
+    const s = new SymbolScope(id, tenant, day);
+    for (const row of db.prepare('SELECT id, frame FROM locations WHERE scope = ? ORDER BY id').iterate(id) as Iterable<{ id: number; frame: string }>) {
+      const f = decodeFrame(row.frame);
+      const key = frameKey(f);
+      s.frames[row.id] = f;
+      s.locationKeys[row.id] = key;
+      s.locationIds.set(key, row.id);
+    }
+    for (const row of db.prepare('SELECT id, parent, location FROM stack_nodes WHERE scope = ? ORDER BY id').iterate(id) as Iterable<{
+      id: number;
+      parent: number;
+      location: number;
+    }>) {
+      s.ensureNodeCapacity(row.id + 1);
+      s.parent[row.id] = row.parent;
+      s.location[row.id] = row.location;
+      s.nodeIds.set(row.parent * LOCATION_LIMIT + row.location, row.id);
+      s.nodeCount = Math.max(s.nodeCount, row.id + 1);
+    }
+    return s;
+  }
+
+  static create(id: number, tenant: string, day: number): SymbolScope {
+    return new SymbolScope(id, tenant, day);
+  }
+
+  get locationCount(): number {
+    return this.frames.length;
+  }
+
+  /** Returns the id of the location, adding it (and its row, via insert) when new. */
+  internLocation(frame: Frame, insert: (id: number, frame: string) => void): number {
+    const key = frameKey(frame);
+    let id = this.locationIds.get(key);
+    if (id === undefined) {
+      id = this.frames.length;
+      if (id >= LOCATION_LIMIT) throw new Error('too many distinct locations in one day');
+      insert(id, encodeFrame(frame));
+      this.frames.push(frame);
+      this.locationKeys.push(key);
+      this.locationIds.set(key, id);
+    }
+    return id;
+  }
+
+  internNode(parent: number, location: number, insert: (id: number, parent: number, location: number) => void): number {
+    const key = parent * LOCATION_LIMIT + location;
+    let id = this.nodeIds.get(key);
+    if (id === undefined) {
+      id = this.nodeCount;
+      insert(id, parent, location);
+      this.ensureNodeCapacity(id + 1);
+      this.parent[id] = parent;
+      this.location[id] = location;
+      this.nodeIds.set(key, id);
+      this.nodeCount++;
+    }
+    return id;
+  }
+
+  /** A point to roll back to if the transaction that adds symbols fails. */
+  mark(): { locations: number; nodes: number } {
+    return { locations: this.frames.length, nodes: this.nodeCount };
+  }
+
+  rollback(mark: { locations: number; nodes: number }): void {
+    for (let id = mark.nodes; id < this.nodeCount; id++) this.nodeIds.delete(this.parent[id] * LOCATION_LIMIT + this.location[id]);
+    this.nodeCount = mark.nodes;
+    for (let id = mark.locations; id < this.frames.length; id++) this.locationIds.delete(this.locationKeys[id]);
+    this.frames.length = mark.locations;
+    this.locationKeys.length = mark.locations;
+  }
+
+  private ensureNodeCapacity(n: number): void {
+    if (n <= this.parent.length) return;
+    let size = this.parent.length;
+    while (size < n) size *= 2;
+    const p = new Int32Array(size);
+    p.set(this.parent);
+    const l = new Int32Array(size);
+    l.set(this.location);
+    this.parent = p;
+    this.location = l;
+  }
+}

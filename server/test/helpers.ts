@@ -1,0 +1,63 @@
+// Shared helpers for server tests: a real server on a free port with a temporary data dir.
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { gunzipSync } from 'fflate';
+import { Profile } from 'pprof-format';
+import { startServer, type RunningServer, type ServerOptions } from '../app';
+
+export const FIXTURES = join(__dirname, '../../../shared/fixtures');
+export const PROFILES_DIR = join(FIXTURES, 'profiles');
+
+export interface TestServer extends RunningServer {
+  dataDir: string;
+  /** POST a Connect JSON request; returns status and parsed JSON body. */
+  rpc(method: string, body: unknown, headers?: Record<string, string>): Promise<{ status: number; json: any }>;
+  ingest(params: Record<string, string>, body: Uint8Array, headers?: Record<string, string>): Promise<Response>;
+  stop(): Promise<void>;
+}
+
+export async function startTestServer(opts: Partial<ServerOptions> = {}): Promise<TestServer> {
+  const dataDir = opts.dataDir ?? mkdtempSync(join(tmpdir(), 'flamelens-test-'));
+  const s = await startServer({ port: 0, host: '127.0.0.1', demo: false, ...opts, dataDir });
+  const rpc = async (method: string, body: unknown, headers: Record<string, string> = {}) => {
+    const service = method.startsWith('push.') ? '' : '/querier.v1.QuerierService';
+    const path = method.startsWith('/') ? method : method.startsWith('push.') ? `/${method}` : `${service}/${method}`;
+    const res = await fetch(s.url + path, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...headers },
+      body: JSON.stringify(body),
+    });
+    const text = await res.text();
+    return { status: res.status, json: text ? JSON.parse(text) : undefined };
+  };
+  const ingest = (params: Record<string, string>, body: Uint8Array, headers: Record<string, string> = {}) =>
+    fetch(`${s.url}/ingest?${new URLSearchParams(params)}`, { method: 'POST', body: Buffer.from(body), headers });
+  return {
+    ...s,
+    dataDir,
+    rpc,
+    ingest,
+    async stop() {
+      await s.close();
+      if (!opts.dataDir) rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+export function readFixture(name: string): Uint8Array {
+  return new Uint8Array(readFileSync(join(PROFILES_DIR, name)));
+}
+
+export function decodeFixture(bytes: Uint8Array): Profile {
+  return Profile.decode(bytes[0] === 0x1f && bytes[1] === 0x8b ? gunzipSync(bytes) : bytes);
+}
+
+/** Σ of one sample-type column, exact for integers up to 2^53. */
+export function columnSum(p: Profile, index: number): number {
+  let sum = 0;
+  for (const s of p.sample) sum += Number(s.value[index]);
+  return sum;
+}
+
+export const selector = (service: string) => `{service_name="${service}"}`;
