@@ -1,0 +1,184 @@
+import type { NodeTable } from './nodes';
+import { type StackTrie, subtreeTotals } from './stack-trie';
+
+/** Flat/cum per node and weighted edges between nodes: pprof's graph.New, computed on the trie. */
+export interface AggregatedGraph {
+  flat: Float64Array;
+  cum: Float64Array;
+  edgeCount: number;
+  edgeFrom: Int32Array;
+  edgeTo: Int32Array;
+  edgeWeight: Float64Array;
+  /** 1 when every contribution to the edge was a call inlined into its caller. */
+  edgeInline: Uint8Array;
+  /** 1 when the edge skips frames that were dropped (a dotted edge in pprof's graph). */
+  edgeResidual: Uint8Array;
+  /** Σ |value| of the sample type over the whole profile: pprof's report total. */
+  total: number;
+}
+
+export interface AggregateOptions {
+  /** Nodes to keep (1) or drop (0); dropped frames make the edge across them residual. */
+  kept?: Uint8Array;
+}
+
+/**
+ * Walks every distinct stack prefix once (depth first), keeping which nodes and edges are on the
+ * current path so that a node's cum and an edge's weight count each sample once, even under
+ * recursion; flat goes to the innermost kept frame, and is lost if that frame was dropped.
+ */
+export function aggregateGraph(
+  trie: StackTrie,
+  nodes: NodeTable,
+  sampleIndex: number,
+  opts: AggregateOptions = {},
+): AggregatedGraph {
+  const nNodes = nodes.infos.length;
+  const { kept } = opts;
+  const self = trie.self[sampleIndex]!;
+  const total = subtreeTotals(trie, self);
+  const absSelf = trie.selfAbs[sampleIndex];
+  const abs = absSelf ? subtreeTotals(trie, absSelf) : total;
+  const { locStart, locNodes } = nodes;
+  const { parent, location, childStart, childIndex } = trie;
+
+  const flat = new Float64Array(nNodes);
+  const cum = new Float64Array(nNodes);
+  const onPath = new Uint8Array(nNodes);
+
+  const edgeByKey = new Map<number, number>();
+  let edgeCap = 1024;
+  let edgeFrom = new Int32Array(edgeCap);
+  let edgeTo = new Int32Array(edgeCap);
+  let edgeWeight = new Float64Array(edgeCap);
+  let edgeInline = new Uint8Array(edgeCap);
+  let edgeResidual = new Uint8Array(edgeCap);
+  let edgeOnPath = new Uint8Array(edgeCap);
+  let edgeCount = 0;
+  const growEdges = () => {
+    edgeCap *= 2;
+    const g32 = (a: Int32Array) => {
+      const b = new Int32Array(edgeCap);
+      b.set(a);
+      return b;
+    };
+    const g8 = (a: Uint8Array) => {
+      const b = new Uint8Array(edgeCap);
+      b.set(a);
+      return b;
+    };
+    edgeFrom = g32(edgeFrom);
+    edgeTo = g32(edgeTo);
+    const w = new Float64Array(edgeCap);
+    w.set(edgeWeight);
+    edgeWeight = w;
+    edgeInline = g8(edgeInline);
+    edgeResidual = g8(edgeResidual);
+    edgeOnPath = g8(edgeOnPath);
+  };
+
+  const lastNode = new Int32Array(trie.size);
+  const residualAfter = new Uint8Array(trie.size);
+  lastNode[0] = -1;
+  // Undo log of what each open trie node put on the path: node ids, or -(edge+1).
+  let undo = new Int32Array(1024);
+  let undoLen = 0;
+  const undoStart = new Int32Array(trie.size);
+  const pushUndo = (v: number) => {
+    if (undoLen === undo.length) {
+      const u = new Int32Array(undo.length * 2);
+      u.set(undo);
+      undo = u;
+    }
+    undo[undoLen++] = v;
+  };
+
+  // Stack entries: i >= 0 enters trie node i, -(i+1) leaves it.
+  let stack = new Int32Array(1024);
+  let sp = 0;
+  for (let c = childStart[0]!; c < childStart[1]!; c++) stack[sp++] = childIndex[c]!;
+  while (sp > 0) {
+    const entry = stack[--sp]!;
+    if (entry < 0) {
+      const i = -entry - 1;
+      for (let u = undoStart[i]!; u < undoLen; u++) {
+        const v = undo[u]!;
+        if (v >= 0) onPath[v] = 0;
+        else edgeOnPath[-v - 1] = 0;
+      }
+      undoLen = undoStart[i]!;
+      continue;
+    }
+    const i = entry;
+    if (abs[i] === 0) continue; // only zero-valued samples below: pprof skips them
+    const w = total[i]!;
+    let p = lastNode[parent[i]!]!;
+    let residual = residualAfter[parent[i]!]!;
+    undoStart[i] = undoLen;
+    const loc = location[i]!;
+    const first = locStart[loc]!;
+    const last = locStart[loc + 1]! - 1;
+    for (let k = last; k >= first; k--) {
+      const n = locNodes[k]!;
+      if (kept !== undefined && kept[n] === 0) {
+        residual = 1;
+        continue;
+      }
+      if (onPath[n] === 0) {
+        onPath[n] = 1;
+        pushUndo(n);
+        cum[n]! += w;
+      }
+      if (p >= 0 && n !== p) {
+        const key = p * nNodes + n;
+        let e = edgeByKey.get(key);
+        const inl = k !== last ? 1 : 0;
+        if (e === undefined) {
+          if (edgeCount === edgeCap) growEdges();
+          e = edgeCount++;
+          edgeByKey.set(key, e);
+          edgeFrom[e] = p;
+          edgeTo[e] = n;
+          edgeInline[e] = inl;
+        } else if (edgeOnPath[e] === 0) {
+          edgeInline[e] = edgeInline[e]! & inl;
+        }
+        if (edgeOnPath[e] === 0) {
+          edgeOnPath[e] = 1;
+          pushUndo(-e - 1);
+          edgeWeight[e]! += w;
+          if (residual) edgeResidual[e] = 1;
+        }
+      }
+      p = n;
+      residual = 0;
+    }
+    lastNode[i] = p;
+    residualAfter[i] = residual;
+    const s = self[i]!;
+    if (s !== 0 && p >= 0 && residual === 0) flat[p]! += s;
+
+    const cEnd = childStart[i + 1]!;
+    const cBegin = childStart[i]!;
+    const need = sp + 1 + (cEnd - cBegin);
+    if (need > stack.length) {
+      const ns = new Int32Array(Math.max(need, stack.length * 2));
+      ns.set(stack.subarray(0, sp));
+      stack = ns;
+    }
+    stack[sp++] = -i - 1;
+    for (let c = cBegin; c < cEnd; c++) stack[sp++] = childIndex[c]!;
+  }
+
+  return {
+    flat,
+    cum,
+    edgeCount,
+    edgeFrom: edgeFrom.slice(0, edgeCount),
+    edgeTo: edgeTo.slice(0, edgeCount),
+    edgeWeight: edgeWeight.slice(0, edgeCount),
+    edgeInline: edgeInline.slice(0, edgeCount),
+    edgeResidual: edgeResidual.slice(0, edgeCount),
+    total: abs[0]!,
+  };
+}

@@ -1,0 +1,66 @@
+import { Gunzip } from 'fflate';
+import { ProfileError } from './errors';
+
+/** Gzip is recognised by its magic bytes, never by a file name. */
+export function isGzip(bytes: Uint8Array): boolean {
+  return bytes.length >= 2 && bytes[0] === 0x1f && bytes[1] === 0x8b;
+}
+
+export const DEFAULT_MAX_DECOMPRESSED_BYTES = 1024 * 1024 * 1024; // 1 GiB
+
+const INPUT_CHUNK = 1 << 20;
+
+/**
+ * Decompresses a gzip stream, stopping as soon as the output would pass `maxBytes`, so that a
+ * gzip bomb costs no more memory than the limit. `onProgress` gets the compressed bytes consumed.
+ */
+export function gunzipLimited(
+  input: Uint8Array,
+  maxBytes = DEFAULT_MAX_DECOMPRESSED_BYTES,
+  onProgress?: (consumed: number, total: number) => void,
+): Uint8Array {
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  let overLimit = false;
+  const gunzip = new Gunzip((chunk) => {
+    size += chunk.length;
+    if (size > maxBytes) {
+      overLimit = true;
+      return;
+    }
+    chunks.push(chunk);
+  });
+  try {
+    for (let off = 0; off < input.length && !overLimit; off += INPUT_CHUNK) {
+      const end = Math.min(input.length, off + INPUT_CHUNK);
+      gunzip.push(input.subarray(off, end), end === input.length);
+      onProgress?.(end, input.length);
+    }
+  } catch (e) {
+    if (!overLimit) {
+      const why = e instanceof Error ? e.message : String(e);
+      throw new ProfileError(
+        'corrupt-gzip',
+        `The file is gzip-compressed but cannot be decompressed (${why}); it may be truncated or corrupt.`,
+      );
+    }
+  }
+  if (overLimit) {
+    throw new ProfileError(
+      'too-large',
+      `The file decompresses to more than ${formatMiB(maxBytes)}, the limit for one profile.`,
+    );
+  }
+  if (chunks.length === 1) return chunks[0]!;
+  const out = new Uint8Array(size);
+  let pos = 0;
+  for (const c of chunks) {
+    out.set(c, pos);
+    pos += c.length;
+  }
+  return out;
+}
+
+function formatMiB(bytes: number): string {
+  return bytes >= 1 << 30 ? `${+(bytes / 2 ** 30).toFixed(2)} GiB` : `${+(bytes / 2 ** 20).toFixed(2)} MiB`;
+}

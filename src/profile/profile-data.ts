@@ -1,0 +1,157 @@
+import type { Profile } from 'pprof-format';
+import { simplifyFunctionName } from './simplify-names';
+
+/**
+ * A pprof profile flattened into typed arrays with dense indices, the form every later step
+ * reads. Locations' lines are leaf-first (index 0 is the innermost, inlined frame), as in pprof.
+ */
+export interface ProfileData {
+  sampleTypes: { type: string; unit: string }[];
+  /** Index into sampleTypes that pprof shows by default. */
+  defaultSampleIndex: number;
+  periodType?: { type: string; unit: string };
+  period: number;
+  timeNanos: number;
+  durationNanos: number;
+  comments: string[];
+  dropFrames: string;
+  keepFrames: string;
+
+  functionName: string[];
+  functionSystemName: string[];
+  functionFile: string[];
+  functionStartLine: Int32Array;
+
+  mappingFile: string[];
+  mappingBuildId: string[];
+
+  /** Per location: address, mapping index (-1 for none), and its lines in [lineStart[i], lineStart[i+1]). */
+  locationAddress: Float64Array;
+  locationMapping: Int32Array;
+  locationLineStart: Int32Array;
+  /** Per line: function index (-1 when the line names no function), line and column numbers. */
+  lineFunction: Int32Array;
+  lineNumber: Float64Array;
+  lineColumn: Float64Array;
+
+  sampleCount: number;
+  /** Sample i's locations, leaf first, are stackLocations[stackStart[i] .. stackStart[i+1]). */
+  stackStart: Int32Array;
+  stackLocations: Int32Array;
+  /** values[t][i] = value of sample type t for sample i. */
+  values: Float64Array[];
+  /** Sample labels, kept as strings for tag filters and label views: key → per-sample value ('' if absent). */
+  labels: { key: string; values: string[] }[];
+}
+
+function denseIndex(ids: ArrayLike<number | bigint>): (id: number | bigint) => number {
+  const map = new Map<number, number>();
+  for (let i = 0; i < ids.length; i++) map.set(Number(ids[i]), i);
+  return (id) => map.get(Number(id)) ?? -1;
+}
+
+export interface ProfileDataOptions {
+  /** pprof's default simplification of C++/Rust-looking names (on unless 'full'). */
+  names?: 'simplified' | 'full';
+}
+
+export function toProfileData(p: Profile, opts: ProfileDataOptions = {}): ProfileData {
+  const s = p.stringTable.strings;
+  const str = (i: number | bigint) => s[Number(i)] ?? '';
+  const sampleTypes = p.sampleType.map((t) => ({ type: str(t.type), unit: str(t.unit) }));
+
+  // pprof's default: the profile's default_sample_type if it names one, else the last type.
+  let defaultSampleIndex = sampleTypes.length - 1;
+  const def = str(p.defaultSampleType);
+  if (def !== '') {
+    const i = sampleTypes.findIndex((t) => t.type === def);
+    if (i >= 0) defaultSampleIndex = i;
+  }
+
+  const fnIndex = denseIndex(p.function.map((f) => f.id));
+  const mapIndex = denseIndex(p.mapping.map((m) => m.id));
+  const locIndex = denseIndex(p.location.map((l) => l.id));
+
+  const nLoc = p.location.length;
+  let nLines = 0;
+  for (const l of p.location) nLines += l.line.length;
+  const locationAddress = new Float64Array(nLoc);
+  const locationMapping = new Int32Array(nLoc);
+  const locationLineStart = new Int32Array(nLoc + 1);
+  const lineFunction = new Int32Array(nLines);
+  const lineNumber = new Float64Array(nLines);
+  const lineColumn = new Float64Array(nLines);
+  let li = 0;
+  for (let i = 0; i < nLoc; i++) {
+    const l = p.location[i]!;
+    locationAddress[i] = Number(l.address);
+    locationMapping[i] = Number(l.mappingId) === 0 ? -1 : mapIndex(l.mappingId);
+    locationLineStart[i] = li;
+    for (const line of l.line) {
+      lineFunction[li] = Number(line.functionId) === 0 ? -1 : fnIndex(line.functionId);
+      lineNumber[li] = Number(line.line);
+      lineColumn[li] = Number(line.column);
+      li++;
+    }
+  }
+  locationLineStart[nLoc] = li;
+
+  const nSamples = p.sample.length;
+  let nFrames = 0;
+  for (const smp of p.sample) nFrames += smp.locationId.length;
+  const stackStart = new Int32Array(nSamples + 1);
+  const stackLocations = new Int32Array(nFrames);
+  const values = sampleTypes.map(() => new Float64Array(nSamples));
+  const labelIndex = new Map<string, number>();
+  const labels: { key: string; values: string[] }[] = [];
+  let fi = 0;
+  for (let i = 0; i < nSamples; i++) {
+    const smp = p.sample[i]!;
+    stackStart[i] = fi;
+    for (const id of smp.locationId) stackLocations[fi++] = locIndex(id);
+    for (let t = 0; t < values.length; t++) values[t]![i] = Number(smp.value[t]);
+    for (const lab of smp.label) {
+      const key = str(lab.key);
+      let k = labelIndex.get(key);
+      if (k === undefined) {
+        k = labels.length;
+        labelIndex.set(key, k);
+        labels.push({ key, values: new Array<string>(nSamples).fill('') });
+      }
+      const unit = str(lab.numUnit);
+      labels[k]!.values[i] = Number(lab.str) !== 0 ? str(lab.str) : `${Number(lab.num)}${unit ? unit : ''}`;
+    }
+  }
+  stackStart[nSamples] = fi;
+
+  return {
+    sampleTypes,
+    defaultSampleIndex,
+    periodType: p.periodType ? { type: str(p.periodType.type), unit: str(p.periodType.unit) } : undefined,
+    period: Number(p.period),
+    timeNanos: Number(p.timeNanos),
+    durationNanos: Number(p.durationNanos),
+    comments: p.comment.map(str),
+    dropFrames: str(p.dropFrames),
+    keepFrames: str(p.keepFrames),
+    functionName: p.function.map((f) =>
+      opts.names === 'full' ? str(f.name) : simplifyFunctionName(str(f.name), str(f.systemName)),
+    ),
+    functionSystemName: p.function.map((f) => str(f.systemName)),
+    functionFile: p.function.map((f) => str(f.filename)),
+    functionStartLine: Int32Array.from(p.function, (f) => Number(f.startLine)),
+    mappingFile: p.mapping.map((m) => str(m.filename)),
+    mappingBuildId: p.mapping.map((m) => str(m.buildId)),
+    locationAddress,
+    locationMapping,
+    locationLineStart,
+    lineFunction,
+    lineNumber,
+    lineColumn,
+    sampleCount: nSamples,
+    stackStart,
+    stackLocations,
+    values,
+    labels,
+  };
+}
