@@ -5,7 +5,14 @@ import { DEFAULT_MAX_DECOMPRESSED_BYTES, gunzipLimited, isGzip } from './gunzip'
 export interface LoadOptions {
   /** Refuse to decompress past this many bytes (default 1 GiB). */
   maxDecompressedBytes?: number;
-  onProgress?: (phase: 'decompressing', done: number, total: number) => void;
+  /** Called as work advances: decompressing (with compressed bytes consumed), decoding. */
+  onProgress?: (progress: LoadProgress) => void;
+}
+
+export interface LoadProgress {
+  phase: 'decompressing' | 'decoding' | 'building';
+  done?: number;
+  total?: number;
 }
 
 /**
@@ -16,8 +23,8 @@ export function loadProfile(bytes: Uint8Array, opts: LoadOptions = {}): Profile 
   if (bytes.length === 0) throw new ProfileError('empty', 'The file is empty.');
   let raw = bytes;
   if (isGzip(bytes)) {
-    raw = gunzipLimited(bytes, opts.maxDecompressedBytes ?? DEFAULT_MAX_DECOMPRESSED_BYTES, (d, t) =>
-      opts.onProgress?.('decompressing', d, t),
+    raw = gunzipLimited(bytes, opts.maxDecompressedBytes ?? DEFAULT_MAX_DECOMPRESSED_BYTES, (done, total) =>
+      opts.onProgress?.({ phase: 'decompressing', done, total }),
     );
     if (raw.length === 0) throw new ProfileError('empty', 'The file decompresses to nothing: it holds no profile.');
   } else if (raw.length > (opts.maxDecompressedBytes ?? DEFAULT_MAX_DECOMPRESSED_BYTES)) {
@@ -26,6 +33,7 @@ export function loadProfile(bytes: Uint8Array, opts: LoadOptions = {}): Profile 
   const kind = sniffOtherFormat(raw);
   if (kind) throw new ProfileError('not-pprof', `This is ${kind}, not a pprof profile.`);
   let profile: Profile;
+  opts.onProgress?.({ phase: 'decoding' });
   try {
     profile = Profile.decode(raw);
   } catch (e) {

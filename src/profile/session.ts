@@ -1,0 +1,115 @@
+import { aggregateGraph } from './aggregate';
+import { type LoadOptions, loadProfile } from './load';
+import { type Granularity, type NodeTable, buildNodeTable } from './nodes';
+import { type ProfileData, toProfileData } from './profile-data';
+import { type StackTrie, buildStackTrie } from './stack-trie';
+import { type TopSort, topRows } from './top';
+
+/** What the header shows about a profile. */
+export interface ProfileSummary {
+  sampleTypes: { type: string; unit: string }[];
+  defaultSampleIndex: number;
+  periodType?: { type: string; unit: string };
+  period: number;
+  timeNanos: number;
+  durationNanos: number;
+  sampleCount: number;
+  /** Σ|value| per sample type. */
+  totals: number[];
+  functionCount: number;
+  locationCount: number;
+  distinctStacks: number;
+  comments: string[];
+}
+
+/** A top table in columns, cheap to send from the worker to the page. */
+export interface TopColumns {
+  sampleIndex: number;
+  granularity: Granularity;
+  unit: string;
+  total: number;
+  names: string[];
+  flat: Float64Array;
+  cum: Float64Array;
+  /** 0: none, 1: inline, 2: partial-inline. */
+  inline: Uint8Array;
+}
+
+/**
+ * One opened profile and the structures derived from it. Lives in the worker (and directly in
+ * tests and benchmarks); views ask it for reports.
+ */
+export class ProfileSession {
+  private readonly nodeTables = new Map<Granularity, NodeTable>();
+
+  constructor(
+    readonly data: ProfileData,
+    readonly trie: StackTrie,
+  ) {}
+
+  nodes(granularity: Granularity): NodeTable {
+    let t = this.nodeTables.get(granularity);
+    if (!t) {
+      t = buildNodeTable(this.data, granularity);
+      this.nodeTables.set(granularity, t);
+    }
+    return t;
+  }
+
+  summary(): ProfileSummary {
+    const d = this.data;
+    const totals = d.values.map((_, t) => {
+      let s = 0;
+      const abs = this.trie.selfAbs[t] ?? this.trie.self[t]!;
+      for (let i = 0; i < abs.length; i++) s += abs[i]!;
+      return s;
+    });
+    return {
+      sampleTypes: d.sampleTypes,
+      defaultSampleIndex: d.defaultSampleIndex,
+      periodType: d.periodType,
+      period: d.period,
+      timeNanos: d.timeNanos,
+      durationNanos: d.durationNanos,
+      sampleCount: d.sampleCount,
+      totals,
+      functionCount: d.functionName.length,
+      locationCount: d.locationAddress.length,
+      distinctStacks: this.trie.size - 1,
+      comments: d.comments,
+    };
+  }
+
+  top(sampleIndex: number, granularity: Granularity, sort: TopSort = 'flat'): TopColumns {
+    const nodes = this.nodes(granularity);
+    const graph = aggregateGraph(this.trie, nodes, sampleIndex);
+    const rows = topRows(graph, nodes, sort);
+    const n = rows.length;
+    const out: TopColumns = {
+      sampleIndex,
+      granularity,
+      unit: this.data.sampleTypes[sampleIndex]?.unit ?? '',
+      total: graph.total,
+      names: new Array<string>(n),
+      flat: new Float64Array(n),
+      cum: new Float64Array(n),
+      inline: new Uint8Array(n),
+    };
+    for (let i = 0; i < n; i++) {
+      const r = rows[i]!;
+      out.names[i] = r.name;
+      out.flat[i] = r.flat;
+      out.cum[i] = r.cum;
+      out.inline[i] = r.inline === 'inline' ? 1 : r.inline === 'partial-inline' ? 2 : 0;
+    }
+    return out;
+  }
+}
+
+/** Bytes of a pprof file (gzipped or not) → a session, or a ProfileError. */
+export function openProfile(bytes: Uint8Array, opts: LoadOptions = {}): ProfileSession {
+  const profile = loadProfile(bytes, opts);
+  opts.onProgress?.({ phase: 'building' });
+  const data = toProfileData(profile);
+  return new ProfileSession(data, buildStackTrie(data));
+}
