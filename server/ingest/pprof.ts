@@ -34,6 +34,28 @@ export function decodePprof(bytes: Uint8Array): Profile {
   return profile;
 }
 
+/**
+ * Table lookup by id. Some producers (e.g. .NET) leave every id at 0 and refer to entries by
+ * position (id N = the N-th entry); `go tool pprof` rejects those files ("reserved ID=0"), we
+ * resolve them by position so the user still sees the named frames.
+ */
+export function indexById<T extends { id: unknown }>(items: readonly T[]): Map<number, T> {
+  const byId = new Map<number, T>();
+  let usable = true;
+  for (const it of items) {
+    const id = Number(it.id);
+    if (id === 0 || byId.has(id)) {
+      usable = false;
+      break;
+    }
+    byId.set(id, it);
+  }
+  if (usable) return byId;
+  const byPosition = new Map<number, T>();
+  items.forEach((it, i) => byPosition.set(i + 1, it));
+  return byPosition;
+}
+
 function validate(p: Profile): void {
   const strings = p.stringTable.strings;
   const nStrings = strings.length;
@@ -43,18 +65,16 @@ function validate(p: Profile): void {
   };
   if (p.sampleType.length === 0) throw new IngestError('malformed pprof: no sample types');
   p.sampleType.forEach((t) => (str(t.type, 'sample type'), str(t.unit, 'sample unit')));
-  const functions = new Set<number>();
+  const functions = indexById(p.function);
   for (const f of p.function) {
-    functions.add(Number(f.id));
     str(f.name, 'function name');
     str(f.systemName, 'function system name');
     str(f.filename, 'function file name');
   }
-  const mappings = new Set<number>(p.mapping.map((m) => Number(m.id)));
+  const mappings = indexById(p.mapping);
   p.mapping.forEach((m) => (str(m.filename, 'mapping file name'), str(m.buildId, 'mapping build id')));
-  const locations = new Set<number>();
+  const locations = indexById(p.location);
   for (const l of p.location) {
-    locations.add(Number(l.id));
     const mid = Number(l.mappingId);
     if (mid !== 0 && !mappings.has(mid)) throw new IngestError(`malformed pprof: location ${l.id} refers to missing mapping ${mid}`);
     for (const line of l.line) {

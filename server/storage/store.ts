@@ -3,7 +3,7 @@
 import type { Profile } from 'pprof-format';
 import { DAY_MS } from '../time';
 import { matches, type Matcher } from '../query/selector';
-import { IngestError, profileTypesOf, type ProfileTypeInfo, type SampleTypeOverride } from '../ingest/pprof';
+import { IngestError, indexById, profileTypesOf, type ProfileTypeInfo, type SampleTypeOverride } from '../ingest/pprof';
 import type { DB } from './db';
 import { SymbolScope, type Frame } from './symbols';
 
@@ -117,12 +117,10 @@ export class ProfileStore {
     const insertLocation = (id: number, frame: string) => this.stmt.insertLocation.run(scope.id, id, frame);
     const insertNode = (id: number, parent: number, location: number) => this.stmt.insertNode.run(scope.id, id, parent, location);
 
-    const functions = new Map<number, (typeof p.function)[number]>();
-    for (const f of p.function) functions.set(Number(f.id), f);
-    const mappings = new Map<number, (typeof p.mapping)[number]>();
-    for (const m of p.mapping) mappings.set(Number(m.id), m);
+    const functions = indexById(p.function);
+    const mappings = indexById(p.mapping);
     const locationIds = new Map<number, number>();
-    for (const l of p.location) {
+    for (const [pprofId, l] of indexById(p.location)) {
       const m = mappings.get(Number(l.mappingId));
       const frame: Frame = {
         mappingFile: m ? strings[Number(m.filename)] : '',
@@ -139,7 +137,7 @@ export class ProfileStore {
           };
         }),
       };
-      locationIds.set(Number(l.id), scope.internLocation(frame, insertLocation));
+      locationIds.set(pprofId, scope.internLocation(frame, insertLocation));
     }
 
     // Samples grouped by their string labels (each group becomes its own series), values summed per stack.
