@@ -1,0 +1,47 @@
+import { type Page, expect } from '@playwright/test';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { PROFILES_DIR } from '../tests/helpers/expected';
+
+export interface VisibleRow {
+  name: string;
+  flat: number;
+  cum: number;
+  cells: string[];
+}
+
+/** Errors that reached the console or escaped as uncaught exceptions: the tests expect none. */
+export function trackConsoleErrors(page: Page): string[] {
+  const errors: string[] = [];
+  page.on('pageerror', (e) => errors.push(`pageerror: ${e.message}`));
+  page.on('console', (m) => {
+    if (m.type() === 'error') errors.push(`console.error: ${m.text()}`);
+  });
+  return errors;
+}
+
+export async function openBytes(page: Page, name: string, buffer: Buffer): Promise<void> {
+  await page.getByTestId('file-input').setInputFiles({ name, mimeType: 'application/octet-stream', buffer });
+}
+
+export async function openFixture(page: Page, fixture: string): Promise<void> {
+  await openBytes(page, fixture, readFileSync(join(PROFILES_DIR, fixture)));
+  await expect(page.getByTestId('profile-name')).toHaveText(fixture);
+  await expect(page.getByTestId('top-row').first()).toBeVisible();
+}
+
+/** The rows the virtualized table has rendered, in display order. */
+export async function visibleRows(page: Page): Promise<VisibleRow[]> {
+  return page.getByTestId('top-row').evaluateAll((els) =>
+    els
+      .map((el) => ({
+        top: parseFloat((el as HTMLElement).style.top),
+        name: el.getAttribute('data-name') ?? '',
+        flat: Number(el.getAttribute('data-flat')),
+        cum: Number(el.getAttribute('data-cum')),
+        cells: Array.from(el.children).map((c) => (c as HTMLElement).innerText),
+      }))
+      .sort((a, b) => a.top - b.top)
+      .map(({ name, flat, cum, cells }) => ({ name, flat, cum, cells })),
+  );
+}

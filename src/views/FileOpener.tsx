@@ -1,0 +1,77 @@
+import { useEffect, useRef, useState } from 'react';
+
+interface Props {
+  onFile: (file: File) => void;
+}
+
+/**
+ * "Open profile…" button with its file input, and drag-and-drop of a file anywhere on the page.
+ * The file's contents decide how it is read (gzip magic bytes), never its name.
+ */
+export function FileOpener({ onFile }: Props) {
+  const input = useRef<HTMLInputElement>(null);
+  const [dragging, setDragging] = useState(false);
+
+  useEffect(() => {
+    let depth = 0;
+    const hasFiles = (e: DragEvent) => Array.from(e.dataTransfer?.types ?? []).includes('Files');
+    const enter = (e: DragEvent) => {
+      if (!hasFiles(e)) return;
+      e.preventDefault();
+      depth++;
+      setDragging(true);
+    };
+    const over = (e: DragEvent) => {
+      if (hasFiles(e)) e.preventDefault();
+    };
+    const leave = (e: DragEvent) => {
+      if (!hasFiles(e)) return;
+      depth = Math.max(0, depth - 1);
+      if (depth === 0) setDragging(false);
+    };
+    const drop = (e: DragEvent) => {
+      if (!hasFiles(e)) return;
+      e.preventDefault();
+      depth = 0;
+      setDragging(false);
+      const file = e.dataTransfer?.files[0];
+      if (file) onFile(file);
+    };
+    window.addEventListener('dragenter', enter);
+    window.addEventListener('dragover', over);
+    window.addEventListener('dragleave', leave);
+    window.addEventListener('drop', drop);
+    return () => {
+      window.removeEventListener('dragenter', enter);
+      window.removeEventListener('dragover', over);
+      window.removeEventListener('dragleave', leave);
+      window.removeEventListener('drop', drop);
+    };
+  }, [onFile]);
+
+  return (
+    <>
+      <button type="button" data-testid="open-file" onClick={() => input.current?.click()}>
+        Open profile…
+      </button>
+      <input
+        ref={input}
+        className="visually-hidden"
+        type="file"
+        data-testid="file-input"
+        aria-label="Open a pprof profile"
+        onChange={(e) => {
+          const file = e.target.files?.[0];
+          // Reset so that choosing the same file again opens it again.
+          e.target.value = '';
+          if (file) onFile(file);
+        }}
+      />
+      {dragging && (
+        <div className="drop-overlay" data-testid="drop-overlay">
+          Drop a pprof profile to open it
+        </div>
+      )}
+    </>
+  );
+}

@@ -1,0 +1,81 @@
+// The page's side of the profile worker: promise-based requests with progress callbacks.
+import type { Granularity } from '../profile/nodes';
+import type { TopSort } from '../profile/top';
+import type { LoadProgressMessage, OpenResult, TopColumns, WorkerRequest, WorkerResponse } from './protocol';
+
+type DistributiveOmit<T, K extends keyof never> = T extends unknown ? Omit<T, K> : never;
+
+export class WorkerError extends Error {
+  constructor(
+    readonly kind: string,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'WorkerError';
+  }
+}
+
+interface Pending {
+  resolve: (v: unknown) => void;
+  reject: (e: Error) => void;
+  onProgress?: (p: LoadProgressMessage) => void;
+}
+
+export class ProfileWorkerClient {
+  private worker: Worker;
+  private nextId = 1;
+  private pending = new Map<number, Pending>();
+
+  constructor() {
+    this.worker = new Worker(new URL('./profile.worker.ts', import.meta.url), { type: 'module' });
+    this.worker.onmessage = (ev: MessageEvent<WorkerResponse>) => this.onMessage(ev.data);
+    this.worker.onerror = (ev) => {
+      ev.preventDefault();
+      const err = new WorkerError('internal', `The profile worker failed: ${ev.message || 'unknown error'}`);
+      for (const p of this.pending.values()) p.reject(err);
+      this.pending.clear();
+    };
+  }
+
+  private onMessage(msg: WorkerResponse): void {
+    const p = this.pending.get(msg.id);
+    if (!p) return;
+    if (msg.type === 'progress') {
+      p.onProgress?.(msg);
+      return;
+    }
+    this.pending.delete(msg.id);
+    if (msg.type === 'result') p.resolve(msg.result);
+    else p.reject(new WorkerError(msg.kind, msg.message));
+  }
+
+  private request<T>(
+    req: DistributiveOmit<WorkerRequest, 'id'>,
+    onProgress?: (p: LoadProgressMessage) => void,
+  ): Promise<T> {
+    const id = this.nextId++;
+    return new Promise<T>((resolve, reject) => {
+      this.pending.set(id, { resolve: resolve as (v: unknown) => void, reject, onProgress });
+      this.worker.postMessage({ ...req, id } as WorkerRequest);
+    });
+  }
+
+  open(
+    source: Blob | ArrayBuffer,
+    name: string,
+    opts: { maxDecompressedBytes?: number; onProgress?: (p: LoadProgressMessage) => void } = {},
+  ): Promise<OpenResult> {
+    return this.request<OpenResult>(
+      { type: 'open', source, name, maxDecompressedBytes: opts.maxDecompressedBytes },
+      opts.onProgress,
+    );
+  }
+
+  top(sampleIndex: number, granularity: Granularity, sort?: TopSort): Promise<TopColumns> {
+    return this.request<TopColumns>({ type: 'top', sampleIndex, granularity, sort });
+  }
+
+  terminate(): void {
+    this.worker.terminate();
+  }
+}

@@ -1,0 +1,74 @@
+/// <reference lib="webworker" />
+// The profile worker: decoding and aggregation happen here so that the page stays responsive.
+import { ProfileError } from '../profile/errors';
+import { ProfileSession, openProfile } from '../profile/session';
+import type { OpenResult, WorkerRequest, WorkerResponse } from './protocol';
+
+declare const self: DedicatedWorkerGlobalScope;
+
+let session: ProfileSession | undefined;
+
+function post(msg: WorkerResponse, transfer: Transferable[] = []): void {
+  self.postMessage(msg, transfer);
+}
+
+/** Reads a Blob in chunks so that the page can show how many bytes have been read. */
+async function readAll(id: number, source: Blob | ArrayBuffer): Promise<Uint8Array> {
+  if (source instanceof ArrayBuffer) return new Uint8Array(source);
+  const total = source.size;
+  const out = new Uint8Array(total);
+  const reader = source.stream().getReader();
+  let done = 0;
+  let lastReport = 0;
+  for (;;) {
+    const r = await reader.read();
+    if (r.done) break;
+    out.set(r.value, done);
+    done += r.value.length;
+    if (done - lastReport > 4 << 20 || done === total) {
+      lastReport = done;
+      post({ id, type: 'progress', phase: 'reading', done, total });
+    }
+  }
+  return done === total ? out : out.subarray(0, done);
+}
+
+async function handle(req: WorkerRequest): Promise<void> {
+  switch (req.type) {
+    case 'open': {
+      const bytes = await readAll(req.id, req.source);
+      // The previous profile stays open until the new one has loaded: a bad file loses nothing.
+      const next = openProfile(bytes, {
+        maxDecompressedBytes: req.maxDecompressedBytes,
+        onProgress: (p) => post({ id: req.id, type: 'progress', ...p }),
+      });
+      session = next;
+      const result: OpenResult = { name: req.name, summary: next.summary() };
+      post({ id: req.id, type: 'result', result });
+      return;
+    }
+    case 'top': {
+      if (!session) throw new Error('no profile is open');
+      const top = session.top(req.sampleIndex, req.granularity, req.sort);
+      post({ id: req.id, type: 'result', result: top }, [top.flat.buffer, top.cum.buffer, top.inline.buffer]);
+      return;
+    }
+  }
+}
+
+self.onmessage = (ev: MessageEvent<WorkerRequest>) => {
+  const req = ev.data;
+  handle(req).catch((e: unknown) => {
+    if (e instanceof ProfileError) post({ id: req.id, type: 'error', kind: e.kind, message: e.message });
+    else {
+      const message = e instanceof Error ? e.message : String(e);
+      const kind = e instanceof RangeError ? 'too-large' : 'internal';
+      post({
+        id: req.id,
+        type: 'error',
+        kind,
+        message: kind === 'too-large' ? `The profile is too large to open here (${message}).` : `Unexpected error: ${message}`,
+      });
+    }
+  });
+};

@@ -1,0 +1,30 @@
+// Messages between the page and the profile worker. Requests carry an id; the worker answers
+// each with exactly one `result` or `error` of that id, possibly after `progress` messages.
+import type { ProfileErrorKind } from '../profile/errors';
+import type { Granularity } from '../profile/nodes';
+import type { ProfileSummary, TopColumns } from '../profile/session';
+import type { TopSort } from '../profile/top';
+
+export type WorkerRequest =
+  | { id: number; type: 'open'; source: Blob | ArrayBuffer; name: string; maxDecompressedBytes?: number }
+  | { id: number; type: 'top'; sampleIndex: number; granularity: Granularity; sort?: TopSort };
+
+export interface LoadProgressMessage {
+  id: number;
+  type: 'progress';
+  phase: 'reading' | 'decompressing' | 'decoding' | 'building';
+  done?: number;
+  total?: number;
+}
+
+export type WorkerResponse =
+  | LoadProgressMessage
+  | { id: number; type: 'result'; result: unknown }
+  | { id: number; type: 'error'; kind: ProfileErrorKind | 'internal'; message: string };
+
+export interface OpenResult {
+  name: string;
+  summary: ProfileSummary;
+}
+
+export type { ProfileSummary, TopColumns };
