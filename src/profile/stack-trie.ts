@@ -22,8 +22,8 @@ export interface StackTrie {
   childIndex: Int32Array;
 }
 
-/** An open-addressing hash from (parent node, location) to child node, in typed arrays. */
-class ChildTable {
+/** An open-addressing hash from (parent, key) int pairs to a positive child index, in typed arrays. */
+export class ChildTable {
   private keysParent: Int32Array;
   private keysLoc: Int32Array;
   private vals: Int32Array;

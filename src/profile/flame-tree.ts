@@ -1,0 +1,175 @@
+import type { NodeTable } from './nodes';
+import { ChildTable, type StackTrie, subtreeTotals } from './stack-trie';
+
+/**
+ * The call tree the flame graph draws: one frame per distinct path of nodes (an inlined frame is
+ * its own frame; recursion is not merged), with the value of one sample type. Frames are in
+ * depth-first order, so a frame's subtree is the range [i, end[i]); children are sorted by total
+ * (largest first, then by name) and `start` is each frame's offset in value units from the left
+ * edge: the partition layout, done once in the worker.
+ */
+export interface FlameTree {
+  sampleIndex: number;
+  /** Number of frames; frame 0 is the root (all samples). */
+  size: number;
+  /** Node (of the granularity's NodeTable) of each frame; -1 for the root. */
+  node: Int32Array;
+  parent: Int32Array;
+  depth: Int32Array;
+  /** One past the last frame of this frame's subtree (depth-first order). */
+  end: Int32Array;
+  total: Float64Array;
+  self: Float64Array;
+  start: Float64Array;
+  maxDepth: number;
+}
+
+/** The frames of a trie at one granularity, independent of the sample type. */
+export interface ExpandedFrames {
+  size: number;
+  parent: Int32Array;
+  node: Int32Array;
+  /** The innermost frame of each trie node's location. */
+  frameOfTrie: Int32Array;
+}
+
+/** Maps the location trie onto nodes: each trie node's location expands into its frames. */
+export function expandFrames(trie: StackTrie, nodes: NodeTable): ExpandedFrames {
+  const { locStart, locNodes } = nodes;
+  let cap = Math.max(1024, trie.size * 2);
+  let parent = new Int32Array(cap);
+  let node = new Int32Array(cap);
+  parent[0] = -1;
+  node[0] = -1;
+  let size = 1;
+  const frameOfTrie = new Int32Array(trie.size);
+  // (parent frame, node) → frame, so that paths of different locations with the same nodes merge.
+  const childOf = new ChildTable(trie.size + 16);
+  for (let i = 1; i < trie.size; i++) {
+    let p = frameOfTrie[trie.parent[i]!]!;
+    const loc = trie.location[i]!;
+    for (let k = locStart[loc + 1]! - 1; k >= locStart[loc]!; k--) {
+      const n = locNodes[k]!;
+      let f = childOf.find(p, n);
+      if (f < 0) {
+        const slot = -f - 1;
+        if (size === cap) {
+          cap *= 2;
+          const np = new Int32Array(cap);
+          np.set(parent);
+          parent = np;
+          const nn = new Int32Array(cap);
+          nn.set(node);
+          node = nn;
+        }
+        f = size++;
+        parent[f] = p;
+        node[f] = n;
+        childOf.insert(slot, p, n, f);
+      }
+      p = f;
+    }
+    frameOfTrie[i] = p;
+  }
+  return { size, parent: parent.subarray(0, size), node: node.subarray(0, size), frameOfTrie };
+}
+
+export function buildFlameTree(
+  trie: StackTrie,
+  nodes: NodeTable,
+  sampleIndex: number,
+  expanded: ExpandedFrames = expandFrames(trie, nodes),
+): FlameTree {
+  const { size, parent, node, frameOfTrie } = expanded;
+  const trieSelf = trie.self[sampleIndex]!;
+  const self = new Float64Array(size);
+  for (let i = 1; i < trie.size; i++) self[frameOfTrie[i]!]! += trieSelf[i]!;
+  self[0] = trieSelf[0]!;
+  return layoutFlameTree(size, parent, node, self, nodes.names, sampleIndex);
+}
+
+/**
+ * Orders a tree given in construction order (every parent before its children; frame 0 the root)
+ * depth first with children largest first (then by name), and lays it out.
+ */
+export function layoutFlameTree(
+  size: number,
+  parent: Int32Array,
+  node: Int32Array,
+  selfC: Float64Array,
+  names: string[],
+  sampleIndex: number,
+): FlameTree {
+  const totalC = Float64Array.from(selfC.subarray(0, size));
+  for (let f = size - 1; f > 0; f--) totalC[parent[f]!]! += totalC[f]!;
+
+  const childCount = new Int32Array(size + 1);
+  for (let f = 1; f < size; f++) childCount[parent[f]! + 1]!++;
+  for (let f = 0; f < size; f++) childCount[f + 1]! += childCount[f]!;
+  const fill = childCount.slice(0, size);
+  const children = new Int32Array(Math.max(0, size - 1));
+  for (let f = 1; f < size; f++) children[fill[parent[f]!]!++] = f;
+  for (let f = 0; f < size; f++) {
+    const a = childCount[f]!;
+    const b = childCount[f + 1]!;
+    if (b - a > 1) {
+      const sub = Array.from(children.subarray(a, b));
+      sub.sort((x, y) => {
+        const d = Math.abs(totalC[y]!) - Math.abs(totalC[x]!);
+        if (d !== 0) return d;
+        const nx = names[node[x]!] ?? '';
+        const ny = names[node[y]!] ?? '';
+        return nx < ny ? -1 : nx > ny ? 1 : 0;
+      });
+      children.set(sub, a);
+    }
+  }
+
+  const newIndex = new Int32Array(size);
+  const out = {
+    node: new Int32Array(size),
+    parent: new Int32Array(size),
+    depth: new Int32Array(size),
+    end: new Int32Array(size),
+    total: new Float64Array(size),
+    self: new Float64Array(size),
+    start: new Float64Array(size),
+  };
+  let maxDepth = 0;
+  let pos = 0;
+  const stack = new Int32Array(size + 1);
+  let sp = 0;
+  stack[sp++] = 0;
+  while (sp > 0) {
+    const f = stack[--sp]!;
+    const i = pos++;
+    newIndex[f] = i;
+    const p = f === 0 ? -1 : newIndex[parent[f]!]!;
+    out.node[i] = node[f]!;
+    out.parent[i] = p;
+    out.depth[i] = p < 0 ? 0 : out.depth[p]! + 1;
+    if (out.depth[i]! > maxDepth) maxDepth = out.depth[i]!;
+    out.total[i] = totalC[f]!;
+    out.self[i] = selfC[f]!;
+    // Push children in reverse so that the largest is visited (and placed) first.
+    for (let c = childCount[f + 1]! - 1; c >= childCount[f]!; c--) stack[sp++] = children[c]!;
+  }
+  for (let i = 0; i < size; i++) out.end[i] = i + 1;
+  for (let i = size - 1; i > 0; i--) {
+    const p = out.parent[i]!;
+    if (out.end[i]! > out.end[p]!) out.end[p] = out.end[i]!;
+  }
+  // A child starts where its previous sibling ended.
+  const nextStart = new Float64Array(size);
+  for (let i = 1; i < size; i++) {
+    const p = out.parent[i]!;
+    out.start[i] = out.start[p]! + nextStart[p]!;
+    nextStart[p]! += Math.abs(out.total[i]!);
+  }
+  return { sampleIndex, size, maxDepth, ...out };
+}
+
+/** The root total of a sample type, from the trie (Σ value of every sample). */
+export function rootTotal(trie: StackTrie, sampleIndex: number): number {
+  return subtreeTotals(trie, trie.self[sampleIndex]!)[0]!;
+}
