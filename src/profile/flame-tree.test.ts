@@ -93,7 +93,7 @@ describe('sandwich', () => {
     const { s, nodes, t } = tree('profile_java');
     const top = s.top(s.data.defaultSampleIndex, 'functions');
     // A function in the middle of stacks: both sides are non-trivial.
-    const i = top.names.findIndex((n, k) => top.flat[k] === 0 && top.cum[k]! < top.total / 2 && top.cum[k]! > 0);
+    const i = top.names.findIndex((_, k) => top.flat[k] === 0 && top.cum[k]! < top.total / 2 && top.cum[k]! > 0);
     const node = nodes.names.indexOf(top.names[i]!);
     const sw = buildSandwich(t, node, nodes.names);
     expect(sw.callers.total[0]).toBe(top.cum[i]);
