@@ -86,7 +86,9 @@ const median = (xs: number[]) => {
 };
 
 async function startChild(dataDir: string): Promise<{ url: string; pid: number; stop: () => Promise<void> }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts', '--no-demo', '--port', '0'], {
+  // BENCH_NODE_ARGS, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof", profiles the server.
+  const nodeArgs = (process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean);
+  const child = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', 'server/main.ts', '--no-demo', '--port', '0'], {
     env: { ...process.env, FLAMELENS_DATA: dataDir, FLAMELENS_DEMO: '0' },
     stdio: ['ignore', 'pipe', 'inherit'],
   });

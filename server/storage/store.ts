@@ -120,6 +120,7 @@ export class ProfileStore {
     const functions = indexById(p.function);
     const mappings = indexById(p.mapping);
     const locationIds = new Map<number, number>();
+    let maxLocationId = 0;
     for (const [pprofId, l] of indexById(p.location)) {
       const m = mappings.get(Number(l.mappingId));
       const frame: Frame = {
@@ -138,6 +139,14 @@ export class ProfileStore {
         }),
       };
       locationIds.set(pprofId, scope.internLocation(frame, insertLocation));
+      if (pprofId > maxLocationId) maxLocationId = pprofId;
+    }
+    // Dense ids (the usual case) → array lookup in the per-sample loop.
+    let scopeLocation: (pprofId: number) => number = (id) => locationIds.get(id)!;
+    if (maxLocationId < 1 << 24) {
+      const dense = new Int32Array(maxLocationId + 1);
+      for (const [k, v] of locationIds) dense[k] = v;
+      scopeLocation = (id) => dense[id];
     }
 
     // Samples grouped by their string labels (each group becomes its own series), values summed per stack.
@@ -145,7 +154,8 @@ export class ProfileStore {
     const width = types.length;
     for (const s of p.sample) {
       let node = 0;
-      for (let i = s.locationId.length - 1; i >= 0; i--) node = scope.internNode(node, locationIds.get(Number(s.locationId[i]))!, insertNode);
+      const ids = s.locationId;
+      for (let i = ids.length - 1; i >= 0; i--) node = scope.internNode(node, scopeLocation(Number(ids[i])), insertNode);
       const labels: [string, string][] = [];
       for (const l of s.label) {
         const key = strings[Number(l.key)];

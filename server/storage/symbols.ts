@@ -1,6 +1,7 @@
 // Interned locations and stack trees of one symbol scope (tenant × UTC day), kept in memory and
 // mirrored in SQLite. Ids are dense, so merging is array indexing.
 import type { DB } from './db';
+import { PairMap } from './pair-map';
 
 export interface FrameLine {
   name: string;
@@ -19,8 +20,7 @@ export interface Frame {
   lines: FrameLine[];
 }
 
-// Node key = parent * LOCATION_LIMIT + location; stays below 2^53 for parents < 2^31.
-const LOCATION_LIMIT = 1 << 22;
+const LOCATION_LIMIT = 1 << 30;
 
 export function frameKey(f: Frame): string {
   if (f.lines.length > 0) {
@@ -48,7 +48,7 @@ export class SymbolScope {
   private locationKeys: string[] = [''];
   /** frames[id], id ≥ 1. */
   readonly frames: Frame[] = [{ mappingFile: '', buildId: '', address: 0, lines: [] }];
-  private nodeIds = new Map<number, number>();
+  private nodeIds = new PairMap();
   /** parent[id] and location[id] of stack node id; node 0 is the root. */
   parent = new Int32Array(1024);
   location = new Int32Array(1024);
@@ -73,7 +73,7 @@ export class SymbolScope {
       s.ensureNodeCapacity(row.id + 1);
       s.parent[row.id] = row.parent;
       s.location[row.id] = row.location;
-      s.nodeIds.set(row.parent * LOCATION_LIMIT + row.location, row.id);
+      s.nodeIds.set(row.parent, row.location, row.id);
       s.nodeCount = Math.max(s.nodeCount, row.id + 1);
     }
     return s;
@@ -103,15 +103,14 @@ export class SymbolScope {
   }
 
   internNode(parent: number, location: number, insert: (id: number, parent: number, location: number) => void): number {
-    const key = parent * LOCATION_LIMIT + location;
-    let id = this.nodeIds.get(key);
-    if (id === undefined) {
+    let id = this.nodeIds.get(parent, location);
+    if (id === 0) {
       id = this.nodeCount;
       insert(id, parent, location);
       this.ensureNodeCapacity(id + 1);
       this.parent[id] = parent;
       this.location[id] = location;
-      this.nodeIds.set(key, id);
+      this.nodeIds.set(parent, location, id);
       this.nodeCount++;
     }
     return id;
@@ -123,8 +122,12 @@ export class SymbolScope {
   }
 
   rollback(mark: { locations: number; nodes: number }): void {
-    for (let id = mark.nodes; id < this.nodeCount; id++) this.nodeIds.delete(this.parent[id] * LOCATION_LIMIT + this.location[id]);
-    this.nodeCount = mark.nodes;
+    if (this.nodeCount > mark.nodes) {
+      // Rare (a failed transaction): rebuild the index from the surviving nodes.
+      this.nodeCount = mark.nodes;
+      this.nodeIds = new PairMap(this.nodeCount);
+      for (let id = 1; id < this.nodeCount; id++) this.nodeIds.set(this.parent[id], this.location[id], id);
+    }
     for (let id = mark.locations; id < this.frames.length; id++) this.locationIds.delete(this.locationKeys[id]);
     this.frames.length = mark.locations;
     this.locationKeys.length = mark.locations;

@@ -29,6 +29,9 @@ function startChild(): Promise<{ child: ChildProcess; url: string }> {
   });
 }
 
+const exited = (child: ChildProcess) =>
+  new Promise<void>((r) => (child.exitCode !== null || child.signalCode !== null ? r() : child.once('exit', () => r())));
+
 it('every acknowledged profile survives kill -9, none is partial', async () => {
   // go.cpu.labels.pprof: 2 sample types × several sample-label groups = many rows per profile.
   const raw = readFixture('go.cpu.labels.pprof');
@@ -53,9 +56,10 @@ it('every acknowledged profile survives kill -9, none is partial', async () => {
   });
   await new Promise((r) => setTimeout(r, 1500));
   stop = true;
+  const killed = exited(child);
   child.kill('SIGKILL');
+  await killed;
   await Promise.allSettled(clients);
-  await new Promise((r) => child.once('exit', r));
   expect(acked.length).toBeGreaterThan(10);
 
   const restarted = await startChild();
@@ -83,7 +87,8 @@ it('every acknowledged profile survives kill -9, none is partial', async () => {
       }
     }
   } finally {
+    const done = exited(restarted.child);
     restarted.child.kill('SIGTERM');
-    await new Promise((r) => restarted.child.once('exit', r));
+    await done;
   }
 });
