@@ -48,7 +48,8 @@ export interface RunningServer {
 }
 
 const here = dirname(fileURLToPath(import.meta.url));
-const CONNECT_PATH = /^\/[A-Za-z0-9_.]+\/[A-Za-z0-9_]+$/;
+// /<package>.<Service>/<Method>, e.g. /querier.v1.QuerierService/LabelNames
+const CONNECT_PATH = /^\/[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)+\/[A-Za-z0-9_]+$/;
 
 function sendJson(res: ServerResponse, status: number, body: unknown): void {
   const text = JSON.stringify(body);
@@ -109,7 +110,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
       } else if (path === '/ingest' || path === '/pyroscope/ingest') {
         if (req.method !== 'POST') return sendError(res, 405, 'invalid_argument', 'use POST for /ingest');
         await handleIngest(req, res, url);
-      } else if (req.method === 'POST' && CONNECT_PATH.test(path)) {
+      } else if (CONNECT_PATH.test(path)) {
         const declared = Number(req.headers['content-length']);
         if (Number.isFinite(declared) && declared > maxBody) return sendError(res, 413, 'resource_exhausted', `request body exceeds the limit of ${maxBody} bytes`);
         connect(req, res);

@@ -8,7 +8,8 @@ import {
   type QuerierService,
   type SelectMergeStacktracesRequest,
 } from '../gen/querier/v1/querier_pb';
-import { TimeSeriesAggregationType } from '../gen/types/v1/types_pb';
+import { TimeSeriesAggregationType, type StackTraceSelector } from '../gen/types/v1/types_pb';
+import { filterByCallSite } from '../query/call-site';
 import { parseProfileTypeId, type ProfileTypeInfo } from '../ingest/pprof';
 import { DEFAULT_MAX_NODES, encodeFlameGraph, NameTree, type FlameGraphOut } from '../query/flamegraph';
 import { mergeProfiles, type MergedStacks } from '../query/merge';
@@ -67,12 +68,20 @@ export function createQuerier(q: QueryContext): ServiceImpl<typeof QuerierServic
     return [...found.values()].filter((rec) => store.hasProfilesInRange(rec.id, s, e));
   };
 
-  const merge = (tenant: string, typeId: string, labelSelector: string, start: bigint, end: bigint): { merged: MergedStacks; type: ProfileTypeInfo; range: [number, number] } => {
+  const merge = (
+    tenant: string,
+    typeId: string,
+    labelSelector: string,
+    start: bigint,
+    end: bigint,
+    stackSelector?: StackTraceSelector,
+  ): { merged: MergedStacks; type: ProfileTypeInfo; range: [number, number] } => {
     const type = profileType(typeId);
     const matchers = selector(labelSelector);
     const r = range(start, end);
     const series = store.findSeries(tenant, matchers, type.id);
     const merged = mergeProfiles(store, store.readProfiles(series, r[0], r[1], true));
+    filterByCallSite(store, merged, stackSelector?.callSite.map((l) => l.name) ?? []);
     return { merged, type, range: r };
   };
 
@@ -85,7 +94,7 @@ export function createQuerier(q: QueryContext): ServiceImpl<typeof QuerierServic
   const toLevels = (fg: FlameGraphOut) => fg.levels.map((values) => ({ values: values.map((v) => BigInt(Math.round(v))) }));
 
   const flamegraphOf = (tenant: string, req: SelectMergeStacktracesRequest, tree: NameTree, side: number) => {
-    const { merged } = merge(tenant, req.profileTypeID, req.labelSelector, req.start, req.end);
+    const { merged } = merge(tenant, req.profileTypeID, req.labelSelector, req.start, req.end, req.stackTraceSelector);
     tree.add(store, merged, side);
   };
 
@@ -131,7 +140,7 @@ export function createQuerier(q: QueryContext): ServiceImpl<typeof QuerierServic
     },
 
     selectMergeProfile(req, ctx) {
-      const { merged, type, range: r } = merge(tenantOf(ctx), req.profileTypeID, req.labelSelector, req.start, req.end);
+      const { merged, type, range: r } = merge(tenantOf(ctx), req.profileTypeID, req.labelSelector, req.start, req.end, req.stackTraceSelector);
       return buildPprof(store, merged, type, r[0], r[1]);
     },
 

@@ -147,6 +147,16 @@ describe('flame graphs', () => {
     expect(full.json.flamegraph.names).toContain('runtime.mcall');
   });
 
+  it('stack_trace_selector keeps stacks under a call site', async () => {
+    const body = { profileTypeID: CPU, labelSelector: '{service_name="catalog"}', ...range, stackTraceSelector: { callSite: [{ name: 'runtime.mcall' }] } };
+    const fg = await s.rpc('SelectMergeStacktraces', body);
+    expect(fg.json.flamegraph.total).toBe('460000000'); // runtime.mcall cum in go tool pprof: 46 of 47 samples
+    const pprof = await s.rpc('SelectMergeProfile', body);
+    expect(mergedTotal(pprof.json)).toBe(460_000_000);
+    const none = await s.rpc('SelectMergeProfile', { ...body, stackTraceSelector: { callSite: [{ name: 'runtime.park_m' }] } });
+    expect(mergedTotal(none.json)).toBe(0);
+  });
+
   it('Diff has both sides', async () => {
     const left = { profileTypeID: CPU, labelSelector: '{service_name="catalog"}', ...range };
     const right = { ...left, labelSelector: '{service_name="checkout"}' };
