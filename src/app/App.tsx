@@ -6,6 +6,15 @@ import { FileOpener } from '../views/FileOpener';
 import { ProfileFacts } from '../views/ProfileFacts';
 import { TopTable, type TopSortKey } from '../views/TopTable';
 import { LoadProgress } from '../views/LoadProgress';
+import { DEFAULT_FLAME_SETTINGS, type FlameSettings, FlameGraphView } from '../views/flame/FlameGraphView';
+import { ThemeToggle, useTheme } from './theme';
+
+export type ViewMode = 'top' | 'flame' | 'both';
+const VIEWS: [ViewMode, string][] = [
+  ['top', 'Top table'],
+  ['flame', 'Flame graph'],
+  ['both', 'Both'],
+];
 
 /** `?maxmb=N` lowers (or raises) the 1 GiB decompression limit for one profile. */
 function decompressionLimit(): number | undefined {
@@ -27,6 +36,12 @@ export function App() {
   const [filter, setFilter] = useState('');
   const [sort, setSort] = useState<{ key: TopSortKey; ascending: boolean }>({ key: 'flat', ascending: false });
   const openSeq = useRef(0);
+  const [profileKey, setProfileKey] = useState(0);
+  const [view, setView] = useState<ViewMode>('both');
+  const [flame, setFlame] = useState<FlameSettings>(DEFAULT_FLAME_SETTINGS);
+  const [selectedName, setSelectedName] = useState<string | null>(null);
+  const [hoveredName, setHoveredName] = useState<string | null>(null);
+  const theme = useTheme();
 
   const openFile = useCallback((file: File) => {
     const seq = ++openSeq.current;
@@ -40,8 +55,11 @@ export function App() {
       .then((result) => {
         if (seq !== openSeq.current) return;
         setProfile(result);
+        setProfileKey((k) => k + 1);
         setSampleIndex(result.summary.defaultSampleIndex);
         setTop(null);
+        setFlame(DEFAULT_FLAME_SETTINGS);
+        setSelectedName(null);
       })
       .catch((e: unknown) => {
         if (seq !== openSeq.current) return;
@@ -99,7 +117,23 @@ export function App() {
             </label>
           </>
         )}
+        {profile && (
+          <span className="view-tabs" role="group" aria-label="View">
+            {VIEWS.map(([v, label]) => (
+              <button
+                key={v}
+                type="button"
+                data-testid={`view-${v}`}
+                aria-pressed={view === v}
+                onClick={() => setView(v)}
+              >
+                {label}
+              </button>
+            ))}
+          </span>
+        )}
         <span className="spacer" />
+        <ThemeToggle theme={theme} />
       </header>
       {error && (
         <div className="error" role="alert" data-testid="error">
@@ -112,17 +146,37 @@ export function App() {
       {progress && <LoadProgress progress={progress} />}
       {profile && <ProfileFacts name={profile.name} summary={profile.summary} sampleIndex={sampleIndex} />}
       <main className="main">
-        {profile && top ? (
-          <TopTable
-            top={top}
-            filter={filter}
-            onFilterChange={setFilter}
-            sort={sort.key}
-            ascending={sort.ascending}
-            onSortChange={(key, ascending) => setSort({ key, ascending })}
-          />
+        {profile ? (
+          <div className={view === 'both' ? 'both' : 'main'}>
+            {view !== 'flame' && top && (
+              <TopTable
+                top={top}
+                filter={filter}
+                onFilterChange={setFilter}
+                sort={sort.key}
+                ascending={sort.ascending}
+                onSortChange={(key, ascending) => setSort({ key, ascending })}
+                selectedName={selectedName}
+                onRowClick={(name) => setSelectedName(name === selectedName ? null : name)}
+                onRowHover={setHoveredName}
+              />
+            )}
+            {view !== 'top' && (
+              <FlameGraphView
+                client={getClient()}
+                profileKey={profileKey}
+                profileName={profile.name}
+                sampleIndex={sampleIndex}
+                granularity={granularity}
+                settings={flame}
+                onSettings={setFlame}
+                dark={theme.dark}
+                selectedName={hoveredName ?? selectedName}
+                onSelectName={setSelectedName}
+              />
+            )}
+          </div>
         ) : (
-          !profile &&
           !progress && (
             <div className="welcome" data-testid="welcome">
               <h1>Open a pprof profile</h1>

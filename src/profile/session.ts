@@ -1,4 +1,7 @@
 import { aggregateGraph } from './aggregate';
+import { encodeProfileData } from './encode';
+import { type ExpandedFrames, type FlameTree, buildFlameTree, expandFrames } from './flame-tree';
+import { buildSandwich, foldedStacks } from './sandwich';
 import { type LoadOptions, loadProfile } from './load';
 import { type Granularity, type NodeTable, buildNodeTable } from './nodes';
 import { type ProfileData, toProfileData } from './profile-data';
@@ -35,12 +38,25 @@ export interface TopColumns {
   inline: Uint8Array;
 }
 
+/** A flame tree with what the view needs to name and place its frames. */
+export interface FlameData {
+  granularity: Granularity;
+  unit: string;
+  tree: FlameTree;
+  /** Names of the node table's nodes (tree.node indexes into these). */
+  names: string[];
+  /** "file:line" (or file) of each node, '' when unknown. */
+  files: string[];
+}
+
 /**
  * One opened profile and the structures derived from it. Lives in the worker (and directly in
  * tests and benchmarks); views ask it for reports.
  */
 export class ProfileSession {
   private readonly nodeTables = new Map<Granularity, NodeTable>();
+  private readonly expanded = new Map<Granularity, ExpandedFrames>();
+  private readonly flameTrees = new Map<string, FlameTree>();
 
   constructor(
     readonly data: ProfileData,
@@ -54,6 +70,58 @@ export class ProfileSession {
       this.nodeTables.set(granularity, t);
     }
     return t;
+  }
+
+  flameTree(sampleIndex: number, granularity: Granularity): FlameTree {
+    const key = `${sampleIndex}/${granularity}`;
+    let t = this.flameTrees.get(key);
+    if (!t) {
+      const nodes = this.nodes(granularity);
+      let ex = this.expanded.get(granularity);
+      if (!ex) {
+        ex = expandFrames(this.trie, nodes);
+        this.expanded.set(granularity, ex);
+      }
+      t = buildFlameTree(this.trie, nodes, sampleIndex, ex);
+      this.flameTrees.clear(); // keep one: trees of large profiles are big
+      this.flameTrees.set(key, t);
+    }
+    return t;
+  }
+
+  flame(sampleIndex: number, granularity: Granularity): FlameData {
+    const nodes = this.nodes(granularity);
+    return {
+      granularity,
+      unit: this.data.sampleTypes[sampleIndex]?.unit ?? '',
+      tree: this.flameTree(sampleIndex, granularity),
+      names: nodes.names,
+      files: this.nodeFiles(nodes),
+    };
+  }
+
+  private nodeFiles(nodes: NodeTable): string[] {
+    const d = this.data;
+    return nodes.infos.map((info, n) => {
+      if (info.file) return info.lineno ? `${info.file}:${info.lineno}` : info.file;
+      const fi = nodes.functionIndex[n]!;
+      if (fi < 0) return '';
+      const file = d.functionFile[fi] ?? '';
+      const line = d.functionStartLine[fi] ?? 0;
+      return file && line ? `${file}:${line}` : file;
+    });
+  }
+
+  sandwich(sampleIndex: number, granularity: Granularity, node: number) {
+    return buildSandwich(this.flameTree(sampleIndex, granularity), node, this.nodes(granularity).names);
+  }
+
+  folded(sampleIndex: number, granularity: Granularity): string {
+    return foldedStacks(this.flameTree(sampleIndex, granularity), this.nodes(granularity).names);
+  }
+
+  encodePprof(): Uint8Array {
+    return encodeProfileData(this.data);
   }
 
   summary(): ProfileSummary {

@@ -1,5 +1,5 @@
 import { useVirtualizer } from '@tanstack/react-virtual';
-import { useMemo, useRef } from 'react';
+import { useEffect, useMemo, useRef } from 'react';
 import { formatPercent, scaledLabel, selectOutputUnit } from '../profile/format';
 import type { TopColumns } from '../worker/protocol';
 
@@ -13,6 +13,10 @@ interface Props {
   /** true: ascending (names a→z, values small→large). */
   ascending: boolean;
   onSortChange: (sort: TopSortKey, ascending: boolean) => void;
+  /** The selected function: its row is marked and scrolled into view. */
+  selectedName?: string | null;
+  onRowClick?: (name: string) => void;
+  onRowHover?: (name: string | null) => void;
 }
 
 const ROW_HEIGHT = 22;
@@ -31,7 +35,17 @@ export function compileFilter(filter: string): { re?: RegExp; error?: string } {
  * pprof's top table (flat, flat%, sum%, cum, cum%, name), virtualized. Values use one unit for
  * the whole table, chosen as pprof does; sum% runs in display order, as in pprof's web UI.
  */
-export function TopTable({ top, filter, onFilterChange, sort, ascending, onSortChange }: Props) {
+export function TopTable({
+  top,
+  filter,
+  onFilterChange,
+  sort,
+  ascending,
+  onSortChange,
+  selectedName,
+  onRowClick,
+  onRowHover,
+}: Props) {
   const { re, error } = compileFilter(filter);
   const order = useMemo(() => {
     const n = top.names.length;
@@ -73,6 +87,14 @@ export function TopTable({ top, filter, onFilterChange, sort, ascending, onSortC
     estimateSize: () => ROW_HEIGHT,
     overscan: 20,
   });
+
+  const selectedPos = useMemo(
+    () => (selectedName ? order.findIndex((i) => top.names[i] === selectedName) : -1),
+    [order, top, selectedName],
+  );
+  useEffect(() => {
+    if (selectedPos >= 0) virtualizer.scrollToIndex(selectedPos, { align: 'auto' });
+  }, [selectedPos, virtualizer]);
 
   const fmt = (v: number) => scaledLabel(v, top.unit, unit);
   const header = (key: TopSortKey, label: string, className = '') => (
@@ -131,8 +153,12 @@ export function TopTable({ top, filter, onFilterChange, sort, ascending, onSortC
             return (
               <div
                 key={i}
-                className="top-grid-row top-row"
+                className={`top-grid-row top-row${v.index === selectedPos ? ' selected' : ''}`}
                 role="row"
+                aria-selected={v.index === selectedPos}
+                onClick={() => onRowClick?.(name)}
+                onMouseEnter={() => onRowHover?.(name)}
+                onMouseLeave={() => onRowHover?.(null)}
                 style={{ top: v.start, height: ROW_HEIGHT }}
                 data-testid="top-row"
                 data-name={name}

@@ -1,7 +1,15 @@
 // The page's side of the profile worker: promise-based requests with progress callbacks.
 import type { Granularity } from '../profile/nodes';
 import type { TopSort } from '../profile/top';
-import type { LoadProgressMessage, OpenResult, TopColumns, WorkerRequest, WorkerResponse } from './protocol';
+import type {
+  FlameData,
+  LoadProgressMessage,
+  OpenResult,
+  Sandwich,
+  TopColumns,
+  WorkerRequest,
+  WorkerResponse,
+} from './protocol';
 
 type DistributiveOmit<T, K extends keyof never> = T extends unknown ? Omit<T, K> : never;
 
@@ -73,6 +81,22 @@ export class ProfileWorkerClient {
 
   top(sampleIndex: number, granularity: Granularity, sort?: TopSort): Promise<TopColumns> {
     return this.request<TopColumns>({ type: 'top', sampleIndex, granularity, sort });
+  }
+
+  flame(sampleIndex: number, granularity: Granularity): Promise<FlameData> {
+    return this.request<FlameData>({ type: 'flame', sampleIndex, granularity });
+  }
+
+  sandwich(sampleIndex: number, granularity: Granularity, node: number): Promise<Sandwich> {
+    return this.request<Sandwich>({ type: 'sandwich', sampleIndex, granularity, node });
+  }
+
+  exportPprof(): Promise<Uint8Array> {
+    return this.request<Uint8Array>({ type: 'export-pprof' });
+  }
+
+  exportFolded(sampleIndex: number, granularity: Granularity): Promise<string> {
+    return this.request<string>({ type: 'export-folded', sampleIndex, granularity });
   }
 
   terminate(): void {

@@ -33,6 +33,11 @@ async function readAll(id: number, source: Blob | ArrayBuffer): Promise<Uint8Arr
   return done === total ? out : out.subarray(0, done);
 }
 
+function need(): ProfileSession {
+  if (!session) throw new Error('no profile is open');
+  return session;
+}
+
 async function handle(req: WorkerRequest): Promise<void> {
   switch (req.type) {
     case 'open': {
@@ -48,9 +53,26 @@ async function handle(req: WorkerRequest): Promise<void> {
       return;
     }
     case 'top': {
-      if (!session) throw new Error('no profile is open');
-      const top = session.top(req.sampleIndex, req.granularity, req.sort);
+      const top = need().top(req.sampleIndex, req.granularity, req.sort);
       post({ id: req.id, type: 'result', result: top }, [top.flat.buffer, top.cum.buffer, top.inline.buffer]);
+      return;
+    }
+    case 'flame': {
+      // The tree stays cached in the session, so it is copied (structured clone), not transferred.
+      post({ id: req.id, type: 'result', result: need().flame(req.sampleIndex, req.granularity) });
+      return;
+    }
+    case 'sandwich': {
+      post({ id: req.id, type: 'result', result: need().sandwich(req.sampleIndex, req.granularity, req.node) });
+      return;
+    }
+    case 'export-pprof': {
+      const bytes = need().encodePprof();
+      post({ id: req.id, type: 'result', result: bytes }, [bytes.buffer]);
+      return;
+    }
+    case 'export-folded': {
+      post({ id: req.id, type: 'result', result: need().folded(req.sampleIndex, req.granularity) });
       return;
     }
   }

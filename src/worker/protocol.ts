@@ -2,12 +2,16 @@
 // each with exactly one `result` or `error` of that id, possibly after `progress` messages.
 import type { ProfileErrorKind } from '../profile/errors';
 import type { Granularity } from '../profile/nodes';
-import type { ProfileSummary, TopColumns } from '../profile/session';
+import type { FlameData, ProfileSummary, TopColumns } from '../profile/session';
 import type { TopSort } from '../profile/top';
 
 export type WorkerRequest =
   | { id: number; type: 'open'; source: Blob | ArrayBuffer; name: string; maxDecompressedBytes?: number }
-  | { id: number; type: 'top'; sampleIndex: number; granularity: Granularity; sort?: TopSort };
+  | { id: number; type: 'top'; sampleIndex: number; granularity: Granularity; sort?: TopSort }
+  | { id: number; type: 'flame'; sampleIndex: number; granularity: Granularity }
+  | { id: number; type: 'sandwich'; sampleIndex: number; granularity: Granularity; node: number }
+  | { id: number; type: 'export-pprof' }
+  | { id: number; type: 'export-folded'; sampleIndex: number; granularity: Granularity };
 
 export interface LoadProgressMessage {
   id: number;
@@ -27,4 +31,6 @@ export interface OpenResult {
   summary: ProfileSummary;
 }
 
-export type { ProfileSummary, TopColumns };
+export type { FlameData, ProfileSummary, TopColumns };
+export type { Sandwich } from '../profile/sandwich';
+export type { FlameTree } from '../profile/flame-tree';

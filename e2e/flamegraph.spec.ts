@@ -1,0 +1,188 @@
+import { expect, test } from '@playwright/test';
+import { gunzipSync } from 'fflate';
+import { Profile } from 'pprof-format';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { EXPECTED_DIR, PROFILES_DIR, readExpectedTop } from '../tests/helpers/expected';
+import { openFixture, trackConsoleErrors } from './helpers';
+import { ROW, findFrame, hover, waitForDraw } from './flame-helpers';
+
+const FIXTURE = 'go.cpu.labels.pprof';
+
+/** Σ cpu (sample type 1) of the samples where some frame's function name matches `re`. */
+function coveredBy(re: RegExp): { covered: number; total: number } {
+  let bytes = new Uint8Array(readFileSync(join(PROFILES_DIR, FIXTURE)));
+  if (bytes[0] === 0x1f && bytes[1] === 0x8b) bytes = gunzipSync(bytes);
+  const p = Profile.decode(bytes);
+  const str = p.stringTable.strings;
+  const fnName = new Map(p.function.map((f) => [Number(f.id), str[Number(f.name)]!]));
+  const locMatches = new Map(
+    p.location.map((l) => [Number(l.id), l.line.some((ln) => re.test(fnName.get(Number(ln.functionId)) ?? ''))]),
+  );
+  let covered = 0;
+  let total = 0;
+  for (const s of p.sample) {
+    const v = Number(s.value[1]);
+    total += v;
+    if (s.locationId.some((id) => locMatches.get(Number(id)))) covered += v;
+  }
+  return { covered, total };
+}
+
+test.describe('flame graph', () => {
+  test('shows the profile, with tooltips that agree with pprof', async ({ page }) => {
+    const errors = trackConsoleErrors(page);
+    await page.goto('/');
+    await openFixture(page, FIXTURE);
+    await page.getByTestId('view-flame').click();
+    await waitForDraw(page);
+    const { total } = coveredBy(/$^/);
+
+    // The root frame holds the whole profile.
+    await hover(page, 'flamegraph', { x: 5, y: ROW / 2 });
+    await expect(page.getByTestId('tooltip-name')).toHaveText('all');
+    await expect(page.getByTestId('tooltip-total')).toHaveAttribute('data-value', String(total));
+    await expect(page.getByTestId('tooltip-total-pct')).toHaveText('100.00% of profile');
+
+    // main.slowFunction.func1 has one call site, so one frame: its total is pprof's cum and
+    // its self pprof's flat.
+    const top = readExpectedTop(join(EXPECTED_DIR, FIXTURE, '1.cpu.top.txt'));
+    const fn = top.parsed.find((r) => r.name === 'main.slowFunction.func1')!;
+    const at = await findFrame(page, 'main.slowFunction.func1');
+    await hover(page, 'flamegraph', at);
+    const ns = (s: string) => (s === '0' ? 0 : Math.round(parseFloat(s) * (s.endsWith('ms') ? 1e6 : 1e9)));
+    await expect(page.getByTestId('tooltip-total')).toHaveAttribute('data-value', String(ns(fn.cum)));
+    await expect(page.getByTestId('tooltip-self')).toHaveAttribute('data-value', String(ns(fn.flat)));
+    await expect(page.getByTestId('tooltip-total')).toHaveText(fn.cum);
+    await expect(page.getByTestId('tooltip-total-pct')).toHaveText(`${((ns(fn.cum) / total) * 100).toFixed(2)}% of profile`);
+    expect(errors).toEqual([]);
+  });
+
+  test('zooms into a frame and back out, by click, Esc and reset', async ({ page }) => {
+    await page.goto('/');
+    await openFixture(page, FIXTURE);
+    await page.getByTestId('view-flame').click();
+    await waitForDraw(page);
+    const canvas = page.getByTestId('flamegraph');
+    const at = await findFrame(page, 'main.slowFunction.func1');
+    const box = (await canvas.boundingBox())!;
+    await page.mouse.click(box.x + at.x, box.y + at.y);
+    await expect(canvas).not.toHaveAttribute('data-zoom-frame', '0');
+    // Zoomed: the frame fills the width, so its right edge shows it too.
+    await page.mouse.move(box.x + box.width - 4, box.y + at.y);
+    await expect(page.getByTestId('tooltip-name')).toHaveText('main.slowFunction.func1');
+    await expect(page.getByTestId('tooltip-total-pct')).not.toHaveText('100.00% of profile');
+    // Its ancestors stay above as a breadcrumb: clicking the root zooms out.
+    await page.mouse.click(box.x + 5, box.y + ROW / 2);
+    await expect(canvas).toHaveAttribute('data-zoom-frame', '0');
+    // Esc zooms out one level; reset goes back to the whole profile.
+    await page.mouse.click(box.x + at.x, box.y + at.y);
+    await expect(canvas).not.toHaveAttribute('data-zoom-frame', '0');
+    const deep = (await canvas.getAttribute('data-zoom-frame'))!;
+    await page.getByTestId('flame-scroll').focus();
+    await page.keyboard.press('Escape');
+    await expect(canvas).not.toHaveAttribute('data-zoom-frame', deep);
+    // One level up: the parent of main.slowFunction.func1 (it runs under pprof.Do) fills the width.
+    await page.mouse.move(box.x + box.width - 4, box.y + at.y - ROW);
+    await expect(page.getByTestId('tooltip-name')).toHaveText('runtime/pprof.Do');
+    await page.getByTestId('zoom-reset').click();
+    await expect(canvas).toHaveAttribute('data-zoom-frame', '0');
+    // The zoom survives a sample-type switch when the frame still exists.
+    await page.mouse.click(box.x + at.x, box.y + at.y);
+    const zoomed = await canvas.getAttribute('data-zoom-frame');
+    await page.getByTestId('sample-type').selectOption({ label: 'samples/count' });
+    await expect(canvas).not.toHaveAttribute('data-zoom-frame', '0');
+    await page.mouse.move(box.x + box.width - 4, box.y + at.y);
+    await expect(page.getByTestId('tooltip-name')).toHaveText('main.slowFunction.func1');
+    expect(zoomed).not.toBeNull();
+  });
+
+  test('search highlights matches and counts each sample once', async ({ page }) => {
+    await page.goto('/');
+    await openFixture(page, FIXTURE);
+    await page.getByTestId('view-flame').click();
+    await waitForDraw(page);
+    await page.keyboard.press('/');
+    await expect(page.getByTestId('flame-search')).toBeFocused();
+    await page.getByTestId('search-regex').check();
+    await page.getByTestId('flame-search').fill('main\\.work|duffzero');
+    const { covered, total } = coveredBy(/main\.work|duffzero/);
+    expect(covered).toBeLessThan(total);
+    const summary = page.getByTestId('search-summary');
+    await expect(summary).toHaveAttribute('data-covered', String(covered));
+    await expect(summary).toHaveAttribute('data-functions', '2');
+    await expect(summary).toContainText(`(${((covered / total) * 100).toFixed(2)}% of total)`);
+    // Substring mode escapes the text; case-insensitive by default.
+    await page.getByTestId('search-regex').uncheck();
+    await page.getByTestId('flame-search').fill('MAIN.WORK');
+    await expect(summary).toHaveAttribute('data-covered', String(coveredBy(/main\.work/i).covered));
+    await page.getByTestId('search-case').check();
+    await expect(summary).toHaveAttribute('data-functions', '0');
+  });
+
+  test('sandwich view shows the callers of a function', async ({ page }) => {
+    await page.goto('/');
+    await openFixture(page, FIXTURE);
+    await page.getByTestId('view-flame').click();
+    await waitForDraw(page);
+    const at = await findFrame(page, 'main.work');
+    const box = (await page.getByTestId('flamegraph').boundingBox())!;
+    await page.mouse.click(box.x + at.x, box.y + at.y, { button: 'right' });
+    await page.getByTestId('frame-menu').getByText('Sandwich view').click();
+    await expect(page.getByTestId('sandwich-name')).toHaveText('main.work');
+    await waitForDraw(page, 'sandwich-callers');
+    // pprof -tree lists main.work's callers: slowFunction.func1 6740ms, fastFunction.func1 1500ms.
+    const slow = await findFrame(page, 'main.slowFunction.func1', 'sandwich-callers');
+    await hover(page, 'sandwich-callers', slow);
+    await expect(page.getByTestId('tooltip-total')).toHaveAttribute('data-value', String(6740e6));
+    const fast = await findFrame(page, 'main.fastFunction.func1', 'sandwich-callers');
+    await hover(page, 'sandwich-callers', fast);
+    await expect(page.getByTestId('tooltip-total')).toHaveAttribute('data-value', String(1500e6));
+    expect(slow.x).toBeLessThan(fast.x); // the larger caller comes first
+    await page.getByTestId('sandwich-close').click();
+    await waitForDraw(page);
+  });
+
+  test('both layout: hovering a table row outlines its frames, clicking a frame selects its row', async ({ page }) => {
+    await page.goto('/');
+    await openFixture(page, FIXTURE);
+    await page.getByTestId('view-both').click();
+    const draws = await waitForDraw(page);
+    await page.locator('[data-testid="top-row"][data-name="main.work"]').hover();
+    await waitForDraw(page, 'flamegraph', draws + 1);
+    const at = await findFrame(page, 'runtime.duffzero');
+    const box = (await page.getByTestId('flamegraph').boundingBox())!;
+    await page.mouse.click(box.x + at.x, box.y + at.y);
+    await expect(page.locator('[data-testid="top-row"][aria-selected="true"]')).toHaveAttribute(
+      'data-name',
+      'runtime.duffzero',
+    );
+  });
+
+  test('exports PNG, pprof and folded stacks', async ({ page }) => {
+    await page.goto('/');
+    await openFixture(page, FIXTURE);
+    await page.getByTestId('view-flame').click();
+    await waitForDraw(page);
+    const { total } = coveredBy(/$^/);
+    for (const [id, suffix] of [
+      ['export-png', '.flamegraph.png'],
+      ['export-pprof', '.pb.gz'],
+      ['export-folded', '.folded.txt'],
+    ] as const) {
+      await page.getByTestId('export-menu').click();
+      const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId(id).click()]);
+      expect(download.suggestedFilename()).toMatch(new RegExp(suffix.replace('.', '\\.') + '$'));
+      const body = readFileSync((await download.path())!);
+      if (id === 'export-png') expect(body.subarray(1, 4).toString()).toBe('PNG');
+      if (id === 'export-pprof') {
+        const p = Profile.decode(gunzipSync(new Uint8Array(body)));
+        expect(p.sample.reduce((a, s) => a + Number(s.value[1]), 0)).toBe(total);
+      }
+      if (id === 'export-folded') {
+        const lines = body.toString().trim().split('\n');
+        expect(lines.reduce((a, l) => a + Number(l.slice(l.lastIndexOf(' ') + 1)), 0)).toBe(total);
+      }
+    }
+  });
+});

@@ -1,0 +1,171 @@
+import { useEffect, useLayoutEffect, useRef, useState } from 'react';
+import type { FlameTree } from '../../profile/flame-tree';
+import { formatValue } from '../../profile/format';
+import { type ColorMode, canvasHeight, drawFlameGraph, frameAt, locateFrames } from './flame-render';
+
+export interface FlameCanvasProps {
+  tree: FlameTree;
+  names: string[];
+  files?: string[];
+  unit: string;
+  /** The value that percentages "of the profile" divide by. */
+  profileTotal: number;
+  zoom: number;
+  flip: boolean;
+  colorMode: ColorMode;
+  dark: boolean;
+  matched?: Uint8Array;
+  selectedNode?: number;
+  focusFrame?: number;
+  testId?: string;
+  onFrameClick?: (frame: number) => void;
+  onFrameContextMenu?: (frame: number, clientX: number, clientY: number) => void;
+  onHoverNode?: (node: number | undefined) => void;
+}
+
+interface Hover {
+  frame: number;
+  x: number;
+  y: number;
+}
+
+function pct(v: number, total: number): string {
+  return total === 0 ? '0%' : `${((Math.abs(v) / Math.abs(total)) * 100).toFixed(2)}%`;
+}
+
+/**
+ * A flame tree on a canvas. Redraws only when what it shows changes; `data-draws` counts
+ * completed draws so that tests and benchmarks can wait for one.
+ */
+export function FlameGraphCanvas(p: FlameCanvasProps) {
+  const wrap = useRef<HTMLDivElement>(null);
+  const canvas = useRef<HTMLCanvasElement>(null);
+  const draws = useRef(0);
+  const [width, setWidth] = useState(0);
+  const [hover, setHover] = useState<Hover | null>(null);
+  const height = canvasHeight(p.tree);
+
+  useLayoutEffect(() => {
+    const el = wrap.current;
+    if (!el) return;
+    setWidth(el.clientWidth);
+    const ro = new ResizeObserver(() => setWidth(el.clientWidth));
+    ro.observe(el);
+    return () => ro.disconnect();
+  }, []);
+
+  useEffect(() => {
+    const c = canvas.current;
+    if (!c || width === 0) return;
+    const dpr = window.devicePixelRatio || 1;
+    c.width = Math.round(width * dpr);
+    c.height = Math.round(height * dpr);
+    c.style.width = `${width}px`;
+    c.style.height = `${height}px`;
+    const ctx = c.getContext('2d');
+    if (!ctx) return;
+    ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
+    drawFlameGraph(ctx, {
+      tree: p.tree,
+      names: p.names,
+      width,
+      flip: p.flip,
+      zoom: p.zoom,
+      colorMode: p.colorMode,
+      dark: p.dark,
+      matched: p.matched,
+      selectedNode: p.selectedNode,
+      focusFrame: p.focusFrame,
+    });
+    draws.current++;
+    c.dataset.draws = String(draws.current);
+  }, [p.tree, p.names, width, height, p.flip, p.zoom, p.colorMode, p.dark, p.matched, p.selectedNode, p.focusFrame]);
+
+  const view = { tree: p.tree, names: p.names, width, flip: p.flip, zoom: p.zoom };
+  const testId = p.testId ?? 'flamegraph';
+  // Test/debug hook: where a function's frames are drawn, so that tests can hover them.
+  useEffect(() => {
+    const w = window as unknown as { __flamelens?: { frames: Record<string, (name: string) => unknown> } };
+    w.__flamelens ??= { frames: {} };
+    const v = { tree: p.tree, names: p.names, width, flip: p.flip, zoom: p.zoom };
+    w.__flamelens.frames[testId] = (name: string) => locateFrames(v, name);
+    return () => {
+      delete w.__flamelens?.frames[testId];
+    };
+  }, [testId, p.tree, p.names, width, p.flip, p.zoom]);
+  const at = (e: React.MouseEvent) => {
+    const r = canvas.current!.getBoundingClientRect();
+    return { frame: frameAt(view, e.clientX - r.left, e.clientY - r.top), x: e.clientX - r.left, y: e.clientY - r.top };
+  };
+
+  const t = p.tree;
+  const h = hover && hover.frame >= 0 ? hover.frame : -1;
+  const parent = h > 0 ? t.parent[h]! : -1;
+  return (
+    <div className="flame-canvas-wrap" ref={wrap}>
+      <canvas
+        ref={canvas}
+        data-testid={testId}
+        data-draws="0"
+        data-zoom-frame={p.zoom}
+        onMouseMove={(e) => {
+          const a = at(e);
+          setHover(a.frame >= 0 ? a : null);
+          p.onHoverNode?.(a.frame > 0 ? t.node[a.frame]! : undefined);
+        }}
+        onMouseLeave={() => {
+          setHover(null);
+          p.onHoverNode?.(undefined);
+        }}
+        onClick={(e) => {
+          const a = at(e);
+          if (a.frame >= 0) p.onFrameClick?.(a.frame);
+        }}
+        onContextMenu={(e) => {
+          const a = at(e);
+          if (a.frame > 0 && p.onFrameContextMenu) {
+            e.preventDefault();
+            p.onFrameContextMenu(a.frame, e.clientX, e.clientY);
+          }
+        }}
+      />
+      {h >= 0 && hover && (
+        <div
+          className="flame-tooltip"
+          data-testid="flame-tooltip"
+          style={{ left: Math.min(hover.x + 14, Math.max(0, width - 380)), top: hover.y + 16 }}
+        >
+          <div className="tt-name" data-testid="tooltip-name">
+            {h === 0 ? 'all' : p.names[t.node[h]!]}
+          </div>
+          {h > 0 && p.files?.[t.node[h]!] && <div className="tt-file">{p.files[t.node[h]!]}</div>}
+          <table>
+            <tbody>
+              <tr>
+                <th>Self</th>
+                <td data-testid="tooltip-self" data-value={String(t.self[h])}>
+                  {formatValue(t.self[h]!, p.unit)}
+                </td>
+                <td>{pct(t.self[h]!, p.profileTotal)}</td>
+              </tr>
+              <tr>
+                <th>Total</th>
+                <td data-testid="tooltip-total" data-value={String(t.total[h])}>
+                  {formatValue(t.total[h]!, p.unit)}
+                </td>
+                <td data-testid="tooltip-total-pct">{pct(t.total[h]!, p.profileTotal)} of profile</td>
+              </tr>
+              {parent >= 0 && (
+                <tr>
+                  <th />
+                  <td />
+                  <td data-testid="tooltip-parent-pct">{pct(t.total[h]!, t.total[parent]!)} of parent</td>
+                </tr>
+              )}
+            </tbody>
+          </table>
+        </div>
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,342 @@
+import { useEffect, useMemo, useRef, useState } from 'react';
+import { compileSearch, searchFlameTree, type SearchQuery } from '../../profile/flame-search';
+import { formatValue } from '../../profile/format';
+import type { Granularity } from '../../profile/nodes';
+import { useAsync } from '../../state/use-async';
+import type { ProfileWorkerClient } from '../../worker/client';
+import type { FlameData } from '../../worker/protocol';
+import { FlameGraphCanvas } from './FlameGraphCanvas';
+import type { ColorMode } from './flame-render';
+import { downloadBlob } from '../download';
+
+export interface FlameSettings {
+  /** Names of the frames from the root's child to the zoomed frame ([] = whole profile). */
+  zoomPath: string[];
+  search: SearchQuery;
+  flip: boolean;
+  colorMode: ColorMode;
+  /** The function whose sandwich is shown, or null. */
+  sandwich: string | null;
+}
+
+export const DEFAULT_FLAME_SETTINGS: FlameSettings = {
+  zoomPath: [],
+  search: { text: '', regex: false, caseSensitive: false },
+  flip: false,
+  colorMode: 'package',
+  sandwich: null,
+};
+
+interface Props {
+  client: ProfileWorkerClient;
+  profileKey: number;
+  profileName: string;
+  sampleIndex: number;
+  granularity: Granularity;
+  settings: FlameSettings;
+  onSettings: (s: FlameSettings) => void;
+  dark: boolean;
+  /** A function highlighted from elsewhere (the table in the "both" layout). */
+  selectedName?: string | null;
+  onSelectName?: (name: string | null) => void;
+  onHoverName?: (name: string | null) => void;
+}
+
+function frameOfNames(data: FlameData, path: string[]): number {
+  const t = data.tree;
+  let f = 0;
+  for (const name of path) {
+    let next = -1;
+    for (let c = f + 1; c < t.end[f]!; c = t.end[c]!) {
+      if (data.names[t.node[c]!] === name) {
+        next = c;
+        break;
+      }
+    }
+    if (next < 0) return 0;
+    f = next;
+  }
+  return f;
+}
+
+function namesOfFrame(data: FlameData, frame: number): string[] {
+  const out: string[] = [];
+  for (let a = frame; a > 0; a = data.tree.parent[a]!) out.push(data.names[data.tree.node[a]!]!);
+  return out.reverse();
+}
+
+/** The flame graph with its toolbar: search, zoom, sandwich, colors, orientation and exports. */
+export function FlameGraphView(p: Props) {
+  const { settings: s, onSettings } = p;
+  const flame = useAsync(
+    () => p.client.flame(p.sampleIndex, p.granularity),
+    [p.client, p.profileKey, p.sampleIndex, p.granularity],
+  );
+  const data = flame.data;
+  const searchInput = useRef<HTMLInputElement>(null);
+  const exportMenu = useRef<HTMLDetailsElement>(null);
+  const [focusFrame, setFocusFrame] = useState<number | undefined>(undefined);
+  const [menu, setMenu] = useState<{ frame: number; x: number; y: number } | null>(null);
+
+  const zoom = data ? frameOfNames(data, s.zoomPath) : 0;
+  const { re, error: searchError } = compileSearch(s.search);
+  const search = useMemo(
+    () => (data && re ? searchFlameTree(data.tree, data.names, re) : undefined),
+    // `re` is derived from s.search.
+    [data, s.search.text, s.search.regex, s.search.caseSensitive],
+  );
+  const selectedNode = useMemo(() => {
+    if (!data || !p.selectedName) return undefined;
+    const i = data.names.indexOf(p.selectedName);
+    return i >= 0 ? i : undefined;
+  }, [data, p.selectedName]);
+
+  const set = (patch: Partial<FlameSettings>) => onSettings({ ...s, ...patch });
+  const zoomTo = (frame: number) => data && set({ zoomPath: namesOfFrame(data, frame) });
+
+  // `/` focuses search from anywhere on the page (unless typing in a field).
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => {
+      const target = e.target as HTMLElement | null;
+      const typing = target && (target.tagName === 'INPUT' || target.tagName === 'TEXTAREA' || target.tagName === 'SELECT');
+      if (e.key === '/' && !typing) {
+        e.preventDefault();
+        searchInput.current?.focus();
+      }
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, []);
+
+  if (flame.error) return <div className="error" data-testid="error">{flame.error.message}</div>;
+  if (!data) return <div className="progress">Building flame graph…</div>;
+  const t = data.tree;
+  const profileTotal = t.total[0]!;
+
+  const onKeyDown = (e: React.KeyboardEvent) => {
+    const cur = focusFrame ?? zoom;
+    let next: number | undefined;
+    const up = s.flip ? 'ArrowDown' : 'ArrowUp';
+    const down = s.flip ? 'ArrowUp' : 'ArrowDown';
+    if (e.key === up) next = t.parent[cur]! >= 0 ? t.parent[cur]! : cur;
+    else if (e.key === down) next = cur + 1 < t.end[cur]! ? cur + 1 : cur;
+    else if (e.key === 'ArrowRight') {
+      const par = t.parent[cur]!;
+      next = par >= 0 && t.end[cur]! < t.end[par]! ? t.end[cur]! : cur;
+    } else if (e.key === 'ArrowLeft') {
+      const par = t.parent[cur]!;
+      if (par >= 0) {
+        let prev = -1;
+        for (let c = par + 1; c < cur; c = t.end[c]!) prev = c;
+        next = prev >= 0 ? prev : cur;
+      }
+    } else if (e.key === 'Enter') {
+      zoomTo(cur);
+    } else if (e.key === 'Escape') {
+      if (s.sandwich) set({ sandwich: null });
+      else if (zoom > 0) zoomTo(t.parent[zoom]!);
+    } else if (e.key === 's' && cur > 0) {
+      set({ sandwich: data.names[t.node[cur]!]! });
+    } else return;
+    e.preventDefault();
+    if (next !== undefined) setFocusFrame(next);
+  };
+
+  const exportPng = () => {
+    const c = document.querySelector<HTMLCanvasElement>('[data-testid="flamegraph"]');
+    c?.toBlob((b) => b && downloadBlob(b, `${p.profileName}.flamegraph.png`));
+  };
+  const exportPprof = async () => {
+    const bytes = await p.client.exportPprof();
+    downloadBlob(new Blob([bytes as BlobPart], { type: 'application/octet-stream' }), `${baseName(p.profileName)}.pb.gz`);
+  };
+  const exportFolded = async () => {
+    const text = await p.client.exportFolded(p.sampleIndex, p.granularity);
+    downloadBlob(new Blob([text], { type: 'text/plain' }), `${baseName(p.profileName)}.folded.txt`);
+  };
+
+  return (
+    <div className="flame-view" onKeyDown={onKeyDown}>
+      <div className="flame-toolbar">
+        <input
+          ref={searchInput}
+          type="search"
+          data-testid="flame-search"
+          placeholder="Search (/)"
+          aria-label="Search frames"
+          value={s.search.text}
+          onChange={(e) => set({ search: { ...s.search, text: e.target.value } })}
+        />
+        <label title="Regular expression">
+          <input
+            type="checkbox"
+            data-testid="search-regex"
+            checked={s.search.regex}
+            onChange={(e) => set({ search: { ...s.search, regex: e.target.checked } })}
+          />
+          .*
+        </label>
+        <label title="Case sensitive">
+          <input
+            type="checkbox"
+            data-testid="search-case"
+            checked={s.search.caseSensitive}
+            onChange={(e) => set({ search: { ...s.search, caseSensitive: e.target.checked } })}
+          />
+          Aa
+        </label>
+        {searchError && <span className="invalid">Invalid regular expression: {searchError}</span>}
+        {search && (
+          <span
+            className="hint"
+            data-testid="search-summary"
+            data-covered={String(search.covered)}
+            data-functions={String(search.functionCount)}
+          >
+            {search.functionCount} function{search.functionCount === 1 ? '' : 's'} match, covering{' '}
+            {formatValue(search.covered, data.unit)} ({profileTotal ? ((search.covered / profileTotal) * 100).toFixed(2) : '0.00'}% of
+            total)
+          </span>
+        )}
+        <span className="spacer" />
+        <button type="button" data-testid="zoom-reset" disabled={zoom === 0} onClick={() => set({ zoomPath: [] })}>
+          Reset zoom
+        </button>
+        <button type="button" data-testid="flip" onClick={() => set({ flip: !s.flip })}>
+          {s.flip ? 'Icicle' : 'Flame'}
+        </button>
+        <select
+          data-testid="color-mode"
+          value={s.colorMode}
+          onChange={(e) => set({ colorMode: e.target.value as ColorMode })}
+          aria-label="Color frames by"
+        >
+          <option value="package">Color by package</option>
+          <option value="self">Color by self</option>
+        </select>
+        <details className="menu" ref={exportMenu}>
+          <summary data-testid="export-menu">Export</summary>
+          <div className="menu-items" onClick={() => exportMenu.current?.removeAttribute('open')}>
+            <button type="button" data-testid="export-png" onClick={exportPng}>
+              PNG image
+            </button>
+            <button type="button" data-testid="export-pprof" onClick={() => void exportPprof()}>
+              pprof (.pb.gz)
+            </button>
+            <button type="button" data-testid="export-folded" onClick={() => void exportFolded()}>
+              Folded stacks
+            </button>
+          </div>
+        </details>
+      </div>
+      {s.sandwich ? (
+        <SandwichPanel {...p} data={data} name={s.sandwich} onClose={() => set({ sandwich: null })} />
+      ) : (
+        <div className="flame-scroll" tabIndex={0} data-testid="flame-scroll" aria-label="Flame graph">
+          <FlameGraphCanvas
+            tree={t}
+            names={data.names}
+            files={data.files}
+            unit={data.unit}
+            profileTotal={profileTotal}
+            zoom={zoom}
+            flip={s.flip}
+            colorMode={s.colorMode}
+            dark={p.dark}
+            matched={search?.matchedNodes}
+            selectedNode={selectedNode}
+            focusFrame={focusFrame}
+            onFrameClick={(f) => {
+              setFocusFrame(f);
+              zoomTo(f);
+              if (f > 0) p.onSelectName?.(data.names[t.node[f]!]!);
+            }}
+            onFrameContextMenu={(frame, x, y) => setMenu({ frame, x, y })}
+            onHoverNode={(n) => p.onHoverName?.(n === undefined ? null : data.names[n]!)}
+          />
+        </div>
+      )}
+      {menu && (
+        <FrameMenu
+          x={menu.x}
+          y={menu.y}
+          onClose={() => setMenu(null)}
+          items={[
+            ['Zoom', () => zoomTo(menu.frame)],
+            ['Sandwich view', () => set({ sandwich: data.names[t.node[menu.frame]!]! })],
+            ['Copy name', () => void navigator.clipboard?.writeText(data.names[t.node[menu.frame]!]!)],
+          ]}
+        />
+      )}
+    </div>
+  );
+}
+
+function baseName(name: string): string {
+  return name.replace(/\.(pb\.gz|pb|pprof|gz)$/i, '') || 'profile';
+}
+
+function FrameMenu(p: { x: number; y: number; items: [string, () => void][]; onClose: () => void }) {
+  useEffect(() => {
+    const close = () => p.onClose();
+    window.addEventListener('click', close);
+    window.addEventListener('keydown', close);
+    return () => {
+      window.removeEventListener('click', close);
+      window.removeEventListener('keydown', close);
+    };
+  });
+  return (
+    <div className="context-menu" style={{ left: p.x, top: p.y }} role="menu" data-testid="frame-menu">
+      {p.items.map(([label, act]) => (
+        <button key={label} type="button" role="menuitem" onClick={act}>
+          {label}
+        </button>
+      ))}
+    </div>
+  );
+}
+
+function SandwichPanel(p: Props & { data: FlameData; name: string; onClose: () => void }) {
+  const node = p.data.names.indexOf(p.name);
+  const sw = useAsync(
+    () => (node >= 0 ? p.client.sandwich(p.sampleIndex, p.granularity, node) : undefined),
+    [p.client, p.profileKey, p.sampleIndex, p.granularity, node],
+  );
+  if (node < 0) {
+    return (
+      <div className="sandwich-missing">
+        {p.name} is not in this profile. <button onClick={p.onClose}>Back</button>
+      </div>
+    );
+  }
+  const common = {
+    names: p.data.names,
+    files: p.data.files,
+    unit: p.data.unit,
+    profileTotal: p.data.tree.total[0]!,
+    zoom: 0,
+    colorMode: p.settings.colorMode,
+    dark: p.dark,
+  };
+  return (
+    <div className="sandwich" data-testid="sandwich">
+      <div className="sandwich-head">
+        <button type="button" data-testid="sandwich-close" onClick={p.onClose}>
+          ← Back
+        </button>
+        <span>
+          Sandwich of <strong data-testid="sandwich-name">{p.name}</strong>: callers above, callees below
+        </span>
+      </div>
+      {sw.data && (
+        <div className="flame-scroll">
+          <div className="sandwich-label">Callers</div>
+          <FlameGraphCanvas {...common} tree={sw.data.callers} flip testId="sandwich-callers" />
+          <div className="sandwich-label">Callees</div>
+          <FlameGraphCanvas {...common} tree={sw.data.callees} flip={false} testId="sandwich-callees" />
+        </div>
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,217 @@
+// Drawing and hit-testing of a flame tree on a 2D canvas. Pure functions of their inputs: the
+// component decides when to call them.
+import type { FlameTree } from '../../profile/flame-tree';
+import { packageHue } from '../../profile/package-name';
+
+export const ROW_HEIGHT = 18;
+/** Frames narrower than this (CSS px) are not drawn; their siblings' remainder is merged. */
+export const MIN_WIDTH = 0.35;
+export const FONT = '11px ui-monospace, SFMono-Regular, Menlo, Consolas, monospace';
+
+export type ColorMode = 'package' | 'self';
+
+export interface FlameView {
+  tree: FlameTree;
+  names: string[];
+  /** CSS pixels. */
+  width: number;
+  /** Root at the bottom (flame graph) instead of the top (icicle). */
+  flip: boolean;
+  /** The frame that fills the width; its ancestors are drawn above it full width. */
+  zoom: number;
+}
+
+export interface DrawOptions extends FlameView {
+  colorMode: ColorMode;
+  dark: boolean;
+  /** Per node: 1 if it matches the search (others are dimmed); undefined when not searching. */
+  matched?: Uint8Array;
+  /** A node whose frames get an outline (the selected function). */
+  selectedNode?: number;
+  /** A frame with a keyboard focus ring. */
+  focusFrame?: number;
+}
+
+export function canvasHeight(tree: FlameTree): number {
+  return (tree.maxDepth + 1) * ROW_HEIGHT;
+}
+
+function rowY(view: FlameView, depth: number): number {
+  return view.flip ? canvasHeight(view.tree) - (depth + 1) * ROW_HEIGHT : depth * ROW_HEIGHT;
+}
+
+const hueCache = new Map<string, number>();
+function hueOf(name: string): number {
+  let h = hueCache.get(name);
+  if (h === undefined) {
+    h = packageHue(name);
+    if (hueCache.size > 200_000) hueCache.clear();
+    hueCache.set(name, h);
+  }
+  return h;
+}
+
+function frameColor(o: DrawOptions, f: number): string {
+  const { tree, names } = o;
+  const n = tree.node[f]!;
+  if (o.matched && !o.matched[n]) return o.dark ? '#3a3f46' : '#e4e6ea';
+  if (o.colorMode === 'self') {
+    const total = Math.abs(tree.total[f]!);
+    const ratio = total > 0 ? Math.abs(tree.self[f]!) / total : 0;
+    return o.dark ? `hsl(12, 70%, ${22 + 35 * ratio}%)` : `hsl(12, ${35 + 55 * ratio}%, ${88 - 38 * ratio}%)`;
+  }
+  const h = hueOf(names[n] ?? '');
+  return o.dark ? `hsl(${h}, 40%, 36%)` : `hsl(${h}, 60%, 72%)`;
+}
+
+/** Draws the view; returns the number of frames drawn. */
+export function drawFlameGraph(ctx: CanvasRenderingContext2D, o: DrawOptions): number {
+  const { tree, names, width, zoom } = o;
+  const height = canvasHeight(tree);
+  ctx.clearRect(0, 0, width, height);
+  ctx.font = FONT;
+  ctx.textBaseline = 'middle';
+  const charW = ctx.measureText('M').width || 6.6;
+  const span = Math.abs(tree.total[zoom]!);
+  if (span === 0 || tree.size === 0) return 0;
+  const x0 = tree.start[zoom]!;
+  const scale = width / span;
+  const textColor = o.dark ? '#e9ecef' : '#1d2126';
+  let drawn = 0;
+
+  const label = (f: number, x: number, y: number, w: number) => {
+    if (w < charW * 3 + 6) return;
+    const name = f === 0 ? 'all' : (names[tree.node[f]!] ?? '');
+    const fit = Math.floor((w - 6) / charW);
+    const text = name.length <= fit ? name : fit > 1 ? name.slice(0, fit - 1) + '…' : '';
+    if (text) ctx.fillText(text, x + 3, y + ROW_HEIGHT / 2, w - 6);
+  };
+  const box = (f: number, x: number, w: number, color: string) => {
+    const y = rowY(o, tree.depth[f]!);
+    ctx.fillStyle = color;
+    ctx.fillRect(x, y + 0.5, Math.max(w - 0.5, 0.5), ROW_HEIGHT - 1);
+    if (o.selectedNode !== undefined && tree.node[f] === o.selectedNode) {
+      ctx.strokeStyle = o.dark ? '#ffffff' : '#000000';
+      ctx.lineWidth = 1.5;
+      ctx.strokeRect(x + 0.75, y + 1.25, Math.max(w - 2, 0.5), ROW_HEIGHT - 2.5);
+    }
+    if (f === o.focusFrame) {
+      ctx.strokeStyle = '#1a73e8';
+      ctx.lineWidth = 2;
+      ctx.strokeRect(x + 1, y + 1.5, Math.max(w - 2.5, 0.5), ROW_HEIGHT - 3);
+    }
+    ctx.fillStyle = textColor;
+    label(f, x, y, w);
+    drawn++;
+  };
+
+  // Ancestors of the zoomed frame: full width, as a breadcrumb.
+  for (let a = tree.parent[zoom]!; a >= 0; a = tree.parent[a]!) {
+    box(a, 0, width, o.dark ? '#2b3038' : '#d5d9df');
+  }
+  // The zoomed frame and its subtree, pruned by width. Children are sorted largest first, so
+  // the first one too narrow ends the loop; the rest is merged into one grey block.
+  const stack: number[] = [zoom];
+  const merged = o.dark ? '#555b63' : '#b9bec6';
+  while (stack.length > 0) {
+    const f = stack.pop()!;
+    const w = Math.abs(tree.total[f]!) * scale;
+    const x = (tree.start[f]! - x0) * scale;
+    box(f, x, w, f === 0 ? (o.dark ? '#4a4f57' : '#c9cdd3') : frameColor(o, f));
+    const endF = tree.end[f]!;
+    for (let c = f + 1; c < endF; c = tree.end[c]!) {
+      const cw = Math.abs(tree.total[c]!) * scale;
+      if (cw < MIN_WIDTH) {
+        const restStart = (tree.start[c]! - x0) * scale;
+        const restEnd = x + w - Math.abs(tree.self[f]!) * scale;
+        if (restEnd - restStart >= MIN_WIDTH) {
+          ctx.fillStyle = merged;
+          ctx.fillRect(restStart, rowY(o, tree.depth[c]!) + 0.5, restEnd - restStart, ROW_HEIGHT - 1);
+        }
+        break;
+      }
+      stack.push(c);
+    }
+  }
+  return drawn;
+}
+
+/** The frame under a point (CSS px), or -1. */
+export function frameAt(v: FlameView, x: number, y: number): number {
+  const { tree, zoom, width } = v;
+  const height = canvasHeight(tree);
+  const row = v.flip ? Math.floor((height - y) / ROW_HEIGHT) : Math.floor(y / ROW_HEIGHT);
+  if (row < 0 || row > tree.maxDepth || x < 0 || x > width) return -1;
+  const zd = tree.depth[zoom]!;
+  if (row < zd) {
+    let a = zoom;
+    while (tree.depth[a]! > row) a = tree.parent[a]!;
+    return a;
+  }
+  const span = Math.abs(tree.total[zoom]!);
+  if (span === 0) return -1;
+  const value = tree.start[zoom]! + (x / width) * span;
+  const minValue = (MIN_WIDTH / width) * span;
+  let f = zoom;
+  while (tree.depth[f]! < row) {
+    let next = -1;
+    for (let c = f + 1; c < tree.end[f]!; c = tree.end[c]!) {
+      const t = Math.abs(tree.total[c]!);
+      if (t < minValue) break;
+      if (value >= tree.start[c]! && value < tree.start[c]! + t) {
+        next = c;
+        break;
+      }
+    }
+    if (next < 0) return -1;
+    f = next;
+  }
+  return f;
+}
+
+/** Frames along the zoom path, from the root's child down: node ids, stable across sample types. */
+export function zoomPathOf(tree: FlameTree, frame: number): number[] {
+  const path: number[] = [];
+  for (let a = frame; a > 0; a = tree.parent[a]!) path.push(tree.node[a]!);
+  return path.reverse();
+}
+
+/** The frame a zoom path leads to in a (possibly different) tree, or 0 if it no longer exists. */
+export function frameOfPath(tree: FlameTree, path: number[]): number {
+  let f = 0;
+  for (const n of path) {
+    let next = -1;
+    for (let c = f + 1; c < tree.end[f]!; c = tree.end[c]!) {
+      if (tree.node[c] === n) {
+        next = c;
+        break;
+      }
+    }
+    if (next < 0) return 0;
+    f = next;
+  }
+  return f;
+}
+
+/**
+ * Where the frames of a function are drawn (CSS px, centre of each box, widest first): used by
+ * the test/debug hook `window.__flamelens.frames(testId, name)`.
+ */
+export function locateFrames(v: FlameView, name: string): { x: number; y: number; width: number; frame: number }[] {
+  const { tree, zoom, width, names } = v;
+  const span = Math.abs(tree.total[zoom]!);
+  if (span === 0) return [];
+  const scale = width / span;
+  const out: { x: number; y: number; width: number; frame: number }[] = [];
+  const place = (f: number, x: number, w: number) => {
+    if (f > 0 && names[tree.node[f]!] === name) {
+      out.push({ x: x + w / 2, y: rowY(v, tree.depth[f]!) + ROW_HEIGHT / 2, width: w, frame: f });
+    }
+  };
+  for (let a = tree.parent[zoom]!; a >= 0; a = tree.parent[a]!) place(a, 0, width);
+  for (let f = zoom; f < tree.end[zoom]!; f++) {
+    const w = Math.abs(tree.total[f]!) * scale;
+    if (w >= 1) place(f, (tree.start[f]! - tree.start[zoom]!) * scale, w);
+  }
+  return out.sort((a, b) => b.width - a.width);
+}
