@@ -46,7 +46,12 @@ it('every acknowledged profile survives kill -9, none is partial', async () => {
       const pod = `c${c}-${n}`;
       sent.push(pod);
       try {
-        const res = await fetch(`${url}/ingest?name=durable{pod=${pod}}&format=pprof&from=${Date.now()}`, { method: 'POST', body: Buffer.from(raw) });
+        // Bounded: a request caught by the kill must not hang the test.
+        const res = await fetch(`${url}/ingest?name=durable{pod=${pod}}&format=pprof&from=${Date.now()}`, {
+          method: 'POST',
+          body: Buffer.from(raw),
+          signal: AbortSignal.timeout(20_000),
+        });
         if (res.status === 200) acked.push(pod);
         else throw new Error(`unexpected status ${res.status}`);
       } catch (e) {
@@ -70,6 +75,7 @@ it('every acknowledged profile survives kill -9, none is partial', async () => {
           method: 'POST',
           headers: { 'content-type': 'application/json' },
           body: JSON.stringify({ profileTypeID: type, labelSelector: '{service_name="durable"}', start: Date.now() - 600_000, end: Date.now() + 60_000, step: 3600, groupBy: ['pod'] }),
+          signal: AbortSignal.timeout(30_000),
         });
         const json = (await res.json()) as { series?: { labels: { value: string }[]; points: { value: number }[] }[] };
         return new Map((json.series ?? []).map((s) => [s.labels[0].value, s.points.reduce((a, p) => a + p.value, 0)]));
@@ -91,4 +97,4 @@ it('every acknowledged profile survives kill -9, none is partial', async () => {
     restarted.child.kill('SIGTERM');
     await done;
   }
-});
+}, 180_000);
