@@ -48,7 +48,7 @@ test.describe('bad input gets a clear error and loses nothing', () => {
   for (const c of cases) {
     test(`${c.title}: a clear message, the open profile stays, the next file opens`, async ({ page }) => {
       const errors = trackConsoleErrors(page);
-      await page.goto('/' + (c.query ?? ''));
+      await page.goto('/' + (c.query ? c.query + '&mode=file' : '?mode=file'));
       await openFixture(page, 'cpu.pb.gz');
       await openBytes(page, c.name, c.bytes());
       await expect(page.getByTestId('error')).toContainText(c.message);
@@ -65,7 +65,7 @@ test.describe('bad input gets a clear error and loses nothing', () => {
 
   test('invalid UTF-8 in a function name opens, with replacement characters', async ({ page }) => {
     const errors = trackConsoleErrors(page);
-    await page.goto('/');
+    await page.goto('/?mode=file');
     await openFixture(page, 'invalid_utf8.pb.gz');
     const rows = await visibleRows(page);
     expect(rows.map((r) => r.name)).toContain('my');
@@ -75,7 +75,7 @@ test.describe('bad input gets a clear error and loses nothing', () => {
 
   test('profile strings with HTML and quotes are shown as text, never as HTML', async ({ page }) => {
     const errors = trackConsoleErrors(page);
-    await page.goto('/');
+    await page.goto('/?mode=file');
     const evil = [`<img src=x onerror="window.__pwned=1">`, `"quoted" & 'single' </div><script>window.__pwned=2</script>`];
     const st = new StringTable();
     // A system name that differs from the name marks it as already demangled: pprof (and the

@@ -32,7 +32,7 @@ function coveredBy(re: RegExp): { covered: number; total: number } {
 test.describe('flame graph', () => {
   test('shows the profile, with tooltips that agree with pprof', async ({ page }) => {
     const errors = trackConsoleErrors(page);
-    await page.goto('/');
+    await page.goto('/?mode=file');
     await openFixture(page, FIXTURE);
     await page.getByTestId('view-flame').click();
     await waitForDraw(page);
@@ -59,7 +59,7 @@ test.describe('flame graph', () => {
   });
 
   test('zooms into a frame and back out, by click, Esc and reset', async ({ page }) => {
-    await page.goto('/');
+    await page.goto('/?mode=file');
     await openFixture(page, FIXTURE);
     await page.getByTestId('view-flame').click();
     await waitForDraw(page);
@@ -98,7 +98,7 @@ test.describe('flame graph', () => {
   });
 
   test('search highlights matches and counts each sample once', async ({ page }) => {
-    await page.goto('/');
+    await page.goto('/?mode=file');
     await openFixture(page, FIXTURE);
     await page.getByTestId('view-flame').click();
     await waitForDraw(page);
@@ -121,7 +121,7 @@ test.describe('flame graph', () => {
   });
 
   test('sandwich view shows the callers of a function', async ({ page }) => {
-    await page.goto('/');
+    await page.goto('/?mode=file');
     await openFixture(page, FIXTURE);
     await page.getByTestId('view-flame').click();
     await waitForDraw(page);
@@ -144,7 +144,7 @@ test.describe('flame graph', () => {
   });
 
   test('both layout: hovering a table row outlines its frames, clicking a frame selects its row', async ({ page }) => {
-    await page.goto('/');
+    await page.goto('/?mode=file');
     await openFixture(page, FIXTURE);
     await page.getByTestId('view-both').click();
     const draws = await waitForDraw(page);
@@ -160,7 +160,7 @@ test.describe('flame graph', () => {
   });
 
   test('exports PNG, pprof and folded stacks', async ({ page }) => {
-    await page.goto('/');
+    await page.goto('/?mode=file');
     await openFixture(page, FIXTURE);
     await page.getByTestId('view-flame').click();
     await waitForDraw(page);

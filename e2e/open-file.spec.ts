@@ -9,7 +9,7 @@ const expectedTop = (fixture: string, file: string) => readExpectedTop(join(EXPE
 test.describe('opening a local pprof file', () => {
   test('shows the top table of the default sample type as go tool pprof does, then another type', async ({ page }) => {
     const errors = trackConsoleErrors(page);
-    await page.goto('/');
+    await page.goto('/?mode=file');
     await openFixture(page, 'cpu.pb.gz');
 
     // pprof's default is the last sample type: cpu/nanoseconds.
@@ -37,7 +37,7 @@ test.describe('opening a local pprof file', () => {
 
   test('a large table is virtualized, filters by regex and sorts by cum and name', async ({ page }) => {
     const errors = trackConsoleErrors(page);
-    await page.goto('/');
+    await page.goto('/?mode=file');
     await openFixture(page, 'heap');
     // heap declares default_sample_type alloc_space.
     await expect(page.getByTestId('profile-type')).toHaveText('alloc_space/bytes');
@@ -82,7 +82,7 @@ test.describe('opening a local pprof file', () => {
   });
 
   test('line granularity shows one row per source line', async ({ page }) => {
-    await page.goto('/');
+    await page.goto('/?mode=file');
     await openFixture(page, 'cpu.pb.gz');
     await page.getByTestId('granularity').selectOption('lines');
     const lines = expectedTop('cpu.pb.gz', '1.cpu.lines.top.txt');
@@ -92,7 +92,7 @@ test.describe('opening a local pprof file', () => {
   });
 
   test('a file dropped anywhere on the page opens', async ({ page }) => {
-    await page.goto('/');
+    await page.goto('/?mode=file');
     const bytes = readFileSync(join(PROFILES_DIR, 'go.cpu.labels.pprof')).toString('base64');
     await page.evaluate((b64) => {
       const bin = Uint8Array.from(atob(b64), (c) => c.charCodeAt(0));

@@ -1,137 +1,123 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
-import { GRANULARITIES, type Granularity } from '../profile/nodes';
+import { DEFAULT_STATE, useUrlState } from '../state/url-state';
 import { ProfileWorkerClient } from '../worker/client';
-import type { LoadProgressMessage, OpenResult, TopColumns } from '../worker/protocol';
+import type { LoadProgressMessage, OpenResult } from '../worker/protocol';
 import { FileOpener } from '../views/FileOpener';
-import { ProfileFacts } from '../views/ProfileFacts';
-import { TopTable, type TopSortKey } from '../views/TopTable';
 import { LoadProgress } from '../views/LoadProgress';
-import { DEFAULT_FLAME_SETTINGS, type FlameSettings, FlameGraphView } from '../views/flame/FlameGraphView';
+import { Explorer, type MergedProfile } from '../views/explore/Explorer';
+import { ProfileViews } from './ProfileViews';
 import { ThemeToggle, useTheme } from './theme';
 
-export type ViewMode = 'top' | 'flame' | 'both';
-const VIEWS: [ViewMode, string][] = [
-  ['top', 'Top table'],
-  ['flame', 'Flame graph'],
-  ['both', 'Both'],
-];
-
-/** `?maxmb=N` lowers (or raises) the 1 GiB decompression limit for one profile. */
-function decompressionLimit(): number | undefined {
+/** `?maxmb=N` in the URL the page was opened with sets the 1 GiB decompression limit to N MiB. */
+const MAX_DECOMPRESSED = (() => {
   const v = Number(new URLSearchParams(window.location.search).get('maxmb'));
   return Number.isFinite(v) && v > 0 ? v * 1024 * 1024 : undefined;
-}
+})();
+const decompressionLimit = () => MAX_DECOMPRESSED;
+
+/** Where the profile in the worker came from: a file, or a backend query (by its key). */
+type Origin = { kind: 'file'; name: string } | { kind: 'explore'; key: string };
+
+/** Settings of the views that belong to one profile and are reset when another one opens. */
+const PER_PROFILE = {
+  si: DEFAULT_STATE.si,
+  zoom: DEFAULT_STATE.zoom,
+  fn: DEFAULT_STATE.fn,
+  sandwich: DEFAULT_STATE.sandwich,
+};
 
 export function App() {
+  const [state, setState] = useUrlState();
   const client = useRef<ProfileWorkerClient | null>(null);
   const getClient = () => (client.current ??= new ProfileWorkerClient());
   useEffect(() => () => client.current?.terminate(), []);
-
-  const [profile, setProfile] = useState<OpenResult | null>(null);
-  const [progress, setProgress] = useState<LoadProgressMessage | null>(null);
-  const [error, setError] = useState<string | null>(null);
-  const [sampleIndex, setSampleIndex] = useState(0);
-  const [granularity, setGranularity] = useState<Granularity>('functions');
-  const [top, setTop] = useState<TopColumns | null>(null);
-  const [filter, setFilter] = useState('');
-  const [sort, setSort] = useState<{ key: TopSortKey; ascending: boolean }>({ key: 'flat', ascending: false });
-  const openSeq = useRef(0);
-  const [profileKey, setProfileKey] = useState(0);
-  const [view, setView] = useState<ViewMode>('both');
-  const [flame, setFlame] = useState<FlameSettings>(DEFAULT_FLAME_SETTINGS);
-  const [selectedName, setSelectedName] = useState<string | null>(null);
-  const [hoveredName, setHoveredName] = useState<string | null>(null);
   const theme = useTheme();
 
-  const openFile = useCallback((file: File) => {
-    const seq = ++openSeq.current;
-    setError(null);
-    setProgress({ id: 0, type: 'progress', phase: 'reading', done: 0, total: file.size });
-    getClient()
-      .open(file, file.name, {
-        maxDecompressedBytes: decompressionLimit(),
-        onProgress: (p) => seq === openSeq.current && setProgress(p),
-      })
-      .then((result) => {
-        if (seq !== openSeq.current) return;
-        setProfile(result);
-        setProfileKey((k) => k + 1);
-        setSampleIndex(result.summary.defaultSampleIndex);
-        setTop(null);
-        setFlame(DEFAULT_FLAME_SETTINGS);
-        setSelectedName(null);
-      })
-      .catch((e: unknown) => {
-        if (seq !== openSeq.current) return;
-        setError(`Could not open ${file.name}: ${e instanceof Error ? e.message : String(e)}`);
-      })
-      .finally(() => seq === openSeq.current && setProgress(null));
-  }, []);
+  const [profile, setProfile] = useState<OpenResult | null>(null);
+  const [origin, setOrigin] = useState<Origin | null>(null);
+  const [profileKey, setProfileKey] = useState(0);
+  const [progress, setProgress] = useState<LoadProgressMessage | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const openSeq = useRef(0);
 
+  const load = useCallback(
+    (source: Blob | ArrayBuffer, name: string, nextOrigin: Origin, onLoaded?: () => void) => {
+      const seq = ++openSeq.current;
+      setError(null);
+      const size = source instanceof Blob ? source.size : source.byteLength;
+      setProgress({ id: 0, type: 'progress', phase: 'reading', done: 0, total: size });
+      getClient()
+        .open(source, name, {
+          maxDecompressedBytes: decompressionLimit(),
+          onProgress: (p) => seq === openSeq.current && setProgress(p),
+        })
+        .then((result) => {
+          if (seq !== openSeq.current) return;
+          setProfile(result);
+          setOrigin(nextOrigin);
+          setProfileKey((k) => k + 1);
+          onLoaded?.();
+        })
+        .catch((e: unknown) => {
+          if (seq !== openSeq.current) return;
+          setError(`Could not open ${name}: ${e instanceof Error ? e.message : String(e)}`);
+        })
+        .finally(() => seq === openSeq.current && setProgress(null));
+    },
+    [],
+  );
+
+  // While a file opens, a backend answer arriving meanwhile must not replace it.
+  const fileOpening = useRef(false);
+  const openFile = useCallback(
+    (file: File) => {
+      fileOpening.current = true;
+      load(file, file.name, { kind: 'file', name: file.name }, () =>
+        setState({ mode: 'file', file: file.name, ...PER_PROFILE }),
+      );
+    },
+    [load, setState],
+  );
   useEffect(() => {
-    if (!profile) return;
-    let current = true;
-    getClient()
-      .top(sampleIndex, granularity)
-      .then((t) => current && setTop(t))
-      .catch((e: unknown) => current && setError(e instanceof Error ? e.message : String(e)));
-    return () => {
-      current = false;
-    };
-  }, [profile, sampleIndex, granularity]);
+    if (!progress) fileOpening.current = false;
+  }, [progress]);
+
+  const onMerged = useCallback(
+    (m: MergedProfile) => {
+      if (!fileOpening.current) load(m.bytes, m.name, { kind: 'explore', key: m.key });
+    },
+    [load],
+  );
+
+  const showing =
+    profile &&
+    origin &&
+    ((state.mode === 'file' && origin.kind === 'file' && origin.name === state.file) ||
+      (state.mode === 'explore' && origin.kind === 'explore'));
 
   return (
     <div className="app">
       <header className="toolbar">
         <span className="brand">Flamelens</span>
+        <span className="view-tabs" role="group" aria-label="Source">
+          <button
+            type="button"
+            data-testid="mode-explore"
+            aria-pressed={state.mode === 'explore'}
+            onClick={() => setState({ mode: 'explore', ...PER_PROFILE })}
+          >
+            Explore
+          </button>
+          <button
+            type="button"
+            data-testid="mode-file"
+            aria-pressed={state.mode === 'file'}
+            onClick={() => setState({ mode: 'file', ...PER_PROFILE })}
+          >
+            File
+          </button>
+        </span>
         <FileOpener onFile={openFile} />
-        {profile && (
-          <>
-            <label>
-              Sample
-              <select
-                data-testid="sample-type"
-                value={sampleIndex}
-                onChange={(e) => setSampleIndex(Number(e.target.value))}
-              >
-                {profile.summary.sampleTypes.map((t, i) => (
-                  <option key={i} value={i}>
-                    {t.type}/{t.unit}
-                  </option>
-                ))}
-              </select>
-            </label>
-            <label>
-              Granularity
-              <select
-                data-testid="granularity"
-                value={granularity}
-                onChange={(e) => setGranularity(e.target.value as Granularity)}
-              >
-                {GRANULARITIES.map((g) => (
-                  <option key={g} value={g}>
-                    {g}
-                  </option>
-                ))}
-              </select>
-            </label>
-          </>
-        )}
-        {profile && (
-          <span className="view-tabs" role="group" aria-label="View">
-            {VIEWS.map(([v, label]) => (
-              <button
-                key={v}
-                type="button"
-                data-testid={`view-${v}`}
-                aria-pressed={view === v}
-                onClick={() => setView(v)}
-              >
-                {label}
-              </button>
-            ))}
-          </span>
-        )}
         <span className="spacer" />
         <ThemeToggle theme={theme} />
       </header>
@@ -143,47 +129,40 @@ export function App() {
           </button>
         </div>
       )}
+      {state.mode === 'explore' && <Explorer state={state} setState={setState} onProfile={onMerged} />}
       {progress && <LoadProgress progress={progress} />}
-      {profile && <ProfileFacts name={profile.name} summary={profile.summary} sampleIndex={sampleIndex} />}
       <main className="main">
-        {profile ? (
-          <div className={view === 'both' ? 'both' : 'main'}>
-            {view !== 'flame' && top && (
-              <TopTable
-                top={top}
-                filter={filter}
-                onFilterChange={setFilter}
-                sort={sort.key}
-                ascending={sort.ascending}
-                onSortChange={(key, ascending) => setSort({ key, ascending })}
-                selectedName={selectedName}
-                onRowClick={(name) => setSelectedName(name === selectedName ? null : name)}
-                onRowHover={setHoveredName}
-              />
-            )}
-            {view !== 'top' && (
-              <FlameGraphView
-                client={getClient()}
-                profileKey={profileKey}
-                profileName={profile.name}
-                sampleIndex={sampleIndex}
-                granularity={granularity}
-                settings={flame}
-                onSettings={setFlame}
-                dark={theme.dark}
-                selectedName={hoveredName ?? selectedName}
-                onSelectName={setSelectedName}
-              />
-            )}
-          </div>
+        {showing ? (
+          <ProfileViews
+            client={getClient()}
+            profile={profile}
+            profileKey={profileKey}
+            state={state}
+            setState={setState}
+            dark={theme.dark}
+          />
         ) : (
+          state.mode === 'file' &&
           !progress && (
             <div className="welcome" data-testid="welcome">
-              <h1>Open a pprof profile</h1>
-              <p>
-                Choose a <code>.pb.gz</code> or raw <code>.pb</code> pprof file, or drop it anywhere on this page.
-                It is read in your browser and never uploaded.
-              </p>
+              {state.file ? (
+                <>
+                  <h1>Open {state.file} to see this view</h1>
+                  <p data-testid="local-file-note">
+                    This link refers to a local file, <strong>{state.file}</strong>. Files are read in the browser and
+                    never uploaded, so a link cannot bring the file along: open the same file here and the rest of the
+                    screen (view, sample type, filters, zoom) is restored from the link.
+                  </p>
+                </>
+              ) : (
+                <>
+                  <h1>Open a pprof profile</h1>
+                  <p>
+                    Choose a <code>.pb.gz</code> or raw <code>.pb</code> pprof file, or drop it anywhere on this page. It
+                    is read in your browser and never uploaded.
+                  </p>
+                </>
+              )}
             </div>
           )
         )}

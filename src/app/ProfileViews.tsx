@@ -1,0 +1,139 @@
+import { useState } from 'react';
+import { GRANULARITIES, type Granularity } from '../profile/nodes';
+import { useAsync } from '../state/use-async';
+import { type UrlState, VIEW_MODES, type ViewMode } from '../state/url-state';
+import type { ProfileWorkerClient } from '../worker/client';
+import type { OpenResult } from '../worker/protocol';
+import { ProfileFacts } from '../views/ProfileFacts';
+import { TopTable } from '../views/TopTable';
+import { type FlameSettings, FlameGraphView } from '../views/flame/FlameGraphView';
+
+const VIEW_LABELS: Record<ViewMode, string> = { top: 'Top table', flame: 'Flame graph', both: 'Both' };
+
+interface Props {
+  client: ProfileWorkerClient;
+  profile: OpenResult;
+  profileKey: number;
+  state: UrlState;
+  setState: (patch: Partial<UrlState>, how?: 'push' | 'replace') => void;
+  dark: boolean;
+}
+
+/** The views of one loaded profile (a file or a backend query), all driven by the URL state. */
+export function ProfileViews({ client, profile, profileKey, state, setState, dark }: Props) {
+  const types = profile.summary.sampleTypes;
+  const named = types.findIndex((t) => t.type === state.si);
+  const sampleIndex = named >= 0 ? named : profile.summary.defaultSampleIndex;
+  const granularity = state.g;
+  const [hoveredName, setHoveredName] = useState<string | null>(null);
+
+  const top = useAsync(
+    () => (state.view !== 'flame' ? client.top(sampleIndex, granularity) : undefined),
+    [client, profileKey, sampleIndex, granularity, state.view === 'flame'],
+  );
+
+  const flame: FlameSettings = {
+    zoomPath: state.zoom,
+    search: { text: state.search, regex: state.searchRegex, caseSensitive: state.searchCase },
+    flip: state.flip,
+    colorMode: state.color,
+    sandwich: state.sandwich || null,
+  };
+  const setFlame = (s: FlameSettings) =>
+    setState(
+      {
+        zoom: s.zoomPath,
+        search: s.search.text,
+        searchRegex: s.search.regex,
+        searchCase: s.search.caseSensitive,
+        flip: s.flip,
+        color: s.colorMode,
+        sandwich: s.sandwich ?? '',
+      },
+      // Typing in the search box replaces the history entry instead of adding one per key.
+      s.search.text !== state.search ? 'replace' : 'push',
+    );
+
+  return (
+    <>
+      <div className="toolbar view-bar">
+        <label>
+          Sample
+          <select
+            data-testid="sample-type"
+            value={sampleIndex}
+            onChange={(e) => setState({ si: types[Number(e.target.value)]!.type })}
+          >
+            {types.map((t, i) => (
+              <option key={i} value={i}>
+                {t.type}/{t.unit}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label>
+          Granularity
+          <select
+            data-testid="granularity"
+            value={granularity}
+            onChange={(e) => setState({ g: e.target.value as Granularity, zoom: [], sandwich: '', fn: '' })}
+          >
+            {GRANULARITIES.map((g) => (
+              <option key={g} value={g}>
+                {g}
+              </option>
+            ))}
+          </select>
+        </label>
+        <span className="view-tabs" role="group" aria-label="View">
+          {VIEW_MODES.map((v) => (
+            <button
+              key={v}
+              type="button"
+              data-testid={`view-${v}`}
+              aria-pressed={state.view === v}
+              onClick={() => setState({ view: v })}
+            >
+              {VIEW_LABELS[v]}
+            </button>
+          ))}
+        </span>
+      </div>
+      <ProfileFacts name={profile.name} summary={profile.summary} sampleIndex={sampleIndex} />
+      {top.error && (
+        <div className="error" role="alert" data-testid="error">
+          {top.error.message}
+        </div>
+      )}
+      <div className={state.view === 'both' ? 'both' : 'main'}>
+        {state.view !== 'flame' && top.data && (
+          <TopTable
+            top={top.data}
+            filter={state.filter}
+            onFilterChange={(filter) => setState({ filter }, 'replace')}
+            sort={state.sort}
+            ascending={state.asc}
+            onSortChange={(sort, asc) => setState({ sort, asc })}
+            selectedName={state.fn || null}
+            onRowClick={(name) => setState({ fn: name === state.fn ? '' : name })}
+            onRowHover={setHoveredName}
+          />
+        )}
+        {state.view !== 'top' && (
+          <FlameGraphView
+            client={client}
+            profileKey={profileKey}
+            profileName={profile.name}
+            sampleIndex={sampleIndex}
+            granularity={granularity}
+            settings={flame}
+            onSettings={setFlame}
+            dark={dark}
+            selectedName={hoveredName ?? (state.fn || null)}
+            onSelectName={(fn) => setState({ fn: fn ?? '' })}
+          />
+        )}
+      </div>
+    </>
+  );
+}

@@ -1,0 +1,53 @@
+import { describe, expect, it } from 'vitest';
+import { DEFAULT_STATE, parseUrlState, serializeUrlState } from './url-state';
+
+describe('URL state', () => {
+  it('round-trips every field', () => {
+    const s = {
+      ...DEFAULT_STATE,
+      mode: 'explore' as const,
+      type: 'process_cpu:cpu:nanoseconds:cpu:nanoseconds',
+      query: '{service_name="checkout", pod=~"checkout-.*"}',
+      from: 'now-6h',
+      to: 'now',
+      sel: [1700000000000, 1700000060000] as [number, number],
+      groupBy: 'pod',
+      refresh: 30,
+      tenant: 'team-a',
+      view: 'flame' as const,
+      si: 'alloc_space',
+      g: 'lines' as const,
+      filter: '^runtime\\.',
+      sort: 'cum' as const,
+      asc: true,
+      search: 'a;b&c=d',
+      searchRegex: true,
+      searchCase: true,
+      zoom: ['main.main', 'main.work;x'],
+      fn: 'main.work',
+      sandwich: 'runtime.mallocgc',
+      flip: true,
+      color: 'self' as const,
+    };
+    const qs = serializeUrlState(s);
+    expect(qs).toMatch(/^v=1&/);
+    expect(parseUrlState('?' + qs)).toEqual(s);
+  });
+
+  it('leaves defaults out of the link', () => {
+    expect(serializeUrlState(DEFAULT_STATE)).toBe('v=1');
+  });
+
+  it('keeps relative ranges relative and rejects bad values one by one', () => {
+    const s = parseUrlState('?v=1&from=now-15m&to=now&view=nonsense&g=lines&sel=5-2&refresh=-1');
+    expect(s.from).toBe('now-15m');
+    expect(s.view).toBe(DEFAULT_STATE.view);
+    expect(s.g).toBe('lines');
+    expect(s.sel).toBeNull();
+    expect(s.refresh).toBe(0);
+  });
+
+  it('reads links without a version as version 1', () => {
+    expect(parseUrlState('?view=top').view).toBe('top');
+  });
+});

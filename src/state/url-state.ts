@@ -1,0 +1,207 @@
+// Everything that changes what is on screen lives in the URL: reloading or sharing the link
+// restores the screen, and back/forward step through changes. `v` versions the format so that
+// old links keep working when it changes (parse older versions here when there are any).
+import { useCallback, useSyncExternalStore } from 'react';
+import { z } from 'zod';
+import { GRANULARITIES, type Granularity } from '../profile/nodes';
+import { isValidTime } from './time-range';
+
+export const URL_VERSION = 1;
+
+export type ViewMode = 'top' | 'flame' | 'both';
+export const VIEW_MODES: ViewMode[] = ['top', 'flame', 'both'];
+
+export interface UrlState {
+  mode: 'explore' | 'file';
+  /** The local file a link refers to (files cannot be restored from a link). */
+  file: string;
+  /** Backend query: profile type ID and label selector. */
+  type: string;
+  query: string;
+  from: string;
+  to: string;
+  /** Selected sub-range of the timeline (unix ms), or null for the whole range. */
+  sel: [number, number] | null;
+  /** Timeline split by this label ('' = one line). */
+  groupBy: string;
+  /** Auto-refresh period in seconds (0 = off). */
+  refresh: number;
+  tenant: string;
+  view: ViewMode;
+  /** Sample type by name (files with several); '' = the profile's default. */
+  si: string;
+  g: Granularity;
+  filter: string;
+  sort: 'flat' | 'cum' | 'name';
+  asc: boolean;
+  search: string;
+  searchRegex: boolean;
+  searchCase: boolean;
+  zoom: string[];
+  fn: string;
+  sandwich: string;
+  flip: boolean;
+  color: 'package' | 'self';
+}
+
+export const DEFAULT_STATE: UrlState = {
+  mode: 'explore',
+  file: '',
+  type: '',
+  query: '',
+  from: 'now-1h',
+  to: 'now',
+  sel: null,
+  groupBy: '',
+  refresh: 0,
+  tenant: '',
+  view: 'both',
+  si: '',
+  g: 'functions',
+  filter: '',
+  sort: 'flat',
+  asc: false,
+  search: '',
+  searchRegex: false,
+  searchCase: false,
+  zoom: [],
+  fn: '',
+  sandwich: '',
+  flip: false,
+  color: 'package',
+};
+
+const bool = z
+  .enum(['1', '0', 'true', 'false'])
+  .transform((v) => v === '1' || v === 'true');
+const time = z.string().refine(isValidTime);
+const range = z
+  .string()
+  .regex(/^\d+-\d+$/)
+  .transform((s) => s.split('-').map(Number) as [number, number])
+  .refine(([a, b]) => a < b);
+
+/** Each field parses on its own: one bad value falls back to its default, not the whole link. */
+const FIELDS: { [K in keyof UrlState]: z.ZodType<UrlState[K]> } = {
+  mode: z.enum(['explore', 'file']),
+  file: z.string(),
+  type: z.string(),
+  query: z.string(),
+  from: time,
+  to: time,
+  sel: range,
+  groupBy: z.string(),
+  refresh: z.coerce.number().int().min(0).max(86400),
+  tenant: z.string(),
+  view: z.enum(VIEW_MODES as [ViewMode, ...ViewMode[]]),
+  si: z.string(),
+  g: z.enum(GRANULARITIES as [Granularity, ...Granularity[]]),
+  filter: z.string(),
+  sort: z.enum(['flat', 'cum', 'name']),
+  asc: bool,
+  search: z.string(),
+  searchRegex: bool,
+  searchCase: bool,
+  zoom: z.array(z.string()),
+  fn: z.string(),
+  sandwich: z.string(),
+  flip: bool,
+  color: z.enum(['package', 'self']),
+} as never;
+
+/** URL parameter names (short, stable: part of shared links). */
+const PARAM: { [K in keyof UrlState]: string } = {
+  mode: 'mode',
+  file: 'file',
+  type: 'type',
+  query: 'query',
+  from: 'from',
+  to: 'to',
+  sel: 'sel',
+  groupBy: 'groupBy',
+  refresh: 'refresh',
+  tenant: 'tenant',
+  view: 'view',
+  si: 'si',
+  g: 'g',
+  filter: 'filter',
+  sort: 'sort',
+  asc: 'asc',
+  search: 'search',
+  searchRegex: 'sre',
+  searchCase: 'scase',
+  zoom: 'zoom',
+  fn: 'fn',
+  sandwich: 'sandwich',
+  flip: 'flip',
+  color: 'color',
+};
+
+export function parseUrlState(search: string): UrlState {
+  const params = new URLSearchParams(search);
+  const out = { ...DEFAULT_STATE } as Record<string, unknown>;
+  for (const key of Object.keys(PARAM) as (keyof UrlState)[]) {
+    const name = PARAM[key];
+    if (!params.has(name)) continue;
+    const raw = key === 'zoom' ? params.getAll(name) : params.get(name);
+    const r = FIELDS[key].safeParse(raw);
+    if (r.success) out[key] = r.data;
+  }
+  return out as unknown as UrlState;
+}
+
+export function serializeUrlState(state: UrlState): string {
+  const params = new URLSearchParams();
+  params.set('v', String(URL_VERSION));
+  for (const key of Object.keys(PARAM) as (keyof UrlState)[]) {
+    const v = state[key];
+    const d = DEFAULT_STATE[key];
+    if (JSON.stringify(v) === JSON.stringify(d)) continue;
+    const name = PARAM[key];
+    if (key === 'zoom') for (const z of v as string[]) params.append(name, z);
+    else if (key === 'sel') params.set(name, (v as [number, number]).join('-'));
+    else if (typeof v === 'boolean') params.set(name, v ? '1' : '0');
+    else params.set(name, String(v));
+  }
+  return params.toString();
+}
+
+// One store for the whole page, fed by the URL.
+let current = parseUrlState(typeof window !== 'undefined' ? window.location.search : '');
+const listeners = new Set<() => void>();
+if (typeof window !== 'undefined') {
+  window.addEventListener('popstate', () => {
+    current = parseUrlState(window.location.search);
+    listeners.forEach((l) => l());
+  });
+}
+
+export type HistoryMode = 'push' | 'replace';
+
+export function setUrlState(patch: Partial<UrlState>, how: HistoryMode = 'push'): void {
+  const next = { ...current, ...patch };
+  const qs = serializeUrlState(next);
+  const url = `${window.location.pathname}?${qs}${window.location.hash}`;
+  if (`?${qs}` === window.location.search) return;
+  if (how === 'push') window.history.pushState(null, '', url);
+  else window.history.replaceState(null, '', url);
+  current = next;
+  listeners.forEach((l) => l());
+}
+
+export function getUrlState(): UrlState {
+  return current;
+}
+
+/** The URL state and a setter; `push` adds a history entry, `replace` (for typing) does not. */
+export function useUrlState(): [UrlState, (patch: Partial<UrlState>, how?: HistoryMode) => void] {
+  const state = useSyncExternalStore(
+    (l) => {
+      listeners.add(l);
+      return () => listeners.delete(l);
+    },
+    () => current,
+  );
+  const set = useCallback((patch: Partial<UrlState>, how?: HistoryMode) => setUrlState(patch, how), []);
+  return [state, set];
+}

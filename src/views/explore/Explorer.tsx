@@ -1,0 +1,226 @@
+import { useQuery, useQueryClient } from '@tanstack/react-query';
+import { useEffect, useMemo, useState } from 'react';
+import { friendlyProfileType, parseProfileTypeId } from '../../api/profile-types';
+import { ApiError, QuerierClient } from '../../api/querier';
+import { parseSelector, serviceOf } from '../../api/selector';
+import { backendConfig, storeTenant, storedBackendUrl } from '../../state/backend';
+import { resolveTime, stepFor } from '../../state/time-range';
+import type { UrlState } from '../../state/url-state';
+import { QueryBar, defaultProfileType } from './QueryBar';
+import { TimeRangePicker } from './TimeRangePicker';
+import { Timeline } from './Timeline';
+import { CopyLink } from './CopyLink';
+
+export interface MergedProfile {
+  key: string;
+  name: string;
+  bytes: ArrayBuffer;
+}
+
+interface Props {
+  state: UrlState;
+  setState: (patch: Partial<UrlState>, how?: 'push' | 'replace') => void;
+  onProfile: (p: MergedProfile) => void;
+}
+
+function errorText(e: unknown): string {
+  return e instanceof Error ? e.message : String(e);
+}
+
+/** The backend explorer: query bar, time range, timeline; hands the merged pprof to the views. */
+export function Explorer({ state, setState, onProfile }: Props) {
+  const cfg = backendConfig(state.tenant);
+  const clientKey = `${cfg.baseUrl}|${cfg.tenant ?? ''}`;
+  const client = useMemo(() => new QuerierClient(cfg), [clientKey]);
+  const queryClient = useQueryClient();
+  const [anchor, setAnchor] = useState(() => Date.now());
+
+  // Auto-refresh moves "now" and refetches.
+  useEffect(() => {
+    if (!state.refresh) return;
+    const t = setInterval(() => setAnchor(Date.now()), state.refresh * 1000);
+    return () => clearInterval(t);
+  }, [state.refresh]);
+
+  const start = resolveTime(state.from, anchor);
+  const end = resolveTime(state.to, anchor);
+  const range = { start, end };
+
+  const services = useQuery({
+    queryKey: ['services', clientKey, start, end],
+    queryFn: async ({ signal }) => {
+      const sets = await client.series([], ['service_name', '__profile_type__'], range, signal);
+      const m = new Map<string, string[]>();
+      for (const labels of sets) {
+        const svc = labels.find((l) => l.name === 'service_name')?.value;
+        const type = labels.find((l) => l.name === '__profile_type__')?.value;
+        if (!svc || !type) continue;
+        const list = m.get(svc) ?? [];
+        if (!list.includes(type)) list.push(type);
+        m.set(svc, list);
+      }
+      for (const l of m.values()) l.sort();
+      return m;
+    },
+    // A fresh server fills up as the demo pushes: look again while there is nothing.
+    refetchInterval: (q) => (q.state.data && q.state.data.size > 0 ? false : 5000),
+  });
+
+  // With no query yet, start on the first service (CPU if it has it).
+  useEffect(() => {
+    if (state.query || !services.data || services.data.size === 0) return;
+    const first = [...services.data.keys()].sort()[0]!;
+    setState(
+      { query: `{service_name="${first}"}`, type: defaultProfileType(services.data.get(first)!) },
+      'replace',
+    );
+  }, [services.data, state.query]);
+
+  let selectorError = '';
+  try {
+    parseSelector(state.query);
+  } catch (e) {
+    selectorError = errorText(e);
+  }
+  const ready = state.query !== '' && state.type !== '' && !selectorError;
+  const type = parseProfileTypeId(state.type);
+
+  const series = useQuery({
+    queryKey: ['series-points', clientKey, state.type, state.query, state.groupBy, start, end],
+    queryFn: ({ signal }) =>
+      client.selectSeries(
+        {
+          profileTypeID: state.type,
+          labelSelector: state.query,
+          start,
+          end,
+          step: stepFor(start, end),
+          groupBy: state.groupBy ? [state.groupBy] : [],
+        },
+        signal,
+      ),
+    enabled: ready,
+  });
+
+  const labelNames = useQuery({
+    queryKey: ['labelNames-groupBy', clientKey, state.query, start, end],
+    queryFn: ({ signal }) => client.labelNames([state.query], range, signal),
+    enabled: ready,
+  });
+
+  const [mStart, mEnd] = state.sel ?? [start, end];
+  const mergeKey = JSON.stringify([clientKey, state.type, state.query, mStart, mEnd]);
+  const merged = useQuery({
+    queryKey: ['merge', mergeKey],
+    queryFn: ({ signal }) =>
+      client.selectMergeProfile({ profileTypeID: state.type, labelSelector: state.query, start: mStart, end: mEnd }, signal),
+    enabled: ready,
+    gcTime: 0,
+  });
+  useEffect(() => {
+    if (!merged.data) return;
+    const service = serviceOf(parseSelector(state.query)) ?? 'query';
+    onProfile({ key: mergeKey, name: `${service} · ${friendlyProfileType(state.type)}`, bytes: merged.data });
+    // mergeKey identifies the data.
+  }, [merged.data]);
+
+  const errors = [services.error, series.error, merged.error, labelNames.error].filter(Boolean) as Error[];
+  const needsTenant = errors.some((e) => e instanceof ApiError && e.needsTenant);
+
+  return (
+    <div className="explorer">
+      <div className="explore-bar">
+        <QueryBar
+          client={client}
+          clientKey={clientKey}
+          range={range}
+          services={services.data ?? new Map()}
+          profileType={state.type}
+          query={state.query}
+          onChange={(patch) => setState({ ...patch, sel: null, zoom: [], sandwich: '', fn: '' })}
+        />
+        <span className="spacer" />
+        <TimeRangePicker
+          from={state.from}
+          to={state.to}
+          anchor={anchor}
+          refresh={state.refresh}
+          onRange={(from, to) => setState({ from, to, sel: null })}
+          onRefresh={() => {
+            setAnchor(Date.now());
+            void queryClient.invalidateQueries();
+          }}
+          onAutoRefresh={(refresh) => setState({ refresh })}
+        />
+        <CopyLink state={state} anchor={anchor} />
+      </div>
+      {needsTenant && <TenantPrompt onTenant={(t) => (storeTenant(t), setState({ tenant: t }))} />}
+      {selectorError && (
+        <div className="error" role="alert" data-testid="error">
+          {selectorError}
+        </div>
+      )}
+      {!needsTenant &&
+        errors.map((e, i) => (
+          <div key={i} className="error" role="alert" data-testid="error">
+            <span>Backend error: {e.message}</span>
+          </div>
+        ))}
+      {services.data && services.data.size === 0 && !services.error && (
+        <div className="welcome" data-testid="no-data">
+          <p>
+            No profiles in this range{storedBackendUrl() ? '' : ' yet'}. The embedded demo pushes its first profiles
+            about 15 seconds after the server starts; or ingest your own with <code>POST /ingest</code>.
+          </p>
+        </div>
+      )}
+      {ready && (
+        <div className="timeline-row">
+          <label className="group-by">
+            Split by
+            <select data-testid="group-by" value={state.groupBy} onChange={(e) => setState({ groupBy: e.target.value })}>
+              <option value="">—</option>
+              {(labelNames.data ?? []).map((n) => (
+                <option key={n} value={n}>
+                  {n}
+                </option>
+              ))}
+            </select>
+          </label>
+          <Timeline
+            series={series.data ?? []}
+            start={start}
+            end={end}
+            unit={type.sampleUnit}
+            selection={state.sel}
+            loading={series.isFetching}
+            onSelect={(sel) => setState({ sel })}
+          />
+        </div>
+      )}
+      {merged.isFetching && (
+        <div className="progress" data-testid="merge-loading">
+          Fetching the merged profile…
+        </div>
+      )}
+    </div>
+  );
+}
+
+function TenantPrompt({ onTenant }: { onTenant: (t: string) => void }) {
+  const [value, setValue] = useState('');
+  return (
+    <form
+      className="tenant-prompt"
+      data-testid="tenant-prompt"
+      onSubmit={(e) => {
+        e.preventDefault();
+        if (value.trim()) onTenant(value.trim());
+      }}
+    >
+      This backend serves several tenants (it answered “no org id”). Tenant ID:{' '}
+      <input data-testid="tenant-input" value={value} onChange={(e) => setValue(e.target.value)} />
+      <button type="submit">Use tenant</button>
+    </form>
+  );
+}
