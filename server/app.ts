@@ -13,6 +13,7 @@ import { PusherService } from './gen/push/v1/push_pb';
 import { QuerierService } from './gen/querier/v1/querier_pb';
 import { parseIngestRequest } from './ingest/ingest-http';
 import { IngestError } from './ingest/pprof';
+import { createUpstreamProxy, type UpstreamOptions } from './proxy';
 import { serveStatic } from './static';
 import { openDatabase } from './storage/db';
 import { ProfileStore } from './storage/store';
@@ -38,6 +39,8 @@ export interface ServerOptions {
   maxBodyBytes?: number;
   /** The built app; defaults to <repo>/dist. */
   distDir?: string;
+  /** Proxy mode: forward the API (query and ingest) to this Pyroscope instead of serving it. */
+  upstream?: UpstreamOptions;
   log?: (msg: string) => void;
 }
 
@@ -100,11 +103,15 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
     res.end();
   }
 
+  const proxy = opts.upstream ? createUpstreamProxy(opts.upstream, maxBody) : undefined;
+
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://localhost');
     const path = url.pathname;
     try {
-      if (path === '/ready') {
+      if (proxy && (CONNECT_PATH.test(path) || path === '/ingest' || path.startsWith('/pyroscope/'))) {
+        await proxy(req, res, path + url.search);
+      } else if (path === '/ready') {
         res.writeHead(200, { 'content-type': 'text/plain' });
         res.end('ready\n');
       } else if (path === '/ingest' || path === '/pyroscope/ingest') {

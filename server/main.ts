@@ -5,6 +5,7 @@
 //   FLAMELENS_MAX_BODY         request body limit in bytes (default 64 MiB)
 //   --no-demo / FLAMELENS_DEMO=0   do not start the demo workload
 import { DEFAULT_MAX_BODY, DEFAULT_PORT, DEFAULT_RETENTION, startServer } from './app';
+import { type UpstreamOptions, upstreamFromEnv } from './proxy';
 import { parseDurationMs } from './time';
 
 function fail(msg: string): never {
@@ -33,7 +34,17 @@ try {
 const maxBodyBytes = process.env.FLAMELENS_MAX_BODY ? Number(process.env.FLAMELENS_MAX_BODY) : DEFAULT_MAX_BODY;
 if (!(maxBodyBytes > 0)) fail('FLAMELENS_MAX_BODY must be a positive number of bytes');
 
+let upstream: UpstreamOptions | undefined;
+try {
+  upstream = upstreamFromEnv(process.env);
+} catch (e) {
+  fail(`FLAMELENS_UPSTREAM: ${(e as Error).message}`);
+}
+// In proxy mode the data lives upstream: no demo unless asked for explicitly.
+if (upstream && !args.includes('--demo') && process.env.FLAMELENS_DEMO === undefined) demo = false;
+
 const server = await startServer({
+  upstream,
   port,
   dataDir: process.env.FLAMELENS_DATA || './data',
   demo,
@@ -41,7 +52,9 @@ const server = await startServer({
   maxBodyBytes,
   log: (m) => console.log(`flamelens: ${m}`),
 });
-console.log(`flamelens: listening on ${server.url} (data: ${process.env.FLAMELENS_DATA || './data'}, retention ${retention}${demo ? ', demo on' : ''})`);
+console.log(
+  `flamelens: listening on ${server.url} (${upstream ? `proxy to ${upstream.url}` : `data: ${process.env.FLAMELENS_DATA || './data'}, retention ${retention}`}${demo ? ', demo on' : ''})`,
+);
 
 let closing = false;
 for (const sig of ['SIGINT', 'SIGTERM'] as const) {
