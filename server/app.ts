@@ -17,6 +17,8 @@ import { createUpstreamProxy, type UpstreamOptions } from './proxy';
 import { serveStatic } from './static';
 import { openDatabase } from './storage/db';
 import { ProfileStore } from './storage/store';
+import { resolveScrapeOption, type ScrapeConfig, type ScrapeConfigInput } from './scrape/config';
+import { ScrapeManager } from './scrape/manager';
 import { parseDurationMs } from './time';
 
 export const DEFAULT_PORT = 4040;
@@ -42,6 +44,8 @@ export interface ServerOptions {
   /** Proxy mode: forward the API (query and ingest) to this Pyroscope instead of serving it. */
   upstream?: UpstreamOptions;
   log?: (msg: string) => void;
+  /** Pull mode: a path to flamelens.yaml or its content as an object (see server/README.md). */
+  scrape?: string | ScrapeConfigInput | ScrapeConfig;
 }
 
 export interface RunningServer {
@@ -70,6 +74,9 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   const retentionMs = typeof opts.retention === 'number' ? opts.retention : parseDurationMs(opts.retention ?? DEFAULT_RETENTION);
   const maxBody = opts.maxBodyBytes ?? DEFAULT_MAX_BODY;
   const distDir = resolve(opts.distDir ?? resolve(here, '../dist'));
+  // Before anything is opened: a bad config file fails the start with its message.
+  const scrapeConfig = opts.scrape !== undefined ? resolveScrapeOption(opts.scrape) : undefined;
+  let scraper: ScrapeManager | undefined;
   const db = openDatabase(resolve(opts.dataDir));
   const store = new ProfileStore(db);
   const oldestVisibleMs = () => Date.now() - retentionMs;
@@ -114,6 +121,9 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
       } else if (path === '/ready') {
         res.writeHead(200, { 'content-type': 'text/plain' });
         res.end('ready\n');
+      } else if (path === '/targets') {
+        if (req.method !== 'GET' && req.method !== 'HEAD') return sendError(res, 405, 'invalid_argument', 'use GET for /targets');
+        sendJson(res, 200, { targets: scraper?.targets() ?? [], discovery: scraper?.discovery() ?? [] });
       } else if (path === '/ingest' || path === '/pyroscope/ingest') {
         if (req.method !== 'POST') return sendError(res, 405, 'invalid_argument', 'use POST for /ingest');
         await handleIngest(req, res, url);
@@ -158,6 +168,11 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   }, intervalMs);
   retentionTimer.unref();
 
+  if (scrapeConfig) {
+    scraper = new ScrapeManager(scrapeConfig, { store, log });
+    scraper.start();
+  }
+
   let demo: Demo | undefined;
   if (opts.demo) demo = startDemo(`http://127.0.0.1:${port}`, log);
 
@@ -167,6 +182,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
     async close() {
       clearInterval(retentionTimer);
       await demo?.stop();
+      await scraper?.stop();
       await new Promise<void>((r) => {
         server.close(() => r());
         server.closeAllConnections();

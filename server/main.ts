@@ -4,8 +4,10 @@
 //   FLAMELENS_RETENTION        e.g. 7d, 12h (default 7d)
 //   FLAMELENS_MAX_BODY         request body limit in bytes (default 64 MiB)
 //   --no-demo / FLAMELENS_DEMO=0   do not start the demo workload
+//   --config PATH / FLAMELENS_CONFIG   flamelens.yaml: pull mode scrape jobs (server/README.md)
 import { DEFAULT_MAX_BODY, DEFAULT_PORT, DEFAULT_RETENTION, startServer } from './app';
 import { type UpstreamOptions, upstreamFromEnv } from './proxy';
+import { loadScrapeConfigFile, type ScrapeConfig } from './scrape/config';
 import { parseDurationMs } from './time';
 
 function fail(msg: string): never {
@@ -15,11 +17,14 @@ function fail(msg: string): never {
 
 const args = process.argv.slice(2);
 let port = process.env.PORT ? Number(process.env.PORT) : DEFAULT_PORT;
+let configPath = process.env.FLAMELENS_CONFIG || undefined;
 let demo = !['0', 'false', 'no', 'off'].includes((process.env.FLAMELENS_DEMO ?? '').toLowerCase());
 for (let i = 0; i < args.length; i++) {
   const a = args[i];
   if (a === '--no-demo') demo = false;
   else if (a === '--demo') demo = true;
+  else if (a === '--config') configPath = args[++i];
+  else if (a.startsWith('--config=')) configPath = a.slice('--config='.length);
   else if (a === '--port') port = Number(args[++i]);
   else if (a.startsWith('--port=')) port = Number(a.slice('--port='.length));
   else fail(`unknown argument ${a}`);
@@ -33,6 +38,14 @@ try {
 }
 const maxBodyBytes = process.env.FLAMELENS_MAX_BODY ? Number(process.env.FLAMELENS_MAX_BODY) : DEFAULT_MAX_BODY;
 if (!(maxBodyBytes > 0)) fail('FLAMELENS_MAX_BODY must be a positive number of bytes');
+let scrape: ScrapeConfig | undefined;
+if (configPath !== undefined) {
+  try {
+    scrape = loadScrapeConfigFile(configPath);
+  } catch (e) {
+    fail((e as Error).message);
+  }
+}
 
 let upstream: UpstreamOptions | undefined;
 try {
@@ -50,11 +63,13 @@ const server = await startServer({
   demo,
   retention,
   maxBodyBytes,
+  scrape,
   log: (m) => console.log(`flamelens: ${m}`),
 });
 console.log(
   `flamelens: listening on ${server.url} (${upstream ? `proxy to ${upstream.url}` : `data: ${process.env.FLAMELENS_DATA || './data'}, retention ${retention}`}${demo ? ', demo on' : ''})`,
 );
+if (scrape) console.log(`flamelens: pull mode: ${scrape.jobs.length} scrape job(s) from ${configPath}, status at ${server.url}/targets`);
 
 let closing = false;
 for (const sig of ['SIGINT', 'SIGTERM'] as const) {
