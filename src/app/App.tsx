@@ -4,7 +4,7 @@ import { ProfileWorkerClient } from '../worker/client';
 import type { LoadProgressMessage, OpenResult } from '../worker/protocol';
 import { FileOpener } from '../views/FileOpener';
 import { LoadProgress } from '../views/LoadProgress';
-import { Explorer, type MergedProfile } from '../views/explore/Explorer';
+import { Explorer, type MergedDiff, type MergedProfile } from '../views/explore/Explorer';
 import { ProfileViews } from './ProfileViews';
 import { ThemeToggle, useTheme } from './theme';
 
@@ -15,8 +15,12 @@ const MAX_DECOMPRESSED = (() => {
 })();
 const decompressionLimit = () => MAX_DECOMPRESSED;
 
-/** Where the profile in the worker came from: a file, or a backend query (by its key). */
-type Origin = { kind: 'file'; name: string } | { kind: 'explore'; key: string };
+/** Where the profile in the worker came from: a file, a backend query (by its key), or a diff of two. */
+type Origin =
+  | { kind: 'file'; name: string }
+  | { kind: 'explore'; key: string }
+  | { kind: 'file-diff'; base: string; next: string }
+  | { kind: 'explore-diff'; key: string };
 
 /** Settings of the views that belong to one profile and are reset when another one opens. */
 const PER_PROFILE = {
@@ -25,6 +29,47 @@ const PER_PROFILE = {
   fn: DEFAULT_STATE.fn,
   sandwich: DEFAULT_STATE.sandwich,
 };
+
+/** In file mode: compare the open file with a baseline file, or stop comparing. */
+function FileDiffBar(p: {
+  diff: boolean;
+  baseName: string;
+  nextName: string;
+  onBaseline: (f: File) => void;
+  onStop: () => void;
+}) {
+  const input = useRef<HTMLInputElement>(null);
+  return (
+    <div className="diff-sides" data-testid="file-diff-bar">
+      {p.diff ? (
+        <>
+          <span data-testid="diff-description">
+            Comparing <strong>{p.nextName}</strong> with the baseline <strong>{p.baseName}</strong>
+          </span>
+          <button type="button" data-testid="stop-diff" onClick={p.onStop}>
+            Stop comparing
+          </button>
+        </>
+      ) : (
+        <button type="button" data-testid="compare-file" onClick={() => input.current?.click()}>
+          Compare with a baseline file…
+        </button>
+      )}
+      <input
+        ref={input}
+        className="visually-hidden"
+        type="file"
+        data-testid="baseline-file-input"
+        aria-label="Open a baseline profile to compare with"
+        onChange={(e) => {
+          const f = e.target.files?.[0];
+          e.target.value = '';
+          if (f) p.onBaseline(f);
+        }}
+      />
+    </div>
+  );
+}
 
 export function App() {
   const [state, setState] = useUrlState();
@@ -40,17 +85,25 @@ export function App() {
   const [error, setError] = useState<string | null>(null);
   const openSeq = useRef(0);
 
+  type Source = Blob | ArrayBuffer;
   const load = useCallback(
-    (source: Blob | ArrayBuffer, name: string, nextOrigin: Origin, onLoaded?: () => void) => {
+    (
+      source: Source | { base: { source: Source; name: string }; next: { source: Source; name: string } },
+      name: string,
+      nextOrigin: Origin,
+      onLoaded?: () => void,
+    ) => {
       const seq = ++openSeq.current;
       setError(null);
-      const size = source instanceof Blob ? source.size : source.byteLength;
+      const sizeOf = (x: Source) => (x instanceof Blob ? x.size : x.byteLength);
+      const diff = !(source instanceof Blob || source instanceof ArrayBuffer);
+      const size = diff ? sizeOf(source.base.source) + sizeOf(source.next.source) : sizeOf(source);
       setProgress({ id: 0, type: 'progress', phase: 'reading', done: 0, total: size });
-      getClient()
-        .open(source, name, {
-          maxDecompressedBytes: decompressionLimit(),
-          onProgress: (p) => seq === openSeq.current && setProgress(p),
-        })
+      const opts = {
+        maxDecompressedBytes: decompressionLimit(),
+        onProgress: (p: LoadProgressMessage) => seq === openSeq.current && setProgress(p),
+      };
+      (diff ? getClient().openDiff(source.base, source.next, opts) : getClient().open(source, name, opts))
         .then((result) => {
           if (seq !== openSeq.current) return;
           setProfile(result);
@@ -69,14 +122,49 @@ export function App() {
 
   // While a file opens, a backend answer arriving meanwhile must not replace it.
   const fileOpening = useRef(false);
+  // The files open in this page (a link cannot bring them back).
+  const files = useRef<{ next?: File; base?: File }>({});
   const openFile = useCallback(
     (file: File) => {
       fileOpening.current = true;
-      load(file, file.name, { kind: 'file', name: file.name }, () =>
-        setState({ mode: 'file', file: file.name, ...PER_PROFILE }),
+      load(file, file.name, { kind: 'file', name: file.name }, () => {
+        files.current = { next: file };
+        setState({ mode: 'file', file: file.name, diff: false, bfile: '', ...PER_PROFILE });
+      });
+    },
+    [load, setState],
+  );
+  const openBaselineFile = useCallback(
+    (base: File) => {
+      const next = files.current.next;
+      if (!next) return;
+      fileOpening.current = true;
+      load(
+        { base: { source: base, name: base.name }, next: { source: next, name: next.name } },
+        `${next.name} vs ${base.name}`,
+        { kind: 'file-diff', base: base.name, next: next.name },
+        () => {
+          files.current = { next, base };
+          setState({ mode: 'file', file: next.name, diff: true, bfile: base.name, ...PER_PROFILE });
+        },
       );
     },
     [load, setState],
+  );
+  const stopFileDiff = useCallback(() => {
+    const next = files.current.next;
+    if (next) openFile(next);
+  }, [openFile]);
+  const onMergedDiff = useCallback(
+    (d: MergedDiff) => {
+      if (fileOpening.current) return;
+      load(
+        { base: { source: d.base.bytes, name: d.base.name }, next: { source: d.next.bytes, name: d.next.name } },
+        `${d.next.name} vs ${d.base.name}`,
+        { kind: 'explore-diff', key: d.key },
+      );
+    },
+    [load],
   );
   useEffect(() => {
     if (!progress) fileOpening.current = false;
@@ -92,8 +180,13 @@ export function App() {
   const showing =
     profile &&
     origin &&
-    ((state.mode === 'file' && origin.kind === 'file' && origin.name === state.file) ||
-      (state.mode === 'explore' && origin.kind === 'explore'));
+    (state.mode === 'file'
+      ? state.diff
+        ? origin.kind === 'file-diff' && origin.next === state.file && origin.base === state.bfile
+        : origin.kind === 'file' && origin.name === state.file
+      : state.diff
+        ? origin.kind === 'explore-diff'
+        : origin.kind === 'explore');
 
   return (
     <div className="app">
@@ -129,7 +222,18 @@ export function App() {
           </button>
         </div>
       )}
-      {state.mode === 'explore' && <Explorer state={state} setState={setState} onProfile={onMerged} />}
+      {state.mode === 'explore' && (
+        <Explorer state={state} setState={setState} onProfile={onMerged} onDiff={onMergedDiff} />
+      )}
+      {state.mode === 'file' && showing && (
+        <FileDiffBar
+          diff={state.diff}
+          baseName={state.bfile}
+          nextName={state.file}
+          onBaseline={openBaselineFile}
+          onStop={stopFileDiff}
+        />
+      )}
       {progress && <LoadProgress progress={progress} />}
       <main className="main">
         {showing ? (
@@ -149,9 +253,16 @@ export function App() {
                 <>
                   <h1>Open {state.file} to see this view</h1>
                   <p data-testid="local-file-note">
-                    This link refers to a local file, <strong>{state.file}</strong>. Files are read in the browser and
-                    never uploaded, so a link cannot bring the file along: open the same file here and the rest of the
-                    screen (view, sample type, filters, zoom) is restored from the link.
+                    This link refers to {state.diff ? 'local files' : 'a local file'}, <strong>{state.file}</strong>
+                    {state.diff && (
+                      <>
+                        {' '}
+                        compared with the baseline <strong>{state.bfile}</strong>
+                      </>
+                    )}
+                    . Files are read in the browser and never uploaded, so a link cannot bring them along: open the
+                    same {state.diff ? 'files' : 'file'} here and the rest of the screen (view, sample type, filters,
+                    zoom) is restored from the link.
                   </p>
                 </>
               ) : (

@@ -6,7 +6,8 @@ import type { ProfileWorkerClient } from '../worker/client';
 import type { OpenResult } from '../worker/protocol';
 import { ProfileFacts } from '../views/ProfileFacts';
 import { TopTable } from '../views/TopTable';
-import { type FlameSettings, FlameGraphView } from '../views/flame/FlameGraphView';
+import { type DiffOptions, type FlameSettings, FlameGraphView } from '../views/flame/FlameGraphView';
+import { DiffTopTable } from '../views/DiffTopTable';
 
 const VIEW_LABELS: Record<ViewMode, string> = { top: 'Top table', flame: 'Flame graph', both: 'Both' };
 
@@ -53,6 +54,9 @@ export function ProfileViews({ client, profile, profileKey, state, setState, dar
       // Typing in the search box replaces the history entry instead of adding one per key.
       s.search.text !== state.search ? 'replace' : 'push',
     );
+
+  const diffOptions: DiffOptions = { widthBy: state.diffWidth, absolute: state.diffAbs, colorBlind: state.cb };
+  const setDiffOptions = (o: DiffOptions) => setState({ diffWidth: o.widthBy, diffAbs: o.absolute, cb: o.colorBlind });
 
   return (
     <>
@@ -106,7 +110,20 @@ export function ProfileViews({ client, profile, profileKey, state, setState, dar
         </div>
       )}
       <div className={state.view === 'both' ? 'both' : 'main'}>
-        {state.view !== 'flame' && top.data && (
+        {state.view !== 'flame' && top.data?.diff && (
+          <DiffTopTable
+            top={top.data}
+            filter={state.filter}
+            onFilterChange={(filter) => setState({ filter }, 'replace')}
+            sort={state.sort}
+            ascending={state.asc}
+            onSortChange={(sort, asc) => setState({ sort, asc })}
+            absolute={state.diffAbs}
+            selectedName={state.fn || null}
+            onRowClick={(name) => setState({ fn: name === state.fn ? '' : name })}
+          />
+        )}
+        {state.view !== 'flame' && top.data && !top.data.diff && (
           <TopTable
             top={top.data}
             filter={state.filter}
@@ -131,6 +148,8 @@ export function ProfileViews({ client, profile, profileKey, state, setState, dar
             dark={dark}
             selectedName={hoveredName ?? (state.fn || null)}
             onSelectName={(fn) => setState({ fn: fn ?? '' })}
+            diffOptions={diffOptions}
+            onDiffOptions={setDiffOptions}
           />
         )}
       </div>

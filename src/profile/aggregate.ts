@@ -20,6 +20,8 @@ export interface AggregatedGraph {
 export interface AggregateOptions {
   /** Nodes to keep (1) or drop (0); dropped frames make the edge across them residual. */
   kept?: Uint8Array;
+  /** Self values per trie node to use instead of the sample type's (one side of a diff). */
+  self?: Float64Array;
 }
 
 /**
@@ -35,9 +37,9 @@ export function aggregateGraph(
 ): AggregatedGraph {
   const nNodes = nodes.infos.length;
   const { kept } = opts;
-  const self = trie.self[sampleIndex]!;
+  const self = opts.self ?? trie.self[sampleIndex]!;
   const total = subtreeTotals(trie, self);
-  const absSelf = trie.selfAbs[sampleIndex];
+  const absSelf = opts.self ? opts.self.map(Math.abs) : trie.selfAbs[sampleIndex];
   const abs = absSelf ? subtreeTotals(trie, absSelf) : total;
   const { locStart, locNodes } = nodes;
   const { parent, location, childStart, childIndex } = trie;

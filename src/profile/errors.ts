@@ -5,7 +5,8 @@ export type ProfileErrorKind =
   | 'corrupt-gzip'
   | 'too-large'
   | 'invalid-profile'
-  | 'no-samples-type';
+  | 'no-samples-type'
+  | 'incomparable';
 
 export class ProfileError extends Error {
   constructor(

@@ -22,6 +22,9 @@ export interface FlameTree {
   self: Float64Array;
   start: Float64Array;
   maxDepth: number;
+  /** In a diff: the other side's self and total per frame (the baseline when widths are the comparison's). */
+  otherSelf?: Float64Array;
+  otherTotal?: Float64Array;
 }
 
 /** The frames of a trie at one granularity, independent of the sample type. */
@@ -79,13 +82,17 @@ export function buildFlameTree(
   nodes: NodeTable,
   sampleIndex: number,
   expanded: ExpandedFrames = expandFrames(trie, nodes),
+  sides?: { self: Float64Array; other: Float64Array },
 ): FlameTree {
   const { size, parent, node, frameOfTrie } = expanded;
-  const trieSelf = trie.self[sampleIndex]!;
-  const self = new Float64Array(size);
-  for (let i = 1; i < trie.size; i++) self[frameOfTrie[i]!]! += trieSelf[i]!;
-  self[0] = trieSelf[0]!;
-  return layoutFlameTree(size, parent, node, self, nodes.names, sampleIndex);
+  const toFrames = (trieSelf: Float64Array) => {
+    const self = new Float64Array(size);
+    for (let i = 1; i < trie.size; i++) self[frameOfTrie[i]!]! += trieSelf[i]!;
+    self[0] = trieSelf[0]!;
+    return self;
+  };
+  const self = toFrames(sides ? sides.self : trie.self[sampleIndex]!);
+  return layoutFlameTree(size, parent, node, self, nodes.names, sampleIndex, sides && toFrames(sides.other));
 }
 
 /**
@@ -99,9 +106,12 @@ export function layoutFlameTree(
   selfC: Float64Array,
   names: string[],
   sampleIndex: number,
+  otherSelfC?: Float64Array,
 ): FlameTree {
   const totalC = Float64Array.from(selfC.subarray(0, size));
   for (let f = size - 1; f > 0; f--) totalC[parent[f]!]! += totalC[f]!;
+  const otherTotalC = otherSelfC ? Float64Array.from(otherSelfC.subarray(0, size)) : undefined;
+  if (otherTotalC) for (let f = size - 1; f > 0; f--) otherTotalC[parent[f]!]! += otherTotalC[f]!;
 
   const childCount = new Int32Array(size + 1);
   for (let f = 1; f < size; f++) childCount[parent[f]! + 1]!++;
@@ -135,6 +145,8 @@ export function layoutFlameTree(
     self: new Float64Array(size),
     start: new Float64Array(size),
   };
+  const otherSelf = otherSelfC ? new Float64Array(size) : undefined;
+  const otherTotal = otherTotalC ? new Float64Array(size) : undefined;
   let maxDepth = 0;
   let pos = 0;
   const stack = new Int32Array(size + 1);
@@ -151,6 +163,10 @@ export function layoutFlameTree(
     if (out.depth[i]! > maxDepth) maxDepth = out.depth[i]!;
     out.total[i] = totalC[f]!;
     out.self[i] = selfC[f]!;
+    if (otherSelf) {
+      otherSelf[i] = otherSelfC![f]!;
+      otherTotal![i] = otherTotalC![f]!;
+    }
     // Push children in reverse so that the largest is visited (and placed) first.
     for (let c = childCount[f + 1]! - 1; c >= childCount[f]!; c--) stack[sp++] = children[c]!;
   }
@@ -166,7 +182,7 @@ export function layoutFlameTree(
     out.start[i] = out.start[p]! + nextStart[p]!;
     nextStart[p]! += Math.abs(out.total[i]!);
   }
-  return { sampleIndex, size, maxDepth, ...out };
+  return { sampleIndex, size, maxDepth, ...out, otherSelf, otherTotal };
 }
 
 /** The root total of a sample type, from the trie (Σ value of every sample). */

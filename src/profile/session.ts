@@ -7,6 +7,7 @@ import { type Granularity, type NodeTable, buildNodeTable } from './nodes';
 import { type ProfileData, toProfileData } from './profile-data';
 import { type StackTrie, buildStackTrie } from './stack-trie';
 import { type TopSort, topRows } from './top';
+import { type DiffData, diffProfileData, sideSelf } from './diff';
 
 /** What the header shows about a profile. */
 export interface ProfileSummary {
@@ -36,7 +37,21 @@ export interface TopColumns {
   cum: Float64Array;
   /** 0: none, 1: inline, 2: partial-inline. */
   inline: Uint8Array;
+  /** In a diff: flat and cum is comparison − baseline (pprof -diff_base), total the baseline's. */
+  diff?: DiffColumns;
 }
+
+export interface DiffColumns {
+  baseFlat: Float64Array;
+  baseCum: Float64Array;
+  nextFlat: Float64Array;
+  nextCum: Float64Array;
+  baseTotal: number;
+  nextTotal: number;
+}
+
+/** Which side of a diff gives frames their width. */
+export type DiffWidth = 'comparison' | 'baseline';
 
 /** A flame tree with what the view needs to name and place its frames. */
 export interface FlameData {
@@ -47,6 +62,8 @@ export interface FlameData {
   names: string[];
   /** "file:line" (or file) of each node, '' when unknown. */
   files: string[];
+  /** In a diff: the totals of each side; tree.total is the `widthBy` side, tree.otherTotal the other. */
+  diff?: { widthBy: DiffWidth; baseTotal: number; nextTotal: number };
 }
 
 /**
@@ -61,7 +78,13 @@ export class ProfileSession {
   constructor(
     readonly data: ProfileData,
     readonly trie: StackTrie,
+    /** Set when this session is the diff of two profiles. */
+    readonly diff?: Omit<DiffData, 'data'>,
   ) {}
+
+  private sides(sampleIndex: number) {
+    return this.diff ? sideSelf(this.trie, this.diff.baseLocationCount, sampleIndex) : undefined;
+  }
 
   nodes(granularity: Granularity): NodeTable {
     let t = this.nodeTables.get(granularity);
@@ -72,8 +95,8 @@ export class ProfileSession {
     return t;
   }
 
-  flameTree(sampleIndex: number, granularity: Granularity): FlameTree {
-    const key = `${sampleIndex}/${granularity}`;
+  flameTree(sampleIndex: number, granularity: Granularity, widthBy: DiffWidth = 'comparison'): FlameTree {
+    const key = `${sampleIndex}/${granularity}/${widthBy}`;
     let t = this.flameTrees.get(key);
     if (!t) {
       const nodes = this.nodes(granularity);
@@ -82,21 +105,33 @@ export class ProfileSession {
         ex = expandFrames(this.trie, nodes);
         this.expanded.set(granularity, ex);
       }
-      t = buildFlameTree(this.trie, nodes, sampleIndex, ex);
+      const sides = this.sides(sampleIndex);
+      t = buildFlameTree(
+        this.trie,
+        nodes,
+        sampleIndex,
+        ex,
+        sides && (widthBy === 'baseline' ? { self: sides.base, other: sides.next } : { self: sides.next, other: sides.base }),
+      );
       this.flameTrees.clear(); // keep one: trees of large profiles are big
       this.flameTrees.set(key, t);
     }
     return t;
   }
 
-  flame(sampleIndex: number, granularity: Granularity): FlameData {
+  flame(sampleIndex: number, granularity: Granularity, widthBy: DiffWidth = 'comparison'): FlameData {
     const nodes = this.nodes(granularity);
     return {
       granularity,
       unit: this.data.sampleTypes[sampleIndex]?.unit ?? '',
-      tree: this.flameTree(sampleIndex, granularity),
+      tree: this.flameTree(sampleIndex, granularity, widthBy),
       names: nodes.names,
       files: this.nodeFiles(nodes),
+      diff: this.diff && {
+        widthBy,
+        baseTotal: this.diff.baseTotals[sampleIndex]!,
+        nextTotal: this.diff.nextTotals[sampleIndex]!,
+      },
     };
   }
 
@@ -151,13 +186,17 @@ export class ProfileSession {
   top(sampleIndex: number, granularity: Granularity, sort: TopSort = 'flat'): TopColumns {
     const nodes = this.nodes(granularity);
     const graph = aggregateGraph(this.trie, nodes, sampleIndex);
-    const rows = topRows(graph, nodes, sort);
+    const sides = this.sides(sampleIndex);
+    const base = sides && aggregateGraph(this.trie, nodes, sampleIndex, { self: sides.base });
+    const next = sides && aggregateGraph(this.trie, nodes, sampleIndex, { self: sides.next });
+    // A diff lists functions present on either side, even when they net to zero.
+    const rows = topRows(graph, nodes, sort, 0.001, base && next ? (n) => base.cum[n] !== 0 || next.cum[n] !== 0 : undefined);
     const n = rows.length;
     const out: TopColumns = {
       sampleIndex,
       granularity,
       unit: this.data.sampleTypes[sampleIndex]?.unit ?? '',
-      total: graph.total,
+      total: this.diff ? this.diff.baseTotals[sampleIndex]! : graph.total,
       names: new Array<string>(n),
       flat: new Float64Array(n),
       cum: new Float64Array(n),
@@ -170,8 +209,25 @@ export class ProfileSession {
       out.cum[i] = r.cum;
       out.inline[i] = r.inline === 'inline' ? 1 : r.inline === 'partial-inline' ? 2 : 0;
     }
+    if (base && next && this.diff) {
+      const pick = (a: Float64Array) => Float64Array.from(rows, (r) => a[r.node]!);
+      out.diff = {
+        baseFlat: pick(base.flat),
+        baseCum: pick(base.cum),
+        nextFlat: pick(next.flat),
+        nextCum: pick(next.cum),
+        baseTotal: this.diff.baseTotals[sampleIndex]!,
+        nextTotal: this.diff.nextTotals[sampleIndex]!,
+      };
+    }
     return out;
   }
+}
+
+/** A session over the diff of two profiles (pprof's -diff_base semantics). */
+export function diffSession(base: ProfileData, next: ProfileData): ProfileSession {
+  const { data, ...diff } = diffProfileData(base, next);
+  return new ProfileSession(data, buildStackTrie(data), diff);
 }
 
 /** Bytes of a pprof file (gzipped or not) → a session, or a ProfileError. */

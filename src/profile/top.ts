@@ -32,6 +32,8 @@ export function topRows(
   nodes: NodeTable,
   sort: TopSort = 'flat',
   edgeFraction = 0.001,
+  /** Also list nodes for which this is true, even with zero flat and cum. */
+  include?: (node: number) => boolean,
 ): TopRow[] {
   let flatSum = 0;
   for (let n = 0; n < graph.flat.length; n++) flatSum += graph.flat[n]!;
@@ -45,7 +47,7 @@ export function topRows(
   for (let n = 0; n < nodes.infos.length; n++) {
     const flat = graph.flat[n]!;
     const cum = graph.cum[n]!;
-    if (flat === 0 && cum === 0) continue;
+    if (flat === 0 && cum === 0 && !include?.(n)) continue;
     const mark = inlineIn[n]!;
     rows.push({
       node: n,

@@ -42,6 +42,20 @@ export interface UrlState {
   sandwich: string;
   flip: boolean;
   color: 'package' | 'self';
+  /** Diff mode: the comparison is the main query (or file); these describe the baseline. */
+  diff: boolean;
+  /** Baseline file name (files cannot be restored from a link). */
+  bfile: string;
+  /** Baseline selector ('' = the same as the comparison's). */
+  bquery: string;
+  /** Baseline sub-range of the timeline (unix ms). */
+  bsel: [number, number] | null;
+  /** Compare absolute values instead of each side's share of its own total. */
+  diffAbs: boolean;
+  /** Which side gives frames their width. */
+  diffWidth: 'comparison' | 'baseline';
+  /** Color-blind-safe diff palette (blue/orange instead of red/green). */
+  cb: boolean;
 }
 
 export const DEFAULT_STATE: UrlState = {
@@ -69,6 +83,13 @@ export const DEFAULT_STATE: UrlState = {
   sandwich: '',
   flip: false,
   color: 'package',
+  diff: false,
+  bfile: '',
+  bquery: '',
+  bsel: null,
+  diffAbs: false,
+  diffWidth: 'comparison',
+  cb: false,
 };
 
 const bool = z
@@ -107,6 +128,13 @@ const FIELDS: { [K in keyof UrlState]: z.ZodType<UrlState[K]> } = {
   sandwich: z.string(),
   flip: bool,
   color: z.enum(['package', 'self']),
+  diff: bool,
+  bfile: z.string(),
+  bquery: z.string(),
+  bsel: range,
+  diffAbs: bool,
+  diffWidth: z.enum(['comparison', 'baseline']),
+  cb: bool,
 } as never;
 
 /** URL parameter names (short, stable: part of shared links). */
@@ -135,6 +163,13 @@ const PARAM: { [K in keyof UrlState]: string } = {
   sandwich: 'sandwich',
   flip: 'flip',
   color: 'color',
+  diff: 'diff',
+  bfile: 'bfile',
+  bquery: 'bquery',
+  bsel: 'bsel',
+  diffAbs: 'diffAbs',
+  diffWidth: 'diffWidth',
+  cb: 'cb',
 };
 
 export function parseUrlState(search: string): UrlState {
@@ -159,7 +194,7 @@ export function serializeUrlState(state: UrlState): string {
     if (JSON.stringify(v) === JSON.stringify(d)) continue;
     const name = PARAM[key];
     if (key === 'zoom') for (const z of v as string[]) params.append(name, z);
-    else if (key === 'sel') params.set(name, (v as [number, number]).join('-'));
+    else if (key === 'sel' || key === 'bsel') params.set(name, (v as [number, number]).join('-'));
     else if (typeof v === 'boolean') params.set(name, v ? '1' : '0');
     else params.set(name, String(v));
   }

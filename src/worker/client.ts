@@ -2,6 +2,7 @@
 import type { Granularity } from '../profile/nodes';
 import type { TopSort } from '../profile/top';
 import type {
+  DiffWidth,
   FlameData,
   LoadProgressMessage,
   OpenResult,
@@ -83,8 +84,19 @@ export class ProfileWorkerClient {
     return this.request<TopColumns>({ type: 'top', sampleIndex, granularity, sort });
   }
 
-  flame(sampleIndex: number, granularity: Granularity): Promise<FlameData> {
-    return this.request<FlameData>({ type: 'flame', sampleIndex, granularity });
+  flame(sampleIndex: number, granularity: Granularity, widthBy?: DiffWidth): Promise<FlameData> {
+    return this.request<FlameData>({ type: 'flame', sampleIndex, granularity, widthBy });
+  }
+
+  openDiff(
+    base: { source: Blob | ArrayBuffer; name: string },
+    next: { source: Blob | ArrayBuffer; name: string },
+    opts: { maxDecompressedBytes?: number; onProgress?: (p: LoadProgressMessage) => void } = {},
+  ): Promise<OpenResult> {
+    return this.request<OpenResult>(
+      { type: 'open-diff', base, next, maxDecompressedBytes: opts.maxDecompressedBytes },
+      opts.onProgress,
+    );
   }
 
   sandwich(sampleIndex: number, granularity: Granularity, node: number): Promise<Sandwich> {

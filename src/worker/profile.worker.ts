@@ -1,7 +1,9 @@
 /// <reference lib="webworker" />
 // The profile worker: decoding and aggregation happen here so that the page stays responsive.
 import { ProfileError } from '../profile/errors';
-import { ProfileSession, openProfile } from '../profile/session';
+import { loadProfile } from '../profile/load';
+import { toProfileData } from '../profile/profile-data';
+import { ProfileSession, diffSession, openProfile } from '../profile/session';
 import type { OpenResult, WorkerRequest, WorkerResponse } from './protocol';
 
 declare const self: DedicatedWorkerGlobalScope;
@@ -57,9 +59,37 @@ async function handle(req: WorkerRequest): Promise<void> {
       post({ id: req.id, type: 'result', result: top }, [top.flat.buffer, top.cum.buffer, top.inline.buffer]);
       return;
     }
+    case 'open-diff': {
+      const load = async (side: { source: Blob | ArrayBuffer; name: string }) => {
+        const bytes = await readAll(req.id, side.source);
+        try {
+          return toProfileData(
+            loadProfile(bytes, {
+              maxDecompressedBytes: req.maxDecompressedBytes,
+              onProgress: (p) => post({ id: req.id, type: 'progress', ...p }),
+            }),
+          );
+        } catch (e) {
+          if (e instanceof ProfileError) throw new ProfileError(e.kind, `${side.name}: ${e.message}`);
+          throw e;
+        }
+      };
+      const base = await load(req.base);
+      const next = await load(req.next);
+      post({ id: req.id, type: 'progress', phase: 'building' });
+      const s = diffSession(base, next);
+      session = s;
+      const result: OpenResult = {
+        name: `${req.next.name} vs ${req.base.name}`,
+        summary: s.summary(),
+        diff: { baseName: req.base.name, nextName: req.next.name },
+      };
+      post({ id: req.id, type: 'result', result });
+      return;
+    }
     case 'flame': {
       // The tree stays cached in the session, so it is copied (structured clone), not transferred.
-      post({ id: req.id, type: 'result', result: need().flame(req.sampleIndex, req.granularity) });
+      post({ id: req.id, type: 'result', result: need().flame(req.sampleIndex, req.granularity, req.widthBy) });
       return;
     }
     case 'sandwich': {

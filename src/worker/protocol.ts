@@ -2,13 +2,20 @@
 // each with exactly one `result` or `error` of that id, possibly after `progress` messages.
 import type { ProfileErrorKind } from '../profile/errors';
 import type { Granularity } from '../profile/nodes';
-import type { FlameData, ProfileSummary, TopColumns } from '../profile/session';
+import type { DiffWidth, FlameData, ProfileSummary, TopColumns } from '../profile/session';
 import type { TopSort } from '../profile/top';
 
 export type WorkerRequest =
   | { id: number; type: 'open'; source: Blob | ArrayBuffer; name: string; maxDecompressedBytes?: number }
   | { id: number; type: 'top'; sampleIndex: number; granularity: Granularity; sort?: TopSort }
-  | { id: number; type: 'flame'; sampleIndex: number; granularity: Granularity }
+  | {
+      id: number;
+      type: 'open-diff';
+      base: { source: Blob | ArrayBuffer; name: string };
+      next: { source: Blob | ArrayBuffer; name: string };
+      maxDecompressedBytes?: number;
+    }
+  | { id: number; type: 'flame'; sampleIndex: number; granularity: Granularity; widthBy?: DiffWidth }
   | { id: number; type: 'sandwich'; sampleIndex: number; granularity: Granularity; node: number }
   | { id: number; type: 'export-pprof' }
   | { id: number; type: 'export-folded'; sampleIndex: number; granularity: Granularity };
@@ -29,8 +36,10 @@ export type WorkerResponse =
 export interface OpenResult {
   name: string;
   summary: ProfileSummary;
+  /** Set for a diff: the two sides' names. */
+  diff?: { baseName: string; nextName: string };
 }
 
-export type { FlameData, ProfileSummary, TopColumns };
+export type { DiffWidth, FlameData, ProfileSummary, TopColumns };
 export type { Sandwich } from '../profile/sandwich';
 export type { FlameTree } from '../profile/flame-tree';

@@ -17,10 +17,17 @@ export interface MergedProfile {
   bytes: ArrayBuffer;
 }
 
+export interface MergedDiff {
+  key: string;
+  base: { name: string; bytes: ArrayBuffer };
+  next: { name: string; bytes: ArrayBuffer };
+}
+
 interface Props {
   state: UrlState;
   setState: (patch: Partial<UrlState>, how?: 'push' | 'replace') => void;
   onProfile: (p: MergedProfile) => void;
+  onDiff: (d: MergedDiff) => void;
 }
 
 function errorText(e: unknown): string {
@@ -28,7 +35,8 @@ function errorText(e: unknown): string {
 }
 
 /** The backend explorer: query bar, time range, timeline; hands the merged pprof to the views. */
-export function Explorer({ state, setState, onProfile }: Props) {
+export function Explorer({ state, setState, onProfile, onDiff }: Props) {
+  const [brushTarget, setBrushTarget] = useState<'comparison' | 'baseline'>('baseline');
   const cfg = backendConfig(state.tenant);
   const clientKey = `${cfg.baseUrl}|${cfg.tenant ?? ''}`;
   const client = useMemo(() => new QuerierClient(cfg), [clientKey]);
@@ -117,14 +125,43 @@ export function Explorer({ state, setState, onProfile }: Props) {
     enabled: ready,
     gcTime: 0,
   });
-  useEffect(() => {
-    if (!merged.data) return;
-    const service = serviceOf(parseSelector(state.query)) ?? 'query';
-    onProfile({ key: mergeKey, name: `${service} · ${friendlyProfileType(state.type)}`, bytes: merged.data });
-    // mergeKey identifies the data.
-  }, [merged.data]);
+  // Diff mode: the baseline is the same query (or its own selector) over its own sub-range.
+  let baseSelectorError = '';
+  try {
+    if (state.bquery) parseSelector(state.bquery);
+  } catch (e) {
+    baseSelectorError = errorText(e);
+  }
+  const baseQuery = state.bquery || state.query;
+  const [bStart, bEnd] = state.bsel ?? [start, end];
+  const baseKey = JSON.stringify([clientKey, state.type, baseQuery, bStart, bEnd]);
+  const baseMerged = useQuery({
+    queryKey: ['merge', baseKey],
+    queryFn: ({ signal }) =>
+      client.selectMergeProfile({ profileTypeID: state.type, labelSelector: baseQuery, start: bStart, end: bEnd }, signal),
+    enabled: ready && state.diff && !baseSelectorError,
+    gcTime: 0,
+  });
 
-  const errors = [services.error, series.error, merged.error, labelNames.error].filter(Boolean) as Error[];
+  const label = (q: string) => `${serviceOf(safeMatchers(q)) ?? 'query'} · ${friendlyProfileType(state.type)}`;
+  useEffect(() => {
+    if (!merged.data || state.diff) return;
+    onProfile({ key: mergeKey, name: label(state.query), bytes: merged.data });
+    // mergeKey identifies the data.
+  }, [merged.data, state.diff]);
+  useEffect(() => {
+    if (!state.diff || !merged.data || !baseMerged.data) return;
+    const when = (a: number, b: number) => `${new Date(a).toISOString().slice(11, 19)}–${new Date(b).toISOString().slice(11, 19)}`;
+    onDiff({
+      key: `${baseKey}|${mergeKey}`,
+      base: { name: `${label(baseQuery)} ${when(bStart, bEnd)}`, bytes: baseMerged.data },
+      next: { name: `${label(state.query)} ${when(mStart, mEnd)}`, bytes: merged.data },
+    });
+  }, [merged.data, baseMerged.data, state.diff]);
+
+  const errors = [services.error, series.error, merged.error, labelNames.error, baseMerged.error].filter(
+    Boolean,
+  ) as Error[];
   const needsTenant = errors.some((e) => e instanceof ApiError && e.needsTenant);
 
   return (
@@ -152,8 +189,44 @@ export function Explorer({ state, setState, onProfile }: Props) {
           }}
           onAutoRefresh={(refresh) => setState({ refresh })}
         />
+        <button
+          type="button"
+          data-testid="diff-toggle"
+          aria-pressed={state.diff}
+          onClick={() => setState({ diff: !state.diff, bsel: null, bquery: '' })}
+          title="Compare a baseline with the comparison"
+        >
+          {state.diff ? 'Stop comparing' : 'Compare'}
+        </button>
         <CopyLink state={state} anchor={anchor} />
       </div>
+      {state.diff && (
+        <div className="diff-sides" data-testid="diff-sides">
+          <span>Drag on the timeline to choose the</span>
+          <label>
+            <input
+              type="radio"
+              name="brush-target"
+              data-testid="brush-target-baseline"
+              checked={brushTarget === 'baseline'}
+              onChange={() => setBrushTarget('baseline')}
+            />
+            baseline
+          </label>
+          <label>
+            <input
+              type="radio"
+              name="brush-target"
+              data-testid="brush-target-comparison"
+              checked={brushTarget === 'comparison'}
+              onChange={() => setBrushTarget('comparison')}
+            />
+            comparison
+          </label>
+          <BaselineQuery value={state.bquery} onApply={(bquery) => setState({ bquery })} />
+          {baseSelectorError && <span className="invalid">{baseSelectorError}</span>}
+        </div>
+      )}
       {needsTenant && <TenantPrompt onTenant={(t) => (storeTenant(t), setState({ tenant: t }))} />}
       {selectorError && (
         <div className="error" role="alert" data-testid="error">
@@ -195,6 +268,9 @@ export function Explorer({ state, setState, onProfile }: Props) {
             selection={state.sel}
             loading={series.isFetching}
             onSelect={(sel) => setState({ sel })}
+            baseSelection={state.diff ? state.bsel : undefined}
+            onSelectBase={state.diff ? (bsel) => setState({ bsel }) : undefined}
+            target={state.diff ? brushTarget : 'comparison'}
           />
         </div>
       )}
@@ -204,6 +280,35 @@ export function Explorer({ state, setState, onProfile }: Props) {
         </div>
       )}
     </div>
+  );
+}
+
+function safeMatchers(q: string) {
+  try {
+    return parseSelector(q);
+  } catch {
+    return [];
+  }
+}
+
+/** The baseline's own selector, for comparing two queries (pod A vs pod B); empty = the same. */
+function BaselineQuery({ value, onApply }: { value: string; onApply: (q: string) => void }) {
+  const [text, setText] = useState(value);
+  useEffect(() => setText(value), [value]);
+  return (
+    <label>
+      Baseline selector
+      <input
+        type="text"
+        data-testid="baseline-query"
+        placeholder="same as the comparison"
+        value={text}
+        spellCheck={false}
+        onChange={(e) => setText(e.target.value)}
+        onBlur={() => text !== value && onApply(text)}
+        onKeyDown={(e) => e.key === 'Enter' && onApply(text)}
+      />
+    </label>
   );
 }
 

@@ -13,6 +13,10 @@ interface Props {
   selection: [number, number] | null;
   onSelect: (range: [number, number] | null) => void;
   loading?: boolean;
+  /** Diff mode: the baseline's sub-range, and which range a drag sets. */
+  baseSelection?: [number, number] | null;
+  onSelectBase?: (range: [number, number] | null) => void;
+  target?: 'comparison' | 'baseline';
 }
 
 const HEIGHT = 110;
@@ -23,7 +27,18 @@ const PAD_BOTTOM = 18;
  * The query's total over time, one line per series; dragging across it selects a sub-range. The
  * SVG carries data-start/data-end (unix ms at its left and right edges) for tests.
  */
-export function Timeline({ series, start, end, unit, selection, onSelect, loading }: Props) {
+export function Timeline({
+  series,
+  start,
+  end,
+  unit,
+  selection,
+  onSelect,
+  loading,
+  baseSelection,
+  onSelectBase,
+  target = 'comparison',
+}: Props) {
   const wrap = useRef<HTMLDivElement>(null);
   const [width, setWidth] = useState(600);
   const [drag, setDrag] = useState<{ x0: number; x1: number } | null>(null);
@@ -47,11 +62,10 @@ export function Timeline({ series, start, end, unit, selection, onSelect, loadin
     series.length === 1 ? 'var(--accent)' : `hsl(${hashString(s.labels.map((l) => l.value).join(',')) % 360}, 60%, 45%)`;
 
   const localX = (e: React.PointerEvent) => e.clientX - (e.currentTarget as SVGElement).getBoundingClientRect().left;
-  const sel = drag
-    ? [Math.min(drag.x0, drag.x1), Math.max(drag.x0, drag.x1)]
-    : selection
-      ? [x(selection[0]), x(selection[1])]
-      : null;
+  const dragging = drag ? [Math.min(drag.x0, drag.x1), Math.max(drag.x0, drag.x1)] : null;
+  const sel = dragging && target === 'comparison' ? dragging : selection ? [x(selection[0]), x(selection[1])] : null;
+  const baseSel =
+    dragging && target === 'baseline' ? dragging : baseSelection ? [x(baseSelection[0]), x(baseSelection[1])] : null;
 
   return (
     <div className="timeline" ref={wrap}>
@@ -73,7 +87,9 @@ export function Timeline({ series, start, end, unit, selection, onSelect, loadin
           const x1 = localX(e);
           setDrag(null);
           if (Math.abs(x1 - drag.x0) < 3) return; // a click, not a drag
-          onSelect([t(Math.min(drag.x0, x1)), t(Math.max(drag.x0, x1))]);
+          const range: [number, number] = [t(Math.min(drag.x0, x1)), t(Math.max(drag.x0, x1))];
+          if (target === 'baseline' && onSelectBase) onSelectBase(range);
+          else onSelect(range);
         }}
       >
         <line x1={0} x2={width} y1={HEIGHT - PAD_BOTTOM} y2={HEIGHT - PAD_BOTTOM} className="axis" />
@@ -101,6 +117,9 @@ export function Timeline({ series, start, end, unit, selection, onSelect, loadin
             </g>
           );
         })}
+        {baseSel && (
+          <rect className="brush-base" data-testid="brush-baseline" x={baseSel[0]} y={0} width={Math.max(1, baseSel[1]! - baseSel[0]!)} height={HEIGHT - PAD_BOTTOM} />
+        )}
         {sel && <rect className="brush" x={sel[0]} y={0} width={Math.max(1, sel[1]! - sel[0]!)} height={HEIGHT - PAD_BOTTOM} />}
       </svg>
       <div className="timeline-legend">
@@ -112,9 +131,17 @@ export function Timeline({ series, start, end, unit, selection, onSelect, loadin
               {s.labels.map((l) => l.value).join(', ') || '(none)'}
             </span>
           ))}
+        {baseSelection && onSelectBase && (
+          <span className="hint" data-testid="base-selection">
+            Baseline {formatInstant(baseSelection[0])} → {formatInstant(baseSelection[1])}{' '}
+            <button type="button" data-testid="clear-base-selection" onClick={() => onSelectBase(null)}>
+              Clear
+            </button>
+          </span>
+        )}
         {selection && (
           <span className="hint" data-testid="selection">
-            Selected {formatInstant(selection[0])} → {formatInstant(selection[1])}{' '}
+            {onSelectBase ? 'Comparison' : 'Selected'} {formatInstant(selection[0])} → {formatInstant(selection[1])}{' '}
             <button type="button" data-testid="clear-selection" onClick={() => onSelect(null)}>
               Clear
             </button>

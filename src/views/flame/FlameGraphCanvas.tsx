@@ -1,7 +1,16 @@
 import { useEffect, useLayoutEffect, useRef, useState } from 'react';
 import type { FlameTree } from '../../profile/flame-tree';
 import { formatValue } from '../../profile/format';
-import { type ColorMode, canvasHeight, drawFlameGraph, frameAt, locateFrames } from './flame-render';
+import {
+  type ColorMode,
+  type DiffStyle,
+  canvasHeight,
+  drawFlameGraph,
+  frameAt,
+  frameSides,
+  locateFrames,
+  relativeChange,
+} from './flame-render';
 
 export interface FlameCanvasProps {
   tree: FlameTree;
@@ -21,6 +30,7 @@ export interface FlameCanvasProps {
   onFrameClick?: (frame: number) => void;
   onFrameContextMenu?: (frame: number, clientX: number, clientY: number) => void;
   onHoverNode?: (node: number | undefined) => void;
+  diff?: DiffStyle;
 }
 
 interface Hover {
@@ -76,10 +86,11 @@ export function FlameGraphCanvas(p: FlameCanvasProps) {
       matched: p.matched,
       selectedNode: p.selectedNode,
       focusFrame: p.focusFrame,
+      diff: p.diff,
     });
     draws.current++;
     c.dataset.draws = String(draws.current);
-  }, [p.tree, p.names, width, height, p.flip, p.zoom, p.colorMode, p.dark, p.matched, p.selectedNode, p.focusFrame]);
+  }, [p.tree, p.names, width, height, p.flip, p.zoom, p.colorMode, p.dark, p.matched, p.selectedNode, p.focusFrame, p.diff]);
 
   const view = { tree: p.tree, names: p.names, width, flip: p.flip, zoom: p.zoom };
   const testId = p.testId ?? 'flamegraph';
@@ -139,6 +150,9 @@ export function FlameGraphCanvas(p: FlameCanvasProps) {
             {h === 0 ? 'all' : p.names[t.node[h]!]}
           </div>
           {h > 0 && p.files?.[t.node[h]!] && <div className="tt-file">{p.files[t.node[h]!]}</div>}
+          {p.diff ? (
+            <DiffTooltipTable tree={t} frame={h} diff={p.diff} unit={p.unit} />
+          ) : (
           <table>
             <tbody>
               <tr>
@@ -164,8 +178,53 @@ export function FlameGraphCanvas(p: FlameCanvasProps) {
               )}
             </tbody>
           </table>
+          )}
         </div>
       )}
     </div>
+  );
+}
+
+function changeText(c: number): string {
+  if (!Number.isFinite(c)) return 'new';
+  if (c === -1) return 'gone';
+  return `${c > 0 ? '+' : ''}${(c * 100).toFixed(2)}%`;
+}
+
+/** Baseline, comparison, difference and relative change, for self and total. */
+function DiffTooltipTable({ tree, frame, diff, unit }: { tree: FlameTree; frame: number; diff: DiffStyle; unit: string }) {
+  const { base, next } = frameSides(tree, diff, frame);
+  const row = (label: string, key: 'self' | 'total') => (
+    <tr>
+      <th>{label}</th>
+      <td data-testid={`tooltip-base-${key}`} data-value={String(base[key])}>
+        {formatValue(base[key], unit)}
+      </td>
+      <td data-testid={`tooltip-next-${key}`} data-value={String(next[key])}>
+        {formatValue(next[key], unit)}
+      </td>
+      <td data-testid={`tooltip-diff-${key}`} data-value={String(next[key] - base[key])}>
+        {next[key] - base[key] > 0 ? '+' : ''}
+        {formatValue(next[key] - base[key], unit)}
+      </td>
+      <td data-testid={`tooltip-change-${key}`}>{changeText(relativeChange(base[key], next[key], diff))}</td>
+    </tr>
+  );
+  return (
+    <table>
+      <thead>
+        <tr>
+          <th />
+          <th>Baseline</th>
+          <th>Comparison</th>
+          <th>Diff</th>
+          <th>{diff.absolute ? 'Change' : 'Share change'}</th>
+        </tr>
+      </thead>
+      <tbody>
+        {row('Self', 'self')}
+        {row('Total', 'total')}
+      </tbody>
+    </table>
   );
 }

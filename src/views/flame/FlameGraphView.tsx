@@ -6,7 +6,7 @@ import { useAsync } from '../../state/use-async';
 import type { ProfileWorkerClient } from '../../worker/client';
 import type { FlameData } from '../../worker/protocol';
 import { FlameGraphCanvas } from './FlameGraphCanvas';
-import type { ColorMode } from './flame-render';
+import { type ColorMode, type DiffStyle, diffColor } from './flame-render';
 import { downloadBlob } from '../download';
 
 export interface FlameSettings {
@@ -40,6 +40,15 @@ interface Props {
   selectedName?: string | null;
   onSelectName?: (name: string | null) => void;
   onHoverName?: (name: string | null) => void;
+  /** Diff display options (used when the profile is a diff). */
+  diffOptions?: DiffOptions;
+  onDiffOptions?: (o: DiffOptions) => void;
+}
+
+export interface DiffOptions {
+  widthBy: 'comparison' | 'baseline';
+  absolute: boolean;
+  colorBlind: boolean;
 }
 
 function frameOfNames(data: FlameData, path: string[]): number {
@@ -68,11 +77,23 @@ function namesOfFrame(data: FlameData, frame: number): string[] {
 /** The flame graph with its toolbar: search, zoom, sandwich, colors, orientation and exports. */
 export function FlameGraphView(p: Props) {
   const { settings: s, onSettings } = p;
+  const widthBy = p.diffOptions?.widthBy ?? 'comparison';
   const flame = useAsync(
-    () => p.client.flame(p.sampleIndex, p.granularity),
-    [p.client, p.profileKey, p.sampleIndex, p.granularity],
+    () => p.client.flame(p.sampleIndex, p.granularity, widthBy),
+    [p.client, p.profileKey, p.sampleIndex, p.granularity, widthBy],
   );
   const data = flame.data;
+  const diffStyle: DiffStyle | undefined = useMemo(
+    () =>
+      data?.diff && {
+        widthBy: data.diff.widthBy,
+        baseTotal: data.diff.baseTotal,
+        nextTotal: data.diff.nextTotal,
+        absolute: p.diffOptions?.absolute ?? false,
+        colorBlind: p.diffOptions?.colorBlind ?? false,
+      },
+    [data, p.diffOptions?.absolute, p.diffOptions?.colorBlind],
+  );
   const searchInput = useRef<HTMLInputElement>(null);
   const exportMenu = useRef<HTMLDetailsElement>(null);
   const [focusFrame, setFocusFrame] = useState<number | undefined>(undefined);
@@ -205,6 +226,9 @@ export function FlameGraphView(p: Props) {
         <button type="button" data-testid="flip" onClick={() => set({ flip: !s.flip })}>
           {s.flip ? 'Icicle' : 'Flame'}
         </button>
+        {diffStyle && p.diffOptions && p.onDiffOptions && (
+          <DiffControls style={diffStyle} options={p.diffOptions} onChange={p.onDiffOptions} />
+        )}
         <select
           data-testid="color-mode"
           value={s.colorMode}
@@ -246,6 +270,7 @@ export function FlameGraphView(p: Props) {
             matched={search?.matchedNodes}
             selectedNode={selectedNode}
             focusFrame={focusFrame}
+            diff={diffStyle}
             onFrameClick={(f) => {
               setFocusFrame(f);
               zoomTo(f);
@@ -269,6 +294,50 @@ export function FlameGraphView(p: Props) {
         />
       )}
     </div>
+  );
+}
+
+/** Width side, normalisation and palette of a diff flame graph, with its color scale. */
+function DiffControls({ style, options, onChange }: { style: DiffStyle; options: DiffOptions; onChange: (o: DiffOptions) => void }) {
+  const stops = [-1, -0.5, -0.02, 0, 0.02, 0.5, 1];
+  return (
+    <span className="diff-controls">
+      <select
+        data-testid="diff-width"
+        aria-label="Frame width"
+        value={options.widthBy}
+        onChange={(e) => onChange({ ...options, widthBy: e.target.value as DiffOptions['widthBy'] })}
+      >
+        <option value="comparison">Width: comparison</option>
+        <option value="baseline">Width: baseline</option>
+      </select>
+      <label title="Compare raw values instead of each side's share of its own total">
+        <input
+          type="checkbox"
+          data-testid="diff-absolute"
+          checked={options.absolute}
+          onChange={(e) => onChange({ ...options, absolute: e.target.checked })}
+        />
+        Absolute
+      </label>
+      <label title="Blue/orange instead of red/green">
+        <input
+          type="checkbox"
+          data-testid="diff-colorblind"
+          checked={options.colorBlind}
+          onChange={(e) => onChange({ ...options, colorBlind: e.target.checked })}
+        />
+        Color-blind palette
+      </label>
+      <span className="diff-legend" data-testid="diff-legend">
+        <span>shrank</span>
+        {stops.map((c) => (
+          <span key={c} className="diff-swatch" style={{ background: diffColor(c, style, false) }} title={`${Math.round(c * 100)}%`} />
+        ))}
+        <span>grew</span>
+        <span className="hint">({options.absolute ? 'absolute values' : 'share of each side\'s total'}; full color = ±100%)</span>
+      </span>
+    </span>
   );
 }
 

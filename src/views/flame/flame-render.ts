@@ -21,6 +21,43 @@ export interface FlameView {
   zoom: number;
 }
 
+/** How a diff tree is colored: by the change between the sides. */
+export interface DiffStyle {
+  widthBy: 'comparison' | 'baseline';
+  baseTotal: number;
+  nextTotal: number;
+  /** Compare raw values instead of each side's share of its own total. */
+  absolute: boolean;
+  colorBlind: boolean;
+}
+
+/** Baseline and comparison values of a frame, whichever side gives the width. */
+export function frameSides(tree: FlameTree, d: DiffStyle, f: number) {
+  const w = { total: tree.total[f]!, self: tree.self[f]! };
+  const o = { total: tree.otherTotal?.[f] ?? 0, self: tree.otherSelf?.[f] ?? 0 };
+  return d.widthBy === 'comparison' ? { next: w, base: o } : { next: o, base: w };
+}
+
+/**
+ * The relative change of a value between the sides: by default of each side's share of its own
+ * total (so that a longer range does not turn everything red), or of the raw values. +1 = doubled
+ * or new, −1 = gone.
+ */
+export function relativeChange(base: number, next: number, d: DiffStyle): number {
+  const b = d.absolute ? base : d.baseTotal ? base / d.baseTotal : 0;
+  const n = d.absolute ? next : d.nextTotal ? next / d.nextTotal : 0;
+  if (b === 0) return n === 0 ? 0 : Infinity;
+  return (n - b) / Math.abs(b);
+}
+
+export function diffColor(change: number, d: DiffStyle, dark: boolean): string {
+  const c = Math.max(-1, Math.min(1, Number.isFinite(change) ? change : 1));
+  if (Math.abs(c) < 0.02) return dark ? '#5a6068' : '#c8ccd2';
+  const i = Math.abs(c);
+  const hue = c > 0 ? (d.colorBlind ? 28 : 0) : d.colorBlind ? 212 : 125;
+  return dark ? `hsl(${hue}, 65%, ${34 - 12 * i}%)` : `hsl(${hue}, ${55 + 30 * i}%, ${86 - 36 * i}%)`;
+}
+
 export interface DrawOptions extends FlameView {
   colorMode: ColorMode;
   dark: boolean;
@@ -30,6 +67,8 @@ export interface DrawOptions extends FlameView {
   selectedNode?: number;
   /** A frame with a keyboard focus ring. */
   focusFrame?: number;
+  /** Set when the tree is a diff. */
+  diff?: DiffStyle;
 }
 
 export function canvasHeight(tree: FlameTree): number {
@@ -55,6 +94,10 @@ function frameColor(o: DrawOptions, f: number): string {
   const { tree, names } = o;
   const n = tree.node[f]!;
   if (o.matched && !o.matched[n]) return o.dark ? '#3a3f46' : '#e4e6ea';
+  if (o.diff) {
+    const { base, next } = frameSides(tree, o.diff, f);
+    return diffColor(relativeChange(base.total, next.total, o.diff), o.diff, o.dark);
+  }
   if (o.colorMode === 'self') {
     const total = Math.abs(tree.total[f]!);
     const ratio = total > 0 ? Math.abs(tree.self[f]!) / total : 0;

@@ -1,0 +1,114 @@
+import { type Page, expect, test } from '@playwright/test';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { SHARED, PROFILES_DIR, readExpectedTop } from '../tests/helpers/expected';
+import { openFixture, trackConsoleErrors } from './helpers';
+import { findFrame, hover, waitForDraw } from './flame-helpers';
+
+const BASE = process.env.E2E_BASE_URL!;
+const TYPE = 'process_cpu:cpu:nanoseconds:cpu:nanoseconds';
+const SERVICE = `diffsvc-${Date.now().toString(36)}`;
+const NOW = Date.now();
+const BASELINE_AT = NOW - 50 * 60_000; // once
+const COMPARISON_AT = [NOW - 20 * 60_000, NOW - 18 * 60_000]; // twice
+const fixture = (name: string) => readFileSync(join(PROFILES_DIR, name));
+
+async function diffRow(page: Page, name: string) {
+  const row = page.locator(`[data-testid="diff-row"][data-name="${name}"]`);
+  await expect(row).toBeVisible();
+  const get = async (a: string) => Number(await row.getAttribute(`data-${a}`));
+  return { baseCum: await get('base-cum'), nextCum: await get('next-cum'), cum: await get('cum'), flat: await get('flat') };
+}
+
+async function drag(page: Page, fromMs: number, toMs: number) {
+  const svg = page.getByTestId('timeline');
+  const start = Number(await svg.getAttribute('data-start'));
+  const end = Number(await svg.getAttribute('data-end'));
+  const box = (await svg.boundingBox())!;
+  const x = (t: number) => box.x + ((t - start) / (end - start)) * box.width;
+  await page.mouse.move(x(fromMs), box.y + 40);
+  await page.mouse.down();
+  await page.mouse.move(x(toMs), box.y + 40, { steps: 6 });
+  await page.mouse.up();
+}
+
+test.describe('diff', () => {
+  test('two files: the diff table is pprof -diff_base, the flame graph shows both sides', async ({ page }) => {
+    const errors = trackConsoleErrors(page);
+    await page.goto('/?mode=file');
+    await openFixture(page, 'go.cpu.labels.pprof');
+    await page.getByTestId('baseline-file-input').setInputFiles({
+      name: 'cpu.pb.gz',
+      mimeType: 'application/octet-stream',
+      buffer: fixture('cpu.pb.gz'),
+    });
+    await expect(page.getByTestId('diff-description')).toContainText('cpu.pb.gz');
+    const expected = readExpectedTop(
+      join(SHARED, 'fixtures', 'expected-diff', 'cpu.pb.gz__vs__go.cpu.labels.pprof', '1.cpu.top.txt'),
+    );
+    const ms = (s: string) => (s === '0' ? 0 : Math.round(parseFloat(s) * 1e6));
+    // Every function pprof lists, with its flat and cum differences.
+    await expect(page.getByTestId('diff-row').first()).toHaveAttribute('data-name', expected.parsed[0]!.name);
+    for (const r of expected.parsed.slice(0, 8)) {
+      const row = await diffRow(page, r.name);
+      expect([row.flat, row.cum], r.name).toEqual([ms(r.flat), ms(r.cum)]);
+    }
+    // Functions on one side only are marked.
+    await expect(page.locator('[data-testid="diff-row"][data-name="runtime.kevent"]')).toHaveAttribute('data-only', 'baseline');
+    await expect(page.locator('[data-testid="diff-row"][data-name="runtime.duffzero"]')).toHaveAttribute('data-only', 'comparison');
+
+    await page.getByTestId('view-flame').click();
+    await waitForDraw(page);
+    await expect(page.getByTestId('diff-legend')).toBeVisible();
+    const at = await findFrame(page, 'main.slowFunction.func1');
+    await hover(page, 'flamegraph', at);
+    await expect(page.getByTestId('tooltip-next-total')).toHaveAttribute('data-value', String(6740e6));
+    await expect(page.getByTestId('tooltip-base-total')).toHaveAttribute('data-value', '0');
+    await expect(page.getByTestId('tooltip-change-total')).toHaveText('new');
+
+    // A link to a file diff names both files and says they must be opened again.
+    const other = await page.context().newPage();
+    await other.goto(page.url());
+    await expect(other.getByTestId('local-file-note')).toContainText('go.cpu.labels.pprof');
+    await expect(other.getByTestId('local-file-note')).toContainText('cpu.pb.gz');
+    expect(errors).toEqual([]);
+  });
+
+  test('two time ranges: twice the same profile shows no change relative, +100% absolute', async ({ page, context }) => {
+    const ingest = async (t: number) => {
+      const url = `${BASE}/ingest?name=${encodeURIComponent(`${SERVICE}{pod="x"}`)}&from=${t}&format=pprof`;
+      expect((await fetch(url, { method: 'POST', body: fixture('go.cpu.labels.pprof') })).status).toBe(200);
+    };
+    await ingest(BASELINE_AT);
+    for (const t of COMPARISON_AT) await ingest(t);
+    await page.goto(`/?type=${encodeURIComponent(TYPE)}&query=${encodeURIComponent(`{service_name="${SERVICE}"}`)}&from=now-1h`);
+    await expect(page.getByTestId('top-total')).toBeVisible();
+    await page.getByTestId('diff-toggle').click();
+    await page.getByTestId('brush-target-baseline').check();
+    await drag(page, BASELINE_AT - 5 * 60_000, BASELINE_AT + 5 * 60_000);
+    await page.getByTestId('brush-target-comparison').check();
+    await drag(page, COMPARISON_AT[0]! - 5 * 60_000, COMPARISON_AT[1]! + 5 * 60_000);
+    const work = await diffRow(page, 'main.work');
+    expect(work.nextCum).toBe(2 * work.baseCum);
+    expect(work.cum).toBe(work.baseCum);
+    expect(work.baseCum).toBe(8240e6);
+
+    await page.getByTestId('view-flame').click();
+    await waitForDraw(page);
+    const at = await findFrame(page, 'main.slowFunction.func1');
+    await hover(page, 'flamegraph', at);
+    await expect(page.getByTestId('tooltip-change-total')).toHaveText('0.00%');
+    await page.getByTestId('diff-absolute').check();
+    await hover(page, 'flamegraph', { x: at.x + 1, y: at.y });
+    await expect(page.getByTestId('tooltip-change-total')).toHaveText('+100.00%');
+
+    // The diff URL opens the same screen elsewhere.
+    const other = await context.newPage();
+    await other.goto(page.url());
+    await waitForDraw(other);
+    await expect(other.getByTestId('diff-absolute')).toBeChecked();
+    await other.getByTestId('view-top').click();
+    const again = await diffRow(other, 'main.work');
+    expect(again).toEqual(work);
+  });
+});

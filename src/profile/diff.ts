@@ -1,0 +1,127 @@
+import { ProfileError } from './errors';
+import type { ProfileData } from './profile-data';
+import type { StackTrie } from './stack-trie';
+
+/**
+ * Two profiles as one, the way `pprof -diff_base=BASE NEW` sees them: the baseline's samples with
+ * their values negated, beside the comparison's. Locations and functions are concatenated, never
+ * shared, so no stack mixes the two sides; nodes of the same function still merge (node keys are
+ * names, not ids), which is what makes flat, cum, edges and frames comparable.
+ */
+export interface DiffData {
+  data: ProfileData;
+  /** Locations [0, baseLocationCount) belong to the baseline. */
+  baseLocationCount: number;
+  /** Σ|value| per sample type of each side. */
+  baseTotals: number[];
+  nextTotals: number[];
+}
+
+function sum(abs: Float64Array | undefined): number {
+  let s = 0;
+  if (abs) for (let i = 0; i < abs.length; i++) s += Math.abs(abs[i]!);
+  return s;
+}
+
+export function diffProfileData(base: ProfileData, next: ProfileData): DiffData {
+  // Sample types both sides have (same type and unit), in the comparison's order.
+  const pairs: [number, number][] = [];
+  next.sampleTypes.forEach((t, ni) => {
+    const bi = base.sampleTypes.findIndex((b) => b.type === t.type && b.unit === t.unit);
+    if (bi >= 0) pairs.push([bi, ni]);
+  });
+  if (pairs.length === 0) {
+    const list = (d: ProfileData) => d.sampleTypes.map((t) => `${t.type}/${t.unit}`).join(', ') || 'none';
+    throw new ProfileError(
+      'incomparable',
+      `The two profiles cannot be compared: they have no sample type in common (baseline: ${list(base)}; comparison: ${list(next)}).`,
+    );
+  }
+  const nf = base.functionName.length;
+  const nm = base.mappingFile.length;
+  const nl = base.locationAddress.length;
+  const nLines = base.lineFunction.length;
+  const cat = <T extends Int32Array | Float64Array>(a: T, b: T, make: (n: number) => T): T => {
+    const out = make(a.length + b.length);
+    out.set(a);
+    out.set(b, a.length);
+    return out;
+  };
+  const shift = (a: Int32Array, by: number) => a.map((v) => (v < 0 ? v : v + by));
+
+  const locationLineStart = new Int32Array(nl + next.locationAddress.length + 1);
+  locationLineStart.set(base.locationLineStart.subarray(0, nl));
+  for (let l = 0; l <= next.locationAddress.length; l++) locationLineStart[nl + l] = next.locationLineStart[l]! + nLines;
+
+  const ns = base.sampleCount;
+  const stackStart = new Int32Array(ns + next.sampleCount + 1);
+  stackStart.set(base.stackStart.subarray(0, ns));
+  const baseFrames = base.stackStart[ns]!;
+  for (let i = 0; i <= next.sampleCount; i++) stackStart[ns + i] = next.stackStart[i]! + baseFrames;
+
+  const values = pairs.map(([bi, ni]) => {
+    const v = new Float64Array(ns + next.sampleCount);
+    const b = base.values[bi]!;
+    for (let i = 0; i < ns; i++) v[i] = -b[i]!;
+    v.set(next.values[ni]!, ns);
+    return v;
+  });
+
+  const labelKeys = [...new Set([...base.labels.map((l) => l.key), ...next.labels.map((l) => l.key)])];
+  const labels = labelKeys.map((key) => {
+    const b = base.labels.find((l) => l.key === key)?.values ?? new Array<string>(ns).fill('');
+    const n = next.labels.find((l) => l.key === key)?.values ?? new Array<string>(next.sampleCount).fill('');
+    return { key, values: [...b, ...n] };
+  });
+
+  const nextDefault = pairs.findIndex(([, ni]) => ni === next.defaultSampleIndex);
+  const data: ProfileData = {
+    sampleTypes: pairs.map(([, ni]) => next.sampleTypes[ni]!),
+    defaultSampleIndex: nextDefault >= 0 ? nextDefault : pairs.length - 1,
+    periodType: next.periodType,
+    period: next.period,
+    timeNanos: next.timeNanos,
+    durationNanos: next.durationNanos,
+    comments: next.comments,
+    dropFrames: next.dropFrames,
+    keepFrames: next.keepFrames,
+    functionName: [...base.functionName, ...next.functionName],
+    functionSystemName: [...base.functionSystemName, ...next.functionSystemName],
+    functionFile: [...base.functionFile, ...next.functionFile],
+    functionStartLine: cat(base.functionStartLine, next.functionStartLine, (n) => new Int32Array(n)),
+    mappingFile: [...base.mappingFile, ...next.mappingFile],
+    mappingBuildId: [...base.mappingBuildId, ...next.mappingBuildId],
+    locationAddress: cat(base.locationAddress, next.locationAddress, (n) => new Float64Array(n)),
+    locationMapping: cat(base.locationMapping, shift(next.locationMapping, nm), (n) => new Int32Array(n)),
+    locationLineStart,
+    lineFunction: cat(base.lineFunction, shift(next.lineFunction, nf), (n) => new Int32Array(n)),
+    lineNumber: cat(base.lineNumber, next.lineNumber, (n) => new Float64Array(n)),
+    lineColumn: cat(base.lineColumn, next.lineColumn, (n) => new Float64Array(n)),
+    sampleCount: ns + next.sampleCount,
+    stackStart,
+    stackLocations: cat(base.stackLocations.subarray(0, baseFrames), shift(next.stackLocations, nl), (n) => new Int32Array(n)),
+    values,
+    labels,
+  };
+  return {
+    data,
+    baseLocationCount: nl,
+    baseTotals: pairs.map(([bi]) => sum(base.values[bi])),
+    nextTotals: pairs.map(([, ni]) => sum(next.values[ni])),
+  };
+}
+
+/**
+ * Each side's own self values on the merged trie (both positive): a trie node belongs to the
+ * baseline if its location does (stacks never mix sides).
+ */
+export function sideSelf(trie: StackTrie, baseLocationCount: number, sampleIndex: number) {
+  const self = trie.self[sampleIndex]!;
+  const base = new Float64Array(trie.size);
+  const next = new Float64Array(trie.size);
+  for (let i = 1; i < trie.size; i++) {
+    if (trie.location[i]! < baseLocationCount) base[i] = -self[i]!;
+    else next[i] = self[i]!;
+  }
+  return { base, next };
+}
