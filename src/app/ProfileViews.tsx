@@ -8,8 +8,17 @@ import { ProfileFacts } from '../views/ProfileFacts';
 import { TopTable } from '../views/TopTable';
 import { type DiffOptions, type FlameSettings, FlameGraphView } from '../views/flame/FlameGraphView';
 import { DiffTopTable } from '../views/DiffTopTable';
+import { CallTreeView } from '../views/tree/CallTreeView';
 
-const VIEW_LABELS: Record<ViewMode, string> = { top: 'Top table', flame: 'Flame graph', both: 'Both' };
+const VIEW_LABELS: Record<ViewMode, string> = {
+  top: 'Top table',
+  flame: 'Flame graph',
+  both: 'Both',
+  tree: 'Call tree',
+  inverted: 'Inverted tree',
+};
+const HAS_TABLE: ViewMode[] = ['top', 'both'];
+const HAS_FLAME: ViewMode[] = ['flame', 'both'];
 
 interface Props {
   client: ProfileWorkerClient;
@@ -28,9 +37,20 @@ export function ProfileViews({ client, profile, profileKey, state, setState, dar
   const granularity = state.g;
   const [hoveredName, setHoveredName] = useState<string | null>(null);
 
+  const showTable = HAS_TABLE.includes(state.view);
   const top = useAsync(
-    () => (state.view !== 'flame' ? client.top(sampleIndex, granularity) : undefined),
-    [client, profileKey, sampleIndex, granularity, state.view === 'flame'],
+    () => (showTable ? client.top(sampleIndex, granularity) : undefined),
+    [client, profileKey, sampleIndex, granularity, showTable],
+  );
+  const treeView = state.view === 'tree' || state.view === 'inverted';
+  const tree = useAsync(
+    () =>
+      treeView
+        ? state.view === 'inverted'
+          ? client.inverted(sampleIndex, granularity)
+          : client.flame(sampleIndex, granularity)
+        : undefined,
+    [client, profileKey, sampleIndex, granularity, state.view, treeView],
   );
 
   const flame: FlameSettings = {
@@ -110,7 +130,8 @@ export function ProfileViews({ client, profile, profileKey, state, setState, dar
         </div>
       )}
       <div className={state.view === 'both' ? 'both' : 'main'}>
-        {state.view !== 'flame' && top.data?.diff && (
+        {treeView && tree.data && <CallTreeView data={tree.data} inverted={state.view === 'inverted'} />}
+        {showTable && top.data?.diff && (
           <DiffTopTable
             top={top.data}
             filter={state.filter}
@@ -123,7 +144,7 @@ export function ProfileViews({ client, profile, profileKey, state, setState, dar
             onRowClick={(name) => setState({ fn: name === state.fn ? '' : name })}
           />
         )}
-        {state.view !== 'flame' && top.data && !top.data.diff && (
+        {showTable && top.data && !top.data.diff && (
           <TopTable
             top={top.data}
             filter={state.filter}
@@ -136,7 +157,7 @@ export function ProfileViews({ client, profile, profileKey, state, setState, dar
             onRowHover={setHoveredName}
           />
         )}
-        {state.view !== 'top' && (
+        {HAS_FLAME.includes(state.view) && (
           <FlameGraphView
             client={client}
             profileKey={profileKey}

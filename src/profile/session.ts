@@ -2,6 +2,7 @@ import { aggregateGraph } from './aggregate';
 import { encodeProfileData } from './encode';
 import { type ExpandedFrames, type FlameTree, buildFlameTree, expandFrames } from './flame-tree';
 import { buildSandwich, foldedStacks } from './sandwich';
+import { buildInvertedTree } from './inverted-tree';
 import { type LoadOptions, loadProfile } from './load';
 import { type Granularity, type NodeTable, buildNodeTable } from './nodes';
 import { type ProfileData, toProfileData } from './profile-data';
@@ -133,6 +134,12 @@ export class ProfileSession {
         nextTotal: this.diff.nextTotals[sampleIndex]!,
       },
     };
+  }
+
+  /** The bottom-up call tree, in the flame tree's form. */
+  inverted(sampleIndex: number, granularity: Granularity): FlameData {
+    const top = this.flame(sampleIndex, granularity);
+    return { ...top, tree: buildInvertedTree(top.tree, top.names), diff: undefined };
   }
 
   private nodeFiles(nodes: NodeTable): string[] {

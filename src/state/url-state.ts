@@ -8,8 +8,8 @@ import { isValidTime } from './time-range';
 
 export const URL_VERSION = 1;
 
-export type ViewMode = 'top' | 'flame' | 'both';
-export const VIEW_MODES: ViewMode[] = ['top', 'flame', 'both'];
+export type ViewMode = 'top' | 'flame' | 'both' | 'tree' | 'inverted';
+export const VIEW_MODES: ViewMode[] = ['top', 'flame', 'both', 'tree', 'inverted'];
 
 export interface UrlState {
   mode: 'explore' | 'file';

@@ -88,6 +88,10 @@ export class ProfileWorkerClient {
     return this.request<FlameData>({ type: 'flame', sampleIndex, granularity, widthBy });
   }
 
+  inverted(sampleIndex: number, granularity: Granularity): Promise<FlameData> {
+    return this.request<FlameData>({ type: 'inverted', sampleIndex, granularity });
+  }
+
   openDiff(
     base: { source: Blob | ArrayBuffer; name: string },
     next: { source: Blob | ArrayBuffer; name: string },

@@ -92,6 +92,10 @@ async function handle(req: WorkerRequest): Promise<void> {
       post({ id: req.id, type: 'result', result: need().flame(req.sampleIndex, req.granularity, req.widthBy) });
       return;
     }
+    case 'inverted': {
+      post({ id: req.id, type: 'result', result: need().inverted(req.sampleIndex, req.granularity) });
+      return;
+    }
     case 'sandwich': {
       post({ id: req.id, type: 'result', result: need().sandwich(req.sampleIndex, req.granularity, req.node) });
       return;

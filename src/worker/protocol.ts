@@ -16,6 +16,7 @@ export type WorkerRequest =
       maxDecompressedBytes?: number;
     }
   | { id: number; type: 'flame'; sampleIndex: number; granularity: Granularity; widthBy?: DiffWidth }
+  | { id: number; type: 'inverted'; sampleIndex: number; granularity: Granularity }
   | { id: number; type: 'sandwich'; sampleIndex: number; granularity: Granularity; node: number }
   | { id: number; type: 'export-pprof' }
   | { id: number; type: 'export-folded'; sampleIndex: number; granularity: Granularity };

@@ -1,0 +1,61 @@
+import { expect, test } from '@playwright/test';
+import { join } from 'node:path';
+import { EXPECTED_DIR, readExpectedTop } from '../tests/helpers/expected';
+import { openFixture, trackConsoleErrors } from './helpers';
+
+const FIXTURE = 'go.cpu.labels.pprof';
+const ns = (s: string) => (s === '0' ? 0 : Math.round(parseFloat(s) * (s.endsWith('ms') ? 1e6 : 1e9)));
+const row = (page: import('@playwright/test').Page, name: string) =>
+  page.locator(`[data-testid="tree-row"][data-name="${name}"]`).first();
+
+test.describe('call trees', () => {
+  test('top-down: expand with the keyboard and *, totals agree with pprof', async ({ page }) => {
+    const errors = trackConsoleErrors(page);
+    await page.goto('/?mode=file');
+    await openFixture(page, FIXTURE);
+    await page.getByTestId('view-tree').click();
+    const body = page.getByTestId('call-tree-body');
+    await expect(page.getByTestId('tree-row').first()).toBeVisible();
+    const collapsed = Number(await body.getAttribute('data-rows'));
+    // Keyboard: the first row is selected; → opens it, ↓ moves into it.
+    await body.focus();
+    await page.keyboard.press('ArrowRight');
+    await expect.poll(async () => Number(await body.getAttribute('data-rows'))).toBeGreaterThan(collapsed);
+    await page.keyboard.press('ArrowLeft');
+    await expect.poll(async () => Number(await body.getAttribute('data-rows'))).toBe(collapsed);
+    // * expands everything below the selected row.
+    await page.keyboard.press('*');
+    await expect(row(page, 'main.slowFunction.func1')).toBeVisible();
+    const top = readExpectedTop(join(EXPECTED_DIR, FIXTURE, '1.cpu.top.txt'));
+    // slowFunction.func1 has one call path, so its tree total is pprof's cum.
+    const slow = top.parsed.find((r) => r.name === 'main.slowFunction.func1')!;
+    await expect(row(page, 'main.slowFunction.func1')).toHaveAttribute('data-total', String(ns(slow.cum)));
+    await row(page, 'main.slowFunction.func1').click();
+    await expect(page.getByTestId('tree-breadcrumb')).toContainText('main.slowFunction.func1');
+    await expect(page.getByTestId('tree-breadcrumb')).toContainText('runtime/pprof.Do');
+    expect(errors).toEqual([]);
+  });
+
+  test('inverted: roots are the functions with self time, with their flat values', async ({ page }) => {
+    await page.goto('/?mode=file');
+    await openFixture(page, FIXTURE);
+    await page.getByTestId('view-inverted').click();
+    const top = readExpectedTop(join(EXPECTED_DIR, FIXTURE, '1.cpu.top.txt'));
+    const withSelf = top.parsed.filter((r) => r.flat !== '0');
+    const roots = page.locator('[data-testid="tree-row"][data-depth="0"]');
+    await expect(roots).toHaveCount(withSelf.length);
+    for (const r of withSelf) {
+      await expect(page.locator(`[data-testid="tree-row"][data-depth="0"][data-name="${r.name}"]`)).toHaveAttribute(
+        'data-total',
+        String(ns(r.flat)),
+      );
+    }
+    // Open main.work: its callers, whose totals add up to its self time.
+    await page.locator('[data-testid="tree-row"][data-depth="0"][data-name="main.work"]').click();
+    const callers = page.locator('[data-testid="tree-row"][data-depth="1"]');
+    await expect(callers).toHaveCount(2);
+    const totals = await callers.evaluateAll((els) => els.map((e) => Number(e.getAttribute('data-total'))));
+    expect(totals.reduce((a, b) => a + b, 0)).toBe(ns(top.parsed.find((r) => r.name === 'main.work')!.flat));
+    await expect(callers.first()).toHaveAttribute('data-name', 'main.slowFunction.func1');
+  });
+});
