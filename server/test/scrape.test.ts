@@ -283,10 +283,15 @@ describe('pull mode over HTTP', () => {
   let slow: GoTarget;
   let garbage: GoTarget;
   let server: TestServer;
+  let refused: string;
   const LIMIT = 4;
 
   beforeAll(async () => {
     [good, slow, garbage] = await Promise.all([goTarget('good'), goTarget('slow'), goTarget('garbage')]);
+    // A port nobody listens on.
+    const gone = await listen(() => {});
+    refused = gone.url;
+    await closeServer(gone.server);
     server = await startTestServer({
       scrape: {
         max_concurrent_scrapes: LIMIT,
@@ -304,7 +309,7 @@ describe('pull mode over HTTP', () => {
             job_name: 'junk',
             scrape_interval: '1s',
             profiles: { process_cpu: false, goroutine: false, block: false, mutex: { enabled: false } },
-            static_configs: [{ targets: [garbage.url] }],
+            static_configs: [{ targets: [garbage.url, refused] }],
           },
         ],
       },
@@ -324,7 +329,7 @@ describe('pull mode over HTTP', () => {
         t.targets.filter((x) => x.labels.service_name === 'checkout').every((x) => x.scrapes >= VERSIONS + 1 && x.health === 'up') &&
         t.targets.filter((x) => x.labels.service_name !== 'checkout').every((x) => x.failures >= 2),
     );
-    expect(targets).toHaveLength(5 + 5 + 1);
+    expect(targets).toHaveLength(5 + 5 + 2);
     const goodOnes = targets.filter((t) => t.labels.service_name === 'checkout');
     expect(goodOnes.map((t) => t.profile).sort()).toEqual(['block', 'goroutine', 'memory', 'mutex', 'process_cpu']);
     const host = new URL(good.url).host;
@@ -355,9 +360,10 @@ describe('pull mode over HTTP', () => {
       expect(t.lastScrapeDurationMs).toBeLessThan(3000);
     }
     const junk = targets.filter((t) => t.job === 'junk');
-    expect(junk).toHaveLength(1);
-    expect(junk[0]).toMatchObject({ profile: 'memory', health: 'down', labels: { service_name: 'junk', job: 'junk' } });
-    expect(junk[0].lastError).toMatch(/malformed pprof/);
+    expect(junk).toHaveLength(2);
+    for (const t of junk) expect(t).toMatchObject({ profile: 'memory', health: 'down', labels: { service_name: 'junk', job: 'junk' } });
+    expect(junk.find((t) => t.url.startsWith(garbage.url)).lastError).toMatch(/^malformed pprof: /);
+    expect(junk.find((t) => t.url.startsWith(refused)).lastError).toBe('fetch failed: ECONNREFUSED');
   });
 
   it('stores scrapes under the same profile type ids and labels as pushed profiles', async () => {
