@@ -1,4 +1,3 @@
-import { useState } from 'react';
 import { GRANULARITIES, type Granularity } from '../profile/nodes';
 import { useAsync } from '../state/use-async';
 import { type UrlState, VIEW_MODES, type ViewMode } from '../state/url-state';
@@ -9,6 +8,9 @@ import { TopTable } from '../views/TopTable';
 import { type DiffOptions, type FlameSettings, FlameGraphView } from '../views/flame/FlameGraphView';
 import { DiffTopTable } from '../views/DiffTopTable';
 import { CallTreeView } from '../views/tree/CallTreeView';
+import { RefineBar, filterPatch } from '../views/RefineBar';
+import type { ViewFilters } from '../worker/protocol';
+import { useMemo, useState } from 'react';
 
 const VIEW_LABELS: Record<ViewMode, string> = {
   top: 'Top table',
@@ -37,21 +39,35 @@ export function ProfileViews({ client, profile, profileKey, state, setState, dar
   const granularity = state.g;
   const [hoveredName, setHoveredName] = useState<string | null>(null);
 
+  const filters: ViewFilters = useMemo(
+    () => ({
+      focus: state.focus || undefined,
+      ignore: state.ignore || undefined,
+      hide: state.hide || undefined,
+      show: state.show || undefined,
+      showFrom: state.showFrom || undefined,
+      relative: state.rel || undefined,
+    }),
+    [state.focus, state.ignore, state.hide, state.show, state.showFrom, state.rel],
+  );
+  const filterKey = JSON.stringify(filters);
   const showTable = HAS_TABLE.includes(state.view);
   const top = useAsync(
-    () => (showTable ? client.top(sampleIndex, granularity) : undefined),
-    [client, profileKey, sampleIndex, granularity, showTable],
+    () => (showTable ? client.top(sampleIndex, granularity, filters) : undefined),
+    [client, profileKey, sampleIndex, granularity, showTable, filterKey],
   );
   const treeView = state.view === 'tree' || state.view === 'inverted';
   const tree = useAsync(
     () =>
       treeView
         ? state.view === 'inverted'
-          ? client.inverted(sampleIndex, granularity)
-          : client.flame(sampleIndex, granularity)
+          ? client.inverted(sampleIndex, granularity, filters)
+          : client.flame(sampleIndex, granularity, undefined, filters)
         : undefined,
-    [client, profileKey, sampleIndex, granularity, state.view, treeView],
+    [client, profileKey, sampleIndex, granularity, state.view, treeView, filterKey],
   );
+  const viewError = top.error ?? tree.error;
+  const warnings = top.data?.warnings ?? tree.data?.warnings;
 
   const flame: FlameSettings = {
     zoomPath: state.zoom,
@@ -124,11 +140,7 @@ export function ProfileViews({ client, profile, profileKey, state, setState, dar
         </span>
       </div>
       <ProfileFacts name={profile.name} summary={profile.summary} sampleIndex={sampleIndex} />
-      {top.error && (
-        <div className="error" role="alert" data-testid="error">
-          {top.error.message}
-        </div>
-      )}
+      <RefineBar state={state} setState={setState} warnings={warnings} error={viewError?.message} />
       <div className={state.view === 'both' ? 'both' : 'main'}>
         {treeView && tree.data && <CallTreeView data={tree.data} inverted={state.view === 'inverted'} />}
         {showTable && top.data?.diff && (
@@ -171,6 +183,8 @@ export function ProfileViews({ client, profile, profileKey, state, setState, dar
             onSelectName={(fn) => setState({ fn: fn ?? '' })}
             diffOptions={diffOptions}
             onDiffOptions={setDiffOptions}
+            filters={filters}
+            onRefine={(kind, name) => setState(filterPatch(state, kind, name))}
           />
         )}
       </div>

@@ -40,6 +40,7 @@ export interface TopColumns {
   inline: Uint8Array;
   /** In a diff: flat and cum is comparison − baseline (pprof -diff_base), total the baseline's. */
   diff?: DiffColumns;
+  warnings?: string[];
 }
 
 export interface DiffColumns {
@@ -65,6 +66,10 @@ export interface FlameData {
   files: string[];
   /** In a diff: the totals of each side; tree.total is the `widthBy` side, tree.otherTotal the other. */
   diff?: { widthBy: DiffWidth; baseTotal: number; nextTotal: number };
+  /** What "% of profile" divides by: the unfiltered total unless percentages are relative. */
+  profileTotal: number;
+  /** pprof's warnings about the refine filters ("Focus expression matched no samples"). */
+  warnings?: string[];
 }
 
 /**
@@ -82,6 +87,22 @@ export class ProfileSession {
     /** Set when this session is the diff of two profiles. */
     readonly diff?: Omit<DiffData, 'data'>,
   ) {}
+
+  /**
+   * Per sample type, what percentages divide by. A filtered view keeps the unfiltered profile's
+   * totals here (pprof's default); otherwise it is this profile's own (the baseline's for a diff).
+   */
+  percentTotals?: number[];
+  warnings: string[] = [];
+
+  percentTotal(sampleIndex: number): number {
+    if (this.percentTotals) return this.percentTotals[sampleIndex] ?? 0;
+    if (this.diff) return this.diff.baseTotals[sampleIndex] ?? 0;
+    const abs = this.trie.selfAbs[sampleIndex] ?? this.trie.self[sampleIndex];
+    let t = 0;
+    if (abs) for (let i = 0; i < abs.length; i++) t += abs[i]!;
+    return t;
+  }
 
   private sides(sampleIndex: number) {
     return this.diff ? sideSelf(this.trie, this.diff.baseLocationCount, sampleIndex) : undefined;
@@ -133,6 +154,8 @@ export class ProfileSession {
         baseTotal: this.diff.baseTotals[sampleIndex]!,
         nextTotal: this.diff.nextTotals[sampleIndex]!,
       },
+      profileTotal: this.diff ? this.flameTree(sampleIndex, granularity, widthBy).total[0]! : this.percentTotal(sampleIndex),
+      warnings: this.warnings,
     };
   }
 
@@ -203,7 +226,8 @@ export class ProfileSession {
       sampleIndex,
       granularity,
       unit: this.data.sampleTypes[sampleIndex]?.unit ?? '',
-      total: this.diff ? this.diff.baseTotals[sampleIndex]! : graph.total,
+      total: this.percentTotal(sampleIndex),
+      warnings: this.warnings,
       names: new Array<string>(n),
       flat: new Float64Array(n),
       cum: new Float64Array(n),

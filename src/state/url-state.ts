@@ -56,6 +56,13 @@ export interface UrlState {
   diffWidth: 'comparison' | 'baseline';
   /** Color-blind-safe diff palette (blue/orange instead of red/green). */
   cb: boolean;
+  /** pprof's refine filters (regular expressions) and relative percentages. */
+  focus: string;
+  ignore: string;
+  hide: string;
+  show: string;
+  showFrom: string;
+  rel: boolean;
 }
 
 export const DEFAULT_STATE: UrlState = {
@@ -90,6 +97,12 @@ export const DEFAULT_STATE: UrlState = {
   diffAbs: false,
   diffWidth: 'comparison',
   cb: false,
+  focus: '',
+  ignore: '',
+  hide: '',
+  show: '',
+  showFrom: '',
+  rel: false,
 };
 
 const bool = z
@@ -135,6 +148,12 @@ const FIELDS: { [K in keyof UrlState]: z.ZodType<UrlState[K]> } = {
   diffAbs: bool,
   diffWidth: z.enum(['comparison', 'baseline']),
   cb: bool,
+  focus: z.string(),
+  ignore: z.string(),
+  hide: z.string(),
+  show: z.string(),
+  showFrom: z.string(),
+  rel: bool,
 } as never;
 
 /** URL parameter names (short, stable: part of shared links). */
@@ -170,6 +189,13 @@ const PARAM: { [K in keyof UrlState]: string } = {
   diffAbs: 'diffAbs',
   diffWidth: 'diffWidth',
   cb: 'cb',
+  // pprof's own URL parameter names for its refine filters
+  focus: 'f',
+  ignore: 'i',
+  hide: 'h',
+  show: 's',
+  showFrom: 'sf',
+  rel: 'rel',
 };
 
 export function parseUrlState(search: string): UrlState {

@@ -8,6 +8,7 @@ import type {
   OpenResult,
   Sandwich,
   TopColumns,
+  ViewFilters,
   WorkerRequest,
   WorkerResponse,
 } from './protocol';
@@ -80,16 +81,16 @@ export class ProfileWorkerClient {
     );
   }
 
-  top(sampleIndex: number, granularity: Granularity, sort?: TopSort): Promise<TopColumns> {
-    return this.request<TopColumns>({ type: 'top', sampleIndex, granularity, sort });
+  top(sampleIndex: number, granularity: Granularity, filters?: ViewFilters, sort?: TopSort): Promise<TopColumns> {
+    return this.request<TopColumns>({ type: 'top', sampleIndex, granularity, sort, filters });
   }
 
-  flame(sampleIndex: number, granularity: Granularity, widthBy?: DiffWidth): Promise<FlameData> {
-    return this.request<FlameData>({ type: 'flame', sampleIndex, granularity, widthBy });
+  flame(sampleIndex: number, granularity: Granularity, widthBy?: DiffWidth, filters?: ViewFilters): Promise<FlameData> {
+    return this.request<FlameData>({ type: 'flame', sampleIndex, granularity, widthBy, filters });
   }
 
-  inverted(sampleIndex: number, granularity: Granularity): Promise<FlameData> {
-    return this.request<FlameData>({ type: 'inverted', sampleIndex, granularity });
+  inverted(sampleIndex: number, granularity: Granularity, filters?: ViewFilters): Promise<FlameData> {
+    return this.request<FlameData>({ type: 'inverted', sampleIndex, granularity, filters });
   }
 
   openDiff(
@@ -103,16 +104,16 @@ export class ProfileWorkerClient {
     );
   }
 
-  sandwich(sampleIndex: number, granularity: Granularity, node: number): Promise<Sandwich> {
-    return this.request<Sandwich>({ type: 'sandwich', sampleIndex, granularity, node });
+  sandwich(sampleIndex: number, granularity: Granularity, node: number, filters?: ViewFilters): Promise<Sandwich> {
+    return this.request<Sandwich>({ type: 'sandwich', sampleIndex, granularity, node, filters });
   }
 
   exportPprof(): Promise<Uint8Array> {
     return this.request<Uint8Array>({ type: 'export-pprof' });
   }
 
-  exportFolded(sampleIndex: number, granularity: Granularity): Promise<string> {
-    return this.request<string>({ type: 'export-folded', sampleIndex, granularity });
+  exportFolded(sampleIndex: number, granularity: Granularity, filters?: ViewFilters): Promise<string> {
+    return this.request<string>({ type: 'export-folded', sampleIndex, granularity, filters });
   }
 
   terminate(): void {

@@ -4,11 +4,13 @@ import { ProfileError } from '../profile/errors';
 import { loadProfile } from '../profile/load';
 import { toProfileData } from '../profile/profile-data';
 import { ProfileSession, diffSession, openProfile } from '../profile/session';
+import { FilterError } from '../profile/filters';
+import { ProfileSource, type ViewFilters } from '../profile/filtered-session';
 import type { OpenResult, WorkerRequest, WorkerResponse } from './protocol';
 
 declare const self: DedicatedWorkerGlobalScope;
 
-let session: ProfileSession | undefined;
+let source: ProfileSource | undefined;
 
 function post(msg: WorkerResponse, transfer: Transferable[] = []): void {
   self.postMessage(msg, transfer);
@@ -35,9 +37,10 @@ async function readAll(id: number, source: Blob | ArrayBuffer): Promise<Uint8Arr
   return done === total ? out : out.subarray(0, done);
 }
 
-function need(): ProfileSession {
-  if (!session) throw new Error('no profile is open');
-  return session;
+/** The session for a request: the open profile, refine-filtered as the request asks. */
+function need(filters?: ViewFilters): ProfileSession {
+  if (!source) throw new Error('no profile is open');
+  return source.session(filters);
 }
 
 async function handle(req: WorkerRequest): Promise<void> {
@@ -49,13 +52,13 @@ async function handle(req: WorkerRequest): Promise<void> {
         maxDecompressedBytes: req.maxDecompressedBytes,
         onProgress: (p) => post({ id: req.id, type: 'progress', ...p }),
       });
-      session = next;
+      source = new ProfileSource(next);
       const result: OpenResult = { name: req.name, summary: next.summary() };
       post({ id: req.id, type: 'result', result });
       return;
     }
     case 'top': {
-      const top = need().top(req.sampleIndex, req.granularity, req.sort);
+      const top = need(req.filters).top(req.sampleIndex, req.granularity, req.sort);
       post({ id: req.id, type: 'result', result: top }, [top.flat.buffer, top.cum.buffer, top.inline.buffer]);
       return;
     }
@@ -78,7 +81,7 @@ async function handle(req: WorkerRequest): Promise<void> {
       const next = await load(req.next);
       post({ id: req.id, type: 'progress', phase: 'building' });
       const s = diffSession(base, next);
-      session = s;
+      source = new ProfileSource(s, { base, next });
       const result: OpenResult = {
         name: `${req.next.name} vs ${req.base.name}`,
         summary: s.summary(),
@@ -89,15 +92,15 @@ async function handle(req: WorkerRequest): Promise<void> {
     }
     case 'flame': {
       // The tree stays cached in the session, so it is copied (structured clone), not transferred.
-      post({ id: req.id, type: 'result', result: need().flame(req.sampleIndex, req.granularity, req.widthBy) });
+      post({ id: req.id, type: 'result', result: need(req.filters).flame(req.sampleIndex, req.granularity, req.widthBy) });
       return;
     }
     case 'inverted': {
-      post({ id: req.id, type: 'result', result: need().inverted(req.sampleIndex, req.granularity) });
+      post({ id: req.id, type: 'result', result: need(req.filters).inverted(req.sampleIndex, req.granularity) });
       return;
     }
     case 'sandwich': {
-      post({ id: req.id, type: 'result', result: need().sandwich(req.sampleIndex, req.granularity, req.node) });
+      post({ id: req.id, type: 'result', result: need(req.filters).sandwich(req.sampleIndex, req.granularity, req.node) });
       return;
     }
     case 'export-pprof': {
@@ -106,7 +109,7 @@ async function handle(req: WorkerRequest): Promise<void> {
       return;
     }
     case 'export-folded': {
-      post({ id: req.id, type: 'result', result: need().folded(req.sampleIndex, req.granularity) });
+      post({ id: req.id, type: 'result', result: need(req.filters).folded(req.sampleIndex, req.granularity) });
       return;
     }
   }
@@ -116,6 +119,7 @@ self.onmessage = (ev: MessageEvent<WorkerRequest>) => {
   const req = ev.data;
   handle(req).catch((e: unknown) => {
     if (e instanceof ProfileError) post({ id: req.id, type: 'error', kind: e.kind, message: e.message });
+    else if (e instanceof FilterError) post({ id: req.id, type: 'error', kind: 'invalid-filter', message: e.message });
     else {
       const message = e instanceof Error ? e.message : String(e);
       const kind = e instanceof RangeError ? 'too-large' : 'internal';

@@ -2,12 +2,13 @@
 // each with exactly one `result` or `error` of that id, possibly after `progress` messages.
 import type { ProfileErrorKind } from '../profile/errors';
 import type { Granularity } from '../profile/nodes';
+import type { ViewFilters } from '../profile/filtered-session';
 import type { DiffWidth, FlameData, ProfileSummary, TopColumns } from '../profile/session';
 import type { TopSort } from '../profile/top';
 
 export type WorkerRequest =
   | { id: number; type: 'open'; source: Blob | ArrayBuffer; name: string; maxDecompressedBytes?: number }
-  | { id: number; type: 'top'; sampleIndex: number; granularity: Granularity; sort?: TopSort }
+  | { id: number; type: 'top'; sampleIndex: number; granularity: Granularity; sort?: TopSort; filters?: ViewFilters }
   | {
       id: number;
       type: 'open-diff';
@@ -15,11 +16,18 @@ export type WorkerRequest =
       next: { source: Blob | ArrayBuffer; name: string };
       maxDecompressedBytes?: number;
     }
-  | { id: number; type: 'flame'; sampleIndex: number; granularity: Granularity; widthBy?: DiffWidth }
-  | { id: number; type: 'inverted'; sampleIndex: number; granularity: Granularity }
-  | { id: number; type: 'sandwich'; sampleIndex: number; granularity: Granularity; node: number }
+  | {
+      id: number;
+      type: 'flame';
+      sampleIndex: number;
+      granularity: Granularity;
+      widthBy?: DiffWidth;
+      filters?: ViewFilters;
+    }
+  | { id: number; type: 'inverted'; sampleIndex: number; granularity: Granularity; filters?: ViewFilters }
+  | { id: number; type: 'sandwich'; sampleIndex: number; granularity: Granularity; node: number; filters?: ViewFilters }
   | { id: number; type: 'export-pprof' }
-  | { id: number; type: 'export-folded'; sampleIndex: number; granularity: Granularity };
+  | { id: number; type: 'export-folded'; sampleIndex: number; granularity: Granularity; filters?: ViewFilters };
 
 export interface LoadProgressMessage {
   id: number;
@@ -32,7 +40,7 @@ export interface LoadProgressMessage {
 export type WorkerResponse =
   | LoadProgressMessage
   | { id: number; type: 'result'; result: unknown }
-  | { id: number; type: 'error'; kind: ProfileErrorKind | 'internal'; message: string };
+  | { id: number; type: 'error'; kind: ProfileErrorKind | 'internal' | 'invalid-filter'; message: string };
 
 export interface OpenResult {
   name: string;
@@ -41,6 +49,6 @@ export interface OpenResult {
   diff?: { baseName: string; nextName: string };
 }
 
-export type { DiffWidth, FlameData, ProfileSummary, TopColumns };
+export type { DiffWidth, FlameData, ProfileSummary, TopColumns, ViewFilters };
 export type { Sandwich } from '../profile/sandwich';
 export type { FlameTree } from '../profile/flame-tree';

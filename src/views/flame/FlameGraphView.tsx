@@ -8,6 +8,8 @@ import type { FlameData } from '../../worker/protocol';
 import { FlameGraphCanvas } from './FlameGraphCanvas';
 import { type ColorMode, type DiffStyle, diffColor } from './flame-render';
 import { downloadBlob } from '../download';
+import type { FilterKind } from '../RefineBar';
+import type { ViewFilters } from '../../worker/protocol';
 
 export interface FlameSettings {
   /** Names of the frames from the root's child to the zoomed frame ([] = whole profile). */
@@ -43,6 +45,9 @@ interface Props {
   /** Diff display options (used when the profile is a diff). */
   diffOptions?: DiffOptions;
   onDiffOptions?: (o: DiffOptions) => void;
+  filters?: ViewFilters;
+  /** Adds a refine filter on a function (from the frame menu). */
+  onRefine?: (kind: FilterKind, name: string) => void;
 }
 
 export interface DiffOptions {
@@ -78,9 +83,10 @@ function namesOfFrame(data: FlameData, frame: number): string[] {
 export function FlameGraphView(p: Props) {
   const { settings: s, onSettings } = p;
   const widthBy = p.diffOptions?.widthBy ?? 'comparison';
+  const filterKey = JSON.stringify(p.filters ?? {});
   const flame = useAsync(
-    () => p.client.flame(p.sampleIndex, p.granularity, widthBy),
-    [p.client, p.profileKey, p.sampleIndex, p.granularity, widthBy],
+    () => p.client.flame(p.sampleIndex, p.granularity, widthBy, p.filters),
+    [p.client, p.profileKey, p.sampleIndex, p.granularity, widthBy, filterKey],
   );
   const data = flame.data;
   const diffStyle: DiffStyle | undefined = useMemo(
@@ -132,7 +138,7 @@ export function FlameGraphView(p: Props) {
   if (flame.error) return <div className="error" data-testid="error">{flame.error.message}</div>;
   if (!data) return <div className="progress">Building flame graph…</div>;
   const t = data.tree;
-  const profileTotal = t.total[0]!;
+  const profileTotal = data.profileTotal;
 
   const onKeyDown = (e: React.KeyboardEvent) => {
     const cur = focusFrame ?? zoom;
@@ -172,7 +178,7 @@ export function FlameGraphView(p: Props) {
     downloadBlob(new Blob([bytes as BlobPart], { type: 'application/octet-stream' }), `${baseName(p.profileName)}.pb.gz`);
   };
   const exportFolded = async () => {
-    const text = await p.client.exportFolded(p.sampleIndex, p.granularity);
+    const text = await p.client.exportFolded(p.sampleIndex, p.granularity, p.filters);
     downloadBlob(new Blob([text], { type: 'text/plain' }), `${baseName(p.profileName)}.folded.txt`);
   };
 
@@ -289,6 +295,16 @@ export function FlameGraphView(p: Props) {
           items={[
             ['Zoom', () => zoomTo(menu.frame)],
             ['Sandwich view', () => set({ sandwich: data.names[t.node[menu.frame]!]! })],
+            ...(p.onRefine
+              ? (
+                  [
+                    ['Focus on this function', 'focus'],
+                    ['Ignore', 'ignore'],
+                    ['Hide', 'hide'],
+                    ['Show from here', 'showFrom'],
+                  ] as [string, FilterKind][]
+                ).map(([label, kind]): [string, () => void] => [label, () => p.onRefine!(kind, data.names[t.node[menu.frame]!]!)])
+              : []),
             ['Copy name', () => void navigator.clipboard?.writeText(data.names[t.node[menu.frame]!]!)],
           ]}
         />
@@ -369,8 +385,8 @@ function FrameMenu(p: { x: number; y: number; items: [string, () => void][]; onC
 function SandwichPanel(p: Props & { data: FlameData; name: string; onClose: () => void }) {
   const node = p.data.names.indexOf(p.name);
   const sw = useAsync(
-    () => (node >= 0 ? p.client.sandwich(p.sampleIndex, p.granularity, node) : undefined),
-    [p.client, p.profileKey, p.sampleIndex, p.granularity, node],
+    () => (node >= 0 ? p.client.sandwich(p.sampleIndex, p.granularity, node, p.filters) : undefined),
+    [p.client, p.profileKey, p.sampleIndex, p.granularity, node, JSON.stringify(p.filters ?? {})],
   );
   if (node < 0) {
     return (
@@ -383,7 +399,7 @@ function SandwichPanel(p: Props & { data: FlameData; name: string; onClose: () =
     names: p.data.names,
     files: p.data.files,
     unit: p.data.unit,
-    profileTotal: p.data.tree.total[0]!,
+    profileTotal: p.data.profileTotal,
     zoom: 0,
     colorMode: p.settings.colorMode,
     dark: p.dark,
