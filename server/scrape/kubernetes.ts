@@ -128,8 +128,34 @@ export interface DiscoveryStatus {
 
 type SetGroup = (group: string, targets: TargetSpec[]) => void;
 
+/** A pod list that takes longer than this is treated as a failure (and retried). */
+const LIST_TIMEOUT_MS = 30_000;
+
+/**
+ * ListWatch.stop() aborts the current watch request, but one still connecting is only known to
+ * ListWatch once its response has arrived: abort those too once they are there.
+ */
+class StoppableWatch extends Watch {
+  stopped = false;
+  override async watch(...args: Parameters<Watch['watch']>): Promise<AbortController> {
+    const controller = await super.watch(...args);
+    if (this.stopped) controller.abort();
+    return controller;
+  }
+}
+
+function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`${what}: no answer within ${ms} ms`)), ms);
+    timer.unref();
+  });
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}
+
 interface Watcher {
   lw?: ListWatch<V1Pod>;
+  watch?: StoppableWatch;
   status: DiscoveryStatus;
   retry?: NodeJS.Timeout;
   backoffMs: number;
@@ -186,7 +212,7 @@ export class KubernetesDiscovery {
     const api = kc.makeApiClient(CoreV1Api);
     const path = ns ? `/api/v1/namespaces/${encodeURIComponent(ns)}/pods` : '/api/v1/pods';
     const list = async (): Promise<V1PodList> => {
-      const res = ns ? await api.listNamespacedPod({ namespace: ns }) : await api.listPodForAllNamespaces();
+      const res = await withTimeout(ns ? api.listNamespacedPod({ namespace: ns }) : api.listPodForAllNamespaces(), LIST_TIMEOUT_MS, `listing pods at ${path}`);
       w.status.state = 'ok';
       w.status.error = null;
       w.backoffMs = 1000;
@@ -195,8 +221,10 @@ export class KubernetesDiscovery {
       for (const key of [...w.groups]) if (!present.has(key)) this.removeGroup(w, key);
       return res;
     };
-    const lw = new ListWatch<V1Pod>(path, new Watch(kc), list, false);
+    const watch = new StoppableWatch(kc);
+    const lw = new ListWatch<V1Pod>(path, watch, list, false);
     w.lw = lw;
+    w.watch = watch;
     const update = (pod: V1Pod) => w.lw === lw && this.podChanged(w, pod, false);
     lw.on('add', update);
     lw.on('update', update);
@@ -207,6 +235,7 @@ export class KubernetesDiscovery {
       w.status.error = errorText(err);
       this.log(`scrape ${this.job.name}: kubernetes discovery${ns ? ` (namespace ${ns})` : ''}: ${w.status.error}; retrying in ${w.backoffMs} ms`);
       // ListWatch does not restart after an error: start a new one with backoff, keeping the known pods meanwhile.
+      watch.stopped = true;
       void lw.stop();
       clearTimeout(w.retry);
       w.retry = setTimeout(() => this.connect(w, kc, ns), w.backoffMs);
@@ -245,6 +274,7 @@ export class KubernetesDiscovery {
     this.stopped = true;
     for (const w of this.watches) {
       clearTimeout(w.retry);
+      if (w.watch) w.watch.stopped = true;
       await w.lw?.stop();
     }
   }
