@@ -10,7 +10,7 @@
  * sums computed independently from pprof-format's decode.
  *
  *   node --max-old-space-size=16384 --expose-gc --import tsx bench/model-bench.ts
- *        [--sizes 10k,200k,1m] [--runs N] [--no-peak] [--no-breakdown]
+ *        [--sizes 10k,200k,1m] [--runs N | --runs 10k=15,1m=1] [--breakdown 10k,200k] [--no-peak] [--no-breakdown]
  *   ... bench/model-bench.ts --sizes 200k --single flamelens|floor   (one run, for --cpu-prof)
  *
  * (re-executes itself with those node flags when started without --expose-gc, e.g. by `tsx`).
@@ -42,7 +42,19 @@ const TARGET_RATIO = 1.5;
 type Gc = () => void;
 const gc = (globalThis as { gc?: Gc }).gc;
 
-/** Runs per size unless --runs says otherwise: fewer for the big one, whose runs take seconds. */
+/** `--runs 5` for every size, or `--runs 10k=15,1m=1` per size; the default otherwise. */
+function runsFor(size: BenchSize, arg: string | undefined): number {
+  if (arg) {
+    if (/^\d+$/.test(arg)) return Math.max(1, Number(arg));
+    for (const part of arg.split(',')) {
+      const [name, n] = part.split('=');
+      if (name?.trim().toLowerCase() === size.name && n) return Math.max(1, Number(n));
+    }
+  }
+  return defaultRuns(size);
+}
+
+/** Runs per size: fewer for the big one, whose runs take seconds. */
 function defaultRuns(size: BenchSize): number {
   if (size.samples <= 100_000) return 15;
   if (size.samples <= 1_000_000) return 5;
@@ -145,6 +157,26 @@ function runBreakdown(gz: Uint8Array) {
   };
 }
 
+interface SizeResult {
+  size: BenchSize;
+  profile: Record<string, unknown> & { uniqueStacks: number; samples: number; gzipBytes: number; rawBytes: number };
+  runs: number;
+  floorRuns: FloorRun[];
+  flamelensRuns: FlamelensRun[];
+  median: { floorMs: number; gunzipMs: number; decodeMs: number; flamelensMs: number; openProfileMs: number; topMs: number };
+  ratio: number;
+  breakdownMs?: Record<string, number>;
+  breakdownRuns: number;
+  memory: {
+    method: string;
+    retainedFloor: number;
+    retainedFlamelens: number;
+    peakFloor?: PeakResult | { error: string };
+    peakFlamelens?: PeakResult | { error: string };
+  };
+  sanity: ReturnType<typeof checkTopAgainstDecode>;
+}
+
 interface PeakResult {
   variant: 'floor' | 'flamelens';
   /** Kernel's peak resident set of the fresh process, minus its RSS just before the run. */
@@ -201,17 +233,78 @@ function main(): void {
   }
   const runsArg = argValue(argv, '--runs');
   const withPeak = !argv.includes('--no-peak');
-  const withBreakdown = !argv.includes('--no-breakdown');
+  const breakdownSizes = argValue(argv, '--breakdown')?.split(',').map((x) => x.trim().toLowerCase());
 
   ensureProfiles(sizes);
   const started = new Date();
   const loadAverageAtStart = os.loadavg();
-  const results = [];
+  const results: SizeResult[] = [];
   let failed = false;
+  /** Prints the table (final) and writes bench/out/model-bench.json (after every size). */
+  const report = (final: boolean) => {
+    const rows = results.map((r) => {
+      const pf = r.memory.peakFloor as PeakResult | undefined;
+      const pb = r.memory.peakFlamelens as PeakResult | undefined;
+      return [
+        r.size.name,
+        r.profile.uniqueStacks.toLocaleString('en'),
+        r.profile.samples.toLocaleString('en'),
+        `${mib(r.profile.gzipBytes)} / ${mib(r.profile.rawBytes)}`,
+        `${r.runs}`,
+        seconds(r.median.floorMs),
+        seconds(r.median.openProfileMs),
+        seconds(r.median.topMs),
+        seconds(r.median.flamelensMs),
+        `${r.ratio.toFixed(2)}×`,
+        pf ? mib(pf.peakRssGrowth) : '–',
+        pb ? mib(pb.peakRssGrowth) : '–',
+        `${mib(r.memory.retainedFloor)} / ${mib(r.memory.retainedFlamelens)}`,
+        r.sanity.ok ? 'ok' : 'FAILED',
+      ];
+    });
+    const header = [
+      'size', 'stacks', 'samples', 'gz / raw', 'runs', '(a) floor', 'openProfile', 'top', '(b) Flamelens', '(b)/(a)',
+      'peak RSS (a)', 'peak RSS (b)', 'retained (a) / (b)', 'sanity',
+    ];
+    const json = () => ({
+      benchmark: 'profile decode + aggregation (issue 2)',
+      date: started.toISOString(),
+      command: `node ${NODE_FLAGS.join(' ')} --import tsx bench/model-bench.ts ${argv.join(' ')}`.trim(),
+      machine: {
+        cpus: os.cpus().length,
+        cpuModel: os.cpus()[0]?.model,
+        totalMemBytes: os.totalmem(),
+        node: process.version,
+        v8: process.versions.v8,
+        platform: `${os.platform()} ${os.release()}`,
+        loadAverageAtStart,
+        loadAverageAtEnd: os.loadavg(),
+      },
+      targetRatio: TARGET_RATIO,
+      results,
+      markdown: markdownTable(header.slice(0, -1), rows.map((r) => r.slice(0, -1))),
+    });
+    const jsonPath = join(OUT_DIR, 'model-bench.json');
+    mkdirSync(OUT_DIR, { recursive: true });
+    writeFileSync(jsonPath, JSON.stringify({ ...json(), partial: !final }, null, 2));
+    if (!final) return;
+    console.log(
+      `\nProfile decode + aggregation — medians (${started.toISOString()}; load average ${loadAverageAtStart.map((x) => x.toFixed(1)).join(' ')} at start, ${os.loadavg().map((x) => x.toFixed(1)).join(' ')} at end)\n`,
+    );
+    console.log(textTable(header, rows));
+    for (const r of results) {
+      if (r.size.uniqueStacks >= 200_000) {
+        console.log(
+          `target ≤ ${TARGET_RATIO}× the floor at ${r.size.name}: ${r.ratio <= TARGET_RATIO ? 'met' : 'MISSED'} (${r.ratio.toFixed(2)}×)`,
+        );
+      }
+    }
+    console.log(`\nwrote ${jsonPath.slice(REPO_DIR.length + 1)}`);
+  };
   for (const size of sizes) {
     const meta = JSON.parse(readFileSync(metaPath(size), 'utf8')) as ProfileMeta;
     const gz = new Uint8Array(readFileSync(profilePath(size)));
-    const runs = runsArg ? Math.max(1, Number(runsArg)) : defaultRuns(size);
+    const runs = runsFor(size, runsArg);
     console.log(
       `\n${size.name}: ${meta.uniqueStacks.toLocaleString('en')} stacks, ${meta.samples.toLocaleString('en')} samples, ` +
         `${mib(meta.gzipBytes)} gzipped / ${mib(meta.rawBytes)} raw; ${runs} runs of each`,
@@ -267,6 +360,7 @@ function main(): void {
 
     let breakdown: ReturnType<typeof runBreakdown> | undefined;
     const breakdownRuns = size.samples > 1_000_000 ? 1 : 3;
+    const withBreakdown = !argv.includes('--no-breakdown') && (!breakdownSizes || breakdownSizes.includes(size.name));
     if (withBreakdown) {
       const all: ReturnType<typeof runBreakdown>[] = [];
       for (let r = 0; r < breakdownRuns; r++) {
@@ -329,66 +423,10 @@ function main(): void {
       },
       sanity: check,
     });
+    report(false); // partial results survive an interrupted run
   }
 
-  const rows = results.map((r) => {
-    const pf = r.memory.peakFloor as PeakResult | undefined;
-    const pb = r.memory.peakFlamelens as PeakResult | undefined;
-    return [
-      r.size.name,
-      r.profile.uniqueStacks.toLocaleString('en'),
-      r.profile.samples.toLocaleString('en'),
-      `${mib(r.profile.gzipBytes)} / ${mib(r.profile.rawBytes)}`,
-      `${r.runs}`,
-      seconds(r.median.floorMs),
-      seconds(r.median.openProfileMs),
-      seconds(r.median.topMs),
-      seconds(r.median.flamelensMs),
-      `${r.ratio.toFixed(2)}×`,
-      pf ? mib(pf.peakRssGrowth) : '–',
-      pb ? mib(pb.peakRssGrowth) : '–',
-      `${mib(r.memory.retainedFloor)} / ${mib(r.memory.retainedFlamelens)}`,
-      r.sanity.ok ? 'ok' : 'FAILED',
-    ];
-  });
-  const header = [
-    'size', 'stacks', 'samples', 'gz / raw', 'runs', '(a) floor', 'openProfile', 'top', '(b) Flamelens', '(b)/(a)',
-    'peak RSS (a)', 'peak RSS (b)', 'retained (a) / (b)', 'sanity',
-  ];
-  console.log(
-    `\nProfile decode + aggregation — medians (${started.toISOString()}; load average ${loadAverageAtStart.map((x) => x.toFixed(1)).join(' ')} at start, ${os.loadavg().map((x) => x.toFixed(1)).join(' ')} at end)\n`,
-  );
-  console.log(textTable(header, rows));
-  for (const r of results) {
-    if (r.size.uniqueStacks >= 200_000) {
-      console.log(
-        `target ≤ ${TARGET_RATIO}× the floor at ${r.size.name}: ${r.ratio <= TARGET_RATIO ? 'met' : 'MISSED'} (${r.ratio.toFixed(2)}×)`,
-      );
-    }
-  }
-
-  const out = {
-    benchmark: 'profile decode + aggregation (issue 2)',
-    date: started.toISOString(),
-    command: `node ${NODE_FLAGS.join(' ')} --import tsx bench/model-bench.ts ${argv.join(' ')}`.trim(),
-    machine: {
-      cpus: os.cpus().length,
-      cpuModel: os.cpus()[0]?.model,
-      totalMemBytes: os.totalmem(),
-      node: process.version,
-      v8: process.versions.v8,
-      platform: `${os.platform()} ${os.release()}`,
-      loadAverageAtStart,
-      loadAverageAtEnd: os.loadavg(),
-    },
-    targetRatio: TARGET_RATIO,
-    results,
-    markdown: markdownTable(header.slice(0, -1), rows.map((r) => r.slice(0, -1))),
-  };
-  mkdirSync(OUT_DIR, { recursive: true });
-  const jsonPath = join(OUT_DIR, 'model-bench.json');
-  writeFileSync(jsonPath, JSON.stringify(out, null, 2));
-  console.log(`\nwrote ${jsonPath.slice(REPO_DIR.length + 1)}`);
+  report(true);
   if (failed) {
     console.error('sanity check FAILED: the figures above are not trustworthy');
     process.exit(1);
