@@ -8,6 +8,7 @@ import { TopTable } from '../views/TopTable';
 import { type DiffOptions, type FlameSettings, FlameGraphView } from '../views/flame/FlameGraphView';
 import { DiffTopTable } from '../views/DiffTopTable';
 import { CallTreeView } from '../views/tree/CallTreeView';
+import { CallGraphView } from '../views/graph/CallGraphView';
 import { RefineBar, filterPatch } from '../views/RefineBar';
 import type { ViewFilters } from '../worker/protocol';
 import { useMemo, useState } from 'react';
@@ -18,6 +19,7 @@ const VIEW_LABELS: Record<ViewMode, string> = {
   both: 'Both',
   tree: 'Call tree',
   inverted: 'Inverted tree',
+  graph: 'Graph',
 };
 const HAS_TABLE: ViewMode[] = ['top', 'both'];
 const HAS_FLAME: ViewMode[] = ['flame', 'both'];
@@ -143,6 +145,19 @@ export function ProfileViews({ client, profile, profileKey, state, setState, dar
       <RefineBar state={state} setState={setState} warnings={warnings} error={viewError?.message} />
       <div className={state.view === 'both' ? 'both' : 'main'}>
         {treeView && tree.data && <CallTreeView data={tree.data} inverted={state.view === 'inverted'} />}
+        {state.view === 'graph' && (
+          <CallGraphView
+            client={client}
+            profileKey={profileKey}
+            profileName={profile.name}
+            sampleIndex={sampleIndex}
+            granularity={granularity}
+            options={{ nodeCount: state.nodeCount, nodeFraction: state.nodeFraction, edgeFraction: state.edgeFraction }}
+            onOptions={(o) => setState(o, 'replace')}
+            filters={filters}
+            onRefine={(kind, name) => setState(filterPatch(state, kind, name))}
+          />
+        )}
         {showTable && top.data?.diff && (
           <DiffTopTable
             top={top.data}

@@ -42,6 +42,60 @@ export interface ProfileData {
   values: Float64Array[];
   /** Sample labels, kept as strings for tag filters and label views: key → per-sample value ('' if absent). */
   labels: { key: string; values: string[] }[];
+  /**
+   * What pprof's graph shows of sample labels (nodelets): each sample's set of string labels
+   * (sorted "key:value") and its numeric `bytes` label values. Absent when no sample has either.
+   */
+  labelTags?: LabelTags;
+}
+
+export interface LabelTags {
+  /** Per sample: index into labelSets, -1 without string labels. */
+  labelSet: Int32Array;
+  labelSets: string[][];
+  /** Numeric `bytes` values of sample i: numValues[numStart[i] .. numStart[i+1]). */
+  numStart: Int32Array;
+  numValues: Float64Array;
+  /** pprof's NumLabelUnits for `bytes`: the first declared unit, else "bytes". */
+  numUnit: string;
+}
+
+function readLabelTags(p: Profile, str: (i: number | bigint) => string): LabelTags | undefined {
+  const n = p.sample.length;
+  const labelSet = new Int32Array(n).fill(-1);
+  const numStart = new Int32Array(n + 1);
+  const nums: number[] = [];
+  const byName = new Map<string, number>();
+  const labelSets: string[][] = [];
+  let numUnit = '';
+  let any = false;
+  for (let i = 0; i < n; i++) {
+    numStart[i] = nums.length;
+    const labels = p.sample[i]!.label;
+    if (labels.length === 0) continue;
+    const parts: string[] = [];
+    for (const l of labels) {
+      if (Number(l.str) !== 0) parts.push(`${str(l.key)}:${str(l.str)}`);
+      else if (str(l.key) === 'bytes' && (Number(l.num) !== 0 || Number(l.numUnit) !== 0)) {
+        nums.push(Number(l.num));
+        if (!numUnit && Number(l.numUnit) !== 0) numUnit = str(l.numUnit);
+        any = true;
+      }
+    }
+    if (parts.length === 0) continue;
+    any = true;
+    parts.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+    const name = parts.join('\n');
+    let idx = byName.get(name);
+    if (idx === undefined) {
+      idx = labelSets.length;
+      byName.set(name, idx);
+      labelSets.push(parts);
+    }
+    labelSet[i] = idx;
+  }
+  numStart[n] = nums.length;
+  return any ? { labelSet, labelSets, numStart, numValues: Float64Array.from(nums), numUnit: numUnit || 'bytes' } : undefined;
 }
 
 function denseIndex(ids: ArrayLike<number | bigint>): (id: number | bigint) => number {
@@ -153,5 +207,6 @@ export function toProfileData(p: Profile, opts: ProfileDataOptions = {}): Profil
     stackLocations,
     values,
     labels,
+    labelTags: readLabelTags(p, str),
   };
 }

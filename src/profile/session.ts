@@ -3,6 +3,8 @@ import { encodeProfileData } from './encode';
 import { type ExpandedFrames, type FlameTree, buildFlameTree, expandFrames } from './flame-tree';
 import { buildSandwich, foldedStacks } from './sandwich';
 import { buildInvertedTree } from './inverted-tree';
+import { type SampleTags, buildCallGraph, sampleLeaves } from './callgraph';
+import { composeDot, profileTitle, reportFormatter, reportLabels } from './dot';
 import { type LoadOptions, loadProfile } from './load';
 import { type Granularity, type NodeTable, buildNodeTable } from './nodes';
 import { type ProfileData, toProfileData } from './profile-data';
@@ -69,6 +71,23 @@ export interface FlameData {
   /** What "% of profile" divides by: the unfiltered total unless percentages are relative. */
   profileTotal: number;
   /** pprof's warnings about the refine filters ("Focus expression matched no samples"). */
+  warnings?: string[];
+}
+
+/** Options of the call graph view: pprof's -nodecount, -nodefraction, -edgefraction. */
+export interface GraphOptions {
+  nodeCount: number;
+  nodeFraction: number;
+  edgeFraction: number;
+}
+
+/** A call graph as DOT (pprof's styling) with what the view needs about its nodes. */
+export interface GraphData {
+  dot: string;
+  /** Node i is N<i+1> in the DOT. */
+  nodes: { name: string; flat: number; cum: number }[];
+  legend: string[];
+  unit: string;
   warnings?: string[];
 }
 
@@ -157,6 +176,57 @@ export class ProfileSession {
       profileTotal: this.diff ? this.flameTree(sampleIndex, granularity, widthBy).total[0]! : this.percentTotal(sampleIndex),
       warnings: this.warnings,
     };
+  }
+
+  /** pprof's call graph (the -dot report) for the graph view. */
+  graph(sampleIndex: number, granularity: Granularity, opts: GraphOptions, activeFilters: string[] = []): GraphData {
+    const total = this.percentTotal(sampleIndex);
+    const unit = this.data.sampleTypes[sampleIndex]?.unit ?? '';
+    const g = buildCallGraph(this.trie, this.nodes(granularity), sampleIndex, { ...opts, total, tags: this.sampleTags() });
+    const dot = composeDot(g, { title: profileTitle(this.data), total, sampleUnit: unit });
+    const { format } = reportFormatter(g, total, unit);
+    return {
+      dot,
+      nodes: g.nodes.map((n) => ({ name: n.name, flat: n.flat, cum: n.cum })),
+      legend: reportLabels(g, format, { activeFilters, dot: true }),
+      unit,
+      warnings: this.warnings,
+    };
+  }
+
+  private tags?: SampleTags | null;
+  /** Sample labels for the graph's nodelets (a filtered profile maps its samples to the originals). */
+  private sampleTags(): SampleTags | undefined {
+    if (this.tags === undefined) {
+      // Filtered data keeps the original profile's labelTags and maps its samples by sampleOrigin.
+      const d = this.data as ProfileData & { sampleOrigin?: Int32Array };
+      const t = d.labelTags;
+      if (!t || this.diff) this.tags = null;
+      else {
+        const origin = d.sampleOrigin;
+        const n = d.sampleCount;
+        const labelSet = new Int32Array(n);
+        const numStart = new Int32Array(n + 1);
+        const nums: number[] = [];
+        for (let i = 0; i < n; i++) {
+          const o = origin ? origin[i]! : i;
+          labelSet[i] = t.labelSet[o]!;
+          numStart[i] = nums.length;
+          for (let k = t.numStart[o]!; k < t.numStart[o + 1]!; k++) nums.push(t.numValues[k]!);
+        }
+        numStart[n] = nums.length;
+        this.tags = {
+          leaf: sampleLeaves(d, this.trie),
+          labelSet,
+          labelSets: t.labelSets,
+          numStart,
+          numValues: Float64Array.from(nums),
+          numUnit: t.numUnit,
+          values: d.values,
+        };
+      }
+    }
+    return this.tags ?? undefined;
   }
 
   /** The bottom-up call tree, in the flame tree's form. */

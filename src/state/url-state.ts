@@ -8,8 +8,8 @@ import { isValidTime } from './time-range';
 
 export const URL_VERSION = 1;
 
-export type ViewMode = 'top' | 'flame' | 'both' | 'tree' | 'inverted';
-export const VIEW_MODES: ViewMode[] = ['top', 'flame', 'both', 'tree', 'inverted'];
+export type ViewMode = 'top' | 'flame' | 'both' | 'tree' | 'inverted' | 'graph';
+export const VIEW_MODES: ViewMode[] = ['top', 'flame', 'both', 'tree', 'inverted', 'graph'];
 
 export interface UrlState {
   mode: 'explore' | 'file';
@@ -63,6 +63,10 @@ export interface UrlState {
   show: string;
   showFrom: string;
   rel: boolean;
+  /** Call graph: pprof's nodecount, nodefraction, edgefraction. */
+  nodeCount: number;
+  nodeFraction: number;
+  edgeFraction: number;
 }
 
 export const DEFAULT_STATE: UrlState = {
@@ -103,6 +107,9 @@ export const DEFAULT_STATE: UrlState = {
   show: '',
   showFrom: '',
   rel: false,
+  nodeCount: 80,
+  nodeFraction: 0.005,
+  edgeFraction: 0.001,
 };
 
 const bool = z
@@ -154,6 +161,9 @@ const FIELDS: { [K in keyof UrlState]: z.ZodType<UrlState[K]> } = {
   show: z.string(),
   showFrom: z.string(),
   rel: bool,
+  nodeCount: z.coerce.number().int().min(0).max(100000),
+  nodeFraction: z.coerce.number().min(0).max(1),
+  edgeFraction: z.coerce.number().min(0).max(1),
 } as never;
 
 /** URL parameter names (short, stable: part of shared links). */
@@ -196,6 +206,9 @@ const PARAM: { [K in keyof UrlState]: string } = {
   show: 's',
   showFrom: 'sf',
   rel: 'rel',
+  nodeCount: 'n',
+  nodeFraction: 'nf',
+  edgeFraction: 'ef',
 };
 
 export function parseUrlState(search: string): UrlState {

@@ -4,6 +4,8 @@ import type { TopSort } from '../profile/top';
 import type {
   DiffWidth,
   FlameData,
+  GraphLayout,
+  GraphOptions,
   LoadProgressMessage,
   OpenResult,
   Sandwich,
@@ -87,6 +89,10 @@ export class ProfileWorkerClient {
 
   flame(sampleIndex: number, granularity: Granularity, widthBy?: DiffWidth, filters?: ViewFilters): Promise<FlameData> {
     return this.request<FlameData>({ type: 'flame', sampleIndex, granularity, widthBy, filters });
+  }
+
+  graph(sampleIndex: number, granularity: Granularity, options: GraphOptions, filters?: ViewFilters): Promise<GraphLayout> {
+    return this.request<GraphLayout>({ type: 'graph', sampleIndex, granularity, options, filters });
   }
 
   inverted(sampleIndex: number, granularity: Granularity, filters?: ViewFilters): Promise<FlameData> {

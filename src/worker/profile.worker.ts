@@ -6,7 +6,15 @@ import { toProfileData } from '../profile/profile-data';
 import { ProfileSession, diffSession, openProfile } from '../profile/session';
 import { FilterError } from '../profile/filters';
 import { ProfileSource, type ViewFilters } from '../profile/filtered-session';
-import type { OpenResult, WorkerRequest, WorkerResponse } from './protocol';
+import type { GraphLayout, OpenResult, WorkerRequest, WorkerResponse } from './protocol';
+import { activeFilterLabels } from '../profile/filters';
+
+// Graphviz (WebAssembly) is loaded the first time a graph is laid out, not with the worker.
+let vizInstance: Promise<import('@viz-js/viz').Viz> | undefined;
+function viz() {
+  vizInstance ??= import('@viz-js/viz').then((m) => m.instance());
+  return vizInstance;
+}
 
 declare const self: DedicatedWorkerGlobalScope;
 
@@ -93,6 +101,18 @@ async function handle(req: WorkerRequest): Promise<void> {
     case 'flame': {
       // The tree stays cached in the session, so it is copied (structured clone), not transferred.
       post({ id: req.id, type: 'result', result: need(req.filters).flame(req.sampleIndex, req.granularity, req.widthBy) });
+      return;
+    }
+    case 'graph': {
+      const data = need(req.filters).graph(
+        req.sampleIndex,
+        req.granularity,
+        req.options,
+        req.filters ? activeFilterLabels(req.filters) : [],
+      );
+      const svg = (await viz()).renderString(data.dot, { format: 'svg', engine: 'dot' });
+      const result: GraphLayout = { ...data, svg };
+      post({ id: req.id, type: 'result', result });
       return;
     }
     case 'inverted': {

@@ -3,7 +3,7 @@
 import type { ProfileErrorKind } from '../profile/errors';
 import type { Granularity } from '../profile/nodes';
 import type { ViewFilters } from '../profile/filtered-session';
-import type { DiffWidth, FlameData, ProfileSummary, TopColumns } from '../profile/session';
+import type { DiffWidth, FlameData, GraphData, GraphOptions, ProfileSummary, TopColumns } from '../profile/session';
 import type { TopSort } from '../profile/top';
 
 export type WorkerRequest =
@@ -22,6 +22,14 @@ export type WorkerRequest =
       sampleIndex: number;
       granularity: Granularity;
       widthBy?: DiffWidth;
+      filters?: ViewFilters;
+    }
+  | {
+      id: number;
+      type: 'graph';
+      sampleIndex: number;
+      granularity: Granularity;
+      options: GraphOptions;
       filters?: ViewFilters;
     }
   | { id: number; type: 'inverted'; sampleIndex: number; granularity: Granularity; filters?: ViewFilters }
@@ -49,6 +57,11 @@ export interface OpenResult {
   diff?: { baseName: string; nextName: string };
 }
 
-export type { DiffWidth, FlameData, ProfileSummary, TopColumns, ViewFilters };
+export type { DiffWidth, FlameData, GraphData, GraphOptions, ProfileSummary, TopColumns, ViewFilters };
+
+/** A laid-out call graph: the DOT that Graphviz laid out and the SVG it drew. */
+export interface GraphLayout extends GraphData {
+  svg: string;
+}
 export type { Sandwich } from '../profile/sandwich';
 export type { FlameTree } from '../profile/flame-tree';

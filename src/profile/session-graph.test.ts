@@ -1,0 +1,28 @@
+import { describe, expect, it } from 'vitest';
+import { expectedReports, readFixture } from '../../tests/helpers/expected';
+import { readFileSync } from 'node:fs';
+import { openProfile } from './session';
+import { ProfileSource } from './filtered-session';
+
+// The graph view's DOT (what the worker lays out) is go tool pprof -dot's, nodelets included.
+const graphLines = (t: string) => t.split('\n').filter((l) => /^N\d+/.test(l));
+
+describe('session graph', () => {
+  for (const fixture of ['go.cpu.labels.pprof', 'heap', 'dotnet.labels.pprof', 'cpu.pb.gz']) {
+    it(`${fixture}: DOT equals pprof's`, () => {
+      const s = openProfile(readFixture(fixture));
+      for (const rep of expectedReports(fixture, 'dot')) {
+        const g = s.graph(rep.sampleIndex, 'functions', { nodeCount: 80, nodeFraction: 0.005, edgeFraction: 0.001 });
+        expect(graphLines(g.dot), `${rep.sampleIndex}.${rep.sampleType}`).toEqual(graphLines(readFileSync(rep.file, 'utf8')));
+      }
+    });
+  }
+
+  it('a filtered graph keeps the whole profile total and its nodelets', () => {
+    const src = new ProfileSource(openProfile(readFixture('go.cpu.labels.pprof')));
+    const g = src.session({ focus: 'slowFunction' }).graph(1, 'functions', { nodeCount: 80, nodeFraction: 0.005, edgeFraction: 0.001 });
+    expect(g.nodes.some((n) => n.name === 'main.fastFunction.func1')).toBe(false);
+    expect(g.dot).toMatch(/N\d+_\d+ \[label = /); // label nodelets survive the filter
+    expect(g.legend.join('\n')).toMatch(/of 8730ms total|of 8.73s total/);
+  });
+});

@@ -1,0 +1,254 @@
+import { useEffect, useLayoutEffect, useRef, useState } from 'react';
+import { formatValue } from '../../profile/format';
+import type { Granularity } from '../../profile/nodes';
+import { useAsync } from '../../state/use-async';
+import type { ProfileWorkerClient } from '../../worker/client';
+import type { GraphOptions, ViewFilters } from '../../worker/protocol';
+import { downloadBlob } from '../download';
+import type { FilterKind } from '../RefineBar';
+
+interface Props {
+  client: ProfileWorkerClient;
+  profileKey: number;
+  profileName: string;
+  sampleIndex: number;
+  granularity: Granularity;
+  options: GraphOptions;
+  onOptions: (o: GraphOptions) => void;
+  filters?: ViewFilters;
+  onRefine?: (kind: FilterKind, name: string) => void;
+}
+
+/**
+ * Turns Graphviz's SVG text into DOM nodes without ever interpreting it as HTML: parsed as XML,
+ * with scripts, foreign objects, event handlers and links removed. Profile strings inside are
+ * text nodes (Graphviz escapes them), so they can only ever be shown as text.
+ */
+export function sanitizeSvg(svgText: string): SVGSVGElement {
+  const doc = new DOMParser().parseFromString(svgText, 'image/svg+xml');
+  const svg = doc.documentElement;
+  if (svg.nodeName !== 'svg' || doc.getElementsByTagName('parsererror').length > 0) {
+    throw new Error('Graphviz produced no SVG');
+  }
+  for (const el of Array.from(svg.querySelectorAll('script, foreignObject, iframe, image'))) el.remove();
+  for (const el of Array.from(svg.querySelectorAll('*'))) {
+    for (const attr of Array.from(el.attributes)) {
+      if (/^on/i.test(attr.name) || /href$/i.test(attr.name)) el.removeAttribute(attr.name);
+    }
+  }
+  return document.importNode(svg, true) as unknown as SVGSVGElement;
+}
+
+interface View {
+  x: number;
+  y: number;
+  k: number;
+}
+
+/** pprof's call graph, laid out by Graphviz in the worker, with pan, zoom and node selection. */
+export function CallGraphView(p: Props) {
+  const filterKey = JSON.stringify(p.filters ?? {});
+  const layout = useAsync(
+    () => p.client.graph(p.sampleIndex, p.granularity, p.options, p.filters),
+    [p.client, p.profileKey, p.sampleIndex, p.granularity, p.options.nodeCount, p.options.nodeFraction, p.options.edgeFraction, filterKey],
+  );
+  const host = useRef<HTMLDivElement>(null);
+  const viewport = useRef<HTMLDivElement>(null);
+  const [view, setView] = useState<View>({ x: 0, y: 0, k: 1 });
+  const [selected, setSelected] = useState<number | null>(null);
+  const [menu, setMenu] = useState<{ node: number; x: number; y: number } | null>(null);
+  const drag = useRef<{ x: number; y: number; vx: number; vy: number; moved: boolean } | null>(null);
+  const data = layout.data;
+
+  // Put the SVG into the page (as sanitized DOM) and fit it.
+  useLayoutEffect(() => {
+    const el = host.current;
+    if (!el || !data) return;
+    el.replaceChildren();
+    try {
+      el.appendChild(sanitizeSvg(data.svg));
+    } catch {
+      return;
+    }
+    setSelected(null);
+    fit();
+  }, [data]);
+
+  // Selection: the node and its edges stand out, the rest fades.
+  useEffect(() => {
+    const svg = host.current?.querySelector('svg');
+    if (!svg) return;
+    svg.classList.toggle('has-selection', selected !== null);
+    const id = selected === null ? '' : `N${selected + 1}`;
+    for (const g of Array.from(svg.querySelectorAll('g.node, g.edge'))) {
+      const title = g.querySelector('title')?.textContent ?? '';
+      const on = g.classList.contains('node') ? title === id : title.split('->').map((s) => s.trim()).includes(id);
+      g.classList.toggle('selected', selected !== null && on);
+    }
+  }, [selected, data]);
+
+  const fit = () => {
+    const svg = host.current?.querySelector('svg');
+    const box = viewport.current;
+    if (!svg || !box) return;
+    const w = svg.width.baseVal.value || 1;
+    const h = svg.height.baseVal.value || 1;
+    const k = Math.min(box.clientWidth / w, box.clientHeight / h, 1);
+    setView({ k, x: (box.clientWidth - w * k) / 2, y: 10 });
+  };
+
+  const nodeOf = (target: EventTarget | null): number | null => {
+    const g = (target as Element | null)?.closest?.('g.node');
+    const title = g?.querySelector('title')?.textContent ?? '';
+    const m = /^N(\d+)$/.exec(title);
+    return m ? Number(m[1]) - 1 : null;
+  };
+
+  if (layout.error) {
+    return (
+      <div className="error" role="alert" data-testid="error">
+        {layout.error.message}
+      </div>
+    );
+  }
+  const base = p.profileName.replace(/\.(pb\.gz|pb|pprof|gz)$/i, '') || 'profile';
+  const set = (patch: Partial<GraphOptions>) => p.onOptions({ ...p.options, ...patch });
+  return (
+    <div className="graph-view">
+      <div className="flame-toolbar">
+        <label>
+          Nodes
+          <input
+            type="number"
+            min={0}
+            data-testid="graph-nodecount"
+            value={p.options.nodeCount}
+            onChange={(e) => set({ nodeCount: Math.max(0, Number(e.target.value) || 0) })}
+          />
+        </label>
+        <label>
+          Node fraction
+          <input
+            type="number"
+            step={0.001}
+            min={0}
+            max={1}
+            data-testid="graph-nodefraction"
+            value={p.options.nodeFraction}
+            onChange={(e) => set({ nodeFraction: Math.min(1, Math.max(0, Number(e.target.value) || 0)) })}
+          />
+        </label>
+        <label>
+          Edge fraction
+          <input
+            type="number"
+            step={0.001}
+            min={0}
+            max={1}
+            data-testid="graph-edgefraction"
+            value={p.options.edgeFraction}
+            onChange={(e) => set({ edgeFraction: Math.min(1, Math.max(0, Number(e.target.value) || 0)) })}
+          />
+        </label>
+        <button type="button" data-testid="graph-fit" onClick={fit}>
+          Fit
+        </button>
+        <span className="spacer" />
+        {data && (
+          <>
+            <button
+              type="button"
+              data-testid="download-dot"
+              onClick={() => downloadBlob(new Blob([data.dot], { type: 'text/vnd.graphviz' }), `${base}.dot`)}
+            >
+              Download DOT
+            </button>
+            <button
+              type="button"
+              data-testid="download-svg"
+              onClick={() => downloadBlob(new Blob([data.svg], { type: 'image/svg+xml' }), `${base}.svg`)}
+            >
+              Download SVG
+            </button>
+          </>
+        )}
+      </div>
+      {data && (
+        <div className="graph-legend" data-testid="graph-legend">
+          {data.legend.map((l, i) => (
+            <div key={i}>{l}</div>
+          ))}
+        </div>
+      )}
+      <div
+        className="graph-viewport"
+        ref={viewport}
+        data-testid="callgraph"
+        data-nodes={data?.nodes.length ?? ''}
+        onWheel={(e) => {
+          const r = viewport.current!.getBoundingClientRect();
+          const mx = e.clientX - r.left;
+          const my = e.clientY - r.top;
+          const f = e.deltaY < 0 ? 1.1 : 1 / 1.1;
+          setView((v) => {
+            const k = Math.min(10, Math.max(0.05, v.k * f));
+            return { k, x: mx - ((mx - v.x) * k) / v.k, y: my - ((my - v.y) * k) / v.k };
+          });
+        }}
+        onPointerDown={(e) => {
+          drag.current = { x: e.clientX, y: e.clientY, vx: view.x, vy: view.y, moved: false };
+        }}
+        onPointerMove={(e) => {
+          const d = drag.current;
+          if (!d) return;
+          if (Math.abs(e.clientX - d.x) + Math.abs(e.clientY - d.y) > 2) d.moved = true;
+          if (d.moved) setView((v) => ({ ...v, x: d.vx + e.clientX - d.x, y: d.vy + e.clientY - d.y }));
+        }}
+        onPointerUp={(e) => {
+          const d = drag.current;
+          drag.current = null;
+          if (d?.moved) return;
+          const n = nodeOf(e.target);
+          setSelected(n);
+          setMenu(n === null ? null : { node: n, x: e.clientX, y: e.clientY });
+        }}
+      >
+        {!data && <div className="progress">Laying out the call graph…</div>}
+        <div className="graph-host" ref={host} style={{ transform: `translate(${view.x}px, ${view.y}px) scale(${view.k})` }} />
+      </div>
+      {menu && data && (
+        <div className="context-menu" style={{ left: menu.x, top: menu.y }} data-testid="graph-node-menu" role="menu">
+          <div className="menu-title" data-testid="graph-node-name">
+            {data.nodes[menu.node]!.name}
+          </div>
+          <div className="hint">
+            flat {formatValue(data.nodes[menu.node]!.flat, data.unit)}, cum {formatValue(data.nodes[menu.node]!.cum, data.unit)}
+          </div>
+          {(
+            [
+              ['Focus', 'focus'],
+              ['Ignore', 'ignore'],
+              ['Hide', 'hide'],
+              ['Show', 'show'],
+            ] as [string, FilterKind][]
+          ).map(([label, kind]) => (
+            <button
+              key={kind}
+              type="button"
+              role="menuitem"
+              onClick={() => {
+                setMenu(null);
+                p.onRefine?.(kind, data.nodes[menu.node]!.name);
+              }}
+            >
+              {label}
+            </button>
+          ))}
+          <button type="button" onClick={() => setMenu(null)}>
+            Close
+          </button>
+        </div>
+      )}
+    </div>
+  );
+}
