@@ -24,6 +24,8 @@ import { parseDurationMs } from './time';
 export const DEFAULT_PORT = 4040;
 export const DEFAULT_MAX_BODY = 64 * 1024 * 1024;
 export const DEFAULT_RETENTION = '7d';
+export const PULL_AND_PROXY =
+  'pull mode (a scrape config) cannot be combined with proxy mode (FLAMELENS_UPSTREAM): scraped profiles are stored locally, and proxy mode queries upstream';
 
 export interface ServerOptions {
   /** 0 picks a free port. */
@@ -76,6 +78,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   const distDir = resolve(opts.distDir ?? resolve(here, '../dist'));
   // Before anything is opened: a bad config file fails the start with its message.
   const scrapeConfig = opts.scrape !== undefined ? resolveScrapeOption(opts.scrape) : undefined;
+  if (scrapeConfig && opts.upstream) throw new Error(PULL_AND_PROXY);
   let scraper: ScrapeManager | undefined;
   const db = openDatabase(resolve(opts.dataDir));
   const store = new ProfileStore(db);

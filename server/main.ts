@@ -5,7 +5,7 @@
 //   FLAMELENS_MAX_BODY         request body limit in bytes (default 64 MiB)
 //   --no-demo / FLAMELENS_DEMO=0   do not start the demo workload
 //   --config PATH / FLAMELENS_CONFIG   flamelens.yaml: pull mode scrape jobs (server/README.md)
-import { DEFAULT_MAX_BODY, DEFAULT_PORT, DEFAULT_RETENTION, startServer } from './app';
+import { DEFAULT_MAX_BODY, DEFAULT_PORT, DEFAULT_RETENTION, PULL_AND_PROXY, startServer } from './app';
 import { type UpstreamOptions, upstreamFromEnv } from './proxy';
 import { loadScrapeConfigFile, type ScrapeConfig } from './scrape/config';
 import { parseDurationMs } from './time';
@@ -53,6 +53,7 @@ try {
 } catch (e) {
   fail(`FLAMELENS_UPSTREAM: ${(e as Error).message}`);
 }
+if (upstream && scrape) fail(PULL_AND_PROXY);
 // In proxy mode the data lives upstream: no demo unless asked for explicitly.
 if (upstream && !args.includes('--demo') && process.env.FLAMELENS_DEMO === undefined) demo = false;
 

@@ -132,6 +132,9 @@ describe('scrape config', () => {
     await expect(startTestServer({ scrape: { scrape_configs: [{ job_name: 'x', static_configs: [{ targets: [] }] }] } })).rejects.toThrow(
       /targets: a static config needs at least one target/,
     );
+    // Scraped profiles go to the local store, which proxy mode does not query.
+    const scrape = { scrape_configs: [{ job_name: 'x', static_configs: [{ targets: ['127.0.0.1:1'] }] }] };
+    await expect(startTestServer({ scrape, upstream: { url: 'http://127.0.0.1:1' } })).rejects.toThrow(/cannot be combined with proxy mode/);
   });
 });
 
@@ -299,11 +302,13 @@ describe('pull mode over HTTP', () => {
           {
             job_name: 'go',
             scrape_interval: '1s',
-            scrape_timeout: '400ms',
-            static_configs: [
-              { targets: [good.url], labels: { service_name: 'checkout', namespace: 'shop', pod: 'checkout-0' } },
-              { targets: [slow.url], labels: { service_name: 'sleepy' } },
-            ],
+            static_configs: [{ targets: [good.url], labels: { service_name: 'checkout', namespace: 'shop', pod: 'checkout-0' } }],
+          },
+          {
+            job_name: 'sleepy',
+            scrape_interval: '1s',
+            scrape_timeout: '300ms',
+            static_configs: [{ targets: [slow.url], labels: { service_name: 'sleepy' } }],
           },
           {
             job_name: 'junk',
@@ -339,6 +344,7 @@ describe('pull mode over HTTP', () => {
         source: 'static',
         health: 'up',
         lastError: null,
+        failures: 0,
         intervalMs: 1000,
         tenant: 'anonymous',
         labels: { service_name: 'checkout', namespace: 'shop', pod: 'checkout-0', job: 'go', instance: host },
@@ -348,7 +354,8 @@ describe('pull mode over HTTP', () => {
     }
     const cpu = goodOnes.find((t) => t.profile === 'process_cpu');
     expect(cpu.url).toBe(`${good.url}/debug/pprof/profile?seconds=1`);
-    expect(cpu.timeoutMs).toBe(1400);
+    // The default timeout (1 s for a 1 s interval) plus the profiling seconds.
+    expect(cpu.timeoutMs).toBe(2000);
     expect(good.requests).toContain('/debug/pprof/profile?seconds=1');
     expect(goodOnes.find((t) => t.profile === 'memory').url).toBe(`${good.url}/debug/pprof/heap`);
 
@@ -356,7 +363,7 @@ describe('pull mode over HTTP', () => {
     expect(sleepy).toHaveLength(5);
     for (const t of sleepy) {
       expect(t.health).toBe('down');
-      expect(t.lastError).toMatch(/^timeout: no complete answer within \d+ ms$/);
+      expect(t.lastError).toBe(`timeout: no complete answer within ${t.profile === 'process_cpu' ? 1300 : 300} ms`);
       expect(t.lastScrapeDurationMs).toBeLessThan(3000);
     }
     const junk = targets.filter((t) => t.job === 'junk');
