@@ -431,50 +431,76 @@ export function buildSampleTags(
   trie: StackTrie,
 ): SampleTags | undefined {
   const strings = profile.stringTable.strings;
-  const str = (i: number | bigint) => strings[Number(i)] ?? '';
   const n = data.sampleCount;
   const origin = data.sampleOrigin;
-  const labelSet = new Int32Array(n).fill(-1);
-  const setIndex = new Map<string, number>();
-  const labelSets: string[][] = [];
-  const numStart = new Int32Array(n + 1);
-  const nums: number[] = [];
-  let numUnit = '';
-  let any = false;
+  let bytesKey = -1;
+  for (let i = 0; i < strings.length; i++) {
+    if (strings[i] === 'bytes') {
+      bytesKey = i;
+      break;
+    }
+  }
   // pprof's NumLabelUnits: the first non-empty unit declared for the key, over all samples.
-  for (const s of profile.sample) {
-    for (const l of s.label) {
-      if (numUnit === '' && str(l.key) === 'bytes' && Number(l.str) === 0 && Number(l.numUnit) !== 0) {
-        numUnit = str(l.numUnit);
+  let numUnit = '';
+  if (bytesKey >= 0) {
+    outer: for (const s of profile.sample) {
+      for (const l of s.label) {
+        if (Number(l.key) === bytesKey && Number(l.str) === 0 && Number(l.numUnit) !== 0) {
+          numUnit = strings[Number(l.numUnit)] ?? '';
+          break outer;
+        }
       }
     }
   }
   if (numUnit === '') numUnit = 'bytes';
+
+  const labelSet = new Int32Array(n).fill(-1);
+  const bySignature = new Map<string, number>(); // (key, str) index pairs as written → set
+  const byName = new Map<string, number>(); // canonical "k:v\n…" → set
+  const labelSets: string[][] = [];
+  const numStart = new Int32Array(n + 1);
+  const nums: number[] = [];
+  let any = false;
+  let prevSig = '';
+  let prevSet = -1;
   for (let i = 0; i < n; i++) {
     numStart[i] = nums.length;
     const s = profile.sample[origin ? origin[i]! : i];
     if (!s || s.label.length === 0) continue;
-    let parts: string[] | undefined;
+    let sig = '';
     for (const l of s.label) {
-      if (Number(l.str) !== 0) {
-        (parts ??= []).push(`${str(l.key)}:${str(l.str)}`);
-      } else if ((Number(l.num) !== 0 || Number(l.numUnit) !== 0) && str(l.key) === 'bytes') {
+      const str = Number(l.str);
+      if (str !== 0) sig += `${Number(l.key)}:${str},`;
+      else if (Number(l.key) === bytesKey && (Number(l.num) !== 0 || Number(l.numUnit) !== 0)) {
         nums.push(Number(l.num));
         any = true;
       }
     }
-    if (parts) {
-      any = true;
+    if (sig === '') continue;
+    any = true;
+    if (sig === prevSig) {
+      labelSet[i] = prevSet;
+      continue;
+    }
+    let idx = bySignature.get(sig);
+    if (idx === undefined) {
+      const parts: string[] = [];
+      for (const l of s.label) {
+        if (Number(l.str) !== 0) parts.push(`${strings[Number(l.key)] ?? ''}:${strings[Number(l.str)] ?? ''}`);
+      }
       parts.sort(compareStrings);
-      const key = parts.join('\\n');
-      let idx = setIndex.get(key);
+      const name = parts.join('\\n');
+      idx = byName.get(name);
       if (idx === undefined) {
         idx = labelSets.length;
-        setIndex.set(key, idx);
+        byName.set(name, idx);
         labelSets.push(parts);
       }
-      labelSet[i] = idx;
+      bySignature.set(sig, idx);
     }
+    labelSet[i] = idx;
+    prevSig = sig;
+    prevSet = idx;
   }
   numStart[n] = nums.length;
   if (!any) return undefined;
@@ -489,19 +515,45 @@ export function buildSampleTags(
   };
 }
 
-/** The trie node where each sample's stack ends. */
+/**
+ * The trie node where each sample's stack ends. Uses the trie's own per-sample leaves when it
+ * has them (`sampleLeaf`, see the report); otherwise finds them by binary search in each trie
+ * node's children sorted by location.
+ */
 export function sampleLeaves(data: ProfileData, trie: StackTrie): Int32Array {
-  const nLoc = data.locationAddress.length + 1;
-  const child = new Map<number, number>();
-  for (let i = 1; i < trie.size; i++) child.set(trie.parent[i]! * nLoc + trie.location[i]!, i);
+  const own = (trie as StackTrie & { sampleLeaf?: Int32Array }).sampleLeaf;
+  if (own && own.length === data.sampleCount) return own;
+  const { childStart, childIndex, location, size } = trie;
+  // Children of each node sorted by location: a key loc·2^25 + child (exact in a double).
+  const SHIFT = 2 ** 25;
+  const sorted = new Float64Array(Math.max(0, size - 1));
+  for (let i = 0; i < size - 1; i++) sorted[i] = location[childIndex[i]!]! * SHIFT + childIndex[i]!;
+  for (let i = 0; i < size; i++) {
+    const a = childStart[i]!;
+    const b = childStart[i + 1]!;
+    if (b - a > 1) sorted.subarray(a, b).sort();
+  }
   const { stackStart, stackLocations } = data;
   const leaves = new Int32Array(data.sampleCount);
   for (let s = 0; s < data.sampleCount; s++) {
     let node = 0;
-    for (let k = stackStart[s + 1]! - 1; k >= stackStart[s]!; k--) {
-      node = child.get(node * nLoc + stackLocations[k]!) ?? 0;
+    for (let k = stackStart[s + 1]! - 1; k >= stackStart[s]! && node >= 0; k--) {
+      const loc = stackLocations[k]!;
+      let lo = childStart[node]!;
+      let hi = childStart[node + 1]! - 1;
+      node = -1;
+      while (lo <= hi) {
+        const mid = (lo + hi) >> 1;
+        const l = Math.floor(sorted[mid]! / SHIFT);
+        if (l < loc) lo = mid + 1;
+        else if (l > loc) hi = mid - 1;
+        else {
+          node = sorted[mid]! - l * SHIFT;
+          break;
+        }
+      }
     }
-    leaves[s] = node;
+    leaves[s] = node < 0 ? 0 : node;
   }
   return leaves;
 }
@@ -509,6 +561,41 @@ export function sampleLeaves(data: ProfileData, trie: StackTrie): Int32Array {
 export interface NodeTagMaps {
   labels: Map<string, Tag>;
   numeric: Map<string, Map<string, Tag>>;
+}
+
+/** Accumulates flat and cum per integer key, densely when the key space is small. */
+class Accumulator {
+  private dense?: { flat: Float64Array; cum: Float64Array; first: Float64Array };
+  private sparse?: Map<number, { flat: number; cum: number; first: number }>;
+  constructor(space: number) {
+    if (space <= 1 << 22) {
+      this.dense = { flat: new Float64Array(space), cum: new Float64Array(space), first: new Float64Array(space).fill(NaN) };
+    } else this.sparse = new Map();
+  }
+  add(key: number, w: number, flat: boolean, value: number): void {
+    if (this.dense) {
+      const d = this.dense;
+      if (flat) d.flat[key]! += w;
+      else d.cum[key]! += w;
+      if (Number.isNaN(d.first[key]!)) d.first[key] = value;
+      return;
+    }
+    let e = this.sparse!.get(key);
+    if (!e) {
+      e = { flat: 0, cum: 0, first: value };
+      this.sparse!.set(key, e);
+    }
+    if (flat) e.flat += w;
+    else e.cum += w;
+  }
+  *entries(): Generator<[number, number, number, number]> {
+    if (this.dense) {
+      const { flat, cum, first } = this.dense;
+      for (let k = 0; k < first.length; k++) if (!Number.isNaN(first[k]!)) yield [k, flat[k]!, cum[k]!, first[k]!];
+    } else {
+      for (const [k, e] of this.sparse!) yield [k, e.flat, e.cum, e.first];
+    }
+  }
 }
 
 /**
@@ -526,23 +613,19 @@ export function computeNodeTags(
   cut: number,
 ): Map<number, NodeTagMaps> {
   const N = nodes.infos.length;
-  const isInterest = new Uint8Array(N);
-  const result = new Map<number, NodeTagMaps>();
-  for (const n of interest) {
-    isInterest[n] = 1;
-    result.set(n, { labels: new Map(), numeric: new Map() });
-  }
+  const slot = new Int32Array(N).fill(-1);
+  interest.forEach((n, k) => (slot[n] = k));
+  const K = interest.length;
   const { parent, location, childStart, childIndex } = trie;
   const { locStart, locNodes } = nodes;
   const size = trie.size;
 
-  // Per trie node: where its flat goes (the innermost kept frame, -1 if dropped) and the chain
-  // of interest nodes on its path, each once.
-  const lastKept = new Int32Array(size);
+  // Per trie node: where its flat goes (the innermost kept frame, -1 if dropped).
+  const flatTo = new Int32Array(size);
   const resid = new Uint8Array(size);
-  lastKept[0] = -1;
+  flatTo[0] = -1;
   for (let i = 1; i < size; i++) {
-    let p = lastKept[parent[i]!]!;
+    let p = flatTo[parent[i]!]!;
     let r = resid[parent[i]!]!;
     const loc = location[i]!;
     for (let k = locStart[loc + 1]! - 1; k >= locStart[loc]!; k--) {
@@ -554,99 +637,144 @@ export function computeNodeTags(
       p = n;
       r = 0;
     }
-    lastKept[i] = p;
+    flatTo[i] = p;
     resid[i] = r;
   }
+  for (let i = 0; i < size; i++) {
+    const f = flatTo[i]!;
+    flatTo[i] = resid[i] || f < 0 ? -1 : slot[f]!;
+  }
+
+  // Per trie node: the chain of interest slots on its path, each once (depth-first, with an
+  // undo log of what each open node put on the path).
   const chainHead = new Int32Array(size).fill(-1);
-  const chainNode: number[] = [];
-  const chainNext: number[] = [];
-  const onPath = new Uint8Array(N);
-  const undo: number[] = [];
+  let chainSlot = new Int32Array(1024);
+  let chainNext = new Int32Array(1024);
+  let chainLen = 0;
+  const onPath = new Uint8Array(K);
+  let undo = new Int32Array(256);
+  let undoLen = 0;
   const undoStart = new Int32Array(size);
-  const stack: number[] = [];
-  for (let c = childStart[0]!; c < childStart[1]!; c++) stack.push(childIndex[c]!);
-  while (stack.length > 0) {
-    const entry = stack.pop()!;
+  let stack = new Int32Array(1024);
+  let sp = 0;
+  for (let c = childStart[0]!; c < childStart[1]!; c++) {
+    if (sp === stack.length) stack = grow(stack);
+    stack[sp++] = childIndex[c]!;
+  }
+  while (sp > 0) {
+    const entry = stack[--sp]!;
     if (entry < 0) {
       const i = -entry - 1;
-      while (undo.length > undoStart[i]!) onPath[undo.pop()!] = 0;
+      while (undoLen > undoStart[i]!) onPath[undo[--undoLen]!] = 0;
       continue;
     }
     const i = entry;
-    undoStart[i] = undo.length;
+    undoStart[i] = undoLen;
     let head = chainHead[parent[i]!]!;
     const loc = location[i]!;
     for (let k = locStart[loc + 1]! - 1; k >= locStart[loc]!; k--) {
       const n = locNodes[k]!;
-      if (isInterest[n] === 0 || onPath[n] === 1 || (kept && kept[n] === 0)) continue;
-      onPath[n] = 1;
-      undo.push(n);
-      chainNode.push(n);
-      chainNext.push(head);
-      head = chainNode.length - 1;
+      const s = slot[n]!;
+      if (s < 0 || onPath[s] === 1) continue;
+      onPath[s] = 1;
+      if (undoLen === undo.length) undo = grow(undo);
+      undo[undoLen++] = s;
+      if (chainLen === chainSlot.length) {
+        chainSlot = grow(chainSlot);
+        chainNext = grow(chainNext);
+      }
+      chainSlot[chainLen] = s;
+      chainNext[chainLen] = head;
+      head = chainLen++;
     }
     chainHead[i] = head;
-    stack.push(-i - 1);
-    for (let c = childStart[i]!; c < childStart[i + 1]!; c++) stack.push(childIndex[c]!);
+    const need = sp + 1 + childStart[i + 1]! - childStart[i]!;
+    while (need > stack.length) stack = grow(stack);
+    stack[sp++] = -i - 1;
+    for (let c = childStart[i]!; c < childStart[i + 1]!; c++) stack[sp++] = childIndex[c]!;
   }
 
+  // Numeric values → formatted names (pprof keys numeric tags by their formatted value).
+  const names: string[] = [];
+  const nameIndex = new Map<string, number>();
+  const valueName = new Map<number, number>();
+  const numName = new Int32Array(st.numValues.length);
+  for (let k = 0; k < st.numValues.length; k++) {
+    const v = st.numValues[k]!;
+    let ni = valueName.get(v);
+    if (ni === undefined) {
+      const name = scaledLabel(v, st.numUnit, 'minimum');
+      ni = nameIndex.get(name);
+      if (ni === undefined) {
+        ni = names.length;
+        nameIndex.set(name, ni);
+        names.push(name);
+      }
+      valueName.set(v, ni);
+    }
+    numName[k] = ni;
+  }
+
+  const L = st.labelSets.length;
+  const V = names.length;
+  const labelAcc = new Accumulator(K * L);
+  const numAcc = new Accumulator(K * (L + 1) * V);
   const values = st.values[sampleIndex]!;
-  const formatted = new Map<number, string>();
-  const fmt = (v: number) => {
-    let s = formatted.get(v);
-    if (s === undefined) {
-      s = scaledLabel(v, st.numUnit, 'minimum');
-      formatted.set(v, s);
-    }
-    return s;
-  };
-  const add = (n: number, sample: number, w: number, flat: boolean) => {
-    const t = result.get(n)!;
-    const ls = st.labelSet[sample]!;
-    const labels = ls >= 0 ? st.labelSets[ls]!.join('\\n') : '';
-    if (ls >= 0) {
-      let tag = t.labels.get(labels);
-      if (!tag) {
-        tag = { name: labels, parts: st.labelSets[ls], unit: '', value: 0, flat: 0, cum: 0 };
-        t.labels.set(labels, tag);
-      }
-      if (flat) tag.flat += w;
-      else tag.cum += w;
-    }
-    let numeric = t.numeric.get(labels);
-    if (!numeric) {
-      numeric = new Map();
-      t.numeric.set(labels, numeric);
-    }
-    for (let k = st.numStart[sample]!; k < st.numStart[sample + 1]!; k++) {
-      const v = st.numValues[k]!;
-      const name = fmt(v);
-      let tag = numeric.get(name);
-      if (!tag) {
-        tag = { name, unit: st.numUnit, value: v, flat: 0, cum: 0 };
-        numeric.set(name, tag);
-      }
-      if (flat) tag.flat += w;
-      else tag.cum += w;
-    }
-  };
-  for (let s = 0; s < st.leaf.length; s++) {
+  const { labelSet, numStart, numValues, leaf } = st;
+  for (let s = 0; s < leaf.length; s++) {
     const w = values[s]!;
     if (w === 0) continue;
-    const leaf = st.leaf[s]!;
-    for (let c = chainHead[leaf]!; c >= 0; c = chainNext[c]!) add(chainNode[c]!, s, w, false);
-    if (resid[leaf] === 0) {
-      const f = lastKept[leaf]!;
-      if (f >= 0 && isInterest[f] === 1) add(f, s, w, true);
+    const t = leaf[s]!;
+    const ls = labelSet[s]!;
+    const n0 = numStart[s]!;
+    const n1 = numStart[s + 1]!;
+    const f = flatTo[t]!;
+    for (let c = chainHead[t]!, pass = 0; pass < 2; pass++) {
+      // pass 0: cum tags along the chain; pass 1: the flat tag of the leaf.
+      for (;;) {
+        const k = pass === 0 ? (c >= 0 ? chainSlot[c]! : -1) : f;
+        if (k < 0) break;
+        if (ls >= 0) labelAcc.add(k * L + ls, w, pass === 1, 0);
+        for (let q = n0; q < n1; q++) numAcc.add((k * (L + 1) + ls + 1) * V + numName[q]!, w, pass === 1, numValues[q]!);
+        if (pass === 1) break;
+        c = chainNext[c]!;
+      }
     }
   }
 
-  const keep = (t: Tag) => Math.abs(t.flat) >= cut || Math.abs(t.cum) >= cut;
-  for (const t of result.values()) {
-    for (const [k, tag] of t.labels) if (!keep(tag)) t.labels.delete(k);
-    for (const m of t.numeric.values()) for (const [k, tag] of m) if (!keep(tag)) m.delete(k);
+  const result = new Map<number, NodeTagMaps>();
+  for (const n of interest) result.set(n, { labels: new Map(), numeric: new Map() });
+  const keep = (flat: number, cum: number) => Math.abs(flat) >= cut || Math.abs(cum) >= cut;
+  const setName = st.labelSets.map((p) => p.join('\\n'));
+  for (const [key, flat, cum] of labelAcc.entries()) {
+    if (!keep(flat, cum)) continue;
+    const k = Math.floor(key / L);
+    const ls = key - k * L;
+    const name = setName[ls]!;
+    result.get(interest[k]!)!.labels.set(name, { name, parts: st.labelSets[ls], unit: '', value: 0, flat, cum });
+  }
+  for (const [key, flat, cum, first] of numAcc.entries()) {
+    if (!keep(flat, cum)) continue;
+    const ni = key % V;
+    const rest = (key - ni) / V;
+    const k = Math.floor(rest / (L + 1));
+    const ls = rest - k * (L + 1) - 1;
+    const group = ls >= 0 ? setName[ls]! : '';
+    const t = result.get(interest[k]!)!;
+    let m = t.numeric.get(group);
+    if (!m) {
+      m = new Map();
+      t.numeric.set(group, m);
+    }
+    m.set(names[ni]!, { name: names[ni]!, unit: st.numUnit, value: first, flat, cum });
   }
   return result;
+}
+
+function grow(a: Int32Array<ArrayBuffer>): Int32Array<ArrayBuffer> {
+  const b = new Int32Array(a.length * 2);
+  b.set(a);
+  return b;
 }
 
 /** pprof's countTags: tags with a non-zero flat value. */
