@@ -9,6 +9,7 @@ import { type DiffOptions, type FlameSettings, FlameGraphView } from '../views/f
 import { DiffTopTable } from '../views/DiffTopTable';
 import { CallTreeView } from '../views/tree/CallTreeView';
 import { CallGraphView } from '../views/graph/CallGraphView';
+import { TreeReportView } from '../views/tree/TreeReportView';
 import { RefineBar, filterPatch } from '../views/RefineBar';
 import type { ViewFilters } from '../worker/protocol';
 import { useMemo, useState } from 'react';
@@ -20,6 +21,7 @@ const VIEW_LABELS: Record<ViewMode, string> = {
   tree: 'Call tree',
   inverted: 'Inverted tree',
   graph: 'Graph',
+  report: 'pprof -tree',
 };
 const HAS_TABLE: ViewMode[] = ['top', 'both'];
 const HAS_FLAME: ViewMode[] = ['flame', 'both'];
@@ -145,6 +147,16 @@ export function ProfileViews({ client, profile, profileKey, state, setState, dar
       <RefineBar state={state} setState={setState} warnings={warnings} error={viewError?.message} />
       <div className={state.view === 'both' ? 'both' : 'main'}>
         {treeView && tree.data && <CallTreeView data={tree.data} inverted={state.view === 'inverted'} />}
+        {state.view === 'report' && (
+          <TreeReportView
+            client={client}
+            profileKey={profileKey}
+            sampleIndex={sampleIndex}
+            granularity={granularity}
+            options={{ nodeCount: state.nodeCount, nodeFraction: state.nodeFraction, edgeFraction: state.edgeFraction }}
+            filters={filters}
+          />
+        )}
         {state.view === 'graph' && (
           <CallGraphView
             client={client}

@@ -75,6 +75,7 @@ export function diffProfileData(base: ProfileData, next: ProfileData): DiffData 
   });
 
   const nextDefault = pairs.findIndex(([, ni]) => ni === next.defaultSampleIndex);
+  const labelTags = mergeLabelTags(base, next);
   const data: ProfileData = {
     sampleTypes: pairs.map(([, ni]) => next.sampleTypes[ni]!),
     defaultSampleIndex: nextDefault >= 0 ? nextDefault : pairs.length - 1,
@@ -102,6 +103,7 @@ export function diffProfileData(base: ProfileData, next: ProfileData): DiffData 
     stackLocations: cat(base.stackLocations.subarray(0, baseFrames), shift(next.stackLocations, nl), (n) => new Int32Array(n)),
     values,
     labels,
+    labelTags,
   };
   return {
     data,
@@ -109,6 +111,42 @@ export function diffProfileData(base: ProfileData, next: ProfileData): DiffData 
     baseTotals: pairs.map(([bi]) => sum(base.values[bi])),
     nextTotals: pairs.map(([, ni]) => sum(next.values[ni])),
   };
+}
+
+/** Both sides' label sets (for the graph's nodelets), sets with the same labels shared. */
+function mergeLabelTags(base: ProfileData, next: ProfileData): ProfileData['labelTags'] {
+  const a = base.labelTags;
+  const b = next.labelTags;
+  if (!a && !b) return undefined;
+  const nb = base.sampleCount;
+  const nn = next.sampleCount;
+  const sets: string[][] = [...(a?.labelSets ?? [])];
+  const index = new Map(sets.map((s, i) => [s.join('\n'), i]));
+  const remap = (b?.labelSets ?? []).map((s) => {
+    const key = s.join('\n');
+    let i = index.get(key);
+    if (i === undefined) {
+      i = sets.length;
+      sets.push(s);
+      index.set(key, i);
+    }
+    return i;
+  });
+  const labelSet = new Int32Array(nb + nn).fill(-1);
+  if (a) labelSet.set(a.labelSet);
+  if (b) for (let i = 0; i < nn; i++) labelSet[nb + i] = b.labelSet[i]! < 0 ? -1 : remap[b.labelSet[i]!]!;
+  const numStart = new Int32Array(nb + nn + 1);
+  const nums: number[] = [];
+  for (let i = 0; i < nb; i++) {
+    numStart[i] = nums.length;
+    if (a) for (let k = a.numStart[i]!; k < a.numStart[i + 1]!; k++) nums.push(a.numValues[k]!);
+  }
+  for (let i = 0; i < nn; i++) {
+    numStart[nb + i] = nums.length;
+    if (b) for (let k = b.numStart[i]!; k < b.numStart[i + 1]!; k++) nums.push(b.numValues[k]!);
+  }
+  numStart[nb + nn] = nums.length;
+  return { labelSet, labelSets: sets, numStart, numValues: Float64Array.from(nums), numUnit: (next.labelTags ?? base.labelTags)!.numUnit };
 }
 
 /**

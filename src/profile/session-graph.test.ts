@@ -26,3 +26,16 @@ describe('session graph', () => {
     expect(g.legend.join('\n')).toMatch(/of 8730ms total|of 8.73s total/);
   });
 });
+
+describe('session tree report', () => {
+  for (const fixture of ['go.cpu.labels.pprof', 'heap', 'profile_java']) {
+    it(`${fixture}: equals go tool pprof -tree`, () => {
+      const s = openProfile(readFixture(fixture));
+      for (const rep of expectedReports(fixture, 'tree.txt')) {
+        const text = s.treeReport(rep.sampleIndex, 'functions', { nodeCount: 80, nodeFraction: 0.005, edgeFraction: 0.001 });
+        expect(text, `${rep.sampleIndex}.${rep.sampleType}`).toBe(readFileSync(rep.file, 'utf8'));
+      }
+    });
+  }
+});
+

@@ -5,6 +5,7 @@ import { buildSandwich, foldedStacks } from './sandwich';
 import { buildInvertedTree } from './inverted-tree';
 import { type SampleTags, buildCallGraph, sampleLeaves } from './callgraph';
 import { composeDot, profileTitle, reportFormatter, reportLabels } from './dot';
+import { profileTree } from './tree-report';
 import { type LoadOptions, loadProfile } from './load';
 import { type Granularity, type NodeTable, buildNodeTable } from './nodes';
 import { type ProfileData, toProfileData } from './profile-data';
@@ -194,6 +195,18 @@ export class ProfileSession {
     };
   }
 
+  /** pprof's `-tree` report as text: each function with its callers above and callees below. */
+  treeReport(sampleIndex: number, granularity: Granularity, opts: GraphOptions, activeFilters: string[] = []): string {
+    const total = this.percentTotal(sampleIndex);
+    const g = buildCallGraph(this.trie, this.nodes(granularity), sampleIndex, {
+      ...opts,
+      order: 'flat',
+      total,
+      tags: this.sampleTags(),
+    });
+    return profileTree(g, this.data, sampleIndex, { activeFilters });
+  }
+
   private tags?: SampleTags | null;
   /** Sample labels for the graph's nodelets (a filtered profile maps its samples to the originals). */
   private sampleTags(): SampleTags | undefined {
@@ -201,7 +214,7 @@ export class ProfileSession {
       // Filtered data keeps the original profile's labelTags and maps its samples by sampleOrigin.
       const d = this.data as ProfileData & { sampleOrigin?: Int32Array };
       const t = d.labelTags;
-      if (!t || this.diff) this.tags = null;
+      if (!t) this.tags = null;
       else {
         const origin = d.sampleOrigin;
         const n = d.sampleCount;

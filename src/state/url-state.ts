@@ -8,8 +8,8 @@ import { isValidTime } from './time-range';
 
 export const URL_VERSION = 1;
 
-export type ViewMode = 'top' | 'flame' | 'both' | 'tree' | 'inverted' | 'graph';
-export const VIEW_MODES: ViewMode[] = ['top', 'flame', 'both', 'tree', 'inverted', 'graph'];
+export type ViewMode = 'top' | 'flame' | 'both' | 'tree' | 'inverted' | 'graph' | 'report';
+export const VIEW_MODES: ViewMode[] = ['top', 'flame', 'both', 'tree', 'inverted', 'graph', 'report'];
 
 export interface UrlState {
   mode: 'explore' | 'file';

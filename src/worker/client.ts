@@ -95,6 +95,10 @@ export class ProfileWorkerClient {
     return this.request<GraphLayout>({ type: 'graph', sampleIndex, granularity, options, filters });
   }
 
+  treeReport(sampleIndex: number, granularity: Granularity, options: GraphOptions, filters?: ViewFilters): Promise<string> {
+    return this.request<string>({ type: 'tree-report', sampleIndex, granularity, options, filters });
+  }
+
   inverted(sampleIndex: number, granularity: Granularity, filters?: ViewFilters): Promise<FlameData> {
     return this.request<FlameData>({ type: 'inverted', sampleIndex, granularity, filters });
   }

@@ -115,6 +115,16 @@ async function handle(req: WorkerRequest): Promise<void> {
       post({ id: req.id, type: 'result', result });
       return;
     }
+    case 'tree-report': {
+      const text = need(req.filters).treeReport(
+        req.sampleIndex,
+        req.granularity,
+        req.options,
+        req.filters ? activeFilterLabels(req.filters) : [],
+      );
+      post({ id: req.id, type: 'result', result: text });
+      return;
+    }
     case 'inverted': {
       post({ id: req.id, type: 'result', result: need(req.filters).inverted(req.sampleIndex, req.granularity) });
       return;

@@ -32,6 +32,14 @@ export type WorkerRequest =
       options: GraphOptions;
       filters?: ViewFilters;
     }
+  | {
+      id: number;
+      type: 'tree-report';
+      sampleIndex: number;
+      granularity: Granularity;
+      options: GraphOptions;
+      filters?: ViewFilters;
+    }
   | { id: number; type: 'inverted'; sampleIndex: number; granularity: Granularity; filters?: ViewFilters }
   | { id: number; type: 'sandwich'; sampleIndex: number; granularity: Granularity; node: number; filters?: ViewFilters }
   | { id: number; type: 'export-pprof' }
