@@ -59,3 +59,15 @@ test.describe('call trees', () => {
     await expect(callers.first()).toHaveAttribute('data-name', 'main.slowFunction.func1');
   });
 });
+
+test('pprof -tree report: the same text as go tool pprof, copied as text', async ({ page, context }) => {
+  await context.grantPermissions(['clipboard-read', 'clipboard-write']);
+  await page.goto('/?mode=file');
+  await openFixture(page, FIXTURE);
+  await page.getByTestId('view-report').click();
+  const expected = (await import('node:fs')).readFileSync(join(EXPECTED_DIR, FIXTURE, '1.cpu.tree.txt'), 'utf8');
+  await expect(page.getByTestId('tree-report')).toContainText('calls calls% + context');
+  expect(await page.getByTestId('tree-report').evaluate((e) => e.textContent)).toBe(expected);
+  await page.getByTestId('copy-tree-report').click();
+  expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(expected);
+});
