@@ -249,9 +249,9 @@ function sortNodeList(list: number[], g: AggregatedGraph, nodes: NodeTable, orde
     const scores = entropyScores(g);
     const { names, infos } = nodes;
     items.sort((a, b) => {
-      const sa = Math.abs(scores[a.node]!);
-      const sb = Math.abs(scores[b.node]!);
-      if (sa !== sb) return sb - sa;
+      const sa = abs64(scores[a.node]!);
+      const sb = abs64(scores[b.node]!);
+      if (sa !== sb) return sa > sb ? -1 : 1;
       const byName = compareStrings(names[a.node]!, names[b.node]!);
       if (byName !== 0) return byName;
       const fa = Math.abs(a.flat);
@@ -270,11 +270,24 @@ function sprintInfo(i: NodeInfo): string {
   return `{${i.name}  ${i.address} ${i.file} ${i.startLine} ${i.lineno} 0 ${i.objfile}}`;
 }
 
+/** Go's int64(x) on amd64: NaN and out-of-range values become math.MinInt64. */
+function goInt64(x: number): bigint {
+  if (Number.isNaN(x) || x >= 2 ** 63 || x < -(2 ** 63)) return -(2n ** 63n);
+  return BigInt(Math.trunc(x));
+}
+
+/** Go's abs64, overflow included (abs64(MinInt64) stays negative). */
+function abs64(x: bigint): bigint {
+  return x < 0n ? BigInt.asIntN(64, -x) : x;
+}
+
 /**
  * pprof's entropyScore for every node (graph.go): int64(s·cum) + flat, where s sums the
  * entropy of the in-edge weights and of the out-edge weights plus flat (1 for no edges).
+ * Computed in int64 as Go does: with negative values (diff profiles) s can be NaN, which Go
+ * turns into MinInt64, and adding flat wraps around; pprof's order depends on it.
  */
-export function entropyScores(g: AggregatedGraph): Float64Array {
+export function entropyScores(g: AggregatedGraph): BigInt64Array {
   const N = g.flat.length;
   const inCount = new Int32Array(N);
   const outCount = new Int32Array(N);
@@ -304,8 +317,9 @@ export function entropyScores(g: AggregatedGraph): Float64Array {
     if (inTotal[to] !== 0) inH[to]! += h(w, inTotal[to]!);
     if (outTotal[from] !== 0) outH[from]! += h(w, outTotal[from]!);
   }
-  const scores = new Float64Array(N);
+  const scores = new BigInt64Array(N);
   for (let n = 0; n < N; n++) {
+    if (g.cum[n] === 0 && g.flat[n] === 0) continue;
     const flat = g.flat[n]!;
     let s = 0;
     s += inCount[n] === 0 ? 1 : inH[n]!;
@@ -314,7 +328,7 @@ export function entropyScores(g: AggregatedGraph): Float64Array {
       s += outH[n]!;
       if (flat > 0 && outTotal[n] !== 0) s += h(flat, outTotal[n]!);
     }
-    scores[n] = Math.trunc(s * g.cum[n]!) + flat;
+    scores[n] = BigInt.asIntN(64, goInt64(s * g.cum[n]!) + BigInt(flat));
   }
   return scores;
 }
