@@ -7,6 +7,7 @@ import { LoadProgress } from '../views/LoadProgress';
 import { Explorer, type MergedDiff, type MergedProfile } from '../views/explore/Explorer';
 import { ProfileViews } from './ProfileViews';
 import { ThemeToggle, useTheme } from './theme';
+import { TargetsPage } from '../views/TargetsPage';
 
 /** `?maxmb=N` in the URL the page was opened with sets the 1 GiB decompression limit to N MiB. */
 const MAX_DECOMPRESSED = (() => {
@@ -209,6 +210,14 @@ export function App() {
           >
             File
           </button>
+          <button
+            type="button"
+            data-testid="mode-targets"
+            aria-pressed={state.mode === 'targets'}
+            onClick={() => setState({ mode: 'targets' })}
+          >
+            Targets
+          </button>
         </span>
         <FileOpener onFile={openFile} />
         <span className="spacer" />
@@ -236,7 +245,9 @@ export function App() {
       )}
       {progress && <LoadProgress progress={progress} />}
       <main className="main">
-        {showing ? (
+        {state.mode === 'targets' ? (
+          <TargetsPage />
+        ) : showing ? (
           <ProfileViews
             client={getClient()}
             profile={profile}

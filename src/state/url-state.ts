@@ -12,7 +12,7 @@ export type ViewMode = 'top' | 'flame' | 'both' | 'tree' | 'inverted' | 'graph' 
 export const VIEW_MODES: ViewMode[] = ['top', 'flame', 'both', 'tree', 'inverted', 'graph', 'report'];
 
 export interface UrlState {
-  mode: 'explore' | 'file';
+  mode: 'explore' | 'file' | 'targets';
   /** The local file a link refers to (files cannot be restored from a link). */
   file: string;
   /** Backend query: profile type ID and label selector. */
@@ -124,7 +124,7 @@ const range = z
 
 /** Each field parses on its own: one bad value falls back to its default, not the whole link. */
 const FIELDS: { [K in keyof UrlState]: z.ZodType<UrlState[K]> } = {
-  mode: z.enum(['explore', 'file']),
+  mode: z.enum(['explore', 'file', 'targets']),
   file: z.string(),
   type: z.string(),
   query: z.string(),
