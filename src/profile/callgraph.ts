@@ -6,7 +6,7 @@ import { type AggregatedGraph, aggregateGraph } from './aggregate';
 import { scaledLabel } from './format';
 import type { NodeInfo, NodeTable } from './nodes';
 import type { ProfileData } from './profile-data';
-import type { StackTrie } from './stack-trie';
+import { type StackTrie, subtreeTotals } from './stack-trie';
 import { compareNodesFor, compareStrings } from './top';
 
 /** flat/cum: pprof's text orders; entropy: the order of the DOT call graph (visual mode). */
@@ -109,10 +109,10 @@ export function buildCallGraph(
   const visual = order === 'entropy';
   const N = nodes.infos.length;
 
-  let g = aggregateGraph(trie, nodes, sampleIndex);
-  const total = opts.total ?? g.total;
+  // The untrimmed graph's flat and cum decide the node cut; its edges are not needed.
+  const w0 = nodeWeights(trie, nodes, sampleIndex);
   let flatSum = 0;
-  for (let n = 0; n < N; n++) flatSum += g.flat[n]!;
+  for (let n = 0; n < N; n++) flatSum += w0.flat[n]!;
   const nodeCut = Math.abs(Math.trunc(flatSum * nodeFraction));
   const edgeCut = Math.abs(Math.trunc(flatSum * edgeFraction));
 
@@ -123,9 +123,9 @@ export function buildCallGraph(
     let present = 0;
     let nKept = 0;
     for (let n = 0; n < N; n++) {
-      if (g.cum[n] === 0 && g.flat[n] === 0) continue;
+      if (w0.cum[n] === 0 && w0.flat[n] === 0) continue;
       present++;
-      if (Math.abs(g.cum[n]!) >= nodeCut) {
+      if (Math.abs(w0.cum[n]!) >= nodeCut) {
         k[n] = 1;
         nKept++;
       }
@@ -133,9 +133,10 @@ export function buildCallGraph(
     if (nKept < present) {
       droppedNodes = present - nKept;
       kept = k;
-      g = aggregateGraph(trie, nodes, sampleIndex, { kept });
     }
   }
+  let g = aggregateGraph(trie, nodes, sampleIndex, { kept });
+  const total = opts.total ?? g.total;
 
   let list = presentNodes(g, kept);
   const origCount = list.length;
@@ -229,6 +230,59 @@ export function buildCallGraph(
     droppedEdges,
     options: { nodeCount, nodeFraction, edgeFraction, order },
   };
+}
+
+/**
+ * Flat and cum of every node of the untrimmed graph (as aggregateGraph computes them), without
+ * the edges: one depth-first walk of the trie that counts a node once per path.
+ */
+export function nodeWeights(trie: StackTrie, nodes: NodeTable, sampleIndex: number): { flat: Float64Array; cum: Float64Array } {
+  const N = nodes.infos.length;
+  const self = trie.self[sampleIndex]!;
+  const total = subtreeTotals(trie, self);
+  const flat = new Float64Array(N);
+  const cum = new Float64Array(N);
+  const { childStart, childIndex, location, size } = trie;
+  const { locStart, locNodes } = nodes;
+  for (let i = 1; i < size; i++) {
+    const s = self[i]!;
+    if (s !== 0) flat[locNodes[locStart[location[i]!]!]!]! += s; // the innermost frame of the leaf
+  }
+  const onPath = new Uint8Array(N);
+  let stack = new Int32Array(1024);
+  let sp = 0;
+  let undo = new Int32Array(256);
+  let undoLen = 0;
+  const undoStart = new Int32Array(size);
+  for (let c = childStart[0]!; c < childStart[1]!; c++) {
+    if (sp === stack.length) stack = grow(stack);
+    stack[sp++] = childIndex[c]!;
+  }
+  while (sp > 0) {
+    const entry = stack[--sp]!;
+    if (entry < 0) {
+      const i = -entry - 1;
+      while (undoLen > undoStart[i]!) onPath[undo[--undoLen]!] = 0;
+      continue;
+    }
+    const i = entry;
+    undoStart[i] = undoLen;
+    const w = total[i]!;
+    const loc = location[i]!;
+    for (let k = locStart[loc]!; k < locStart[loc + 1]!; k++) {
+      const n = locNodes[k]!;
+      if (onPath[n] === 1) continue;
+      onPath[n] = 1;
+      if (undoLen === undo.length) undo = grow(undo);
+      undo[undoLen++] = n;
+      cum[n]! += w;
+    }
+    const need = sp + 1 + childStart[i + 1]! - childStart[i]!;
+    while (need > stack.length) stack = grow(stack);
+    stack[sp++] = -i - 1;
+    for (let c = childStart[i]!; c < childStart[i + 1]!; c++) stack[sp++] = childIndex[c]!;
+  }
+  return { flat, cum };
 }
 
 /** Nodes of an aggregated graph that pprof keeps in it: kept, with non-zero flat or cum. */
