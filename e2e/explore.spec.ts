@@ -175,3 +175,53 @@ test.describe('explorer', () => {
     }
   });
 });
+
+test('a multi-tenant backend that answers "no org id" asks for a tenant and keeps it', async ({ page }) => {
+  const tenant = `mt-${Date.now().toString(36)}`;
+  const service = `mt-service-${tenant}`;
+  await ingest(BASE, service, 'pod=a', T_A, tenant);
+  // A stand-in for a multi-tenant Pyroscope: without X-Scope-OrgID it answers 401 "no org id",
+  // as Pyroscope's tenant interceptor does; with one it forwards to the embedded server.
+  const { createServer } = await import('node:http');
+  const gate = createServer(async (req, res) => {
+    const org = req.headers['x-scope-orgid'];
+    if (!org) {
+      res.writeHead(401, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ code: 'unauthenticated', message: 'no org id' }));
+      return;
+    }
+    const chunks: Buffer[] = [];
+    for await (const c of req) chunks.push(c as Buffer);
+    const r = await fetch(BASE + req.url, {
+      method: req.method,
+      headers: { 'content-type': String(req.headers['content-type'] ?? ''), 'x-scope-orgid': String(org) },
+      body: req.method === 'POST' ? Buffer.concat(chunks) : undefined,
+    });
+    res.writeHead(r.status, { 'content-type': r.headers.get('content-type') ?? 'application/octet-stream' });
+    res.end(Buffer.from(await r.arrayBuffer()));
+  });
+  await new Promise<void>((r) => gate.listen(0, '127.0.0.1', () => r()));
+  const gatePort = (gate.address() as import('node:net').AddressInfo).port;
+  const proxy = await startServer({
+    port: 0,
+    host: '127.0.0.1',
+    dataDir: mkdtempSync(join(tmpdir(), 'flamelens-mt-')),
+    upstream: { url: `http://127.0.0.1:${gatePort}` }, // no tenant configured: the browser's is passed on
+  });
+  try {
+    const origin = proxy.url.replace('localhost', '127.0.0.1');
+    await page.goto(`${origin}/?from=now-1h`);
+    await expect(page.getByTestId('tenant-prompt')).toBeVisible();
+    await page.getByTestId('tenant-input').fill(tenant);
+    await page.getByTestId('tenant-prompt').getByRole('button').click();
+    await expect(page.getByTestId('service')).toHaveValue(service);
+    expect(new URL(page.url()).searchParams.get('tenant')).toBe(tenant);
+    await expect(page.getByTestId('top-total')).toBeVisible();
+    // Kept per browser: a link without the tenant still works here.
+    await page.goto(`${origin}/?from=now-1h`);
+    await expect(page.getByTestId('service')).toHaveValue(service);
+  } finally {
+    await proxy.close();
+    gate.close();
+  }
+});
