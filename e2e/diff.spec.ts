@@ -66,6 +66,13 @@ test.describe('diff', () => {
     await expect(page.getByTestId('tooltip-base-total')).toHaveAttribute('data-value', '0');
     await expect(page.getByTestId('tooltip-change-total')).toHaveText('new');
 
+    // The call tree shows both sides and the difference.
+    await page.getByTestId('view-tree').click();
+    await page.getByTestId('tree-expand-all').click();
+    await expect(page.locator('[data-testid="tree-row"][data-name="main.slowFunction.func1"]').first()).toHaveAttribute(
+      'data-diff',
+      String(6740e6),
+    );
     // A link to a file diff names both files and says they must be opened again.
     const other = await page.context().newPage();
     await other.goto(page.url());

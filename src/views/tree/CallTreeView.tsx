@@ -25,6 +25,13 @@ function pct(v: number, total: number): string {
 export function CallTreeView({ data, inverted, testId = 'call-tree' }: Props) {
   const t = data.tree;
   const total = t.total[0]!;
+  // A diff: the tree's own values are the comparison's (or the baseline's), otherTotal the other side.
+  const diff = data.diff && t.otherTotal ? data.diff : undefined;
+  const sides = (f: number) => {
+    const w = t.total[f]!;
+    const o = t.otherTotal![f]!;
+    return diff!.widthBy === 'comparison' ? { base: o, next: w } : { base: w, next: o };
+  };
   const [expanded, setExpanded] = useState(() => {
     const e = new Uint8Array(t.size);
     e[0] = 1;
@@ -108,10 +115,10 @@ export function CallTreeView({ data, inverted, testId = 'call-tree' }: Props) {
         ))}
       </div>
       <div className="tree-grid-row top-head" role="row">
-        <span className="num">Total</span>
-        <span className="num">Total%</span>
-        <span className="num">Self</span>
-        <span className="num">Self%</span>
+        <span className="num">{diff ? 'Baseline' : 'Total'}</span>
+        <span className="num">{diff ? 'Comparison' : 'Total%'}</span>
+        <span className="num">{diff ? 'Δ total' : 'Self'}</span>
+        <span className="num">{diff ? 'Δ %' : 'Self%'}</span>
         <span>{inverted ? 'Function ← callers' : 'Function → callees'}</span>
         <button type="button" className="expand-all" data-testid="tree-expand-all" onClick={() => expandAll(position >= 0 ? selected : 0)}>
           Expand all below (*)
@@ -146,6 +153,7 @@ export function CallTreeView({ data, inverted, testId = 'call-tree' }: Props) {
                 data-testid="tree-row"
                 data-name={name}
                 data-total={String(t.total[f])}
+                data-diff={diff ? String(sides(f).next - sides(f).base) : undefined}
                 data-self={String(self)}
                 data-depth={depth}
                 onClick={() => {
@@ -153,10 +161,16 @@ export function CallTreeView({ data, inverted, testId = 'call-tree' }: Props) {
                   if (hasChildren(f)) toggle(f);
                 }}
               >
-                <span className="num">{formatValue(t.total[f]!, data.unit)}</span>
-                <span className="num">{pct(t.total[f]!, total)}</span>
-                <span className="num">{self ? formatValue(self, data.unit) : ''}</span>
-                <span className="num">{self ? pct(self, total) : ''}</span>
+                {diff ? (
+                  <DiffCells {...sides(f)} unit={data.unit} baseTotal={diff.baseTotal} />
+                ) : (
+                  <>
+                    <span className="num">{formatValue(t.total[f]!, data.unit)}</span>
+                    <span className="num">{pct(t.total[f]!, total)}</span>
+                    <span className="num">{self ? formatValue(self, data.unit) : ''}</span>
+                    <span className="num">{self ? pct(self, total) : ''}</span>
+                  </>
+                )}
                 <span className="name" style={{ paddingLeft: depth * INDENT }} title={name}>
                   <span className="twisty">{hasChildren(f) ? (expanded[f] ? '▾' : '▸') : ' '}</span>
                   {name}
@@ -167,5 +181,21 @@ export function CallTreeView({ data, inverted, testId = 'call-tree' }: Props) {
         </div>
       </div>
     </div>
+  );
+}
+
+/** Baseline, comparison and difference (pprof -diff_base: % of the baseline's total). */
+function DiffCells({ base, next, unit, baseTotal }: { base: number; next: number; unit: string; baseTotal: number }) {
+  const d = next - base;
+  return (
+    <>
+      <span className="num">{formatValue(base, unit)}</span>
+      <span className="num">{formatValue(next, unit)}</span>
+      <span className={`num ${d > 0 ? 'pos' : d < 0 ? 'neg' : ''}`}>
+        {d > 0 ? '+' : ''}
+        {formatValue(d, unit)}
+      </span>
+      <span className="num">{pct(d, baseTotal)}</span>
+    </>
   );
 }
