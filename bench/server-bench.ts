@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { gzipSync } from 'fflate';
 import { Function as PFunction, Line, Location, Profile, Sample, StringTable, ValueType } from 'pprof-format';
 import { create, toBinary } from '@bufbuild/protobuf';
-import { SelectMergeProfileRequestSchema } from '../server/gen/querier/v1/querier_pb';
+import { SelectMergeProfileRequestSchema } from '../src/api/gen/querier/v1/querier_pb';
 
 const arg = (name: string, def: number) => {
   const i = process.argv.indexOf(`--${name}`);

@@ -1,6 +1,6 @@
 // push.v1.PusherService/Push: labelled series of raw pprof profiles, stored all or nothing.
 import { Code, ConnectError, type ServiceImpl } from '@connectrpc/connect';
-import type { PusherService } from '../gen/push/v1/push_pb';
+import type { PusherService } from '../../src/api/gen/push/v1/push_pb';
 import { decodePprof, IngestError } from '../ingest/pprof';
 import type { IngestItem, ProfileStore } from '../storage/store';
 import { tenantOf } from './querier';

@@ -7,8 +7,8 @@ import {
   FlameGraphSchema,
   type QuerierService,
   type SelectMergeStacktracesRequest,
-} from '../gen/querier/v1/querier_pb';
-import { TimeSeriesAggregationType, type StackTraceSelector } from '../gen/types/v1/types_pb';
+} from '../../src/api/gen/querier/v1/querier_pb';
+import { TimeSeriesAggregationType, type StackTraceSelector } from '../../src/api/gen/types/v1/types_pb';
 import { filterByCallSite } from '../query/call-site';
 import { parseProfileTypeId, type ProfileTypeInfo } from '../ingest/pprof';
 import { DEFAULT_MAX_NODES, encodeFlameGraph, NameTree, type FlameGraphOut } from '../query/flamegraph';

@@ -1,6 +1,6 @@
 // Merged stacks → a google.v1.Profile message with one sample type.
 import { create } from '@bufbuild/protobuf';
-import { ProfileSchema, type Profile, type Location, type Function as PFunction, type Mapping, type Sample } from '../gen/google/v1/profile_pb';
+import { ProfileSchema, type Profile, type Location, type Function as PFunction, type Mapping, type Sample } from '../../src/api/gen/google/v1/profile_pb';
 import type { ProfileTypeInfo } from '../ingest/pprof';
 import type { ProfileStore } from '../storage/store';
 import type { MergedStacks } from './merge';

@@ -8,7 +8,7 @@ import { loadProfile } from '../../src/profile/load';
 import { formatTopText } from '../../src/profile/text-report';
 import { buildTopTable } from '../../src/profile/top';
 import { readExpectedTop } from '../../tests/helpers/expected';
-import { PushRequestSchema } from '../gen/push/v1/push_pb';
+import { PushRequestSchema } from '../../src/api/gen/push/v1/push_pb';
 import { profileTypesOf } from '../ingest/pprof';
 import { columnSum, decodeFixture, FIXTURES, PROFILES_DIR, readFixture, startTestServer, type TestServer } from './helpers';
 
@@ -38,8 +38,8 @@ async function selectMergeProfile(typeId: string, service: string): Promise<Uint
     headers: { 'content-type': 'application/proto' },
     body: Buffer.from(
       toBinary(
-        (await import('../gen/querier/v1/querier_pb')).SelectMergeProfileRequestSchema,
-        create((await import('../gen/querier/v1/querier_pb')).SelectMergeProfileRequestSchema, {
+        (await import('../../src/api/gen/querier/v1/querier_pb')).SelectMergeProfileRequestSchema,
+        create((await import('../../src/api/gen/querier/v1/querier_pb')).SelectMergeProfileRequestSchema, {
           profileTypeID: typeId,
           labelSelector: `{service_name="${service}"}`,
           start: BigInt(start),
