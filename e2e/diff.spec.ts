@@ -2,7 +2,7 @@ import { type Page, expect, test } from '@playwright/test';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { SHARED, PROFILES_DIR, readExpectedTop } from '../tests/helpers/expected';
-import { openFixture, trackConsoleErrors } from './helpers';
+import { dragTimeline, openFixture, trackConsoleErrors } from './helpers';
 import { findFrame, hover, waitForDraw } from './flame-helpers';
 
 const BASE = process.env.E2E_BASE_URL!;
@@ -20,17 +20,6 @@ async function diffRow(page: Page, name: string) {
   return { baseCum: await get('base-cum'), nextCum: await get('next-cum'), cum: await get('cum'), flat: await get('flat') };
 }
 
-async function drag(page: Page, fromMs: number, toMs: number) {
-  const svg = page.getByTestId('timeline');
-  const start = Number(await svg.getAttribute('data-start'));
-  const end = Number(await svg.getAttribute('data-end'));
-  const box = (await svg.boundingBox())!;
-  const x = (t: number) => box.x + ((t - start) / (end - start)) * box.width;
-  await page.mouse.move(x(fromMs), box.y + 40);
-  await page.mouse.down();
-  await page.mouse.move(x(toMs), box.y + 40, { steps: 6 });
-  await page.mouse.up();
-}
 
 test.describe('diff', () => {
   test('two files: the diff table is pprof -diff_base, the flame graph shows both sides', async ({ page }) => {
@@ -92,9 +81,15 @@ test.describe('diff', () => {
     await expect(page.getByTestId('top-total')).toBeVisible();
     await page.getByTestId('diff-toggle').click();
     await page.getByTestId('brush-target-baseline').check();
-    await drag(page, BASELINE_AT - 5 * 60_000, BASELINE_AT + 5 * 60_000);
+    await dragTimeline(page, BASELINE_AT - 5 * 60_000, BASELINE_AT + 5 * 60_000);
     await page.getByTestId('brush-target-comparison').check();
-    await drag(page, COMPARISON_AT[0]! - 5 * 60_000, COMPARISON_AT[1]! + 5 * 60_000);
+    await dragTimeline(page, COMPARISON_AT[0]! - 5 * 60_000, COMPARISON_AT[1]! + 5 * 60_000);
+    await expect(page.getByTestId('base-selection')).toBeVisible();
+    await expect(page.getByTestId('selection')).toBeVisible();
+    // Wait for the diff of exactly these two ranges: the baseline holds one ingest.
+    const row = page.locator('[data-testid="diff-row"][data-name="main.work"]');
+    await expect(row).toHaveAttribute('data-base-cum', String(8240e6));
+    await expect(row).toHaveAttribute('data-next-cum', String(2 * 8240e6));
     const work = await diffRow(page, 'main.work');
     expect(work.nextCum).toBe(2 * work.baseCum);
     expect(work.cum).toBe(work.baseCum);

@@ -1,4 +1,4 @@
-import { type Page, expect, test } from '@playwright/test';
+import { expect, test } from '@playwright/test';
 import { gunzipSync } from 'fflate';
 import { Profile } from 'pprof-format';
 import { mkdtempSync, readFileSync } from 'node:fs';
@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { scaledLabel, selectOutputUnit } from '../src/profile/format';
 import { startServer } from '../server/app';
 import { EXPECTED_DIR, PROFILES_DIR, readExpectedTop } from '../tests/helpers/expected';
-import { trackConsoleErrors, visibleRows } from './helpers';
+import { dragTimeline, trackConsoleErrors, visibleRows } from './helpers';
 import { waitForDraw } from './flame-helpers';
 
 const BASE = process.env.E2E_BASE_URL!;
@@ -42,18 +42,6 @@ test.beforeAll(async () => {
 const exploreUrl = (extra = '') =>
   `/?type=${encodeURIComponent(TYPE)}&query=${encodeURIComponent(`{service_name="${SERVICE}"}`)}&from=now-1h&to=now${extra}`;
 
-async function drag(page: Page, fromMs: number, toMs: number) {
-  const svg = page.getByTestId('timeline');
-  const start = Number(await svg.getAttribute('data-start'));
-  const end = Number(await svg.getAttribute('data-end'));
-  const box = (await svg.boundingBox())!;
-  const x = (t: number) => box.x + ((t - start) / (end - start)) * box.width;
-  await page.mouse.move(x(fromMs), box.y + 40);
-  await page.mouse.down();
-  await page.mouse.move(x((fromMs + toMs) / 2), box.y + 40, { steps: 4 });
-  await page.mouse.move(x(toMs), box.y + 40, { steps: 4 });
-  await page.mouse.up();
-}
 
 test.describe('explorer', () => {
   test('pick a service, filter by pod, and read the totals of the ingested fixtures', async ({ page }) => {
@@ -91,10 +79,10 @@ test.describe('explorer', () => {
     await page.goto(exploreUrl());
     const both = cpuTotal('go.cpu.labels.pprof') + cpuTotal('cpu.pb.gz');
     await expect(page.getByTestId('top-total')).toHaveText(fmtTotal(both));
-    await drag(page, T_A - 5 * 60_000, T_A + 5 * 60_000);
+    await dragTimeline(page, T_A - 5 * 60_000, T_A + 5 * 60_000);
     await expect(page.getByTestId('selection')).toBeVisible();
     await expect(page.getByTestId('top-total')).toHaveText(fmtTotal(cpuTotal('go.cpu.labels.pprof')));
-    await drag(page, T_B - 5 * 60_000, T_B + 5 * 60_000);
+    await dragTimeline(page, T_B - 5 * 60_000, T_B + 5 * 60_000);
     await expect(page.getByTestId('top-total')).toHaveText(fmtTotal(cpuTotal('cpu.pb.gz')));
     await page.getByTestId('clear-selection').click();
     await expect(page.getByTestId('top-total')).toHaveText(fmtTotal(both));
@@ -102,7 +90,7 @@ test.describe('explorer', () => {
 
   test('a copied link opens the same screen in a new page', async ({ page, context }) => {
     await page.goto(exploreUrl());
-    await drag(page, T_A - 5 * 60_000, T_A + 5 * 60_000);
+    await dragTimeline(page, T_A - 5 * 60_000, T_A + 5 * 60_000);
     await expect(page.getByTestId('top-total')).toHaveText(fmtTotal(cpuTotal('go.cpu.labels.pprof')));
     await page.getByTestId('view-flame').click();
     await waitForDraw(page);

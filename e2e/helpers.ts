@@ -45,3 +45,17 @@ export async function visibleRows(page: Page): Promise<VisibleRow[]> {
       .map(({ name, flat, cum, cells }) => ({ name, flat, cum, cells })),
   );
 }
+
+/** Drags across the explorer timeline from one instant to another (unix ms), as a person would. */
+export async function dragTimeline(page: Page, fromMs: number, toMs: number): Promise<void> {
+  const svg = page.getByTestId('timeline');
+  const start = Number(await svg.getAttribute('data-start'));
+  const end = Number(await svg.getAttribute('data-end'));
+  const box = (await svg.boundingBox())!;
+  const x = (t: number) => box.x + ((t - start) / (end - start)) * box.width;
+  await page.mouse.move(x(fromMs), box.y + 40);
+  await page.mouse.down();
+  await page.mouse.move(x((fromMs + toMs) / 2), box.y + 40, { steps: 4 });
+  await page.mouse.move(x(toMs), box.y + 40, { steps: 4 });
+  await page.mouse.up();
+}
