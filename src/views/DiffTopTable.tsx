@@ -3,6 +3,7 @@ import { useMemo, useRef } from 'react';
 import { scaledLabel, selectOutputUnit } from '../profile/format';
 import type { TopColumns } from '../worker/protocol';
 import { compileFilter } from './TopTable';
+import { TableFilter } from './TableFilter';
 
 export type DiffSortKey = 'flat' | 'cum' | 'name';
 const ROW_HEIGHT = 22;
@@ -74,23 +75,7 @@ export function DiffTopTable(p: Props) {
   return (
     <div className="top diff-table">
       <div className="top-controls">
-        <input
-          type="search"
-          data-testid="top-filter"
-          placeholder="Filter functions (regex)"
-          aria-label="Filter functions by regular expression"
-          value={p.filter}
-          onChange={(e) => p.onFilterChange(e.target.value)}
-        />
-        {error ? (
-          <span className="invalid" data-testid="filter-error">
-            Invalid regular expression: {error}
-          </span>
-        ) : (
-          <span className="hint" data-testid="top-count">
-            {order.length.toLocaleString('en-US')} of {top.names.length.toLocaleString('en-US')} rows
-          </span>
-        )}
+        <TableFilter filter={p.filter} onFilterChange={p.onFilterChange} error={error} shown={order.length} total={top.names.length} />
         <span className="hint">
           baseline <span data-testid="diff-base-total">{fmt(d.baseTotal)}</span>, comparison{' '}
           <span data-testid="diff-next-total">{fmt(d.nextTotal)}</span>

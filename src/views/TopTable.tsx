@@ -2,6 +2,7 @@ import { useVirtualizer } from '@tanstack/react-virtual';
 import { useEffect, useMemo, useRef } from 'react';
 import { formatPercent, scaledLabel, selectOutputUnit } from '../profile/format';
 import type { TopColumns } from '../worker/protocol';
+import { TableFilter } from './TableFilter';
 
 export type TopSortKey = 'flat' | 'cum' | 'name';
 
@@ -112,23 +113,7 @@ export function TopTable({
   return (
     <div className="top">
       <div className="top-controls">
-        <input
-          type="search"
-          data-testid="top-filter"
-          placeholder="Filter functions (regex)"
-          aria-label="Filter functions by regular expression"
-          value={filter}
-          onChange={(e) => onFilterChange(e.target.value)}
-        />
-        {error ? (
-          <span className="invalid" data-testid="filter-error">
-            Invalid regular expression: {error}
-          </span>
-        ) : (
-          <span className="hint" data-testid="top-count">
-            {order.length.toLocaleString('en-US')} of {top.names.length.toLocaleString('en-US')} rows
-          </span>
-        )}
+        <TableFilter filter={filter} onFilterChange={onFilterChange} error={error} shown={order.length} total={top.names.length} />
         <span className="hint">
           of <span data-testid="top-total">{fmt(top.total)}</span> total
         </span>
