@@ -108,3 +108,18 @@ test.describe('opening a local pprof file', () => {
     await expect(page.getByTestId('top-row').first()).toHaveAttribute('data-name', expected.parsed[0]!.name);
   });
 });
+
+test('going to Explore and back to File reopens the file this page holds', async ({ page }) => {
+  await page.goto('/?mode=file');
+  await openFixture(page, 'cpu.pb.gz');
+  await page.getByTestId('view-top').click();
+  await page.getByTestId('mode-explore').click();
+  await page.getByTestId('mode-file').click();
+  await expect(page.getByTestId('profile-name')).toHaveText('cpu.pb.gz');
+  await expect(page.getByTestId('top-row').first()).toBeVisible();
+  // History works the same way.
+  await page.goBack();
+  await page.goBack();
+  await expect(page.getByTestId('view-top')).toHaveAttribute('aria-pressed', 'true');
+  await expect(page.getByTestId('top-row').first()).toBeVisible();
+});

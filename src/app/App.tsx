@@ -189,6 +189,27 @@ export function App() {
         ? origin.kind === 'explore-diff'
         : origin.kind === 'explore');
 
+  // Back in file mode (after exploring, or through history), reopen the files this page still
+  // holds when the URL names them; the view settings in the URL stay as they are.
+  const reopened = useRef('');
+  useEffect(() => {
+    if (state.mode !== 'file' || showing || progress) return;
+    const { next, base } = files.current;
+    if (!next || next.name !== state.file) return;
+    const key = `${state.file}|${state.bfile}|${state.diff}|${profileKey}`;
+    if (reopened.current === key) return; // tried already: do not loop on a failure
+    reopened.current = key;
+    if (state.diff && base && base.name === state.bfile) {
+      load(
+        { base: { source: base, name: base.name }, next: { source: next, name: next.name } },
+        `${next.name} vs ${base.name}`,
+        { kind: 'file-diff', base: base.name, next: next.name },
+      );
+    } else if (!state.diff) {
+      load(next, next.name, { kind: 'file', name: next.name });
+    }
+  }, [state.mode, state.file, state.bfile, state.diff, showing, progress, load, profileKey]);
+
   return (
     <div className="app">
       <header className="toolbar">
