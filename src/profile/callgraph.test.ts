@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { type DotNode, readDot, splitEdgeTooltip, splitTooltip, unescapeDot } from '../../tests/helpers/dot';
 import { expectedFixtures, expectedReports, readFixture } from '../../tests/helpers/expected';
 import { aggregateGraph } from './aggregate';
-import { buildCallGraph, buildSampleTags, entropyScores } from './callgraph';
+import { buildCallGraph, buildSampleTags, entropyScores, nodeWeights, sampleLeaves } from './callgraph';
 import { reportFormatter } from './dot';
 import { loadProfile } from './load';
 import { buildNodeTable } from './nodes';
@@ -98,6 +98,34 @@ describe('buildCallGraph', () => {
       expect(small.nodes).toContain(e.src);
       expect(e.src.out).toContain(e);
       expect(e.dest.in).toContain(e);
+    }
+  });
+
+  it("computes the untrimmed graph's flat and cum as aggregateGraph does", () => {
+    for (const fx of ['cpu.pb.gz', 'heap', 'profile_java', 'heap_delta']) {
+      const data = toProfileData(loadProfile(readFixture(fx)));
+      const trie = buildStackTrie(data);
+      for (const g of ['functions', 'lines'] as const) {
+        const nodes = buildNodeTable(data, g);
+        for (let si = 0; si < data.sampleTypes.length; si++) {
+          const a = aggregateGraph(trie, nodes, si);
+          const w = nodeWeights(trie, nodes, si);
+          expect([...w.flat], fx).toEqual([...a.flat]);
+          expect([...w.cum], fx).toEqual([...a.cum]);
+        }
+      }
+    }
+  });
+
+  it('finds the trie leaf of every sample', () => {
+    const data = toProfileData(loadProfile(readFixture('go.cpu.labels.pprof')));
+    const trie = buildStackTrie(data);
+    const leaves = sampleLeaves(data, trie);
+    for (let s = 0; s < data.sampleCount; s++) {
+      // Walking up from the leaf gives the sample's stack, leaf first.
+      const locs: number[] = [];
+      for (let n = leaves[s]!; n > 0; n = trie.parent[n]!) locs.push(trie.location[n]!);
+      expect(locs).toEqual([...data.stackLocations.subarray(data.stackStart[s]!, data.stackStart[s + 1]!)]);
     }
   });
 
