@@ -23,6 +23,7 @@ interface Bench {
 const BENCHES: Bench[] = [
   { name: 'model', file: 'model-bench.ts', nodeFlags: MODEL_NODE_FLAGS },
   { name: 'server', file: 'server-bench.ts', nodeFlags: [] },
+  { name: 'browser', file: 'browser-bench.ts', nodeFlags: [] },
 ];
 
 function main(): number {
