@@ -20,6 +20,8 @@ export interface StackTrie {
   /** Children of node i are childIndex[childStart[i] .. childStart[i+1]). */
   childStart: Int32Array;
   childIndex: Int32Array;
+  /** The node where each sample's stack ends (in the ProfileData's sample order). */
+  sampleLeaf?: Int32Array;
 }
 
 /** An open-addressing hash from (parent, key) int pairs to a positive child index, in typed arrays. */
@@ -191,6 +193,7 @@ export function buildStackTrie(data: ProfileData): StackTrie {
     selfAbs,
     childStart,
     childIndex,
+    sampleLeaf: leafOfSample,
   };
 }
 
