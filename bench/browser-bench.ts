@@ -731,7 +731,7 @@ function render(results: Json[], model: Json[], floors: ReturnType<typeof modelF
     const ssMem = Math.max(...((r.speedscope as FirstDraw[] | undefined) ?? []).map((d) => Math.max(d.peakRendererHwm || 0, d.peakRendererRssSampled || 0)), 0);
     const floor = floors.floors[String(r.size)];
     const ssAll = (r.speedscope as FirstDraw[] | undefined) ?? [];
-    const ssText = ss.length > 0 ? fmt(ssMed) : ssAll.length > 0 ? ssAll.map((d) => d.status).join(', ') : 'not run';
+    const ssText = ss.length > 0 ? fmt(ssMed) : ssAll.length > 0 ? ssAll.map((d) => `${d.status} after ${fmt(d.wallMs)} (JS heap ${mib(d.peakJsHeapUsed)})`).join(', ') : 'not run';
     const ia = r.interactions as { hover: { rafInterval: Stats; latencyToTooltip: Stats }; zoom: { rafInterval: Stats; clickToDraw: Stats } } | undefined;
     rows.push([
       String(r.size),
@@ -781,7 +781,7 @@ function render(results: Json[], model: Json[], floors: ReturnType<typeof modelF
     if (!g && !t) continue;
     gRows.push([
       String(r.size),
-      g?.first ? `${fmt(g.first.ms)} (${g.first.nodes} nodes)` : (g?.error ?? '–'),
+      g?.first ? `${fmt(g.first.ms)} (${g.first.nodes} g.node)` : (g?.error ?? '–'),
       g?.warm ? `${fmt(g.warm.median)} (${g.warm.n})` : '–',
       m ? `${fmt(median(m.graphMs))} + ${fmt(median(m.layoutMs))}` : '–',
       t?.openMs !== undefined ? fmt(t.openMs) : '–',
