@@ -20,6 +20,23 @@ export interface LoadProgress {
  * ProfileError whose message names the problem for a person.
  */
 export function loadProfile(bytes: Uint8Array, opts: LoadOptions = {}): Profile {
+  const raw = rawProfileBytes(bytes, opts);
+  let profile: Profile;
+  opts.onProgress?.({ phase: 'decoding' });
+  try {
+    profile = Profile.decode(raw);
+  } catch (e) {
+    throw notPprof(`protobuf decoding failed: ${e instanceof Error ? e.message : String(e)}`);
+  }
+  validateProfile(profile);
+  return profile;
+}
+
+/**
+ * The protobuf bytes of a file: gunzipped when it starts with gzip's magic bytes (bounded by the
+ * limit), with clear errors for empty files and files that are something else entirely.
+ */
+export function rawProfileBytes(bytes: Uint8Array, opts: LoadOptions = {}): Uint8Array {
   if (bytes.length === 0) throw new ProfileError('empty', 'The file is empty.');
   let raw = bytes;
   if (isGzip(bytes)) {
@@ -32,18 +49,10 @@ export function loadProfile(bytes: Uint8Array, opts: LoadOptions = {}): Profile 
   }
   const kind = sniffOtherFormat(raw);
   if (kind) throw new ProfileError('not-pprof', `This is ${kind}, not a pprof profile.`);
-  let profile: Profile;
-  opts.onProgress?.({ phase: 'decoding' });
-  try {
-    profile = Profile.decode(raw);
-  } catch (e) {
-    throw notPprof(`protobuf decoding failed: ${e instanceof Error ? e.message : String(e)}`);
-  }
-  validateProfile(profile);
-  return profile;
+  return raw;
 }
 
-function notPprof(why: string): ProfileError {
+export function notPprof(why: string): ProfileError {
   return new ProfileError('not-pprof', `This file is not a valid pprof profile (${why}).`);
 }
 
@@ -67,6 +76,11 @@ function sniffOtherFormat(b: Uint8Array): string | undefined {
   return undefined;
 }
 
+export function invalidProfile(why: string): ProfileError {
+  return new ProfileError('invalid-profile', `This pprof profile is invalid: ${why} (go tool pprof rejects it too).`);
+}
+const invalid = invalidProfile;
+
 /** The checks of Go's profile.CheckValid and decoding that `go tool pprof` applies. */
 function validateProfile(p: Profile): void {
   const strings = p.stringTable.strings;
@@ -76,8 +90,6 @@ function validateProfile(p: Profile): void {
     const i = Number(v);
     if (!(i >= 0 && i < nStrings)) throw notPprof(`${what} refers to string ${i}, past the string table`);
   };
-  const invalid = (why: string) =>
-    new ProfileError('invalid-profile', `This pprof profile is invalid: ${why} (go tool pprof rejects it too).`);
 
   const nTypes = p.sampleType.length;
   if (nTypes === 0 && p.sample.length > 0) throw invalid('it has samples but declares no sample types');

@@ -77,7 +77,7 @@ function readLabelTags(p: Profile, str: (i: number | bigint) => string): LabelTa
     for (const l of labels) {
       if (Number(l.str) !== 0) parts.push(`${str(l.key)}:${str(l.str)}`);
       else if (str(l.key) === 'bytes' && (Number(l.num) !== 0 || Number(l.numUnit) !== 0)) {
-        nums.push(Number(l.num));
+        nums.push(int64(l.num));
         if (!numUnit && Number(l.numUnit) !== 0) numUnit = str(l.numUnit);
         any = true;
       }
@@ -96,6 +96,14 @@ function readLabelTags(p: Profile, str: (i: number | bigint) => string): LabelTa
   }
   numStart[n] = nums.length;
   return any ? { labelSet, labelSets, numStart, numValues: Float64Array.from(nums), numUnit: numUnit || 'bytes' } : undefined;
+}
+
+/**
+ * pprof-format decodes every varint as unsigned; sample values and numeric labels are int64, so
+ * values past 2^63 are negative numbers written in two's complement.
+ */
+export function int64(v: number | bigint): number {
+  return typeof v === 'bigint' ? Number(BigInt.asIntN(64, v)) : v;
 }
 
 function denseIndex(ids: ArrayLike<number | bigint>): (id: number | bigint) => number {
@@ -163,7 +171,7 @@ export function toProfileData(p: Profile, opts: ProfileDataOptions = {}): Profil
     const smp = p.sample[i]!;
     stackStart[i] = fi;
     for (const id of smp.locationId) stackLocations[fi++] = locIndex(id);
-    for (let t = 0; t < values.length; t++) values[t]![i] = Number(smp.value[t]);
+    for (let t = 0; t < values.length; t++) values[t]![i] = int64(smp.value[t]!);
     for (const lab of smp.label) {
       const key = str(lab.key);
       let k = labelIndex.get(key);
@@ -173,7 +181,7 @@ export function toProfileData(p: Profile, opts: ProfileDataOptions = {}): Profil
         labels.push({ key, values: new Array<string>(nSamples).fill('') });
       }
       const unit = str(lab.numUnit);
-      labels[k]!.values[i] = Number(lab.str) !== 0 ? str(lab.str) : `${Number(lab.num)}${unit ? unit : ''}`;
+      labels[k]!.values[i] = Number(lab.str) !== 0 ? str(lab.str) : `${int64(lab.num)}${unit ? unit : ''}`;
     }
   }
   stackStart[nSamples] = fi;

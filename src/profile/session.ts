@@ -6,9 +6,10 @@ import { buildInvertedTree } from './inverted-tree';
 import { type SampleTags, buildCallGraph, sampleLeaves } from './callgraph';
 import { composeDot, profileTitle, reportFormatter, reportLabels } from './dot';
 import { profileTree } from './tree-report';
-import { type LoadOptions, loadProfile } from './load';
+import type { LoadOptions } from './load';
+import { readProfileData } from './pprof-reader';
 import { type Granularity, type NodeTable, buildNodeTable } from './nodes';
-import { type ProfileData, toProfileData } from './profile-data';
+import type { ProfileData } from './profile-data';
 import { type StackTrie, buildStackTrie } from './stack-trie';
 import { type TopSort, topRows } from './top';
 import { type DiffData, diffProfileData, sideSelf } from './diff';
@@ -346,8 +347,7 @@ export function diffSession(base: ProfileData, next: ProfileData): ProfileSessio
 
 /** Bytes of a pprof file (gzipped or not) → a session, or a ProfileError. */
 export function openProfile(bytes: Uint8Array, opts: LoadOptions = {}): ProfileSession {
-  const profile = loadProfile(bytes, opts);
+  const data = readProfileData(bytes, opts);
   opts.onProgress?.({ phase: 'building' });
-  const data = toProfileData(profile);
   return new ProfileSession(data, buildStackTrie(data));
 }

@@ -24,20 +24,19 @@ export interface StackTrie {
   sampleLeaf?: Int32Array;
 }
 
-/** An open-addressing hash from (parent, key) int pairs to a positive child index, in typed arrays. */
+/**
+ * An open-addressing hash from (parent, key) int pairs to a positive child index. Each slot's
+ * parent, key and child sit side by side in one array, so a probe touches one cache line.
+ */
 export class ChildTable {
-  private keysParent: Int32Array;
-  private keysLoc: Int32Array;
-  private vals: Int32Array;
+  private slots: Int32Array;
   private mask: number;
   private count = 0;
 
   constructor(capacityHint: number) {
     let cap = 1024;
     while (cap < capacityHint * 2) cap *= 2;
-    this.keysParent = new Int32Array(cap);
-    this.keysLoc = new Int32Array(cap);
-    this.vals = new Int32Array(cap);
+    this.slots = new Int32Array(cap * 3);
     this.mask = cap - 1;
   }
 
@@ -47,38 +46,90 @@ export class ChildTable {
 
   /** Returns the child, or -(slot+1) when absent so that `insert` needs no second probe. */
   find(parent: number, loc: number): number {
+    const slots = this.slots;
     let slot = ChildTable.hash(parent, loc) & this.mask;
     for (;;) {
-      const v = this.vals[slot]!;
+      const i = slot * 3;
+      const v = slots[i + 2]!;
       if (v === 0) return -(slot + 1);
-      if (this.keysParent[slot] === parent && this.keysLoc[slot] === loc) return v;
+      if (slots[i] === parent && slots[i + 1] === loc) return v;
       slot = (slot + 1) & this.mask;
     }
   }
 
   insert(emptySlot: number, parent: number, loc: number, child: number): void {
-    this.keysParent[emptySlot] = parent;
-    this.keysLoc[emptySlot] = loc;
-    this.vals[emptySlot] = child;
-    if (++this.count * 2 > this.vals.length) this.grow();
+    const i = emptySlot * 3;
+    this.slots[i] = parent;
+    this.slots[i + 1] = loc;
+    this.slots[i + 2] = child;
+    if (++this.count * 2 > this.mask + 1) this.grow();
   }
 
   private grow(): void {
-    const { keysParent, keysLoc, vals } = this;
-    const cap = vals.length * 2;
-    this.keysParent = new Int32Array(cap);
-    this.keysLoc = new Int32Array(cap);
-    this.vals = new Int32Array(cap);
+    const old = this.slots;
+    const cap = (this.mask + 1) * 2;
+    this.slots = new Int32Array(cap * 3);
     this.mask = cap - 1;
-    for (let i = 0; i < vals.length; i++) {
-      if (vals[i] === 0) continue;
-      let slot = ChildTable.hash(keysParent[i]!, keysLoc[i]!) & this.mask;
-      while (this.vals[slot] !== 0) slot = (slot + 1) & this.mask;
-      this.keysParent[slot] = keysParent[i]!;
-      this.keysLoc[slot] = keysLoc[i]!;
-      this.vals[slot] = vals[i]!;
+    for (let i = 0; i < old.length; i += 3) {
+      if (old[i + 2] === 0) continue;
+      let slot = ChildTable.hash(old[i]!, old[i + 1]!) & this.mask;
+      while (this.slots[slot * 3 + 2] !== 0) slot = (slot + 1) & this.mask;
+      this.slots.set(old.subarray(i, i + 3), slot * 3);
     }
   }
+}
+
+/**
+ * Gives each sample the index of its distinct stack (same locations in the same order), so that
+ * the trie is built once per distinct stack: profiles repeat stacks with other labels, and
+ * consecutive samples rarely share prefixes (Go writes them in hash order).
+ */
+function distinctStacks(data: ProfileData): { stackOf: Int32Array; first: Int32Array; count: number } {
+  const { sampleCount, stackStart, stackLocations } = data;
+  const stackOf = new Int32Array(sampleCount);
+  let first = new Int32Array(1024);
+  let count = 0;
+  let cap = 1024;
+  while (cap < sampleCount * 2) cap *= 2;
+  const table = new Int32Array(cap); // distinct stack + 1, 0 = empty
+  const hashes = new Int32Array(sampleCount);
+  const mask = cap - 1;
+  for (let i = 0; i < sampleCount; i++) {
+    const a = stackStart[i]!;
+    const b = stackStart[i + 1]!;
+    let h = 0x811c9dc5 ^ (b - a);
+    for (let k = a; k < b; k++) h = Math.imul(h ^ stackLocations[k]!, 0x01000193);
+    h ^= h >>> 15;
+    hashes[i] = h;
+    let slot = (h >>> 0) & mask;
+    for (;;) {
+      const v = table[slot]!;
+      if (v === 0) {
+        if (count === first.length) {
+          const f = new Int32Array(first.length * 2);
+          f.set(first);
+          first = f;
+        }
+        first[count] = i;
+        table[slot] = ++count;
+        stackOf[i] = count - 1;
+        break;
+      }
+      const j = first[v - 1]!;
+      if (hashes[j] === h) {
+        const ja = stackStart[j]!;
+        const jb = stackStart[j + 1]!;
+        let same = jb - ja === b - a;
+        for (let k = 0; same && k < b - a; k++) same = stackLocations[ja + k] === stackLocations[a + k];
+        if (same) {
+          stackOf[i] = v - 1;
+          break;
+        }
+      }
+      slot = (slot + 1) & mask;
+    }
+  }
+  return { stackOf, first: first.subarray(0, count), count };
 }
 
 class GrowableInt32 {
@@ -103,21 +154,28 @@ class GrowableInt32 {
 export function buildStackTrie(data: ProfileData): StackTrie {
   const { sampleCount, stackStart, stackLocations, values } = data;
   const nTypes = values.length;
-  const table = new ChildTable(Math.min(stackLocations.length, 1 << 22) + 16);
+  const stacks = distinctStacks(data);
+  let distinctFrames = 0;
+  for (let d = 0; d < stacks.count; d++) {
+    const i = stacks.first[d]!;
+    distinctFrames += stackStart[i + 1]! - stackStart[i]!;
+  }
+  const table = new ChildTable(Math.min(distinctFrames, 1 << 22) + 16);
   const parent = new GrowableInt32(1024);
   const location = new GrowableInt32(1024);
   const depth = new GrowableInt32(1024);
   parent.push(-1);
   location.push(-1);
   depth.push(0);
-  const leafOfSample = new Int32Array(sampleCount);
+  const leafOfStack = new Int32Array(stacks.count);
 
-  // Consecutive samples often share a long root prefix: reuse the previous sample's path
-  // for as long as its locations match, and only hash below the first difference.
+  // Consecutive stacks often share a root prefix: reuse the previous stack's path for as long as
+  // its locations match, and only hash below the first difference.
   let prevPath = new Int32Array(64);
   let prevLocs = new Int32Array(64);
   let prevLen = 0;
-  for (let i = 0; i < sampleCount; i++) {
+  for (let s = 0; s < stacks.count; s++) {
+    const i = stacks.first[s]!;
     const start = stackStart[i]!;
     const end = stackStart[i + 1]!;
     const len = end - start;
@@ -151,8 +209,10 @@ export function buildStackTrie(data: ProfileData): StackTrie {
       node = child;
     }
     prevLen = len;
-    leafOfSample[i] = node;
+    leafOfStack[s] = node;
   }
+  const leafOfSample = new Int32Array(sampleCount);
+  for (let i = 0; i < sampleCount; i++) leafOfSample[i] = leafOfStack[stacks.stackOf[i]!]!;
 
   const size = parent.length;
   const self: Float64Array[] = [];

@@ -1,8 +1,7 @@
 /// <reference lib="webworker" />
 // The profile worker: decoding and aggregation happen here so that the page stays responsive.
 import { ProfileError } from '../profile/errors';
-import { loadProfile } from '../profile/load';
-import { toProfileData } from '../profile/profile-data';
+import { readProfileData } from '../profile/pprof-reader';
 import { ProfileSession, diffSession, openProfile } from '../profile/session';
 import { FilterError } from '../profile/filters';
 import { ProfileSource, type ViewFilters } from '../profile/filtered-session';
@@ -74,12 +73,10 @@ async function handle(req: WorkerRequest): Promise<void> {
       const load = async (side: { source: Blob | ArrayBuffer; name: string }) => {
         const bytes = await readAll(req.id, side.source);
         try {
-          return toProfileData(
-            loadProfile(bytes, {
-              maxDecompressedBytes: req.maxDecompressedBytes,
-              onProgress: (p) => post({ id: req.id, type: 'progress', ...p }),
-            }),
-          );
+          return readProfileData(bytes, {
+            maxDecompressedBytes: req.maxDecompressedBytes,
+            onProgress: (p) => post({ id: req.id, type: 'progress', ...p }),
+          });
         } catch (e) {
           if (e instanceof ProfileError) throw new ProfileError(e.kind, `${side.name}: ${e.message}`);
           throw e;

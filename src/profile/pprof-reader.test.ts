@@ -1,0 +1,65 @@
+import { readdirSync } from 'node:fs';
+import { gzipSync } from 'fflate';
+import { Profile } from 'pprof-format';
+import { describe, expect, it } from 'vitest';
+import { PROFILES_DIR, readFixture } from '../../tests/helpers/expected';
+import { ProfileError } from './errors';
+import { loadProfile } from './load';
+import { readProfileData } from './pprof-reader';
+import { toProfileData } from './profile-data';
+
+const fixtures = readdirSync(PROFILES_DIR).sort();
+
+function errorOf(f: () => unknown): string {
+  try {
+    f();
+  } catch (e) {
+    expect(e).toBeInstanceOf(ProfileError);
+    return (e as Error).message;
+  }
+  return 'no error';
+}
+
+// The streaming reader must give exactly what pprof-format's decode (through toProfileData) gives.
+describe('streaming pprof reader agrees with pprof-format', () => {
+  for (const f of fixtures) {
+    it(f, () => {
+      const bytes = readFixture(f);
+      let expected: ReturnType<typeof toProfileData> | string;
+      try {
+        expected = toProfileData(loadProfile(bytes));
+      } catch (e) {
+        expected = (e as Error).message;
+      }
+      if (typeof expected === 'string') {
+        expect(errorOf(() => readProfileData(bytes))).toBe(expected);
+        return;
+      }
+      const got = readProfileData(bytes);
+      expect(got).toEqual(expected);
+    });
+  }
+
+  it('reads negative int64 values and huge uint64 addresses', () => {
+    const p = loadProfile(readFixture('cpu.pb.gz'));
+    p.sample[0]!.value[1] = -123456789012n;
+    p.location[0]!.address = 0xffffffff81000000n;
+    const bytes = gzipSync(p.encode());
+    const got = readProfileData(bytes);
+    expect(got.values[1]![0]).toBe(-123456789012);
+    expect(got.locationAddress[0]).toBe(0xffffffff81000000);
+    expect(got).toEqual(toProfileData(Profile.decode(p.encode())));
+  });
+
+  it('gives the same errors for bad input', () => {
+    const png = Uint8Array.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
+    const garbage = new Uint8Array(64).map((_, i) => (i * 37 + 11) & 0xff);
+    garbage[0] = 0x0a;
+    const truncated = readFixture('heap').subarray(0, 5000);
+    for (const b of [new Uint8Array(), png, garbage, truncated, readFixture('dotnet-pprof-3.pb.gz')]) {
+      const e = errorOf(() => readProfileData(b));
+      expect(e).not.toBe('no error');
+      if (b !== garbage) expect(e).toBe(errorOf(() => loadProfile(b)));
+    }
+  });
+});

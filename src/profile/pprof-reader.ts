@@ -1,0 +1,463 @@
+// A streaming reader of pprof's protobuf straight into ProfileData's typed arrays: the hot path
+// for large profiles, which pprof-format decodes into one object per sample, location and line
+// (and whose garbage dominates decoding time). It reads only the wire format of profile.proto and
+// is tested against pprof-format on every fixture (pprof-reader.test.ts): `toProfileData(
+// loadProfile(bytes))` and `readProfileData(bytes)` must agree exactly. The checks are those of
+// load.ts's validateProfile, with the same messages.
+import { ProfileError } from './errors';
+import { type LoadOptions, invalidProfile as invalid, notPprof, rawProfileBytes } from './load';
+import type { LabelTags, ProfileData, ProfileDataOptions } from './profile-data';
+import { simplifyFunctionName } from './simplify-names';
+
+class Reader {
+  pos: number;
+  constructor(
+    readonly buf: Uint8Array,
+    start: number,
+    readonly end: number,
+  ) {
+    this.pos = start;
+  }
+
+  /** An unsigned varint below 2^32 (tags, lengths, ids that fit). */
+  uint32(): number {
+    const b = this.buf;
+    let x = 0;
+    let shift = 0;
+    for (;;) {
+      if (this.pos >= this.end) throw notPprof('protobuf decoding failed: a varint runs past its message');
+      const c = b[this.pos++]!;
+      if (shift < 28) x |= (c & 0x7f) << shift;
+      else x += (c & 0x7f) * 2 ** shift;
+      if (c < 0x80) return x;
+      shift += 7;
+      if (shift > 63) throw notPprof('protobuf decoding failed: a varint is longer than 10 bytes');
+    }
+  }
+
+  /** A varint as an int64 value (two's complement for negatives), exact below 2^53. */
+  int64(): number {
+    return this.varint(true);
+  }
+
+  /** A varint as a uint64 value (ids, addresses), exact below 2^53. */
+  uint64(): number {
+    return this.varint(false);
+  }
+
+  private varint(signed: boolean): number {
+    const b = this.buf;
+    let lo = 0;
+    let hi = 0;
+    let shift = 0;
+    for (;;) {
+      if (this.pos >= this.end) throw notPprof('protobuf decoding failed: a varint runs past its message');
+      const c = b[this.pos++]!;
+      const bits = c & 0x7f;
+      if (shift < 28) lo |= bits << shift;
+      else if (shift === 28) {
+        lo |= (bits & 0x0f) << 28;
+        hi |= bits >>> 4;
+      } else hi |= bits << (shift - 32);
+      if (c < 0x80) break;
+      shift += 7;
+      if (shift > 63) throw notPprof('protobuf decoding failed: a varint is longer than 10 bytes');
+    }
+    lo >>>= 0;
+    return (signed ? hi : hi >>> 0) * 2 ** 32 + lo;
+  }
+
+  /** Skips a field of the given wire type. */
+  skip(wire: number): void {
+    if (wire === 0) this.int64();
+    else if (wire === 1) this.pos += 8;
+    else if (wire === 2) this.pos += this.uint32();
+    else if (wire === 5) this.pos += 4;
+    else throw notPprof(`protobuf decoding failed: unsupported wire type ${wire}`);
+    if (this.pos > this.end) throw notPprof('protobuf decoding failed: a field runs past its message');
+  }
+
+  /** The [start, end) of a length-delimited field. */
+  span(): [number, number] {
+    const len = this.uint32();
+    const start = this.pos;
+    this.pos += len;
+    if (this.pos > this.end) throw notPprof('protobuf decoding failed: a field runs past its message');
+    return [start, this.pos];
+  }
+}
+
+/** Appends a repeated integer field, packed (wire type 2) or not (wire type 0). */
+function readRepeated(r: Reader, wire: number, push: (v: number) => void): void {
+  if (wire === 2) {
+    const [s, e] = r.span();
+    const sub = new Reader(r.buf, s, e);
+    while (sub.pos < e) push(sub.int64());
+  } else if (wire === 0) push(r.int64());
+  else r.skip(wire);
+}
+
+class Growable {
+  data: Float64Array;
+  length = 0;
+  constructor(cap = 1024) {
+    this.data = new Float64Array(cap);
+  }
+  push(v: number): void {
+    if (this.length === this.data.length) {
+      const d = new Float64Array(this.data.length * 2);
+      d.set(this.data);
+      this.data = d;
+    }
+    this.data[this.length++] = v;
+  }
+}
+
+/** Maps ids to dense indices: an array when ids are small (the usual 1..n), a Map otherwise. */
+class IdIndex {
+  private dense: Int32Array | undefined;
+  private map = new Map<number, number>();
+  constructor(ids: number[]) {
+    let max = 0;
+    for (const id of ids) if (id > max) max = id;
+    if (max <= ids.length * 4 + 1024) {
+      this.dense = new Int32Array(max + 1).fill(-1);
+      ids.forEach((id, i) => {
+        if (this.dense![id]! !== -1) this.dup = id;
+        this.dense![id] = i;
+      });
+    } else {
+      ids.forEach((id, i) => {
+        if (this.map.has(id)) this.dup = id;
+        this.map.set(id, i);
+      });
+    }
+  }
+  dup: number | undefined;
+  get(id: number): number {
+    if (this.dense) return id < this.dense.length ? this.dense[id]! : -1;
+    return this.map.get(id) ?? -1;
+  }
+}
+
+const utf8 = new TextDecoder();
+
+/** Bytes of a pprof file (gzipped or not) → ProfileData, without per-sample objects. */
+export function readProfileData(bytes: Uint8Array, opts: LoadOptions & ProfileDataOptions = {}): ProfileData {
+  const buf = rawProfileBytes(bytes, opts);
+  opts.onProgress?.({ phase: 'decoding' });
+  const top = new Reader(buf, 0, buf.length);
+
+  const strings: string[] = [];
+  const sampleTypeIdx: [number, number][] = [];
+  const sampleSpans: number[] = [];
+  const locationSpans: number[] = [];
+  const mappings: { id: number; file: number; buildId: number }[] = [];
+  const functions: { id: number; name: number; system: number; file: number; start: number }[] = [];
+  let dropFrames = 0;
+  let keepFrames = 0;
+  let timeNanos = 0;
+  let durationNanos = 0;
+  let periodType: [number, number] | undefined;
+  let period = 0;
+  const comments: number[] = [];
+  let defaultSampleType = 0;
+
+  const valueType = (s: number, e: number): [number, number] => {
+    const r = new Reader(buf, s, e);
+    let type = 0;
+    let unit = 0;
+    while (r.pos < e) {
+      const tag = r.uint32();
+      if (tag === 0x08) type = r.int64();
+      else if (tag === 0x10) unit = r.int64();
+      else r.skip(tag & 7);
+    }
+    return [type, unit];
+  };
+
+  while (top.pos < top.end) {
+    const tag = top.uint32();
+    const field = tag >>> 3;
+    const wire = tag & 7;
+    if (wire === 2 && field >= 1 && field <= 6) {
+      const [s, e] = top.span();
+      switch (field) {
+        case 1:
+          sampleTypeIdx.push(valueType(s, e));
+          break;
+        case 2:
+          sampleSpans.push(s, e);
+          break;
+        case 3: {
+          const r = new Reader(buf, s, e);
+          const m = { id: 0, file: 0, buildId: 0 };
+          while (r.pos < e) {
+            const t = r.uint32();
+            if (t === 0x08) m.id = r.uint64();
+            else if (t === 0x28) m.file = r.int64();
+            else if (t === 0x30) m.buildId = r.int64();
+            else r.skip(t & 7);
+          }
+          mappings.push(m);
+          break;
+        }
+        case 4:
+          locationSpans.push(s, e);
+          break;
+        case 5: {
+          const r = new Reader(buf, s, e);
+          const f = { id: 0, name: 0, system: 0, file: 0, start: 0 };
+          while (r.pos < e) {
+            const t = r.uint32();
+            if (t === 0x08) f.id = r.uint64();
+            else if (t === 0x10) f.name = r.int64();
+            else if (t === 0x18) f.system = r.int64();
+            else if (t === 0x20) f.file = r.int64();
+            else if (t === 0x28) f.start = r.int64();
+            else r.skip(t & 7);
+          }
+          functions.push(f);
+          break;
+        }
+        case 6:
+          strings.push(utf8.decode(buf.subarray(s, e)));
+          break;
+      }
+    } else if (wire === 0) {
+      const v = top.int64();
+      if (field === 7) dropFrames = v;
+      else if (field === 8) keepFrames = v;
+      else if (field === 9) timeNanos = v;
+      else if (field === 10) durationNanos = v;
+      else if (field === 12) period = v;
+      else if (field === 13) comments.push(v);
+      else if (field === 14) defaultSampleType = v;
+    } else if (wire === 2 && field === 11) {
+      const [s, e] = top.span();
+      periodType = valueType(s, e);
+    } else if (wire === 2 && field === 13) {
+      readRepeated(top, wire, (v) => comments.push(v));
+    } else top.skip(wire);
+  }
+
+  // The checks of validateProfile, in its order and with its messages.
+  if (strings.length === 0 || strings[0] !== '') throw notPprof('its string table does not start with the empty string');
+  const nStrings = strings.length;
+  const str = (i: number, what: string): string => {
+    if (!(i >= 0 && i < nStrings)) throw notPprof(`${what} refers to string ${i}, past the string table`);
+    return strings[i]!;
+  };
+  const nTypes = sampleTypeIdx.length;
+  const nSamples = sampleSpans.length / 2;
+  if (nTypes === 0 && nSamples > 0) throw invalid('it has samples but declares no sample types');
+  const sampleTypes = sampleTypeIdx.map(([t, u]) => ({ type: str(t, 'a sample type'), unit: str(u, 'a sample unit') }));
+  const period2 = periodType && { type: str(periodType[0], 'the period type'), unit: str(periodType[1], 'the period unit') };
+  const def = str(defaultSampleType, 'the default sample type');
+
+  for (const m of mappings) if (m.id === 0) throw invalid('found mapping with reserved ID=0');
+  const mapIndex = new IdIndex(mappings.map((m) => m.id));
+  if (mapIndex.dup !== undefined) throw invalid(`multiple mappings with the same ID ${mapIndex.dup}`);
+  const mappingFile = mappings.map((m) => str(m.file, 'a mapping file name'));
+  const mappingBuildId = mappings.map((m) => str(m.buildId, 'a mapping build ID'));
+  for (const f of functions) if (f.id === 0) throw invalid('found function with reserved ID=0');
+  const fnIndex = new IdIndex(functions.map((f) => f.id));
+  if (fnIndex.dup !== undefined) throw invalid(`multiple functions with the same ID ${fnIndex.dup}`);
+  const names = functions.map((f) => str(f.name, 'a function name'));
+  const systemNames = functions.map((f) => str(f.system, 'a function system name'));
+  const files = functions.map((f) => str(f.file, 'a function file name'));
+
+  // Locations, with their lines leaf-first as in the protobuf.
+  const nLoc = locationSpans.length / 2;
+  const locIds: number[] = new Array(nLoc);
+  const locationAddress = new Float64Array(nLoc);
+  const locationMapping = new Int32Array(nLoc);
+  const locationLineStart = new Int32Array(nLoc + 1);
+  const lineFunction: number[] = [];
+  const lineNumber: number[] = [];
+  const lineColumn: number[] = [];
+  for (let l = 0; l < nLoc; l++) {
+    const e = locationSpans[2 * l + 1]!;
+    const r = new Reader(buf, locationSpans[2 * l]!, e);
+    let id = 0;
+    let mid = 0;
+    locationLineStart[l] = lineFunction.length;
+    while (r.pos < e) {
+      const t = r.uint32();
+      if (t === 0x08) id = r.uint64();
+      else if (t === 0x10) mid = r.uint64();
+      else if (t === 0x18) locationAddress[l] = r.uint64();
+      else if (t === 0x22) {
+        const [ls, le] = r.span();
+        const lr = new Reader(buf, ls, le);
+        let fid = 0;
+        let line = 0;
+        let col = 0;
+        while (lr.pos < le) {
+          const lt = lr.uint32();
+          if (lt === 0x08) fid = lr.uint64();
+          else if (lt === 0x10) line = lr.int64();
+          else if (lt === 0x18) col = lr.int64();
+          else lr.skip(lt & 7);
+        }
+        lineFunction.push(fid);
+        lineNumber.push(line);
+        lineColumn.push(col);
+      } else r.skip(t & 7);
+    }
+    if (id === 0) throw invalid('found location with reserved ID=0');
+    locIds[l] = id;
+    if (mid !== 0) {
+      const m = mapIndex.get(mid);
+      if (m < 0) throw invalid(`location ${id} refers to mapping ${mid}, which does not exist`);
+      locationMapping[l] = m;
+    } else locationMapping[l] = -1;
+    for (let li = locationLineStart[l]!; li < lineFunction.length; li++) {
+      const fid = lineFunction[li]!;
+      if (fid === 0) lineFunction[li] = -1;
+      else {
+        const f = fnIndex.get(fid);
+        if (f < 0) throw invalid(`location ${id} refers to function ${fid}, which does not exist`);
+        lineFunction[li] = f;
+      }
+    }
+  }
+  locationLineStart[nLoc] = lineFunction.length;
+  const locIndex = new IdIndex(locIds);
+  if (locIndex.dup !== undefined) throw invalid(`multiple locations with the same ID ${locIndex.dup}`);
+
+  // Samples: location ids to dense indices, values per type, labels.
+  const stackStart = new Int32Array(nSamples + 1);
+  let frames = new Int32Array(Math.max(1024, nSamples * 8));
+  let nFrames = 0;
+  const values = sampleTypes.map(() => new Float64Array(nSamples));
+  const valueTmp = new Growable(16);
+  const labelIndex = new Map<string, number>();
+  const labels: { key: string; values: string[] }[] = [];
+  // Label tags for the graph (see profile-data.ts readLabelTags).
+  const labelSet = new Int32Array(nSamples).fill(-1);
+  const numStart = new Int32Array(nSamples + 1);
+  const nums = new Growable(16);
+  const setByName = new Map<string, number>();
+  const labelSets: string[][] = [];
+  let numUnit = '';
+  let anyTag = false;
+  const parts: string[] = [];
+  for (let i = 0; i < nSamples; i++) {
+    const e = sampleSpans[2 * i + 1]!;
+    const r = new Reader(buf, sampleSpans[2 * i]!, e);
+    stackStart[i] = nFrames;
+    numStart[i] = nums.length;
+    valueTmp.length = 0;
+    parts.length = 0;
+    while (r.pos < e) {
+      const t = r.uint32();
+      const field = t >>> 3;
+      const wire = t & 7;
+      if (field === 1) {
+        readRepeated(r, wire, (id) => {
+          if (id < 0) id += 2 ** 64; // location ids are uint64
+          const l = locIndex.get(id);
+          if (l < 0) throw invalid(`sample ${i} refers to location ${id}, which does not exist`);
+          if (nFrames === frames.length) {
+            const f = new Int32Array(frames.length * 2);
+            f.set(frames);
+            frames = f;
+          }
+          frames[nFrames++] = l;
+        });
+      } else if (field === 2) readRepeated(r, wire, (v) => valueTmp.push(v));
+      else if (field === 3 && wire === 2) {
+        const [ls, le] = r.span();
+        const lr = new Reader(buf, ls, le);
+        let key = 0;
+        let s = 0;
+        let num = 0;
+        let unit = 0;
+        while (lr.pos < le) {
+          const lt = lr.uint32();
+          if (lt === 0x08) key = lr.int64();
+          else if (lt === 0x10) s = lr.int64();
+          else if (lt === 0x18) num = lr.int64();
+          else if (lt === 0x20) unit = lr.int64();
+          else lr.skip(lt & 7);
+        }
+        const k = str(key, 'a label key');
+        const v = str(s, 'a label value');
+        const u = str(unit, 'a label unit');
+        let li = labelIndex.get(k);
+        if (li === undefined) {
+          li = labels.length;
+          labelIndex.set(k, li);
+          labels.push({ key: k, values: new Array<string>(nSamples).fill('') });
+        }
+        labels[li]!.values[i] = s !== 0 ? v : `${num}${u}`;
+        if (s !== 0) parts.push(`${k}:${v}`);
+        else if (k === 'bytes' && (num !== 0 || unit !== 0)) {
+          nums.push(num);
+          if (!numUnit && unit !== 0) numUnit = u;
+          anyTag = true;
+        }
+      } else r.skip(wire);
+    }
+    if (valueTmp.length !== nTypes) {
+      throw invalid(`sample ${i} has ${valueTmp.length} values but the profile declares ${nTypes} sample types`);
+    }
+    for (let t = 0; t < nTypes; t++) values[t]![i] = valueTmp.data[t]!;
+    if (parts.length > 0) {
+      anyTag = true;
+      parts.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+      const name = parts.join('\\n');
+      let idx = setByName.get(name);
+      if (idx === undefined) {
+        idx = labelSets.length;
+        setByName.set(name, idx);
+        labelSets.push([...parts]);
+      }
+      labelSet[i] = idx;
+    }
+  }
+  stackStart[nSamples] = nFrames;
+  numStart[nSamples] = nums.length;
+  for (const c of comments) str(c, 'a comment');
+  const labelTags: LabelTags | undefined = anyTag
+    ? { labelSet, labelSets, numStart, numValues: nums.data.slice(0, nums.length), numUnit: numUnit || 'bytes' }
+    : undefined;
+
+  let defaultSampleIndex = sampleTypes.length - 1;
+  if (def !== '') {
+    const i = sampleTypes.findIndex((t) => t.type === def);
+    if (i >= 0) defaultSampleIndex = i;
+  }
+  if (nSamples > 0 && values.length === 0) throw new ProfileError('invalid-profile', 'This profile has no values.');
+
+  return {
+    sampleTypes,
+    defaultSampleIndex,
+    periodType: period2,
+    period,
+    timeNanos,
+    durationNanos,
+    comments: comments.map((c) => strings[c]!),
+    dropFrames: strings[dropFrames] ?? '',
+    keepFrames: strings[keepFrames] ?? '',
+    functionName: names.map((n, i) => (opts.names === 'full' ? n : simplifyFunctionName(n, systemNames[i]!))),
+    functionSystemName: systemNames,
+    functionFile: files,
+    functionStartLine: Int32Array.from(functions, (f) => f.start),
+    mappingFile,
+    mappingBuildId,
+    locationAddress,
+    locationMapping,
+    locationLineStart,
+    lineFunction: Int32Array.from(lineFunction),
+    lineNumber: Float64Array.from(lineNumber),
+    lineColumn: Float64Array.from(lineColumn),
+    sampleCount: nSamples,
+    stackStart,
+    stackLocations: frames.slice(0, nFrames),
+    values,
+    labels,
+    labelTags,
+  };
+}
