@@ -1,5 +1,5 @@
 import type { NodeTable } from './nodes';
-import { type StackTrie, subtreeTotals } from './stack-trie';
+import { ChildTable, type StackTrie, subtreeTotals } from './stack-trie';
 
 /** Flat/cum per node and weighted edges between nodes: pprof's graph.New, computed on the trie. */
 export interface AggregatedGraph {
@@ -48,7 +48,9 @@ export function aggregateGraph(
   const cum = new Float64Array(nNodes);
   const onPath = new Uint8Array(nNodes);
 
-  const edgeByKey = new Map<number, number>();
+  // (caller, callee) → edge + 1, in a typed hash table: node pairs make keys too large for
+  // small integers, and a Map of heap numbers costs more than the rest of the walk.
+  const edgeByKey = new ChildTable(Math.min(nNodes * 4, 1 << 20));
   let edgeCap = 1024;
   let edgeFrom = new Int32Array(edgeCap);
   let edgeTo = new Int32Array(edgeCap);
@@ -132,13 +134,13 @@ export function aggregateGraph(
         cum[n]! += w;
       }
       if (p >= 0 && n !== p) {
-        const key = p * nNodes + n;
-        let e = edgeByKey.get(key);
+        const found = edgeByKey.find(p, n);
+        let e = found - 1;
         const inl = k !== last ? 1 : 0;
-        if (e === undefined) {
+        if (found < 0) {
           if (edgeCount === edgeCap) growEdges();
           e = edgeCount++;
-          edgeByKey.set(key, e);
+          edgeByKey.insert(-found - 1, p, n, e + 1);
           edgeFrom[e] = p;
           edgeTo[e] = n;
           edgeInline[e] = inl;
