@@ -24,6 +24,7 @@ const BENCHES: Bench[] = [
   { name: 'model', file: 'model-bench.ts', nodeFlags: MODEL_NODE_FLAGS },
   { name: 'server', file: 'server-bench.ts', nodeFlags: [] },
   { name: 'browser', file: 'browser-bench.ts', nodeFlags: [] },
+  { name: 'diff', file: 'diff-bench.ts', nodeFlags: ['--max-old-space-size=16384', '--expose-gc'] },
 ];
 
 function main(): number {

@@ -160,7 +160,8 @@ export function buildStackTrie(data: ProfileData): StackTrie {
     const i = stacks.first[d]!;
     distinctFrames += stackStart[i + 1]! - stackStart[i]!;
   }
-  const table = new ChildTable(Math.min(distinctFrames, 1 << 22) + 16);
+  // Trie nodes are far fewer than frames (stacks share prefixes): about a third in practice.
+  const table = new ChildTable(Math.min(Math.ceil(distinctFrames / 3), 1 << 25) + 16);
   const parent = new GrowableInt32(1024);
   const location = new GrowableInt32(1024);
   const depth = new GrowableInt32(1024);

@@ -1,0 +1,50 @@
+/**
+ * Diff cost (issue 6): building the diff of two profiles and its flame tree, against building one
+ * profile and its flame tree — the work the worker does before the first drawn (diff) flame graph.
+ * The baseline and the comparison are two generated profiles of the same size (the comparison is
+ * the same file: the diff then has every stack on both sides, its worst case).
+ *
+ *   node --max-old-space-size=16384 --expose-gc --import tsx bench/diff-bench.ts [--sizes 200k,1m] [--runs 3]
+ *
+ * Medians of the runs, in one process; single and diff alternate.
+ */
+import { readFileSync } from 'node:fs';
+import { diffSession, openProfile } from '../src/profile/session';
+import { readProfileData } from '../src/profile/pprof-reader';
+import { argValue, parseSizes, profilePath } from './lib/sizes';
+
+const gc = (globalThis as { gc?: () => void }).gc ?? (() => {});
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+const fmt = (ms: number) => (ms >= 1000 ? `${(ms / 1000).toFixed(2)} s` : `${ms.toFixed(0)} ms`);
+
+function main(): void {
+  const argv = process.argv.slice(2);
+  const sizes = parseSizes(argValue(argv, '--sizes') ?? '200k,1m');
+  const runs = Number(argValue(argv, '--runs') ?? 3);
+  console.log(`diff bench ${new Date().toISOString()}`);
+  for (const size of sizes) {
+    const bytes = new Uint8Array(readFileSync(profilePath(size)));
+    const single: number[] = [];
+    const diff: number[] = [];
+    const n = size.name === '1m' ? Math.min(runs, 1) : runs;
+    for (let r = 0; r < n; r++) {
+      gc();
+      let t = performance.now();
+      const s = openProfile(bytes);
+      s.flameTree(s.data.defaultSampleIndex, 'functions');
+      single.push(performance.now() - t);
+      gc();
+      t = performance.now();
+      const d = diffSession(readProfileData(bytes), readProfileData(bytes));
+      const tree = d.flameTree(d.data.defaultSampleIndex, 'functions');
+      diff.push(performance.now() - t);
+      if (tree.total[0] !== tree.otherTotal![0]) throw new Error('diff of a profile with itself: sides differ');
+      console.log(`  ${size.name} run ${r + 1}: single ${fmt(single.at(-1)!)}, diff ${fmt(diff.at(-1)!)}`);
+    }
+    const ms = median(single);
+    const md = median(diff);
+    console.log(`${size.name}: single ${fmt(ms)}, diff ${fmt(md)}, ratio ${(md / ms).toFixed(2)}× (target ≤ 2×), ${n} run(s)`);
+  }
+}
+
+main();
