@@ -402,7 +402,7 @@ function main(): void {
         depthHistogram: meta.depthHistogram,
         gzipBytes: meta.gzipBytes,
         rawBytes: meta.rawBytes,
-        trieNodes: summary!.distinctStacks + 1,
+        trieNodes: summary!.stackPrefixes + 1,
         topRows,
       },
       runs,

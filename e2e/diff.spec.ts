@@ -32,6 +32,9 @@ test.describe('diff', () => {
       buffer: fixture('cpu.pb.gz'),
     });
     await expect(page.getByTestId('diff-description')).toContainText('cpu.pb.gz');
+    // The header gives each side's total: 8.73s compared with 470ms (go tool pprof's totals).
+    await expect(page.getByTestId('profile-total')).toHaveAttribute('data-value', String(8730e6));
+    await expect(page.getByTestId('profile-base-total')).toHaveAttribute('data-value', String(470e6));
     const expected = readExpectedTop(
       join(SHARED, 'fixtures', 'expected-diff', 'cpu.pb.gz__vs__go.cpu.labels.pprof', '1.cpu.top.txt'),
     );

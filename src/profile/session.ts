@@ -23,11 +23,14 @@ export interface ProfileSummary {
   timeNanos: number;
   durationNanos: number;
   sampleCount: number;
-  /** Σ|value| per sample type. */
+  /** Σ|value| per sample type (for a diff: the comparison's). */
   totals: number[];
+  /** For a diff: the baseline's Σ|value| per sample type. */
+  baseTotals?: number[];
   functionCount: number;
   locationCount: number;
-  distinctStacks: number;
+  /** Nodes of the stack trie: distinct stack prefixes (not distinct stacks). */
+  stackPrefixes: number;
   comments: string[];
 }
 
@@ -275,12 +278,14 @@ export class ProfileSession {
 
   summary(): ProfileSummary {
     const d = this.data;
-    const totals = d.values.map((_, t) => {
-      let s = 0;
-      const abs = this.trie.selfAbs[t] ?? this.trie.self[t]!;
-      for (let i = 0; i < abs.length; i++) s += abs[i]!;
-      return s;
-    });
+    const totals = this.diff
+      ? this.diff.nextTotals
+      : d.values.map((_, t) => {
+          let s = 0;
+          const abs = this.trie.selfAbs[t] ?? this.trie.self[t]!;
+          for (let i = 0; i < abs.length; i++) s += abs[i]!;
+          return s;
+        });
     return {
       sampleTypes: d.sampleTypes,
       defaultSampleIndex: d.defaultSampleIndex,
@@ -290,9 +295,10 @@ export class ProfileSession {
       durationNanos: d.durationNanos,
       sampleCount: d.sampleCount,
       totals,
+      baseTotals: this.diff?.baseTotals,
       functionCount: d.functionName.length,
       locationCount: d.locationAddress.length,
-      distinctStacks: this.trie.size - 1,
+      stackPrefixes: this.trie.size - 1,
       comments: d.comments,
     };
   }

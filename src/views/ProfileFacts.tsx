@@ -35,11 +35,19 @@ export function ProfileFacts({ name, summary, sampleIndex }: Props) {
         <dd data-testid="profile-type">{st ? `${st.type}/${st.unit}` : '—'}</dd>
       </div>
       <div>
-        <dt>Total</dt>
+        <dt>{summary.baseTotals ? 'Comparison total' : 'Total'}</dt>
         <dd data-testid="profile-total" data-value={String(total)}>
           {st ? formatValue(total, st.unit) : '—'}
         </dd>
       </div>
+      {summary.baseTotals && st && (
+        <div>
+          <dt>Baseline total</dt>
+          <dd data-testid="profile-base-total" data-value={String(summary.baseTotals[sampleIndex] ?? 0)}>
+            {formatValue(summary.baseTotals[sampleIndex] ?? 0, st.unit)}
+          </dd>
+        </div>
+      )}
       <div>
         <dt>Duration</dt>
         <dd data-testid="profile-duration">{formatDuration(summary.durationNanos)}</dd>
