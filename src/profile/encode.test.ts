@@ -7,7 +7,7 @@ describe('encodeProfileData', () => {
   for (const fixture of ['heap', 'go.cpu.labels.pprof', 'profile_java', 'no_addr_no_line.pb.gz']) {
     it(`${fixture}: re-encoded pprof has the same top table`, () => {
       const a = openProfile(readFixture(fixture));
-      const b = openProfile(encodeProfileData(a.data));
+      const b = openProfile(encodeProfileData(a.fullData()));
       expect(b.data.sampleTypes).toEqual(a.data.sampleTypes);
       expect(b.data.defaultSampleIndex).toBe(a.data.defaultSampleIndex);
       for (let t = 0; t < a.data.sampleTypes.length; t++) {

@@ -32,7 +32,7 @@ export class ProfileSource {
       s = diffSession(b.data, n.data);
       s.warnings = [...new Set([...b.warnings, ...n.warnings])];
     } else {
-      const r = applyFilters(this.root.data, filters);
+      const r = applyFilters(this.root.fullData(), filters);
       s = new ProfileSession(r.data, buildStackTrie(r.data));
       s.warnings = r.warnings;
     }

@@ -64,7 +64,7 @@ describe('flame search', () => {
     const { re } = compileSearch({ text: 'MAIN\\.WORK|DUFFZERO', regex: true, caseSensitive: false });
     const r = searchFlameTree(t, nodes.names, re!);
     // Independently: Σ value of the samples with any matching frame.
-    const d = s.data;
+    const d = s.fullData();
     let expected = 0;
     for (let i = 0; i < d.sampleCount; i++) {
       let hit = false;

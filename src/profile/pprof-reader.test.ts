@@ -40,6 +40,15 @@ describe('streaming pprof reader agrees with pprof-format', () => {
     });
   }
 
+  it('a session releases the per-sample stacks and rebuilds them exactly from the trie', async () => {
+    const { openProfile } = await import('./session');
+    for (const f of ['heap', 'go.cpu.labels.pprof', 'no_addr_no_line.pb.gz', 'large.cpu']) {
+      const s = openProfile(readFixture(f));
+      expect(s.data.stackLocations.length, f).toBe(0);
+      expect(s.fullData(), f).toEqual(readProfileData(readFixture(f)));
+    }
+  });
+
   it('reads negative int64 values and huge uint64 addresses', () => {
     const p = loadProfile(readFixture('cpu.pb.gz'));
     p.sample[0]!.value[1] = -123456789012n;

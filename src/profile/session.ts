@@ -10,7 +10,7 @@ import type { LoadOptions } from './load';
 import { readProfileData } from './pprof-reader';
 import { type Granularity, type NodeTable, buildNodeTable } from './nodes';
 import type { ProfileData } from './profile-data';
-import { type StackTrie, buildStackTrie } from './stack-trie';
+import { type StackTrie, buildStackTrie, stacksFromTrie } from './stack-trie';
 import { type TopSort, topRows } from './top';
 import { type DiffData, diffProfileData, sideSelf } from './diff';
 
@@ -105,12 +105,28 @@ export class ProfileSession {
   private readonly expanded = new Map<Granularity, ExpandedFrames>();
   private readonly flameTrees = new Map<string, FlameTree>();
 
+  /**
+   * The profile, without its per-sample stacks once the trie holds them (they are most of the
+   * memory of a large profile: 4 bytes per frame of every sample). `fullData()` rebuilds them.
+   */
+  readonly data: ProfileData;
+  private readonly stacksInTrie: boolean;
+
   constructor(
-    readonly data: ProfileData,
+    data: ProfileData,
     readonly trie: StackTrie,
     /** Set when this session is the diff of two profiles. */
     readonly diff?: Omit<DiffData, 'data'>,
-  ) {}
+  ) {
+    this.stacksInTrie = trie.sampleLeaf !== undefined && trie.sampleLeaf.length === data.sampleCount;
+    this.data = this.stacksInTrie ? { ...data, stackLocations: new Int32Array(0) } : data;
+  }
+
+  /** The profile with every sample's stack, rebuilt from the trie when it was released. */
+  fullData(): ProfileData {
+    if (!this.stacksInTrie) return this.data;
+    return { ...this.data, ...stacksFromTrie(this.trie, this.data.sampleCount) };
+  }
 
   /**
    * Per sample type, what percentages divide by. A filtered view keeps the unfiltered profile's
@@ -273,7 +289,7 @@ export class ProfileSession {
   }
 
   encodePprof(): Uint8Array {
-    return encodeProfileData(this.data);
+    return encodeProfileData(this.fullData());
   }
 
   summary(): ProfileSummary {

@@ -265,3 +265,20 @@ export function subtreeTotals(trie: StackTrie, selfValues: Float64Array): Float6
   for (let i = trie.size - 1; i > 0; i--) total[parent[i]!]! += total[i]!;
   return total;
 }
+
+/**
+ * Every sample's stack (leaf first, as in ProfileData) rebuilt from the trie: the path from the
+ * sample's leaf node up to the root. The inverse of building the trie.
+ */
+export function stacksFromTrie(trie: StackTrie, sampleCount: number): { stackStart: Int32Array; stackLocations: Int32Array } {
+  const leaf = trie.sampleLeaf!;
+  const { parent, location, depth } = trie;
+  const stackStart = new Int32Array(sampleCount + 1);
+  for (let i = 0; i < sampleCount; i++) stackStart[i + 1] = stackStart[i]! + depth[leaf[i]!]!;
+  const stackLocations = new Int32Array(stackStart[sampleCount]!);
+  for (let i = 0; i < sampleCount; i++) {
+    let k = stackStart[i]!;
+    for (let n = leaf[i]!; n > 0; n = parent[n]!) stackLocations[k++] = location[n]!;
+  }
+  return { stackStart, stackLocations };
+}
