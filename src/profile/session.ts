@@ -157,9 +157,15 @@ export class ProfileSession {
     return t;
   }
 
-  flameTree(sampleIndex: number, granularity: Granularity, widthBy: DiffWidth = 'comparison'): FlameTree {
+  /**
+   * The flame tree of a sample type. `keep` caches it (the sandwich and exports reuse it); the
+   * flame graph view asks for an uncached one that the worker hands over to the page without a
+   * copy, so that a large tree is not held twice.
+   */
+  flameTree(sampleIndex: number, granularity: Granularity, widthBy: DiffWidth = 'comparison', keep = true): FlameTree {
     const key = `${sampleIndex}/${granularity}/${widthBy}`;
     let t = this.flameTrees.get(key);
+    if (t && !keep) this.flameTrees.delete(key); // its buffers are about to leave the worker
     if (!t) {
       const nodes = this.nodes(granularity);
       let ex = this.expanded.get(granularity);
@@ -175,18 +181,19 @@ export class ProfileSession {
         ex,
         sides && (widthBy === 'baseline' ? { self: sides.base, other: sides.next } : { self: sides.next, other: sides.base }),
       );
-      this.flameTrees.clear(); // keep one: trees of large profiles are big
-      this.flameTrees.set(key, t);
+      this.flameTrees.clear(); // keep one at most: trees of large profiles are big
+      if (keep) this.flameTrees.set(key, t);
     }
     return t;
   }
 
-  flame(sampleIndex: number, granularity: Granularity, widthBy: DiffWidth = 'comparison'): FlameData {
+  flame(sampleIndex: number, granularity: Granularity, widthBy: DiffWidth = 'comparison', keep = true): FlameData {
     const nodes = this.nodes(granularity);
+    const tree = this.flameTree(sampleIndex, granularity, widthBy, keep);
     return {
       granularity,
       unit: this.data.sampleTypes[sampleIndex]?.unit ?? '',
-      tree: this.flameTree(sampleIndex, granularity, widthBy),
+      tree,
       names: nodes.names,
       files: this.nodeFiles(nodes),
       diff: this.diff && {
@@ -194,7 +201,7 @@ export class ProfileSession {
         baseTotal: this.diff.baseTotals[sampleIndex]!,
         nextTotal: this.diff.nextTotals[sampleIndex]!,
       },
-      profileTotal: this.diff ? this.flameTree(sampleIndex, granularity, widthBy).total[0]! : this.percentTotal(sampleIndex),
+      profileTotal: this.diff ? tree.total[0]! : this.percentTotal(sampleIndex),
       warnings: this.warnings,
     };
   }

@@ -96,8 +96,13 @@ async function handle(req: WorkerRequest): Promise<void> {
       return;
     }
     case 'flame': {
-      // The tree stays cached in the session, so it is copied (structured clone), not transferred.
-      post({ id: req.id, type: 'result', result: need(req.filters).flame(req.sampleIndex, req.granularity, req.widthBy) });
+      // An uncached tree, handed over to the page without a copy (a large one is hundreds of MB).
+      const data = need(req.filters).flame(req.sampleIndex, req.granularity, req.widthBy, false);
+      const t = data.tree;
+      const buffers = [t.node, t.parent, t.depth, t.end, t.total, t.self, t.start, t.otherSelf, t.otherTotal]
+        .filter((a): a is Int32Array | Float64Array => a !== undefined)
+        .map((a) => a.buffer as ArrayBuffer);
+      post({ id: req.id, type: 'result', result: data }, buffers);
       return;
     }
     case 'graph': {
