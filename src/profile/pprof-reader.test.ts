@@ -49,6 +49,17 @@ describe('streaming pprof reader agrees with pprof-format', () => {
     }
   });
 
+  it('skips fields it does not know, of every wire type', () => {
+    const p = loadProfile(readFixture('go.cpu.labels.pprof'));
+    const known = p.encode();
+    // Unknown fields appended to the Profile message: 100 (varint), 101 (bytes), 102 (fixed64), 103 (fixed32).
+    const extra = Uint8Array.from([0xa0, 0x06, 0x2a, 0xaa, 0x06, 0x03, 1, 2, 3, 0xb1, 0x06, 1, 2, 3, 4, 5, 6, 7, 8, 0xbd, 0x06, 1, 2, 3, 4]);
+    const bytes = new Uint8Array(known.length + extra.length);
+    bytes.set(known);
+    bytes.set(extra, known.length);
+    expect(readProfileData(bytes)).toEqual(readProfileData(known));
+  });
+
   it('reads negative int64 values and huge uint64 addresses', () => {
     const p = loadProfile(readFixture('cpu.pb.gz'));
     p.sample[0]!.value[1] = -123456789012n;

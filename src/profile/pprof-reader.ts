@@ -71,7 +71,10 @@ class Reader {
   skip(wire: number): void {
     if (wire === 0) this.int64();
     else if (wire === 1) this.pos += 8;
-    else if (wire === 2) this.pos += this.uint32();
+    else if (wire === 2) {
+      const len = this.uint32(); // read before adding: `pos += uint32()` would lose the length's bytes
+      this.pos += len;
+    }
     else if (wire === 5) this.pos += 4;
     else throw notPprof(`protobuf decoding failed: unsupported wire type ${wire}`);
     if (this.pos > this.end) throw notPprof('protobuf decoding failed: a field runs past its message');
@@ -141,6 +144,38 @@ class IdIndex {
 }
 
 const utf8 = new TextDecoder();
+
+/** How many location ids a Sample message holds (packed: one per byte below 0x80). */
+function countLocationIds(buf: Uint8Array, start: number, end: number): number {
+  let n = 0;
+  let p = start;
+  const varint = () => {
+    let x = 0;
+    let mul = 1;
+    for (;;) {
+      if (p >= end) throw notPprof('protobuf decoding failed: a varint runs past its message');
+      const c = buf[p++]!;
+      x += (c & 0x7f) * mul;
+      if (c < 0x80) return x;
+      mul *= 128;
+    }
+  };
+  while (p < end) {
+    const tag = varint();
+    const wire = tag % 8;
+    if (wire === 2) {
+      const len = varint();
+      if (tag === 0x0a) for (let k = p; k < p + len && k < end; k++) if (buf[k]! < 0x80) n++;
+      p += len;
+    } else if (wire === 0) {
+      varint();
+      if (tag === 0x08) n++;
+    } else if (wire === 1) p += 8;
+    else if (wire === 5) p += 4;
+    else throw notPprof(`protobuf decoding failed: unsupported wire type ${wire}`);
+  }
+  return n;
+}
 
 /** Bytes of a pprof file (gzipped or not) → ProfileData, without per-sample objects. */
 export function readProfileData(bytes: Uint8Array, opts: LoadOptions & ProfileDataOptions = {}): ProfileData {
@@ -328,7 +363,12 @@ export function readProfileData(bytes: Uint8Array, opts: LoadOptions & ProfileDa
 
   // Samples: location ids to dense indices, values per type, labels.
   const stackStart = new Int32Array(nSamples + 1);
-  let frames = new Int32Array(Math.max(1024, nSamples * 8));
+  // Count the frames first (a varint ends at each byte below 0x80), so that the largest array of
+  // a profile is allocated once at its exact size: doubling and trimming it would hold two or
+  // three copies at the peak.
+  let totalFrames = 0;
+  for (let i = 0; i < nSamples; i++) totalFrames += countLocationIds(buf, sampleSpans[2 * i]!, sampleSpans[2 * i + 1]!);
+  let frames = new Int32Array(totalFrames);
   let nFrames = 0;
   const values = sampleTypes.map(() => new Float64Array(nSamples));
   const valueTmp = new Growable(16);
@@ -455,7 +495,7 @@ export function readProfileData(bytes: Uint8Array, opts: LoadOptions & ProfileDa
     lineColumn: Float64Array.from(lineColumn),
     sampleCount: nSamples,
     stackStart,
-    stackLocations: frames.slice(0, nFrames),
+    stackLocations: nFrames === frames.length ? frames : frames.slice(0, nFrames),
     values,
     labels,
     labelTags,
