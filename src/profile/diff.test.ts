@@ -58,3 +58,50 @@ describe('diff sides', () => {
     expect(() => diffProfileData(data('heap'), data('cpu.pb.gz'))).toThrow(/no sample type in common/);
   });
 });
+
+describe('diff from the two sides’ tries', () => {
+  for (const pair of readdirSync(DIFF_DIR).sort()) {
+    it(`${pair}: same tables and flame tree as rebuilding from the merged stacks`, async () => {
+      const { diffSession } = await import('./session');
+      const [b, n] = pair.split('__vs__') as [string, string];
+      const fast = diffSession(data(b), data(n));
+      const ref = diffProfileData(data(b), data(n));
+      const trie = buildStackTrie(ref.data);
+      const { ProfileSession } = await import('./session');
+      const { data: refData, ...refDiff } = ref;
+      const slow = new ProfileSession(refData, trie, refDiff);
+      for (let t = 0; t < ref.data.sampleTypes.length; t++) {
+        const a = fast.top(t, 'lines');
+        const e = slow.top(t, 'lines');
+        expect(a.names).toEqual(e.names);
+        expect(Array.from(a.flat)).toEqual(Array.from(e.flat));
+        expect(Array.from(a.cum)).toEqual(Array.from(e.cum));
+        expect(Array.from(a.diff!.baseCum)).toEqual(Array.from(e.diff!.baseCum));
+        expect(fast.flameTree(t, 'functions').total[0]).toBe(slow.flameTree(t, 'functions').total[0]);
+        expect(fast.flameTree(t, 'functions').otherTotal![0]).toBe(slow.flameTree(t, 'functions').otherTotal![0]);
+      }
+      // The merged session's stacks, rebuilt from the merged trie, are the reference's.
+      const full = fast.fullData();
+      expect(full.sampleCount).toBe(ref.data.sampleCount);
+      expect(Array.from(full.stackLocations)).toEqual(Array.from(ref.data.stackLocations));
+    });
+  }
+});
+
+describe('refine filters on a diff', () => {
+  it('apply to each side before the merge; percentages stay of the baseline total', async () => {
+    const { diffOfSessions, openProfile } = await import('./session');
+    const { ProfileSource } = await import('./filtered-session');
+    const base = openProfile(readFixture('cpu.pb.gz'));
+    const next = openProfile(readFixture('go.cpu.labels.pprof'));
+    const src = new ProfileSource(diffOfSessions(base, next), { base, next });
+    const all = src.session().top(1, 'functions');
+    const focused = src.session({ focus: '^main\\.work$' }).top(1, 'functions');
+    expect(all.names).toContain('runtime.kevent'); // baseline only
+    expect(focused.names).not.toContain('runtime.kevent');
+    const i = focused.names.indexOf('main.work');
+    expect(focused.cum[i]).toBe(all.cum[all.names.indexOf('main.work')]);
+    expect(focused.total).toBe(all.total); // the baseline's whole total (470ms), not the filtered one
+    expect(all.total).toBe(470e6);
+  });
+});

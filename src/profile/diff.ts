@@ -15,6 +15,8 @@ export interface DiffData {
   /** Σ|value| per sample type of each side. */
   baseTotals: number[];
   nextTotals: number[];
+  /** For each merged sample type, its index in the baseline and in the comparison. */
+  typePairs: [number, number][];
 }
 
 function sum(abs: Float64Array | undefined): number {
@@ -23,7 +25,8 @@ function sum(abs: Float64Array | undefined): number {
   return s;
 }
 
-export function diffProfileData(base: ProfileData, next: ProfileData): DiffData {
+export function diffProfileData(base: ProfileData, next: ProfileData, opts: { stacks?: boolean } = {}): DiffData {
+  const withStacks = opts.stacks ?? true;
   // Sample types both sides have (same type and unit), in the comparison's order.
   const pairs: [number, number][] = [];
   next.sampleTypes.forEach((t, ni) => {
@@ -54,10 +57,14 @@ export function diffProfileData(base: ProfileData, next: ProfileData): DiffData 
   for (let l = 0; l <= next.locationAddress.length; l++) locationLineStart[nl + l] = next.locationLineStart[l]! + nLines;
 
   const ns = base.sampleCount;
+  // Without stacks (when the caller merges the sides' tries instead), the merged profile's
+  // stacks are left empty: its session rebuilds them from the trie when they are needed.
   const stackStart = new Int32Array(ns + next.sampleCount + 1);
-  stackStart.set(base.stackStart.subarray(0, ns));
-  const baseFrames = base.stackStart[ns]!;
-  for (let i = 0; i <= next.sampleCount; i++) stackStart[ns + i] = next.stackStart[i]! + baseFrames;
+  const baseFrames = withStacks ? base.stackStart[ns]! : 0;
+  if (withStacks) {
+    stackStart.set(base.stackStart.subarray(0, ns));
+    for (let i = 0; i <= next.sampleCount; i++) stackStart[ns + i] = next.stackStart[i]! + baseFrames;
+  }
 
   const values = pairs.map(([bi, ni]) => {
     const v = new Float64Array(ns + next.sampleCount);
@@ -100,7 +107,9 @@ export function diffProfileData(base: ProfileData, next: ProfileData): DiffData 
     lineColumn: cat(base.lineColumn, next.lineColumn, (n) => new Float64Array(n)),
     sampleCount: ns + next.sampleCount,
     stackStart,
-    stackLocations: cat(base.stackLocations.subarray(0, baseFrames), shift(next.stackLocations, nl), (n) => new Int32Array(n)),
+    stackLocations: withStacks
+      ? cat(base.stackLocations.subarray(0, baseFrames), shift(next.stackLocations, nl), (n) => new Int32Array(n))
+      : new Int32Array(0),
     values,
     labels,
     labelTags,
@@ -110,7 +119,68 @@ export function diffProfileData(base: ProfileData, next: ProfileData): DiffData 
     baseLocationCount: nl,
     baseTotals: pairs.map(([bi]) => sum(base.values[bi])),
     nextTotals: pairs.map(([, ni]) => sum(next.values[ni])),
+    typePairs: pairs,
   };
+}
+
+/**
+ * The trie of a diff from the two sides' own tries: stacks never mix sides (their locations are
+ * disjoint), so the merged trie is the baseline's nodes followed by the comparison's, under one
+ * root, with the baseline's values negated. O(trie nodes) instead of rebuilding from every frame.
+ */
+export function mergeDiffTries(b: StackTrie, n: StackTrie, typePairs: [number, number][], baseLocationCount: number): StackTrie {
+  const off = b.size - 1; // comparison node j (≥ 1) becomes j + off
+  const size = b.size + n.size - 1;
+  const parent = new Int32Array(size);
+  const location = new Int32Array(size);
+  const depth = new Int32Array(size);
+  parent.set(b.parent);
+  location.set(b.location);
+  depth.set(b.depth);
+  for (let j = 1; j < n.size; j++) {
+    const p = n.parent[j]!;
+    parent[j + off] = p === 0 ? 0 : p + off;
+    location[j + off] = n.location[j]! + baseLocationCount;
+    depth[j + off] = n.depth[j]!;
+  }
+  const self: Float64Array[] = [];
+  const selfAbs: (Float64Array | undefined)[] = [];
+  for (const [bt, nt] of typePairs) {
+    const s = new Float64Array(size);
+    const a = new Float64Array(size);
+    const bs = b.self[bt]!;
+    const ba = b.selfAbs[bt] ?? bs;
+    for (let i = 1; i < b.size; i++) {
+      s[i] = -bs[i]!;
+      a[i] = Math.abs(ba[i]!);
+    }
+    const nsf = n.self[nt]!;
+    const na = n.selfAbs[nt] ?? nsf;
+    for (let j = 1; j < n.size; j++) {
+      s[j + off] = nsf[j]!;
+      a[j + off] = Math.abs(na[j]!);
+    }
+    s[0] = -bs[0]! + nsf[0]!;
+    a[0] = Math.abs(ba[0]!) + Math.abs(na[0]!);
+    self.push(s);
+    selfAbs.push(a);
+  }
+  const childStart = new Int32Array(size + 1);
+  for (let i = 1; i < size; i++) childStart[parent[i]! + 1]!++;
+  for (let i = 0; i < size; i++) childStart[i + 1]! += childStart[i]!;
+  const fill = childStart.slice(0, size);
+  const childIndex = new Int32Array(Math.max(0, size - 1));
+  for (let i = 1; i < size; i++) childIndex[fill[parent[i]!]!++] = i;
+  let sampleLeaf: Int32Array | undefined;
+  if (b.sampleLeaf && n.sampleLeaf) {
+    sampleLeaf = new Int32Array(b.sampleLeaf.length + n.sampleLeaf.length);
+    sampleLeaf.set(b.sampleLeaf);
+    for (let j = 0; j < n.sampleLeaf.length; j++) {
+      const l = n.sampleLeaf[j]!;
+      sampleLeaf[b.sampleLeaf.length + j] = l === 0 ? 0 : l + off;
+    }
+  }
+  return { size, parent, location, depth, self, selfAbs, childStart, childIndex, sampleLeaf };
 }
 
 /** Both sides' label sets (for the graph's nodelets), sets with the same labels shared. */

@@ -1,5 +1,4 @@
 import { type RefineFilters, applyFilters, hasFilters } from './filters';
-import type { ProfileData } from './profile-data';
 import { ProfileSession, diffSession } from './session';
 import { buildStackTrie } from './stack-trie';
 
@@ -18,7 +17,7 @@ export class ProfileSource {
 
   constructor(
     readonly root: ProfileSession,
-    private readonly sides?: { base: ProfileData; next: ProfileData },
+    private readonly sides?: { base: ProfileSession; next: ProfileSession },
   ) {}
 
   session(filters?: ViewFilters): ProfileSession {
@@ -27,8 +26,8 @@ export class ProfileSource {
     if (this.cache?.key === key) return this.cache.session;
     let s: ProfileSession;
     if (this.sides) {
-      const b = applyFilters(this.sides.base, filters);
-      const n = applyFilters(this.sides.next, filters);
+      const b = applyFilters(this.sides.base.fullData(), filters);
+      const n = applyFilters(this.sides.next.fullData(), filters);
       s = diffSession(b.data, n.data);
       s.warnings = [...new Set([...b.warnings, ...n.warnings])];
     } else {

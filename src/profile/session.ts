@@ -12,7 +12,7 @@ import { type Granularity, type NodeTable, buildNodeTable } from './nodes';
 import type { ProfileData } from './profile-data';
 import { type StackTrie, buildStackTrie, stacksFromTrie } from './stack-trie';
 import { type TopSort, topRows } from './top';
-import { type DiffData, diffProfileData, sideSelf } from './diff';
+import { type DiffData, diffProfileData, mergeDiffTries, sideSelf } from './diff';
 
 /** What the header shows about a profile. */
 export interface ProfileSummary {
@@ -370,8 +370,14 @@ export class ProfileSession {
 
 /** A session over the diff of two profiles (pprof's -diff_base semantics). */
 export function diffSession(base: ProfileData, next: ProfileData): ProfileSession {
-  const { data, ...diff } = diffProfileData(base, next);
-  return new ProfileSession(data, buildStackTrie(data), diff);
+  return diffOfSessions(new ProfileSession(base, buildStackTrie(base)), new ProfileSession(next, buildStackTrie(next)));
+}
+
+/** The diff of two opened profiles, from their tries (the per-sample stacks are not copied). */
+export function diffOfSessions(base: ProfileSession, next: ProfileSession): ProfileSession {
+  const { data, ...diff } = diffProfileData(base.data, next.data, { stacks: false });
+  const trie = mergeDiffTries(base.trie, next.trie, diff.typePairs, diff.baseLocationCount);
+  return new ProfileSession(data, trie, diff);
 }
 
 /** Bytes of a pprof file (gzipped or not) → a session, or a ProfileError. */

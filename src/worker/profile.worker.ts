@@ -1,8 +1,7 @@
 /// <reference lib="webworker" />
 // The profile worker: decoding and aggregation happen here so that the page stays responsive.
 import { ProfileError } from '../profile/errors';
-import { readProfileData } from '../profile/pprof-reader';
-import { ProfileSession, diffSession, openProfile } from '../profile/session';
+import { ProfileSession, diffOfSessions, openProfile } from '../profile/session';
 import { FilterError } from '../profile/filters';
 import { ProfileSource, type ViewFilters } from '../profile/filtered-session';
 import type { GraphLayout, OpenResult, WorkerRequest, WorkerResponse } from './protocol';
@@ -70,10 +69,10 @@ async function handle(req: WorkerRequest): Promise<void> {
       return;
     }
     case 'open-diff': {
-      const load = async (side: { source: Blob | ArrayBuffer; name: string }) => {
+      const open = async (side: { source: Blob | ArrayBuffer; name: string }) => {
         const bytes = await readAll(req.id, side.source);
         try {
-          return readProfileData(bytes, {
+          return openProfile(bytes, {
             maxDecompressedBytes: req.maxDecompressedBytes,
             onProgress: (p) => post({ id: req.id, type: 'progress', ...p }),
           });
@@ -82,10 +81,10 @@ async function handle(req: WorkerRequest): Promise<void> {
           throw e;
         }
       };
-      const base = await load(req.base);
-      const next = await load(req.next);
+      const base = await open(req.base);
+      const next = await open(req.next);
       post({ id: req.id, type: 'progress', phase: 'building' });
-      const s = diffSession(base, next);
+      const s = diffOfSessions(base, next);
       source = new ProfileSource(s, { base, next });
       const result: OpenResult = {
         name: `${req.next.name} vs ${req.base.name}`,
