@@ -76,7 +76,12 @@ export function App() {
   const [state, setState] = useUrlState();
   const client = useRef<ProfileWorkerClient | null>(null);
   const getClient = () => (client.current ??= new ProfileWorkerClient());
-  useEffect(() => () => client.current?.terminate(), []);
+  // Start the worker with the page, not with the first file: its start-up then overlaps the
+  // person choosing a file instead of adding to the time to the first drawn profile.
+  useEffect(() => {
+    getClient();
+    return () => client.current?.terminate();
+  }, []);
   const theme = useTheme();
 
   const [profile, setProfile] = useState<OpenResult | null>(null);
