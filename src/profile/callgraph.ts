@@ -789,13 +789,33 @@ export function computeNodeTags(
   const numAcc = new Accumulator(K * (L + 1) * V);
   const values = st.values[sampleIndex]!;
   const { labelSet, numStart, numValues, leaf } = st;
+  // A tag's flat and cum are bounded by the total of the samples that carry it, so label sets
+  // and numeric values whose samples add up to less than the cut can only make tags that pprof
+  // trims: skip them (and samples left with nothing) instead of walking their chains.
+  const lsUseful = new Uint8Array(L).fill(1);
+  const numUseful = new Uint8Array(V).fill(1);
+  if (cut > 0) {
+    const lsTotal = new Float64Array(L);
+    const numTotal = new Float64Array(V);
+    for (let s = 0; s < leaf.length; s++) {
+      const w = Math.abs(values[s]!);
+      if (labelSet[s]! >= 0) lsTotal[labelSet[s]!]! += w;
+      for (let q = numStart[s]!; q < numStart[s + 1]!; q++) numTotal[numName[q]!]! += w;
+    }
+    for (let i = 0; i < L; i++) lsUseful[i] = lsTotal[i]! >= cut ? 1 : 0;
+    for (let i = 0; i < V; i++) numUseful[i] = numTotal[i]! >= cut ? 1 : 0;
+  }
   for (let s = 0; s < leaf.length; s++) {
     const w = values[s]!;
     if (w === 0) continue;
     const t = leaf[s]!;
-    const ls = labelSet[s]!;
+    const ls0 = labelSet[s]!;
+    const ls = ls0 >= 0 && lsUseful[ls0] ? ls0 : -1;
     const n0 = numStart[s]!;
     const n1 = numStart[s + 1]!;
+    let anyNum = false;
+    for (let q = n0; q < n1 && !anyNum; q++) if (numUseful[numName[q]!]) anyNum = true;
+    if (ls < 0 && !anyNum) continue;
     const f = flatTo[t]!;
     for (let c = chainHead[t]!, pass = 0; pass < 2; pass++) {
       // pass 0: cum tags along the chain; pass 1: the flat tag of the leaf.
@@ -803,7 +823,9 @@ export function computeNodeTags(
         const k = pass === 0 ? (c >= 0 ? chainSlot[c]! : -1) : f;
         if (k < 0) break;
         if (ls >= 0) labelAcc.add(k * L + ls, w, pass === 1, 0);
-        for (let q = n0; q < n1; q++) numAcc.add((k * (L + 1) + ls + 1) * V + numName[q]!, w, pass === 1, numValues[q]!);
+        for (let q = n0; q < n1; q++) {
+          if (numUseful[numName[q]!]) numAcc.add((k * (L + 1) + ls0 + 1) * V + numName[q]!, w, pass === 1, numValues[q]!);
+        }
         if (pass === 1) break;
         c = chainNext[c]!;
       }
