@@ -1,6 +1,7 @@
 // Decoding and validating incoming pprof profiles, and naming their profile types as Pyroscope does.
 import { gunzipSync } from 'fflate';
 import { Profile } from 'pprof-format';
+import { type ProfileTypeId as ProfileTypeInfo, parseProfileTypeId } from '../../src/api/profile-types';
 
 /** A client error on ingest (HTTP 400 unless status says otherwise). */
 export class IngestError extends Error {
@@ -96,23 +97,8 @@ function validate(p: Profile): void {
   str(p.keepFrames, 'keep_frames');
 }
 
-export interface ProfileTypeInfo {
-  /** `<name>:<sampleType>:<sampleUnit>:<periodType>:<periodUnit>` */
-  id: string;
-  name: string;
-  sampleType: string;
-  sampleUnit: string;
-  periodType: string;
-  periodUnit: string;
-}
-
-export function parseProfileTypeId(id: string): ProfileTypeInfo | undefined {
-  const parts = id.split(':');
-  if (parts.length !== 5 && !(parts.length === 6 && parts[5] === 'delta')) return undefined;
-  if (!parts[0] || !parts[1]) return undefined;
-  const [name, sampleType, sampleUnit, periodType, periodUnit] = parts;
-  return { id: parts.slice(0, 5).join(':'), name, sampleType, sampleUnit, periodType, periodUnit };
-}
+// Profile type IDs are parsed by the same code as in the app.
+export { type ProfileTypeInfo, parseProfileTypeId };
 
 /** Pyroscope's family name (`__name__`) for a sample type. */
 export function metricName(sampleType: string, periodType: string): string {

@@ -2,6 +2,7 @@
 // know them by.
 
 export interface ProfileTypeId {
+  /** `<name>:<sampleType>:<sampleUnit>:<periodType>:<periodUnit>` */
   id: string;
   name: string;
   sampleType: string;
@@ -10,9 +11,16 @@ export interface ProfileTypeId {
   periodUnit: string;
 }
 
-export function parseProfileTypeId(id: string): ProfileTypeId {
-  const [name = '', sampleType = '', sampleUnit = '', periodType = '', periodUnit = ''] = id.split(':');
-  return { id, name, sampleType, sampleUnit, periodType, periodUnit };
+/**
+ * A profile type ID as Pyroscope accepts it (five parts, or six ending in `:delta`; name and
+ * sample type not empty), or undefined when it is not one.
+ */
+export function parseProfileTypeId(id: string): ProfileTypeId | undefined {
+  const parts = id.split(':');
+  if (parts.length !== 5 && !(parts.length === 6 && parts[5] === 'delta')) return undefined;
+  if (!parts[0] || !parts[1]) return undefined;
+  const [name = '', sampleType = '', sampleUnit = '', periodType = '', periodUnit = ''] = parts;
+  return { id: parts.slice(0, 5).join(':'), name, sampleType, sampleUnit, periodType, periodUnit };
 }
 
 const FRIENDLY: Record<string, string> = {
@@ -37,5 +45,6 @@ const FRIENDLY: Record<string, string> = {
 
 export function friendlyProfileType(id: string): string {
   const t = parseProfileTypeId(id);
+  if (!t) return id;
   return FRIENDLY[`${t.name}:${t.sampleType}`] ?? `${t.name} ${t.sampleType}`.replace(/_/g, ' ');
 }

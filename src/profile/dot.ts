@@ -3,7 +3,7 @@
 import type { CallGraph, GraphEdge, GraphNode, Tag } from './callgraph';
 import { MAX_NODELETS } from './callgraph';
 import { formatPercent, scaleValue, scaledLabel, selectOutputUnit } from './format';
-import type { NodeInfo } from './nodes';
+import { type NodeInfo, basename, nameComponents } from './nodes';
 import type { ProfileData } from './profile-data';
 import { compareStrings } from './top';
 
@@ -82,26 +82,6 @@ export function shortenFunctionName(f: string): string {
     if (m && m.length >= 2) return m.slice(1).join('');
   }
   return f;
-}
-
-function basename(path: string): string {
-  const trimmed = path.replace(/\/+$/, '');
-  if (trimmed === '') return path === '' ? '.' : '/';
-  return trimmed.slice(trimmed.lastIndexOf('/') + 1);
-}
-
-/** pprof's NodeInfo.NameComponents. */
-export function nameComponents(i: NodeInfo): string[] {
-  const parts: string[] = [];
-  if (i.address !== 0) parts.push(i.address.toString(16).padStart(16, '0'));
-  if (i.name !== '') parts.push(i.name);
-  if (i.lineno !== 0) parts.push(`${i.file}:${i.lineno}`);
-  else if (i.file !== '') parts.push(i.file);
-  else if (i.name !== '') {
-    // the name says it all
-  } else if (i.objfile !== '') parts.push(`[${basename(i.objfile)}]`);
-  else parts.push('<unknown>');
-  return parts;
 }
 
 /** pprof's multilinePrintableName: the node label's name part, DOT-escaped, ending in `\n`. */

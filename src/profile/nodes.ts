@@ -109,8 +109,8 @@ export function buildNodeTable(data: ProfileData, granularity: Granularity): Nod
   };
 }
 
-/** pprof's NodeInfo.PrintableName (NameComponents joined by a space). */
-export function printableName(i: NodeInfo): string {
+/** pprof's NodeInfo.NameComponents: address, name, then file:line, file, [objfile] or <unknown>. */
+export function nameComponents(i: NodeInfo): string[] {
   const parts: string[] = [];
   if (i.address !== 0) parts.push(i.address.toString(16).padStart(16, '0'));
   if (i.name !== '') parts.push(i.name);
@@ -120,10 +120,16 @@ export function printableName(i: NodeInfo): string {
     // the name alone says enough
   } else if (i.objfile !== '') parts.push(`[${basename(i.objfile)}]`);
   else parts.push('<unknown>');
-  return parts.join(' ');
+  return parts;
 }
 
-function basename(path: string): string {
+/** pprof's NodeInfo.PrintableName (NameComponents joined by a space). */
+export function printableName(i: NodeInfo): string {
+  return nameComponents(i).join(' ');
+}
+
+/** Go's filepath.Base. */
+export function basename(path: string): string {
   const trimmed = path.replace(/\/+$/, '');
   if (trimmed === '') return path === '' ? '.' : '/';
   return trimmed.slice(trimmed.lastIndexOf('/') + 1);

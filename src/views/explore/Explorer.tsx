@@ -91,7 +91,7 @@ export function Explorer({ state, setState, onProfile, onDiff }: Props) {
     selectorError = errorText(e);
   }
   const ready = state.query !== '' && state.type !== '' && !selectorError;
-  const type = parseProfileTypeId(state.type);
+  const sampleUnit = parseProfileTypeId(state.type)?.sampleUnit ?? '';
 
   const series = useQuery({
     queryKey: ['series-points', clientKey, state.type, state.query, state.groupBy, start, end],
@@ -264,7 +264,7 @@ export function Explorer({ state, setState, onProfile, onDiff }: Props) {
             series={series.data ?? []}
             start={start}
             end={end}
-            unit={type.sampleUnit}
+            unit={sampleUnit}
             selection={state.sel}
             loading={series.isFetching}
             onSelect={(sel) => setState({ sel })}
