@@ -9,12 +9,11 @@ import { ProfileViews } from './ProfileViews';
 import { ThemeToggle, useTheme } from './theme';
 import { TargetsPage } from '../views/TargetsPage';
 
-/** `?maxmb=N` in the URL the page was opened with sets the 1 GiB decompression limit to N MiB. */
-const MAX_DECOMPRESSED = (() => {
+/** `?maxmb=N` sets the 1 GiB decompression limit for one profile to N MiB. */
+function decompressionLimit(): number | undefined {
   const v = Number(new URLSearchParams(window.location.search).get('maxmb'));
   return Number.isFinite(v) && v > 0 ? v * 1024 * 1024 : undefined;
-})();
-const decompressionLimit = () => MAX_DECOMPRESSED;
+}
 
 /** Where the profile in the worker came from: a file, a backend query (by its key), or a diff of two. */
 type Origin =

@@ -252,9 +252,17 @@ if (typeof window !== 'undefined') {
 
 export type HistoryMode = 'push' | 'replace';
 
+/** Query parameters this module does not own (e.g. `maxmb`): they stay in the URL as they are. */
+function foreignParams(search: string): [string, string][] {
+  const owned = new Set(['v', ...Object.values(PARAM)]);
+  return [...new URLSearchParams(search)].filter(([k]) => !owned.has(k));
+}
+
 export function setUrlState(patch: Partial<UrlState>, how: HistoryMode = 'push'): void {
   const next = { ...current, ...patch };
-  const qs = serializeUrlState(next);
+  const params = new URLSearchParams(serializeUrlState(next));
+  for (const [k, v] of foreignParams(window.location.search)) params.append(k, v);
+  const qs = params.toString();
   const url = `${window.location.pathname}?${qs}${window.location.hash}`;
   if (`?${qs}` === window.location.search) return;
   if (how === 'push') window.history.pushState(null, '', url);
