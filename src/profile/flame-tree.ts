@@ -1,4 +1,5 @@
 import type { NodeTable } from './nodes';
+import { GrowableInt32 } from './growable';
 import { ChildTable, type StackTrie, subtreeTotals } from './stack-trie';
 
 /**
@@ -39,12 +40,10 @@ export interface ExpandedFrames {
 /** Maps the location trie onto nodes: each trie node's location expands into its frames. */
 export function expandFrames(trie: StackTrie, nodes: NodeTable): ExpandedFrames {
   const { locStart, locNodes } = nodes;
-  let cap = Math.max(1024, trie.size * 2);
-  let parent = new Int32Array(cap);
-  let node = new Int32Array(cap);
-  parent[0] = -1;
-  node[0] = -1;
-  let size = 1;
+  const parent = new GrowableInt32(trie.size * 2);
+  const node = new GrowableInt32(trie.size * 2);
+  parent.push(-1);
+  node.push(-1);
   const frameOfTrie = new Int32Array(trie.size);
   // (parent frame, node) → frame, so that paths of different locations with the same nodes merge.
   const childOf = new ChildTable(trie.size + 16);
@@ -56,25 +55,17 @@ export function expandFrames(trie: StackTrie, nodes: NodeTable): ExpandedFrames 
       let f = childOf.find(p, n);
       if (f < 0) {
         const slot = -f - 1;
-        if (size === cap) {
-          cap *= 2;
-          const np = new Int32Array(cap);
-          np.set(parent);
-          parent = np;
-          const nn = new Int32Array(cap);
-          nn.set(node);
-          node = nn;
-        }
-        f = size++;
-        parent[f] = p;
-        node[f] = n;
+        f = parent.length;
+        parent.push(p);
+        node.push(n);
         childOf.insert(slot, p, n, f);
       }
       p = f;
     }
     frameOfTrie[i] = p;
   }
-  return { size, parent: parent.subarray(0, size), node: node.subarray(0, size), frameOfTrie };
+  const size = parent.length;
+  return { size, parent: parent.data.subarray(0, size), node: node.data.subarray(0, size), frameOfTrie };
 }
 
 export function buildFlameTree(

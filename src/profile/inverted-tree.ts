@@ -1,4 +1,5 @@
 import { type FlameTree, layoutFlameTree } from './flame-tree';
+import { GrowableFloat64, GrowableInt32 } from './growable';
 import { ChildTable } from './stack-trie';
 
 /**
@@ -7,32 +8,20 @@ import { ChildTable } from './stack-trie';
  * root function spent under that chain of callers; root totals are the functions' flat values.
  */
 export function buildInvertedTree(tree: FlameTree, names: string[]): FlameTree {
-  let cap = 1024;
-  let parent = new Int32Array(cap);
-  let node = new Int32Array(cap);
-  let self = new Float64Array(cap);
-  parent[0] = -1;
-  node[0] = -1;
-  let size = 1;
+  const parent = new GrowableInt32();
+  const node = new GrowableInt32();
+  const self = new GrowableFloat64();
+  parent.push(-1);
+  node.push(-1);
+  self.push(0);
   const table = new ChildTable(Math.min(tree.size * 4, 1 << 22) + 16);
   const child = (p: number, n: number): number => {
     const found = table.find(p, n);
     if (found > 0) return found;
-    if (size === cap) {
-      cap *= 2;
-      const np = new Int32Array(cap);
-      np.set(parent);
-      parent = np;
-      const nn = new Int32Array(cap);
-      nn.set(node);
-      node = nn;
-      const ns = new Float64Array(cap);
-      ns.set(self);
-      self = ns;
-    }
-    const c = size++;
-    parent[c] = p;
-    node[c] = n;
+    const c = parent.length;
+    parent.push(p);
+    node.push(n);
+    self.push(0);
     table.insert(-found - 1, p, n, c);
     return c;
   };
@@ -41,7 +30,7 @@ export function buildInvertedTree(tree: FlameTree, names: string[]): FlameTree {
     if (v === 0) continue;
     let c = 0;
     for (let a = f; a > 0; a = tree.parent[a]!) c = child(c, tree.node[a]!);
-    self[c]! += v;
+    self.data[c]! += v;
   }
-  return layoutFlameTree(size, parent, node, self, names, tree.sampleIndex);
+  return layoutFlameTree(parent.length, parent.data, node.data, self.data, names, tree.sampleIndex);
 }

@@ -5,6 +5,7 @@
 // loadProfile(bytes))` and `readProfileData(bytes)` must agree exactly. The checks are those of
 // load.ts's validateProfile, with the same messages.
 import { ProfileError } from './errors';
+import { GrowableFloat64 } from './growable';
 import { type LoadOptions, invalidProfile as invalid, notPprof, rawProfileBytes } from './load';
 import type { LabelTags, ProfileData, ProfileDataOptions } from './profile-data';
 import { simplifyFunctionName } from './simplify-names';
@@ -98,22 +99,6 @@ function readRepeated(r: Reader, wire: number, push: (v: number) => void): void 
     while (sub.pos < e) push(sub.int64());
   } else if (wire === 0) push(r.int64());
   else r.skip(wire);
-}
-
-class Growable {
-  data: Float64Array;
-  length = 0;
-  constructor(cap = 1024) {
-    this.data = new Float64Array(cap);
-  }
-  push(v: number): void {
-    if (this.length === this.data.length) {
-      const d = new Float64Array(this.data.length * 2);
-      d.set(this.data);
-      this.data = d;
-    }
-    this.data[this.length++] = v;
-  }
 }
 
 /** Maps ids to dense indices: an array when ids are small (the usual 1..n), a Map otherwise. */
@@ -371,13 +356,13 @@ export function readProfileData(bytes: Uint8Array, opts: LoadOptions & ProfileDa
   let frames = new Int32Array(totalFrames);
   let nFrames = 0;
   const values = sampleTypes.map(() => new Float64Array(nSamples));
-  const valueTmp = new Growable(16);
+  const valueTmp = new GrowableFloat64(16);
   const labelIndex = new Map<string, number>();
   const labels: { key: string; values: string[] }[] = [];
   // Label tags for the graph (see profile-data.ts readLabelTags).
   const labelSet = new Int32Array(nSamples).fill(-1);
   const numStart = new Int32Array(nSamples + 1);
-  const nums = new Growable(16);
+  const nums = new GrowableFloat64(16);
   const setByName = new Map<string, number>();
   const labelSets: string[][] = [];
   let numUnit = '';

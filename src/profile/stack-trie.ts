@@ -1,3 +1,4 @@
+import { GrowableInt32 } from './growable';
 import type { ProfileData } from './profile-data';
 
 /**
@@ -130,25 +131,6 @@ function distinctStacks(data: ProfileData): { stackOf: Int32Array; first: Int32A
     }
   }
   return { stackOf, first: first.subarray(0, count), count };
-}
-
-class GrowableInt32 {
-  data: Int32Array;
-  length = 0;
-  constructor(cap: number) {
-    this.data = new Int32Array(Math.max(16, cap));
-  }
-  push(v: number): void {
-    if (this.length === this.data.length) {
-      const d = new Int32Array(this.data.length * 2);
-      d.set(this.data);
-      this.data = d;
-    }
-    this.data[this.length++] = v;
-  }
-  trimmed(): Int32Array {
-    return this.data.slice(0, this.length);
-  }
 }
 
 export function buildStackTrie(data: ProfileData): StackTrie {

@@ -1,4 +1,5 @@
-import { useLayoutEffect, useRef, useState } from 'react';
+import { useState } from 'react';
+import { useElementWidth } from '../use-element-width';
 import type { Series } from '../../api/querier';
 import { formatValue } from '../../profile/format';
 import { hashString } from '../../profile/package-name';
@@ -39,17 +40,8 @@ export function Timeline({
   onSelectBase,
   target = 'comparison',
 }: Props) {
-  const wrap = useRef<HTMLDivElement>(null);
-  const [width, setWidth] = useState(600);
+  const [wrap, width] = useElementWidth<HTMLDivElement>(600);
   const [drag, setDrag] = useState<{ x0: number; x1: number } | null>(null);
-  useLayoutEffect(() => {
-    const el = wrap.current;
-    if (!el) return;
-    setWidth(el.clientWidth);
-    const ro = new ResizeObserver(() => setWidth(el.clientWidth));
-    ro.observe(el);
-    return () => ro.disconnect();
-  }, []);
 
   const span = Math.max(1, end - start);
   const x = (t: number) => ((t - start) / span) * width;

@@ -1,4 +1,5 @@
-import { useEffect, useLayoutEffect, useRef, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
+import { useElementWidth } from '../use-element-width';
 import type { FlameTree } from '../../profile/flame-tree';
 import { formatValue } from '../../profile/format';
 import {
@@ -48,21 +49,12 @@ function pct(v: number, total: number): string {
  * completed draws so that tests and benchmarks can wait for one.
  */
 export function FlameGraphCanvas(p: FlameCanvasProps) {
-  const wrap = useRef<HTMLDivElement>(null);
+  const [wrap, width] = useElementWidth<HTMLDivElement>(0);
   const canvas = useRef<HTMLCanvasElement>(null);
   const draws = useRef(0);
-  const [width, setWidth] = useState(0);
   const [hover, setHover] = useState<Hover | null>(null);
   const height = canvasHeight(p.tree);
 
-  useLayoutEffect(() => {
-    const el = wrap.current;
-    if (!el) return;
-    setWidth(el.clientWidth);
-    const ro = new ResizeObserver(() => setWidth(el.clientWidth));
-    ro.observe(el);
-    return () => ro.disconnect();
-  }, []);
 
   useEffect(() => {
     const c = canvas.current;
