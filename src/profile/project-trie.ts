@@ -1,6 +1,6 @@
 import { GrowableFloat64, GrowableInt32 } from './growable';
 import type { NodeTable } from './nodes';
-import { ChildTable, type StackTrie, childLists, inPreorder } from './stack-trie';
+import { ChildTable, PathWalk, type StackTrie, childLists, inPreorder } from './stack-trie';
 
 /** The stack trie as seen through a kept set of graph nodes: see projectTrie. */
 export interface ProjectedTrie {
@@ -93,10 +93,12 @@ export function projectTrie(trie: StackTrie, nodes: NodeTable, kept: Uint8Array,
   pSelf.push(self[0]!);
   pAbs.push(selfAbs[0]!);
   const table = new ChildTable(1024);
-  const tParent = trie.parent;
+  const tDepth = trie.depth;
   const tLocation = trie.location;
+  const qAt = new PathWalk(trie).perDepth(Int32Array); // projected node of the open path per depth
   for (let i = 1; i < size; i++) {
-    const p = map[tParent[i]!]!;
+    const d = tDepth[i]!;
+    const p = qAt[d - 1]!;
     const loc = locOf[tLocation[i]!]!;
     let q: number;
     if (loc === droppedLoc && endsDropped.data[p] === 1) q = p;
@@ -115,8 +117,12 @@ export function projectTrie(trie: StackTrie, nodes: NodeTable, kept: Uint8Array,
       }
     }
     map[i] = q;
-    pSelf.data[q]! += self[i]!;
-    pAbs.data[q]! += selfAbs[i]!;
+    qAt[d] = q;
+    const a = selfAbs[i]!; // zero only when every sample ending here is zero
+    if (a !== 0) {
+      pSelf.data[q]! += self[i]!;
+      pAbs.data[q]! += a;
+    }
   }
 
   // Nodes were created in the order the walk first reached them, not in preorder: renumber.

@@ -3,7 +3,7 @@ import { encodeProfileData } from './encode';
 import { type ExpandedFrames, type FlameTree, buildFlameTree, expandFrames } from './flame-tree';
 import { buildSandwich, foldedStacks } from './sandwich';
 import { buildInvertedTree } from './inverted-tree';
-import { type SampleTags, buildCallGraph, sampleLeaves } from './callgraph';
+import { type SampleTags, buildCallGraph, sampleLeaves, sortedByLeaf } from './callgraph';
 import { composeDot, profileTitle, reportFormatter, reportLabels } from './dot';
 import { profileTree } from './tree-report';
 import type { LoadOptions } from './load';
@@ -251,25 +251,32 @@ export class ProfileSession {
       else {
         const origin = d.sampleOrigin;
         const n = d.sampleCount;
-        const labelSet = new Int32Array(n);
-        const numStart = new Int32Array(n + 1);
-        const nums: number[] = [];
-        for (let i = 0; i < n; i++) {
-          const o = origin ? origin[i]! : i;
-          labelSet[i] = t.labelSet[o]!;
-          numStart[i] = nums.length;
-          for (let k = t.numStart[o]!; k < t.numStart[o + 1]!; k++) nums.push(t.numValues[k]!);
+        let { labelSet, numStart, numValues } = t;
+        if (origin) {
+          labelSet = new Int32Array(n);
+          numStart = new Int32Array(n + 1);
+          const nums: number[] = [];
+          for (let i = 0; i < n; i++) {
+            const o = origin[i]!;
+            labelSet[i] = t.labelSet[o]!;
+            numStart[i] = nums.length;
+            for (let k = t.numStart[o]!; k < t.numStart[o + 1]!; k++) nums.push(t.numValues[k]!);
+          }
+          numStart[n] = nums.length;
+          numValues = Float64Array.from(nums);
         }
-        numStart[n] = nums.length;
-        this.tags = {
-          leaf: sampleLeaves(d, this.trie),
-          labelSet,
-          labelSets: t.labelSets,
-          numStart,
-          numValues: Float64Array.from(nums),
-          numUnit: t.numUnit,
-          values: d.values,
-        };
+        this.tags = sortedByLeaf(
+          {
+            leaf: sampleLeaves(d, this.trie),
+            labelSet,
+            labelSets: t.labelSets,
+            numStart,
+            numValues,
+            numUnit: t.numUnit,
+            values: d.values,
+          },
+          this.trie.size,
+        );
       }
     }
     return this.tags ?? undefined;
