@@ -40,6 +40,26 @@ describe('streaming pprof reader agrees with pprof-format', () => {
     });
   }
 
+  it("stacks: 'distinct' keeps each stack once and gives every sample the same stack", () => {
+    for (const f of ['heap', 'go.cpu.labels.pprof', 'no_addr_no_line.pb.gz', 'large.cpu', 'cpu.pb.gz']) {
+      const perSample = readProfileData(readFixture(f));
+      const d = readProfileData(readFixture(f), { stacks: 'distinct' });
+      const stack = (starts: Int32Array, locs: Int32Array, k: number) => [...locs.subarray(starts[k]!, starts[k + 1]!)].join(',');
+      const seen = new Set<string>();
+      for (let k = 0; k + 1 < d.stackStart.length; k++) seen.add(stack(d.stackStart, d.stackLocations, k));
+      expect(seen.size, f).toBe(d.stackStart.length - 1); // no stack twice
+      expect(d.sampleStack!.length, f).toBe(perSample.sampleCount);
+      for (let i = 0; i < perSample.sampleCount; i++) {
+        expect(stack(d.stackStart, d.stackLocations, d.sampleStack![i]!), `${f} sample ${i}`).toBe(
+          stack(perSample.stackStart, perSample.stackLocations, i),
+        );
+      }
+      const { stackStart: _a, stackLocations: _b, sampleStack: _c, ...rest } = d;
+      const { stackStart: _d, stackLocations: _e, ...restPerSample } = perSample;
+      expect(rest, f).toEqual(restPerSample);
+    }
+  });
+
   it('a session releases the per-sample stacks and rebuilds them exactly from the trie', async () => {
     const { openProfile } = await import('./session');
     for (const f of ['heap', 'go.cpu.labels.pprof', 'no_addr_no_line.pb.gz', 'large.cpu']) {

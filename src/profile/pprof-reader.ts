@@ -5,7 +5,7 @@
 // loadProfile(bytes))` and `readProfileData(bytes)` must agree exactly. The checks are those of
 // load.ts's validateProfile, with the same messages.
 import { ProfileError } from './errors';
-import { GrowableFloat64 } from './growable';
+import { GrowableFloat64, GrowableInt32 } from './growable';
 import { type LoadOptions, invalidProfile as invalid, notPprof, rawProfileBytes } from './load';
 import type { LabelTags, ProfileData, ProfileDataOptions } from './profile-data';
 import { simplifyFunctionName } from './simplify-names';
@@ -347,14 +347,16 @@ export function readProfileData(bytes: Uint8Array, opts: LoadOptions & ProfileDa
   if (locIndex.dup !== undefined) throw invalid(`multiple locations with the same ID ${locIndex.dup}`);
 
   // Samples: location ids to dense indices, values per type, labels.
-  const stackStart = new Int32Array(nSamples + 1);
+  const distinct = opts.stacks === 'distinct';
+  const stackStart = new Int32Array(distinct ? 0 : nSamples + 1);
   // Count the frames first (a varint ends at each byte below 0x80), so that the largest array of
   // a profile is allocated once at its exact size: doubling and trimming it would hold two or
-  // three copies at the peak.
+  // three copies at the peak. Distinct stacks are fewer: start at a quarter and grow.
   let totalFrames = 0;
   for (let i = 0; i < nSamples; i++) totalFrames += countLocationIds(buf, sampleSpans[2 * i]!, sampleSpans[2 * i + 1]!);
-  let frames = new Int32Array(totalFrames);
+  let frames = new Int32Array(distinct ? Math.min(totalFrames, Math.max(1 << 16, totalFrames >>> 2)) : totalFrames);
   let nFrames = 0;
+  const stacks = distinct ? new DistinctStacks(nSamples) : undefined;
   const values = sampleTypes.map(() => new Float64Array(nSamples));
   const valueTmp = new GrowableFloat64(16);
   const labelIndex = new Map<string, number>();
@@ -371,7 +373,8 @@ export function readProfileData(bytes: Uint8Array, opts: LoadOptions & ProfileDa
   for (let i = 0; i < nSamples; i++) {
     const e = sampleSpans[2 * i + 1]!;
     const r = new Reader(buf, sampleSpans[2 * i]!, e);
-    stackStart[i] = nFrames;
+    const firstFrame = nFrames;
+    if (!distinct) stackStart[i] = nFrames;
     numStart[i] = nums.length;
     valueTmp.length = 0;
     parts.length = 0;
@@ -385,7 +388,7 @@ export function readProfileData(bytes: Uint8Array, opts: LoadOptions & ProfileDa
           const l = locIndex.get(id);
           if (l < 0) throw invalid(`sample ${i} refers to location ${id}, which does not exist`);
           if (nFrames === frames.length) {
-            const f = new Int32Array(frames.length * 2);
+            const f = new Int32Array(Math.min(totalFrames, frames.length * 2));
             f.set(frames);
             frames = f;
           }
@@ -429,6 +432,7 @@ export function readProfileData(bytes: Uint8Array, opts: LoadOptions & ProfileDa
       throw invalid(`sample ${i} has ${valueTmp.length} values but the profile declares ${nTypes} sample types`);
     }
     for (let t = 0; t < nTypes; t++) values[t]![i] = valueTmp.data[t]!;
+    if (stacks && stacks.add(i, frames, firstFrame, nFrames)) nFrames = firstFrame; // seen before
     if (parts.length > 0) {
       anyTag = true;
       parts.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
@@ -442,7 +446,7 @@ export function readProfileData(bytes: Uint8Array, opts: LoadOptions & ProfileDa
       labelSet[i] = idx;
     }
   }
-  stackStart[nSamples] = nFrames;
+  if (!distinct) stackStart[nSamples] = nFrames;
   numStart[nSamples] = nums.length;
   for (const c of comments) str(c, 'a comment');
   const labelTags: LabelTags | undefined = anyTag
@@ -479,10 +483,79 @@ export function readProfileData(bytes: Uint8Array, opts: LoadOptions & ProfileDa
     lineNumber: Float64Array.from(lineNumber),
     lineColumn: Float64Array.from(lineColumn),
     sampleCount: nSamples,
-    stackStart,
-    stackLocations: nFrames === frames.length ? frames : frames.slice(0, nFrames),
+    stackStart: stacks ? stacks.starts(nFrames) : stackStart,
+    // A spare eighth is cheaper to keep than a second copy at the peak.
+    stackLocations: nFrames === frames.length || nFrames >= frames.length * 0.875 ? frames.subarray(0, nFrames) : frames.slice(0, nFrames),
+    sampleStack: stacks?.sampleStack,
     values,
     labels,
     labelTags,
   };
+}
+
+/**
+ * Each distinct stack once, as the samples are read: a sample whose frames (just appended to
+ * `frames`) equal an earlier stack's is given that stack, and its frames are dropped again.
+ */
+class DistinctStacks {
+  readonly sampleStack: Int32Array;
+  private start = new GrowableInt32(1024);
+  private hash = new GrowableInt32(1024);
+  private table = new Int32Array(1 << 12); // stack + 1, 0 = empty
+  private mask = (1 << 12) - 1;
+
+  constructor(nSamples: number) {
+    this.sampleStack = new Int32Array(nSamples);
+  }
+
+  /** Records sample i's stack, frames[a..b); true when it was seen before (drop the frames). */
+  add(i: number, frames: Int32Array, a: number, b: number): boolean {
+    let h = 0x811c9dc5 ^ (b - a);
+    for (let k = a; k < b; k++) h = Math.imul(h ^ frames[k]!, 0x01000193);
+    h ^= h >>> 15;
+    const count = this.start.length;
+    const starts = this.start.data;
+    let slot = h & this.mask;
+    for (;;) {
+      const v = this.table[slot]!;
+      if (v === 0) break;
+      const s = v - 1;
+      if (this.hash.data[s] === h) {
+        const sa = starts[s]!;
+        const sb = s + 1 < count ? starts[s + 1]! : a; // the last stack ends where this one begins
+        let same = sb - sa === b - a;
+        for (let k = 0; same && k < b - a; k++) same = frames[sa + k] === frames[a + k];
+        if (same) {
+          this.sampleStack[i] = s;
+          return true;
+        }
+      }
+      slot = (slot + 1) & this.mask;
+    }
+    this.table[slot] = count + 1;
+    this.start.push(a);
+    this.hash.push(h);
+    this.sampleStack[i] = count;
+    if ((count + 1) * 2 > this.mask) this.grow();
+    return false;
+  }
+
+  /** stackStart of the distinct stacks, given where the last one ends. */
+  starts(end: number): Int32Array {
+    const out = new Int32Array(this.start.length + 1);
+    out.set(this.start.data.subarray(0, this.start.length));
+    out[this.start.length] = end;
+    return out;
+  }
+
+  private grow(): void {
+    const cap = (this.mask + 1) * 2;
+    this.table = new Int32Array(cap);
+    this.mask = cap - 1;
+    for (let s = 0; s < this.start.length; s++) {
+      let slot = this.hash.data[s]! & this.mask;
+      while (this.table[slot] !== 0) slot = (slot + 1) & this.mask;
+      this.table[slot] = s + 1;
+    }
+  }
 }

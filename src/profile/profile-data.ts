@@ -38,6 +38,11 @@ export interface ProfileData {
   /** Sample i's locations, leaf first, are stackLocations[stackStart[i] .. stackStart[i+1]). */
   stackStart: Int32Array;
   stackLocations: Int32Array;
+  /**
+   * Only from readProfileData with `stacks: 'distinct'` (for buildStackTrie): stackStart then
+   * lists each distinct stack once, and sample i's stack is number sampleStack[i].
+   */
+  sampleStack?: Int32Array;
   /** values[t][i] = value of sample type t for sample i. */
   values: Float64Array[];
   /** Sample labels, kept as strings for tag filters and label views: key → per-sample value ('' if absent). */
@@ -115,6 +120,11 @@ function denseIndex(ids: ArrayLike<number | bigint>): (id: number | bigint) => n
 export interface ProfileDataOptions {
   /** pprof's default simplification of C++/Rust-looking names (on unless 'full'). */
   names?: 'simplified' | 'full';
+  /**
+   * 'distinct' keeps each distinct stack once (see ProfileData.sampleStack): a large profile
+   * repeats stacks with other labels, and its per-sample stacks are most of its memory.
+   */
+  stacks?: 'per-sample' | 'distinct';
 }
 
 export function toProfileData(p: Profile, opts: ProfileDataOptions = {}): ProfileData {

@@ -127,7 +127,7 @@ export function projectTrie(trie: StackTrie, nodes: NodeTable, kept: Uint8Array,
 
   // Nodes were created in the order the walk first reached them, not in preorder: renumber.
   const pSize = parent.length;
-  const pre = inPreorder(parent.trimmed(), location.trimmed(), depth.trimmed());
+  const pre = inPreorder(parent.data.subarray(0, pSize), location.data.subarray(0, pSize), depth.data.subarray(0, pSize));
   const { newId } = pre;
   for (let i = 0; i < size; i++) map[i] = newId[map[i]!]!;
   const permuted = (a: GrowableFloat64) => {

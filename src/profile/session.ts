@@ -119,7 +119,9 @@ export class ProfileSession {
     readonly diff?: Omit<DiffData, 'data'>,
   ) {
     this.stacksInTrie = trie.sampleLeaf !== undefined && trie.sampleLeaf.length === data.sampleCount;
-    this.data = this.stacksInTrie ? { ...data, stackLocations: new Int32Array(0) } : data;
+    this.data = this.stacksInTrie
+      ? { ...data, stackStart: new Int32Array(0), stackLocations: new Int32Array(0), sampleStack: undefined }
+      : data;
   }
 
   /** The profile with every sample's stack, rebuilt from the trie when it was released. */
@@ -410,7 +412,7 @@ export function diffOfSessions(base: ProfileSession, next: ProfileSession): Prof
 
 /** Bytes of a pprof file (gzipped or not) → a session, or a ProfileError. */
 export function openProfile(bytes: Uint8Array, opts: LoadOptions = {}): ProfileSession {
-  const data = readProfileData(bytes, opts);
+  const data = readProfileData(bytes, { ...opts, stacks: 'distinct' });
   opts.onProgress?.({ phase: 'building' });
   return new ProfileSession(data, buildStackTrie(data));
 }

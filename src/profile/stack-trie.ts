@@ -134,17 +134,26 @@ function distinctStacks(data: ProfileData): { stackOf: Int32Array; first: Int32A
   return { stackOf, first: first.subarray(0, count), count };
 }
 
+function identity(n: number): Int32Array {
+  const a = new Int32Array(n);
+  for (let i = 0; i < n; i++) a[i] = i;
+  return a;
+}
+
 export function buildStackTrie(data: ProfileData): StackTrie {
   const { sampleCount, stackStart, stackLocations, values } = data;
   const nTypes = values.length;
-  const stacks = distinctStacks(data);
+  // The reader may have kept each distinct stack once already (stack s at stackStart[s]).
+  const stacks = data.sampleStack
+    ? { stackOf: data.sampleStack, first: identity(stackStart.length - 1), count: stackStart.length - 1 }
+    : distinctStacks(data);
   let distinctFrames = 0;
   for (let d = 0; d < stacks.count; d++) {
     const i = stacks.first[d]!;
     distinctFrames += stackStart[i + 1]! - stackStart[i]!;
   }
   // Trie nodes are far fewer than frames (stacks share prefixes): about a third in practice.
-  const table = new ChildTable(Math.min(Math.ceil(distinctFrames / 3), 1 << 25) + 16);
+  let table: ChildTable | undefined = new ChildTable(Math.min(Math.ceil(distinctFrames / 3), 1 << 25) + 16);
   const parent = new GrowableInt32(1024);
   const location = new GrowableInt32(1024);
   const depth = new GrowableInt32(1024);
@@ -179,14 +188,14 @@ export function buildStackTrie(data: ProfileData): StackTrie {
     }
     for (; d < len; d++) {
       const loc = stackLocations[end - 1 - d]!;
-      let child = table.find(node, loc);
+      let child = table!.find(node, loc);
       if (child < 0) {
         const slot = -child - 1;
         child = parent.length;
         parent.push(node);
         location.push(loc);
         depth.push(d + 1);
-        table.insert(slot, node, loc, child);
+        table!.insert(slot, node, loc, child);
       }
       prevPath[d] = child;
       prevLocs[d] = loc;
@@ -196,7 +205,8 @@ export function buildStackTrie(data: ProfileData): StackTrie {
     leafOfStack[s] = node;
   }
   const size = parent.length;
-  const pre = inPreorder(parent.trimmed(), location.trimmed(), depth.trimmed());
+  table = undefined; // the largest structure of the build: let it go before renumbering
+  const pre = inPreorder(parent.data.subarray(0, size), location.data.subarray(0, size), depth.data.subarray(0, size));
   const leafOfSample = new Int32Array(sampleCount);
   for (let i = 0; i < sampleCount; i++) leafOfSample[i] = pre.newId[leafOfStack[stacks.stackOf[i]!]!]!;
   const self: Float64Array[] = [];
@@ -266,27 +276,29 @@ export function inPreorder(
   location: Int32Array,
   depth: Int32Array,
 ): { newId: Int32Array; parent: Int32Array; location: Int32Array; depth: Int32Array } {
+  // A node's preorder index is its parent's, plus one, plus the sizes of the subtrees of its
+  // earlier siblings (children in index order): subtree sizes, then one pass in index order where
+  // `next` holds, per node, the index its next child gets. No child lists, no stack: this runs
+  // at the peak of a large profile's memory.
   const size = parent.length;
-  const { childStart, childIndex } = childLists(parent, size);
+  const next = new Int32Array(size).fill(1); // subtree sizes first
+  for (let i = size - 1; i > 0; i--) next[parent[i]!]! += next[i]!;
   const newId = new Int32Array(size);
-  const oldId = new Int32Array(size);
-  const stack = new Int32Array(size);
-  let sp = 0;
-  let next = 0;
-  stack[sp++] = 0;
-  while (sp > 0) {
-    const i = stack[--sp]!;
-    newId[i] = next;
-    oldId[next++] = i;
-    for (let c = childStart[i + 1]! - 1; c >= childStart[i]!; c--) stack[sp++] = childIndex[c]!;
+  next[0] = 1;
+  for (let i = 1; i < size; i++) {
+    const sub = next[i]!;
+    const id = next[parent[i]!]!;
+    newId[i] = id;
+    next[parent[i]!] = id + sub;
+    next[i] = id + 1;
   }
   const p = new Int32Array(size);
   const l = new Int32Array(size);
   const d = new Int32Array(size);
   p[0] = -1;
   l[0] = -1;
-  for (let k = 1; k < size; k++) {
-    const i = oldId[k]!;
+  for (let i = 1; i < size; i++) {
+    const k = newId[i]!;
     p[k] = newId[parent[i]!]!;
     l[k] = location[i]!;
     d[k] = depth[i]!;
