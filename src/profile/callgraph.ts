@@ -7,7 +7,7 @@ import { type ProjectedTrie, projectTrie } from './project-trie';
 import { scaledLabel } from './format';
 import type { NodeInfo, NodeTable } from './nodes';
 import type { ProfileData } from './profile-data';
-import { PathWalk, type StackTrie, subtreeTotals } from './stack-trie';
+import { PathWalk, type StackTrie, childLists, subtreeTotals } from './stack-trie';
 import { compareNodesFor, compareStrings } from './top';
 
 /** flat/cum: pprof's text orders; entropy: the order of the DOT call graph (visual mode). */
@@ -657,7 +657,8 @@ export function buildSampleTags(
 export function sampleLeaves(data: ProfileData, trie: StackTrie): Int32Array {
   const own = (trie as StackTrie & { sampleLeaf?: Int32Array }).sampleLeaf;
   if (own && own.length === data.sampleCount) return own;
-  const { childStart, childIndex, location, size } = trie;
+  const { location, size } = trie;
+  const { childStart, childIndex } = childLists(trie.parent, size);
   // Children of each node sorted by location: a key loc·2^25 + child (exact in a double).
   const SHIFT = 2 ** 25;
   const sorted = new Float64Array(Math.max(0, size - 1));

@@ -1,6 +1,6 @@
 import { ProfileError } from './errors';
 import type { ProfileData } from './profile-data';
-import { type StackTrie, childLists } from './stack-trie';
+import type { StackTrie } from './stack-trie';
 
 /**
  * Two profiles as one, the way `pprof -diff_base=BASE NEW` sees them: the baseline's samples with
@@ -165,7 +165,6 @@ export function mergeDiffTries(b: StackTrie, n: StackTrie, typePairs: [number, n
     self.push(s);
     selfAbs.push(a);
   }
-  const { childStart, childIndex } = childLists(parent, size);
   let sampleLeaf: Int32Array | undefined;
   if (b.sampleLeaf && n.sampleLeaf) {
     sampleLeaf = new Int32Array(b.sampleLeaf.length + n.sampleLeaf.length);
@@ -175,7 +174,7 @@ export function mergeDiffTries(b: StackTrie, n: StackTrie, typePairs: [number, n
       sampleLeaf[b.sampleLeaf.length + j] = l === 0 ? 0 : l + off;
     }
   }
-  return { size, parent, location, depth, self, selfAbs, childStart, childIndex, sampleLeaf };
+  return { size, parent, location, depth, self, selfAbs, sampleLeaf };
 }
 
 /** Both sides' label sets (for the graph's nodelets), sets with the same labels shared. */

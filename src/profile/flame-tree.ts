@@ -1,6 +1,6 @@
 import type { NodeTable } from './nodes';
 import { GrowableInt32 } from './growable';
-import { ChildTable, type StackTrie, subtreeTotals } from './stack-trie';
+import { ChildIndex, type StackTrie, subtreeTotals } from './stack-trie';
 
 /**
  * The call tree the flame graph draws: one frame per distinct path of nodes (an inlined frame is
@@ -40,32 +40,41 @@ export interface ExpandedFrames {
 /** Maps the location trie onto nodes: each trie node's location expands into its frames. */
 export function expandFrames(trie: StackTrie, nodes: NodeTable): ExpandedFrames {
   const { locStart, locNodes } = nodes;
-  const parent = new GrowableInt32(trie.size * 2);
-  const node = new GrowableInt32(trie.size * 2);
+  // At most one frame per node of each trie node's location: allocate that once (a doubling
+  // array would hold up to twice the frames at the peak of opening a large profile).
+  let bound = 1;
+  for (let i = 1; i < trie.size; i++) {
+    const loc = trie.location[i]!;
+    bound += locStart[loc + 1]! - locStart[loc]!;
+  }
+  const parent = new GrowableInt32(bound);
+  const node = new GrowableInt32(bound);
   parent.push(-1);
   node.push(-1);
   const frameOfTrie = new Int32Array(trie.size);
   // (parent frame, node) → frame, so that paths of different locations with the same nodes merge.
-  const childOf = new ChildTable(trie.size + 16);
+  const childOf = new ChildIndex(trie.size + 16);
   for (let i = 1; i < trie.size; i++) {
     let p = frameOfTrie[trie.parent[i]!]!;
     const loc = trie.location[i]!;
     for (let k = locStart[loc + 1]! - 1; k >= locStart[loc]!; k--) {
       const n = locNodes[k]!;
-      let f = childOf.find(p, n);
+      let f = childOf.find(p, n, parent.data, node.data);
       if (f < 0) {
         const slot = -f - 1;
         f = parent.length;
         parent.push(p);
         node.push(n);
-        childOf.insert(slot, p, n, f);
+        childOf.insert(slot, f, parent.data, node.data);
       }
       p = f;
     }
     frameOfTrie[i] = p;
   }
   const size = parent.length;
-  return { size, parent: parent.data.subarray(0, size), node: node.data.subarray(0, size), frameOfTrie };
+  // Frames merged where locations share nodes: keep exact-size copies when that saved much.
+  const fit = (a: GrowableInt32) => (size < bound * 0.875 ? a.trimmed() : a.data.subarray(0, size));
+  return { size, parent: fit(parent), node: fit(node), frameOfTrie };
 }
 
 export function buildFlameTree(
@@ -140,7 +149,8 @@ export function layoutFlameTree(
   const otherTotal = otherTotalC ? new Float64Array(size) : undefined;
   let maxDepth = 0;
   let pos = 0;
-  const stack = new Int32Array(size + 1);
+  // The depth-first stack never holds more than the frames not yet placed: it reuses `fill`.
+  const stack = fill;
   let sp = 0;
   stack[sp++] = 0;
   while (sp > 0) {
@@ -166,12 +176,13 @@ export function layoutFlameTree(
     const p = out.parent[i]!;
     if (out.end[i]! > out.end[p]!) out.end[p] = out.end[i]!;
   }
-  // A child starts where its previous sibling ended.
-  const nextStart = new Float64Array(size);
-  for (let i = 1; i < size; i++) {
-    const p = out.parent[i]!;
-    out.start[i] = out.start[p]! + nextStart[p]!;
-    nextStart[p]! += Math.abs(out.total[i]!);
+  // A child starts where its previous sibling ended; siblings follow each other's subtrees.
+  for (let p = 0; p < size; p++) {
+    let at = out.start[p]!;
+    for (let c = p + 1; c < out.end[p]!; c = out.end[c]!) {
+      out.start[c] = at;
+      at += Math.abs(out.total[c]!);
+    }
   }
   return { sampleIndex, size, maxDepth, ...out, otherSelf, otherTotal };
 }

@@ -19,16 +19,25 @@ export function gunzipLimited(
   maxBytes = DEFAULT_MAX_DECOMPRESSED_BYTES,
   onProgress?: (consumed: number, total: number) => void,
 ): Uint8Array {
-  const chunks: Uint8Array[] = [];
+  // The gzip trailer states the decompressed size (mod 2^32): write into one buffer of that size,
+  // so that a large profile is not held twice (as chunks, then joined). Bounded by deflate's
+  // largest ratio (1032:1), so that a lying trailer cannot make a small file allocate much.
+  const stated = input.length >= 18 ? new DataView(input.buffer, input.byteOffset + input.length - 4, 4).getUint32(0, true) : 0;
+  let out = new Uint8Array(Math.min(stated, maxBytes, input.length * 1032));
+  const chunks: Uint8Array[] = []; // when the stated size was wrong
   let size = 0;
   let overLimit = false;
   const gunzip = new Gunzip((chunk) => {
-    size += chunk.length;
-    if (size > maxBytes) {
+    if (size + chunk.length > maxBytes) {
       overLimit = true;
       return;
     }
-    chunks.push(chunk);
+    if (chunks.length === 0 && size + chunk.length <= out.length) out.set(chunk, size);
+    else {
+      if (chunks.length === 0 && size > 0) chunks.push(out.subarray(0, size));
+      chunks.push(chunk);
+    }
+    size += chunk.length;
   });
   try {
     for (let off = 0; off < input.length && !overLimit; off += INPUT_CHUNK) {
@@ -51,8 +60,8 @@ export function gunzipLimited(
       `The file decompresses to more than ${formatMiB(maxBytes)}, the limit for one profile.`,
     );
   }
-  if (chunks.length === 1) return chunks[0]!;
-  const out = new Uint8Array(size);
+  if (chunks.length === 0) return size === out.length ? out : out.slice(0, size);
+  out = new Uint8Array(size);
   let pos = 0;
   for (const c of chunks) {
     out.set(c, pos);

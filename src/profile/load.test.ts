@@ -85,6 +85,25 @@ describe('loadProfile', () => {
     expect(gunzipLimited(bomb, 8 << 20).length).toBe(8 << 20);
   });
 
+  it('decompresses exactly whatever size the gzip trailer states', () => {
+    const data = new Uint8Array(3 << 20).map((_, i) => (i * 7919) >>> 5);
+    const same = (a: Uint8Array) => Buffer.from(a.buffer, a.byteOffset, a.length).equals(Buffer.from(data));
+    const gz = gzipSync(data);
+    expect(same(gunzipLimited(gz))).toBe(true);
+    for (const stated of [0, 1, 1 << 20, (3 << 20) + 1, 0xffffffff]) {
+      const lying = gz.slice();
+      new DataView(lying.buffer).setUint32(lying.length - 4, stated, true);
+      expect(same(gunzipLimited(lying)), `trailer says ${stated}`).toBe(true);
+    }
+    // Two gzip members: the trailer states the last member's size only.
+    const a = gzipSync(data.subarray(0, 1000));
+    const b = gzipSync(data.subarray(1000));
+    const two = new Uint8Array(a.length + b.length);
+    two.set(a);
+    two.set(b, a.length);
+    expect(same(gunzipLimited(two))).toBe(true);
+  });
+
   it('reports decompression progress', () => {
     const seen: string[] = [];
     loadProfile(readFixture('large.cpu'), { onProgress: (p) => seen.push(p.phase) });

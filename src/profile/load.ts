@@ -36,7 +36,14 @@ export function loadProfile(bytes: Uint8Array, opts: LoadOptions = {}): Profile 
  * The protobuf bytes of a file: gunzipped when it starts with gzip's magic bytes (bounded by the
  * limit), with clear errors for empty files and files that are something else entirely.
  */
-export function rawProfileBytes(bytes: Uint8Array, opts: LoadOptions = {}): Uint8Array {
+/**
+ * A file's bytes, or a function that hands them over: then the caller need not hold them while the
+ * profile is built, and a large compressed file is released once it is decompressed.
+ */
+export type ProfileBytes = Uint8Array | (() => Uint8Array);
+
+export function rawProfileBytes(source: ProfileBytes, opts: LoadOptions = {}): Uint8Array {
+  const bytes = typeof source === 'function' ? source() : source;
   if (bytes.length === 0) throw new ProfileError('empty', 'The file is empty.');
   let raw = bytes;
   if (isGzip(bytes)) {

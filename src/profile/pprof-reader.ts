@@ -6,7 +6,7 @@
 // load.ts's validateProfile, with the same messages.
 import { ProfileError } from './errors';
 import { GrowableFloat64, GrowableInt32 } from './growable';
-import { type LoadOptions, invalidProfile as invalid, notPprof, rawProfileBytes } from './load';
+import { type LoadOptions, type ProfileBytes, invalidProfile as invalid, notPprof, rawProfileBytes } from './load';
 import type { LabelTags, ProfileData, ProfileDataOptions } from './profile-data';
 import { simplifyFunctionName } from './simplify-names';
 
@@ -163,7 +163,7 @@ function countLocationIds(buf: Uint8Array, start: number, end: number): number {
 }
 
 /** Bytes of a pprof file (gzipped or not) → ProfileData, without per-sample objects. */
-export function readProfileData(bytes: Uint8Array, opts: LoadOptions & ProfileDataOptions = {}): ProfileData {
+export function readProfileData(bytes: ProfileBytes, opts: LoadOptions & ProfileDataOptions = {}): ProfileData {
   const buf = rawProfileBytes(bytes, opts);
   opts.onProgress?.({ phase: 'decoding' });
   const top = new Reader(buf, 0, buf.length);

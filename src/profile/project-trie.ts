@@ -1,6 +1,6 @@
 import { GrowableFloat64, GrowableInt32 } from './growable';
 import type { NodeTable } from './nodes';
-import { ChildTable, PathWalk, type StackTrie, childLists, inPreorder } from './stack-trie';
+import { ChildTable, PathWalk, type StackTrie, inPreorder } from './stack-trie';
 
 /** The stack trie as seen through a kept set of graph nodes: see projectTrie. */
 export interface ProjectedTrie {
@@ -136,7 +136,6 @@ export function projectTrie(trie: StackTrie, nodes: NodeTable, kept: Uint8Array,
     return out;
   };
   const parentArr = pre.parent;
-  const { childStart, childIndex } = childLists(parentArr, pSize);
   const selfP: Float64Array[] = [];
   const absP: (Float64Array | undefined)[] = [];
   selfP[sampleIndex] = permuted(pSelf);
@@ -151,8 +150,6 @@ export function projectTrie(trie: StackTrie, nodes: NodeTable, kept: Uint8Array,
       depth: pre.depth,
       self: selfP,
       selfAbs: absP,
-      childStart,
-      childIndex,
     },
     nodes: {
       ...nodes,

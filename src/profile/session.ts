@@ -6,7 +6,7 @@ import { buildInvertedTree } from './inverted-tree';
 import { type SampleTags, buildCallGraph, sampleLeaves, sortedByLeaf } from './callgraph';
 import { composeDot, profileTitle, reportFormatter, reportLabels } from './dot';
 import { profileTree } from './tree-report';
-import type { LoadOptions } from './load';
+import type { LoadOptions, ProfileBytes } from './load';
 import { readProfileData } from './pprof-reader';
 import { type Granularity, type NodeTable, buildNodeTable } from './nodes';
 import type { ProfileData } from './profile-data';
@@ -411,7 +411,7 @@ export function diffOfSessions(base: ProfileSession, next: ProfileSession): Prof
 }
 
 /** Bytes of a pprof file (gzipped or not) → a session, or a ProfileError. */
-export function openProfile(bytes: Uint8Array, opts: LoadOptions = {}): ProfileSession {
+export function openProfile(bytes: ProfileBytes, opts: LoadOptions = {}): ProfileSession {
   const data = readProfileData(bytes, { ...opts, stacks: 'distinct' });
   opts.onProgress?.({ phase: 'building' });
   return new ProfileSession(data, buildStackTrie(data));

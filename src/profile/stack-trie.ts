@@ -19,9 +19,6 @@ export interface StackTrie {
   self: Float64Array[];
   /** Σ |value| of the same samples, only for sample types that have negative values. */
   selfAbs: (Float64Array | undefined)[];
-  /** Children of node i are childIndex[childStart[i] .. childStart[i+1]). */
-  childStart: Int32Array;
-  childIndex: Int32Array;
   /** The node where each sample's stack ends (in the ProfileData's sample order). */
   sampleLeaf?: Int32Array;
 }
@@ -77,6 +74,61 @@ export class ChildTable {
       let slot = ChildTable.hash(old[i]!, old[i + 1]!) & this.mask;
       while (this.slots[slot * 3 + 2] !== 0) slot = (slot + 1) & this.mask;
       this.slots.set(old.subarray(i, i + 3), slot * 3);
+    }
+  }
+}
+
+/**
+ * The same map as ChildTable for a tree that keeps its nodes' parents and keys in arrays of its
+ * own: slots hold only the child (4 bytes instead of 12), and a probe compares the candidate's
+ * parent and key in those arrays. For the largest tables (the stack trie, the flame graph's
+ * frames), which are built at the memory peak of opening a large profile.
+ */
+export class ChildIndex {
+  private slots: Int32Array;
+  private mask: number;
+  private count = 0;
+
+  constructor(capacityHint: number) {
+    let cap = 1024;
+    while (cap < capacityHint * 2) cap *= 2;
+    this.slots = new Int32Array(cap);
+    this.mask = cap - 1;
+  }
+
+  private static hash(parent: number, key: number): number {
+    return (Math.imul(parent, 0x9e3779b1) ^ Math.imul(key + 0x7f4a7c15, 0x85ebca6b)) >>> 0;
+  }
+
+  /** The child (> 0) of `parent` with `key`, or -(slot+1) when absent, for `insert`. */
+  find(parent: number, key: number, parents: Int32Array, keys: Int32Array): number {
+    const slots = this.slots;
+    let slot = ChildIndex.hash(parent, key) & this.mask;
+    for (;;) {
+      const v = slots[slot]!;
+      if (v === 0) return -(slot + 1);
+      if (keys[v] === key && parents[v] === parent) return v;
+      slot = (slot + 1) & this.mask;
+    }
+  }
+
+  /** Records `child`, whose parent and key are already in the arrays. */
+  insert(emptySlot: number, child: number, parents: Int32Array, keys: Int32Array): void {
+    this.slots[emptySlot] = child;
+    if (++this.count * 2 > this.mask + 1) this.grow(parents, keys);
+  }
+
+  private grow(parents: Int32Array, keys: Int32Array): void {
+    const old = this.slots;
+    const cap = (this.mask + 1) * 2;
+    this.slots = new Int32Array(cap);
+    this.mask = cap - 1;
+    for (let i = 0; i < old.length; i++) {
+      const v = old[i]!;
+      if (v === 0) continue;
+      let slot = ChildIndex.hash(parents[v]!, keys[v]!) & this.mask;
+      while (this.slots[slot] !== 0) slot = (slot + 1) & this.mask;
+      this.slots[slot] = v;
     }
   }
 }
@@ -153,7 +205,7 @@ export function buildStackTrie(data: ProfileData): StackTrie {
     distinctFrames += stackStart[i + 1]! - stackStart[i]!;
   }
   // Trie nodes are far fewer than frames (stacks share prefixes): about a third in practice.
-  let table: ChildTable | undefined = new ChildTable(Math.min(Math.ceil(distinctFrames / 3), 1 << 25) + 16);
+  let table: ChildIndex | undefined = new ChildIndex(Math.min(Math.ceil(distinctFrames / 3), 1 << 25) + 16);
   const parent = new GrowableInt32(1024);
   const location = new GrowableInt32(1024);
   const depth = new GrowableInt32(1024);
@@ -188,14 +240,14 @@ export function buildStackTrie(data: ProfileData): StackTrie {
     }
     for (; d < len; d++) {
       const loc = stackLocations[end - 1 - d]!;
-      let child = table!.find(node, loc);
+      let child = table!.find(node, loc, parent.data, location.data);
       if (child < 0) {
         const slot = -child - 1;
         child = parent.length;
         parent.push(node);
         location.push(loc);
         depth.push(d + 1);
-        table!.insert(slot, node, loc, child);
+        table!.insert(slot, child, parent.data, location.data);
       }
       prevPath[d] = child;
       prevLocs[d] = loc;
@@ -231,7 +283,6 @@ export function buildStackTrie(data: ProfileData): StackTrie {
   }
 
   const parentArr = pre.parent;
-  const { childStart, childIndex } = childLists(parentArr, size);
 
   return {
     size,
@@ -240,8 +291,6 @@ export function buildStackTrie(data: ProfileData): StackTrie {
     depth: pre.depth,
     self,
     selfAbs,
-    childStart,
-    childIndex,
     sampleLeaf: leafOfSample,
   };
 }

@@ -43,6 +43,16 @@ async function readAll(id: number, source: Blob | ArrayBuffer): Promise<Uint8Arr
   return done === total ? out : out.subarray(0, done);
 }
 
+/** Gives the bytes to openProfile without keeping them (see ProfileBytes). */
+function handOver(bytes: Uint8Array): () => Uint8Array {
+  let held: Uint8Array | undefined = bytes;
+  return () => {
+    const b = held!;
+    held = undefined;
+    return b;
+  };
+}
+
 /** The session for a request: the open profile, refine-filtered as the request asks. */
 function need(filters?: ViewFilters): ProfileSession {
   if (!source) throw new Error('no profile is open');
@@ -52,9 +62,8 @@ function need(filters?: ViewFilters): ProfileSession {
 async function handle(req: WorkerRequest): Promise<void> {
   switch (req.type) {
     case 'open': {
-      const bytes = await readAll(req.id, req.source);
       // The previous profile stays open until the new one has loaded: a bad file loses nothing.
-      const next = openProfile(bytes, {
+      const next = openProfile(handOver(await readAll(req.id, req.source)), {
         maxDecompressedBytes: req.maxDecompressedBytes,
         onProgress: (p) => post({ id: req.id, type: 'progress', ...p }),
       });
@@ -70,7 +79,7 @@ async function handle(req: WorkerRequest): Promise<void> {
     }
     case 'open-diff': {
       const open = async (side: { source: Blob | ArrayBuffer; name: string }) => {
-        const bytes = await readAll(req.id, side.source);
+        const bytes = handOver(await readAll(req.id, side.source));
         try {
           return openProfile(bytes, {
             maxDecompressedBytes: req.maxDecompressedBytes,

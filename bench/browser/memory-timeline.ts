@@ -1,0 +1,50 @@
+/**
+ * Where a large file's renderer memory goes over time: opens FILE in Flamelens (the build in
+ * bench/out/browser-dist, from `browser-bench.ts`) and prints the renderer's resident memory every
+ * 100 ms with the page's progress text, until the first flame graph draw.
+ *
+ *   node --import tsx bench/browser/memory-timeline.ts bench/out/profile-u1000000-n5000000-seed3-g1.pb.gz
+ */
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { chromium } from '@playwright/test';
+import { startServer } from '../../server/app';
+import { OUT_DIR } from '../lib/sizes';
+import { rendererMemory, rendererPids } from './procs';
+
+async function main(): Promise<void> {
+  const file = process.argv[2]!;
+  const dataDir = mkdtempSync(join(tmpdir(), 'flamelens-memtl-'));
+  const server = await startServer({ port: 0, host: '127.0.0.1', dataDir, demo: false, distDir: join(OUT_DIR, 'browser-dist') });
+  const browser = await chromium.launch({
+    executablePath: process.env.FLAMELENS_CHROMIUM ?? '/usr/bin/chromium',
+    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+  });
+  const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+  await page.goto(`${server.url}/?mode=file&view=flame`);
+  const t0 = performance.now();
+  let peak = 0;
+  const timer = setInterval(() => {
+    const mem = rendererMemory(rendererPids());
+    const rss = Math.max(0, ...mem.map((m) => m.rssBytes));
+    const hwm = Math.max(0, ...mem.map((m) => m.hwmBytes));
+    peak = Math.max(peak, hwm);
+    void page
+      .evaluate(() => document.querySelector('[data-testid="progress"]')?.textContent ?? '')
+      .then((status) => console.log(`${((performance.now() - t0) / 1000).toFixed(1)} s  rss ${(rss / 2 ** 30).toFixed(2)} GiB  hwm ${(hwm / 2 ** 30).toFixed(2)} GiB  ${status}`))
+      .catch(() => undefined);
+  }, 250);
+  await page.setInputFiles('[data-testid="file-input"]', file);
+  await page.waitForFunction(() => Number(document.querySelector('[data-testid="flamegraph"]')?.getAttribute('data-draws') ?? 0) >= 1, undefined, { timeout: 180_000, polling: 100 });
+  await new Promise((r) => setTimeout(r, 1000));
+  clearInterval(timer);
+  console.log(`first draw after ${((performance.now() - t0) / 1000).toFixed(1)} s; renderer peak ${(peak / 2 ** 30).toFixed(2)} GiB`);
+  await browser.close();
+  await server.close();
+}
+
+main().catch((e: unknown) => {
+  console.error(e);
+  process.exit(1);
+});
