@@ -1,6 +1,6 @@
 import { GrowableFloat64, GrowableInt32 } from './growable';
 import type { NodeTable } from './nodes';
-import { ChildTable, PathWalk, type StackTrie, inPreorder } from './stack-trie';
+import { ChildTable, PathWalk, type StackTrie, renumberInPreorder } from './stack-trie';
 
 /** The stack trie as seen through a kept set of graph nodes: see projectTrie. */
 export interface ProjectedTrie {
@@ -127,15 +127,16 @@ export function projectTrie(trie: StackTrie, nodes: NodeTable, kept: Uint8Array,
 
   // Nodes were created in the order the walk first reached them, not in preorder: renumber.
   const pSize = parent.length;
-  const pre = inPreorder(parent.data.subarray(0, pSize), location.data.subarray(0, pSize), depth.data.subarray(0, pSize));
-  const { newId } = pre;
+  const parentArr = parent.trimmed();
+  const locationArr = location.trimmed();
+  const depthArr = depth.trimmed();
+  const newId = renumberInPreorder(parentArr, locationArr, depthArr);
   for (let i = 0; i < size; i++) map[i] = newId[map[i]!]!;
   const permuted = (a: GrowableFloat64) => {
     const out = new Float64Array(pSize);
     for (let q = 0; q < pSize; q++) out[newId[q]!] = a.data[q]!;
     return out;
   };
-  const parentArr = pre.parent;
   const selfP: Float64Array[] = [];
   const absP: (Float64Array | undefined)[] = [];
   selfP[sampleIndex] = permuted(pSelf);
@@ -146,8 +147,8 @@ export function projectTrie(trie: StackTrie, nodes: NodeTable, kept: Uint8Array,
     trie: {
       size: pSize,
       parent: parentArr,
-      location: pre.location,
-      depth: pre.depth,
+      location: locationArr,
+      depth: depthArr,
       self: selfP,
       selfAbs: absP,
     },
