@@ -9,8 +9,7 @@
  * Medians of the runs, in one process; single and diff alternate.
  */
 import { readFileSync } from 'node:fs';
-import { diffSession, openProfile } from '../src/profile/session';
-import { readProfileData } from '../src/profile/pprof-reader';
+import { diffOfSessions, openProfile } from '../src/profile/session';
 import { argValue, parseSizes, profilePath } from './lib/sizes';
 
 const gc = (globalThis as { gc?: () => void }).gc ?? (() => {});
@@ -35,7 +34,8 @@ function main(): void {
       single.push(performance.now() - t);
       gc();
       t = performance.now();
-      const d = diffSession(readProfileData(bytes), readProfileData(bytes));
+      // As the worker does (open-diff): open each side, then diff the two sessions.
+      const d = diffOfSessions(openProfile(bytes), openProfile(bytes));
       const tree = d.flameTree(d.data.defaultSampleIndex, 'functions');
       diff.push(performance.now() - t);
       if (tree.total[0] !== tree.otherTotal![0]) throw new Error('diff of a profile with itself: sides differ');

@@ -1,6 +1,6 @@
 import type { NodeTable } from './nodes';
 import { GrowableInt32 } from './growable';
-import { ChildIndex, type StackTrie, subtreeTotals } from './stack-trie';
+import { ChildTable, type StackTrie, subtreeTotals } from './stack-trie';
 
 /**
  * The call tree the flame graph draws: one frame per distinct path of nodes (an inlined frame is
@@ -53,19 +53,48 @@ export function expandFrames(trie: StackTrie, nodes: NodeTable): ExpandedFrames 
   node.push(-1);
   const frameOfTrie = new Int32Array(trie.size);
   // (parent frame, node) → frame, so that paths of different locations with the same nodes merge.
-  const childOf = new ChildIndex(trie.size + 16);
+  // Most frames have a child or two: a list per frame finds them in memory written moments ago,
+  // where a hash table of every frame would miss the cache on each lookup. Frames with many
+  // children (dispatchers, the root) get a hash table instead.
+  const firstChild = new Int32Array(bound).fill(-1);
+  const nextSibling = new Int32Array(bound);
+  const wide = new Uint8Array(bound);
+  const wideChildren = new ChildTable(1024);
+  const WIDE = 8;
   for (let i = 1; i < trie.size; i++) {
     let p = frameOfTrie[trie.parent[i]!]!;
     const loc = trie.location[i]!;
     for (let k = locStart[loc + 1]! - 1; k >= locStart[loc]!; k--) {
       const n = locNodes[k]!;
-      let f = childOf.find(p, n, parent.data, node.data);
+      let f = -1;
+      let slot = -1;
+      let count = 0;
+      if (wide[p] === 1) {
+        const found = wideChildren.find(p, n);
+        if (found > 0) f = found;
+        else slot = -found - 1;
+      } else {
+        for (let c = firstChild[p]!; c >= 0; c = nextSibling[c]!, count++) {
+          if (node.data[c] === n) {
+            f = c;
+            break;
+          }
+        }
+      }
       if (f < 0) {
-        const slot = -f - 1;
         f = parent.length;
         parent.push(p);
         node.push(n);
-        childOf.insert(slot, f, parent.data, node.data);
+        nextSibling[f] = firstChild[p]!;
+        firstChild[p] = f;
+        if (wide[p] === 1) wideChildren.insert(slot, p, n, f);
+        else if (count + 1 > WIDE) {
+          wide[p] = 1;
+          for (let c = f; c >= 0; c = nextSibling[c]!) {
+            const at = wideChildren.find(p, node.data[c]!);
+            wideChildren.insert(-at - 1, p, node.data[c]!, c);
+          }
+        }
       }
       p = f;
     }
