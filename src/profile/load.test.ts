@@ -3,7 +3,7 @@ import { Profile } from 'pprof-format';
 import { describe, expect, it } from 'vitest';
 import { readFixture } from '../../tests/helpers/expected';
 import { ProfileError } from './errors';
-import { gunzipLimited, isGzip } from './gunzip';
+import { gunzipLimited, gunzipNative, isGzip } from './gunzip';
 import { loadProfile } from './load';
 
 function loadError(bytes: Uint8Array, opts = {}): ProfileError {
@@ -102,6 +102,26 @@ describe('loadProfile', () => {
     two.set(a);
     two.set(b, a.length);
     expect(same(gunzipLimited(two))).toBe(true);
+  });
+
+  it("inflates with the runtime's zlib exactly as with fflate, errors included", async () => {
+    const data = new Uint8Array(3 << 20).map((_, i) => (i * 7919) >>> 5);
+    const same = (a: Uint8Array) => Buffer.from(a.buffer, a.byteOffset, a.length).equals(Buffer.from(data));
+    const gz = gzipSync(data);
+    expect(same(await gunzipNative(gz))).toBe(true);
+    const lying = gz.slice();
+    new DataView(lying.buffer).setUint32(lying.length - 4, 1, true);
+    expect(same(await gunzipNative(lying))).toBe(true);
+    const a = gzipSync(data.subarray(0, 1000));
+    const b = gzipSync(data.subarray(1000));
+    const two = new Uint8Array(a.length + b.length);
+    two.set(a);
+    two.set(b, a.length);
+    expect(same(await gunzipNative(two))).toBe(true);
+    const errorOf = async (p: Promise<unknown>) => p.then(() => 'no error', (e: ProfileError) => `${e.kind}: ${e.message}`);
+    const truncated = gz.subarray(0, gz.length >> 1);
+    expect(await errorOf(gunzipNative(truncated))).toBe(await errorOf(Promise.resolve().then(() => gunzipLimited(truncated))));
+    expect(await errorOf(gunzipNative(gz, 1 << 20))).toMatch(/^too-large: .*more than 1 MiB/);
   });
 
   it('reports decompression progress', () => {

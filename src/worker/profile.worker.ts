@@ -1,6 +1,7 @@
 /// <reference lib="webworker" />
 // The profile worker: decoding and aggregation happen here so that the page stays responsive.
 import { ProfileError } from '../profile/errors';
+import { gunzipNative, isGzip } from '../profile/gunzip';
 import { ProfileSession, diffOfSessions, openProfile } from '../profile/session';
 import { FilterError } from '../profile/filters';
 import { ProfileSource, type ViewFilters } from '../profile/filtered-session';
@@ -43,12 +44,28 @@ async function readAll(id: number, source: Blob | ArrayBuffer): Promise<Uint8Arr
   return done === total ? out : out.subarray(0, done);
 }
 
-/** Gives the bytes to openProfile without keeping them (see ProfileBytes). */
-function handOver(bytes: Uint8Array): () => Uint8Array {
-  let held: Uint8Array | undefined = bytes;
+/**
+ * Decompresses a gzipped file with the browser's zlib before it is decoded (see gunzipNative);
+ * other files pass through to openProfile, which validates them.
+ */
+async function inflate(id: number, bytes: Uint8Array, maxBytes: number | undefined): Promise<Uint8Array> {
+  if (!isGzip(bytes)) return bytes;
+  return gunzipNative(bytes, maxBytes, (done, total) => post({ id, type: 'progress', phase: 'decompressing', done, total }));
+}
+
+/**
+ * Reads a file and inflates it into `box.bytes`. The bytes then live only in the box, which
+ * openProfile empties (take) once it has them: no frame of the caller holds a large file while
+ * the profile is built from it (see ProfileBytes).
+ */
+async function readInto(box: { bytes?: Uint8Array }, id: number, source: Blob | ArrayBuffer, maxBytes?: number): Promise<void> {
+  box.bytes = await inflate(id, await readAll(id, source), maxBytes);
+}
+
+function take(box: { bytes?: Uint8Array }): () => Uint8Array {
   return () => {
-    const b = held!;
-    held = undefined;
+    const b = box.bytes!;
+    box.bytes = undefined;
     return b;
   };
 }
@@ -63,7 +80,9 @@ async function handle(req: WorkerRequest): Promise<void> {
   switch (req.type) {
     case 'open': {
       // The previous profile stays open until the new one has loaded: a bad file loses nothing.
-      const next = openProfile(handOver(await readAll(req.id, req.source)), {
+      const box = {};
+      await readInto(box, req.id, req.source, req.maxDecompressedBytes);
+      const next = openProfile(take(box), {
         maxDecompressedBytes: req.maxDecompressedBytes,
         onProgress: (p) => post({ id: req.id, type: 'progress', ...p }),
       });
@@ -79,9 +98,10 @@ async function handle(req: WorkerRequest): Promise<void> {
     }
     case 'open-diff': {
       const open = async (side: { source: Blob | ArrayBuffer; name: string }) => {
-        const bytes = handOver(await readAll(req.id, side.source));
         try {
-          return openProfile(bytes, {
+          const box = {};
+          await readInto(box, req.id, side.source, req.maxDecompressedBytes);
+          return openProfile(take(box), {
             maxDecompressedBytes: req.maxDecompressedBytes,
             onProgress: (p) => post({ id: req.id, type: 'progress', ...p }),
           });
