@@ -515,6 +515,8 @@ export interface SampleTags {
    * each, for pprof's "first value seen" of numeric tags.
    */
   origin?: Int32Array;
+  /** Filled by sortTagSamples: Σ |value| of each label set's samples, per sample type. */
+  labelSetTotals?: (Float64Array | undefined)[];
 }
 
 /**
@@ -805,12 +807,18 @@ export function sortTagSamples(
   const lsUseful = new Uint8Array(L).fill(1);
   const numUseful = new Uint8Array(V).fill(1);
   if (cut > 0) {
-    const lsTotal = new Float64Array(L);
+    // Σ |value| per label set does not depend on the graph: kept with the samples.
+    const cache = (st.labelSetTotals ??= []);
+    let lsTotal = cache[sampleIndex];
     const numTotal = new Float64Array(V);
-    for (let s = 0; s < n; s++) {
-      const w = Math.abs(values[s]!);
-      if (labelSet[s]! >= 0) lsTotal[labelSet[s]!]! += w;
-      if (hasNumeric) for (let q = numStart[s]!; q < numStart[s + 1]!; q++) numTotal[numName[q]!]! += w;
+    if (!lsTotal || hasNumeric) {
+      lsTotal = new Float64Array(L);
+      for (let s = 0; s < n; s++) {
+        const w = Math.abs(values[s]!);
+        if (labelSet[s]! >= 0) lsTotal[labelSet[s]!]! += w;
+        if (hasNumeric) for (let q = numStart[s]!; q < numStart[s + 1]!; q++) numTotal[numName[q]!]! += w;
+      }
+      cache[sampleIndex] = lsTotal;
     }
     for (let i = 0; i < L; i++) lsUseful[i] = lsTotal[i]! >= cut ? 1 : 0;
     for (let i = 0; i < V; i++) numUseful[i] = numTotal[i]! >= cut ? 1 : 0;

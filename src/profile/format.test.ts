@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatPercent, scaledLabel, selectOutputUnit, toFixedGo } from './format';
+import { formatPercent, groupDigits, scaledLabel, selectOutputUnit, toFixedGo } from './format';
 
 describe('pprof number formatting', () => {
   it('formats percentages like measurement.Percentage', () => {
@@ -34,5 +34,13 @@ describe('pprof number formatting', () => {
     expect(selectOutputUnit([{ flat: 10_000_000, cum: 10_000_000 }], 1_120_000_000, 'nanoseconds')).toBe('s');
     expect(selectOutputUnit([{ flat: 0, cum: 1_000 * 1024 }], 98 * 1024 * 1024, 'bytes')).toBe('MB');
     expect(selectOutputUnit([{ flat: 3, cum: 3 }], 100, 'count')).toBe('count');
+  });
+});
+
+describe('groupDigits', () => {
+  it('groups digits by thousands as toLocaleString("en-US") does', () => {
+    for (const n of [0, 7, 999, 1000, 12345, 999999, 1000000, 5000000, 1234567890, -1234567]) {
+      expect(groupDigits(n), String(n)).toBe(n.toLocaleString('en-US'));
+    }
   });
 });

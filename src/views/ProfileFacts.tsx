@@ -1,4 +1,4 @@
-import { formatValue } from '../profile/format';
+import { formatValue, groupDigits } from '../profile/format';
 import type { ProfileSummary } from '../worker/protocol';
 
 interface Props {
@@ -59,7 +59,7 @@ export function ProfileFacts({ name, summary, sampleIndex }: Props) {
       <div>
         <dt>Samples</dt>
         <dd data-testid="profile-samples" data-value={String(summary.sampleCount)}>
-          {summary.sampleCount.toLocaleString('en-US')}
+          {groupDigits(summary.sampleCount)}
         </dd>
       </div>
     </dl>

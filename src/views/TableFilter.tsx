@@ -1,3 +1,4 @@
+import { groupDigits } from '../profile/format';
 /** The regex filter box of the tables, with the row count or what is wrong with the expression. */
 export function TableFilter(p: {
   filter: string;
@@ -22,7 +23,7 @@ export function TableFilter(p: {
         </span>
       ) : (
         <span className="hint" data-testid="top-count">
-          {p.shown.toLocaleString('en-US')} of {p.total.toLocaleString('en-US')} rows
+          {groupDigits(p.shown)} of {groupDigits(p.total)} rows
         </span>
       )}
     </>
