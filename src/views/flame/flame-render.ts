@@ -107,7 +107,11 @@ function frameColor(o: DrawOptions, f: number): string {
   return o.dark ? `hsl(${h}, 40%, 36%)` : `hsl(${h}, 60%, 72%)`;
 }
 
-/** Draws the view; returns the number of frames drawn. */
+/**
+ * Draws the view; returns the number of frames drawn. Frames are collected first and then drawn
+ * one fill per color and one pass of labels: switching fillStyle (a CSS color string to parse)
+ * for every frame cost more than the drawing itself.
+ */
 export function drawFlameGraph(ctx: CanvasRenderingContext2D, o: DrawOptions): number {
   const { tree, names, width, zoom } = o;
   const height = canvasHeight(tree);
@@ -119,20 +123,61 @@ export function drawFlameGraph(ctx: CanvasRenderingContext2D, o: DrawOptions): n
   if (span === 0 || tree.size === 0) return 0;
   const x0 = tree.start[zoom]!;
   const scale = width / span;
-  const textColor = o.dark ? '#e9ecef' : '#1d2126';
-  let drawn = 0;
 
-  const label = (f: number, x: number, y: number, w: number) => {
-    if (w < charW * 3 + 6) return;
-    const name = f === 0 ? 'all' : (names[tree.node[f]!] ?? '');
-    const fit = Math.floor((w - 6) / charW);
-    const text = name.length <= fit ? name : fit > 1 ? name.slice(0, fit - 1) + '…' : '';
-    if (text) ctx.fillText(text, x + 3, y + ROW_HEIGHT / 2, w - 6);
+  const frames: number[] = [];
+  const xs: number[] = [];
+  const ws: number[] = [];
+  const byColor = new Map<string, number[]>(); // color → indices into frames
+  const add = (f: number, x: number, w: number, color: string) => {
+    let list = byColor.get(color);
+    if (!list) byColor.set(color, (list = []));
+    list.push(frames.length);
+    frames.push(f);
+    xs.push(x);
+    ws.push(w);
   };
-  const box = (f: number, x: number, w: number, color: string) => {
-    const y = rowY(o, tree.depth[f]!);
+  const mergedRects: number[] = []; // x, y, w of the merged remainders
+
+  // Ancestors of the zoomed frame: full width, as a breadcrumb.
+  for (let a = tree.parent[zoom]!; a >= 0; a = tree.parent[a]!) add(a, 0, width, o.dark ? '#2b3038' : '#d5d9df');
+  // The zoomed frame and its subtree, pruned by width. Children are sorted largest first, so
+  // the first one too narrow ends the loop; the rest is merged into one grey block.
+  const stack: number[] = [zoom];
+  while (stack.length > 0) {
+    const f = stack.pop()!;
+    const w = Math.abs(tree.total[f]!) * scale;
+    const x = (tree.start[f]! - x0) * scale;
+    add(f, x, w, f === 0 ? (o.dark ? '#4a4f57' : '#c9cdd3') : frameColor(o, f));
+    const endF = tree.end[f]!;
+    for (let c = f + 1; c < endF; c = tree.end[c]!) {
+      const cw = Math.abs(tree.total[c]!) * scale;
+      if (cw < MIN_WIDTH) {
+        const restStart = (tree.start[c]! - x0) * scale;
+        const restEnd = x + w - Math.abs(tree.self[f]!) * scale;
+        if (restEnd - restStart >= MIN_WIDTH) mergedRects.push(restStart, rowY(o, tree.depth[c]!), restEnd - restStart);
+        break;
+      }
+      stack.push(c);
+    }
+  }
+
+  for (const [color, list] of byColor) {
     ctx.fillStyle = color;
-    ctx.fillRect(x, y + 0.5, Math.max(w - 0.5, 0.5), ROW_HEIGHT - 1);
+    ctx.beginPath();
+    for (const i of list) ctx.rect(xs[i]!, rowY(o, tree.depth[frames[i]!]!) + 0.5, Math.max(ws[i]! - 0.5, 0.5), ROW_HEIGHT - 1);
+    ctx.fill();
+  }
+  if (mergedRects.length > 0) {
+    ctx.fillStyle = o.dark ? '#555b63' : '#b9bec6';
+    ctx.beginPath();
+    for (let k = 0; k < mergedRects.length; k += 3) ctx.rect(mergedRects[k]!, mergedRects[k + 1]! + 0.5, mergedRects[k + 2]!, ROW_HEIGHT - 1);
+    ctx.fill();
+  }
+  for (let i = 0; i < frames.length; i++) {
+    const f = frames[i]!;
+    const y = rowY(o, tree.depth[f]!);
+    const x = xs[i]!;
+    const w = ws[i]!;
     if (o.selectedNode !== undefined && tree.node[f] === o.selectedNode) {
       ctx.strokeStyle = o.dark ? '#ffffff' : '#000000';
       ctx.lineWidth = 1.5;
@@ -143,40 +188,20 @@ export function drawFlameGraph(ctx: CanvasRenderingContext2D, o: DrawOptions): n
       ctx.lineWidth = 2;
       ctx.strokeRect(x + 1, y + 1.5, Math.max(w - 2.5, 0.5), ROW_HEIGHT - 3);
     }
-    ctx.fillStyle = textColor;
-    label(f, x, y, w);
-    drawn++;
-  };
-
-  // Ancestors of the zoomed frame: full width, as a breadcrumb.
-  for (let a = tree.parent[zoom]!; a >= 0; a = tree.parent[a]!) {
-    box(a, 0, width, o.dark ? '#2b3038' : '#d5d9df');
   }
-  // The zoomed frame and its subtree, pruned by width. Children are sorted largest first, so
-  // the first one too narrow ends the loop; the rest is merged into one grey block.
-  const stack: number[] = [zoom];
-  const merged = o.dark ? '#555b63' : '#b9bec6';
-  while (stack.length > 0) {
-    const f = stack.pop()!;
-    const w = Math.abs(tree.total[f]!) * scale;
-    const x = (tree.start[f]! - x0) * scale;
-    box(f, x, w, f === 0 ? (o.dark ? '#4a4f57' : '#c9cdd3') : frameColor(o, f));
-    const endF = tree.end[f]!;
-    for (let c = f + 1; c < endF; c = tree.end[c]!) {
-      const cw = Math.abs(tree.total[c]!) * scale;
-      if (cw < MIN_WIDTH) {
-        const restStart = (tree.start[c]! - x0) * scale;
-        const restEnd = x + w - Math.abs(tree.self[f]!) * scale;
-        if (restEnd - restStart >= MIN_WIDTH) {
-          ctx.fillStyle = merged;
-          ctx.fillRect(restStart, rowY(o, tree.depth[c]!) + 0.5, restEnd - restStart, ROW_HEIGHT - 1);
-        }
-        break;
-      }
-      stack.push(c);
-    }
+  // Labels fit the frame (ellipsis, then nothing).
+  ctx.fillStyle = o.dark ? '#e9ecef' : '#1d2126';
+  const minLabel = charW * 3 + 6;
+  for (let i = 0; i < frames.length; i++) {
+    const w = ws[i]!;
+    if (w < minLabel) continue;
+    const f = frames[i]!;
+    const name = f === 0 ? 'all' : (names[tree.node[f]!] ?? '');
+    const fit = Math.floor((w - 6) / charW);
+    const text = name.length <= fit ? name : fit > 1 ? name.slice(0, fit - 1) + '…' : '';
+    if (text) ctx.fillText(text, xs[i]! + 3, rowY(o, tree.depth[f]!) + ROW_HEIGHT / 2, w - 6);
   }
-  return drawn;
+  return frames.length;
 }
 
 /** The frame under a point (CSS px), or -1. */
