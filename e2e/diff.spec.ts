@@ -73,6 +73,25 @@ test.describe('diff', () => {
     expect(errors).toEqual([]);
   });
 
+  test('a bad baseline file (opened by the second worker) says which file and why, and loses nothing', async ({ page }) => {
+    await page.goto('/?mode=file');
+    await openFixture(page, 'go.cpu.labels.pprof');
+    await page.getByTestId('baseline-file-input').setInputFiles({
+      name: 'broken.pb.gz',
+      mimeType: 'application/octet-stream',
+      buffer: fixture('cpu.pb.gz').subarray(0, 200), // truncated gzip
+    });
+    await expect(page.getByTestId('error')).toContainText('broken.pb.gz: The file is gzip-compressed but cannot be decompressed');
+    // The open profile is still shown, and a good baseline still works.
+    await expect(page.getByTestId('profile-total')).toHaveAttribute('data-value', String(8730e6));
+    await page.getByTestId('baseline-file-input').setInputFiles({
+      name: 'cpu.pb.gz',
+      mimeType: 'application/octet-stream',
+      buffer: fixture('cpu.pb.gz'),
+    });
+    await expect(page.getByTestId('profile-base-total')).toHaveAttribute('data-value', String(470e6));
+  });
+
   test('two time ranges: twice the same profile shows no change relative, +100% absolute', async ({ page, context }) => {
     const ingest = async (t: number) => {
       const url = `${BASE}/ingest?name=${encodeURIComponent(`${SERVICE}{pod="x"}`)}&from=${t}&format=pprof`;

@@ -64,12 +64,26 @@ export class ProfileWorkerClient {
   private request<T>(
     req: DistributiveOmit<WorkerRequest, 'id'>,
     onProgress?: (p: LoadProgressMessage) => void,
+    transfer: Transferable[] = [],
   ): Promise<T> {
     const id = this.nextId++;
     return new Promise<T>((resolve, reject) => {
       this.pending.set(id, { resolve: resolve as (v: unknown) => void, reject, onProgress });
-      this.worker.postMessage({ ...req, id } as WorkerRequest);
+      this.worker.postMessage({ ...req, id } as WorkerRequest, transfer);
     });
+  }
+
+  private helper?: Worker | null;
+  /** A second worker that opens one side of a diff while the profile worker opens the other. */
+  private sideWorker(): Worker | null {
+    if (this.helper === undefined) {
+      try {
+        this.helper = new Worker(new URL('./profile.worker.ts', import.meta.url), { type: 'module' });
+      } catch {
+        this.helper = null; // the profile worker then opens both sides itself
+      }
+    }
+    return this.helper;
   }
 
   open(
@@ -108,9 +122,24 @@ export class ProfileWorkerClient {
     next: { source: Blob | ArrayBuffer; name: string },
     opts: { maxDecompressedBytes?: number; onProgress?: (p: LoadProgressMessage) => void } = {},
   ): Promise<OpenResult> {
+    const helper = this.sideWorker();
+    if (!helper) {
+      return this.request<OpenResult>(
+        { type: 'open-diff', base, next, maxDecompressedBytes: opts.maxDecompressedBytes },
+        opts.onProgress,
+      );
+    }
+    // The baseline is opened by the helper and handed to the profile worker through a channel of
+    // their own (its arrays are transferred, not copied): two cores read the two files.
+    const channel = new MessageChannel();
+    helper.postMessage(
+      { id: 0, type: 'open-side', ...base, maxDecompressedBytes: opts.maxDecompressedBytes, port: channel.port1 } satisfies WorkerRequest,
+      [channel.port1],
+    );
     return this.request<OpenResult>(
-      { type: 'open-diff', base, next, maxDecompressedBytes: opts.maxDecompressedBytes },
+      { type: 'open-diff', base: { port: channel.port2, name: base.name }, next, maxDecompressedBytes: opts.maxDecompressedBytes },
       opts.onProgress,
+      [channel.port2],
     );
   }
 
@@ -128,5 +157,6 @@ export class ProfileWorkerClient {
 
   terminate(): void {
     this.worker.terminate();
+    this.helper?.terminate();
   }
 }

@@ -5,7 +5,7 @@ import { gunzipNative, isGzip } from '../profile/gunzip';
 import { ProfileSession, diffOfSessions, openProfile } from '../profile/session';
 import { FilterError } from '../profile/filters';
 import { ProfileSource, type ViewFilters } from '../profile/filtered-session';
-import type { GraphLayout, OpenResult, WorkerRequest, WorkerResponse } from './protocol';
+import type { GraphLayout, OpenResult, SideMessage, WorkerRequest, WorkerResponse } from './protocol';
 import { activeFilterLabels } from '../profile/filters';
 
 // Graphviz (WebAssembly) is loaded the first time a graph is laid out, not with the worker.
@@ -70,6 +70,32 @@ function take(box: { bytes?: Uint8Array }): () => Uint8Array {
   };
 }
 
+/** The side of a diff that a helper worker opened (see 'open-side'), as a session. */
+function receiveSide(port: MessagePort, name: string): Promise<ProfileSession> {
+  return new Promise((resolve, reject) => {
+    port.onmessage = (ev: MessageEvent<SideMessage>) => {
+      const m = ev.data;
+      port.close();
+      if (m.type === 'result') resolve(new ProfileSession(m.data, m.trie));
+      else if (m.kind === 'internal') reject(new Error(`${name}: ${m.message}`));
+      else reject(new ProfileError(m.kind, `${name}: ${m.message}`));
+    };
+  });
+}
+
+/** Every distinct ArrayBuffer under a value (typed arrays in objects and arrays), to transfer. */
+function buffersOf(value: unknown, out = new Set<ArrayBuffer>(), depth = 0): ArrayBuffer[] {
+  if (ArrayBuffer.isView(value)) {
+    if (value.buffer instanceof ArrayBuffer) out.add(value.buffer);
+  } else if (Array.isArray(value)) {
+    // Arrays of strings (names, per-sample label values) hold no buffers: skip them whole.
+    if (depth < 4 && value.length > 0 && typeof value[0] === 'object') for (const v of value) buffersOf(v, out, depth + 1);
+  } else if (value && typeof value === 'object' && depth < 4) {
+    for (const v of Object.values(value)) buffersOf(v, out, depth + 1);
+  }
+  return [...out];
+}
+
 /** The session for a request: the open profile, refine-filtered as the request asks. */
 function need(filters?: ViewFilters): ProfileSession {
   if (!source) throw new Error('no profile is open');
@@ -110,17 +136,39 @@ async function handle(req: WorkerRequest): Promise<void> {
           throw e;
         }
       };
-      const base = await open(req.base);
+      const b = req.base;
+      // A baseline opened by the helper worker arrives while this worker opens the comparison.
+      const fromHelper = 'port' in b ? receiveSide(b.port, b.name) : undefined;
+      fromHelper?.catch(() => undefined); // awaited below, after the comparison side
+      const base = 'port' in b ? undefined : await open(b);
       const next = await open(req.next);
+      const baseSession = base ?? (await fromHelper!);
       post({ id: req.id, type: 'progress', phase: 'building' });
-      const s = diffOfSessions(base, next);
-      source = new ProfileSource(s, { base, next });
+      const s = diffOfSessions(baseSession, next);
+      source = new ProfileSource(s, { base: baseSession, next });
       const result: OpenResult = {
         name: `${req.next.name} vs ${req.base.name}`,
         summary: s.summary(),
         diff: { baseName: req.base.name, nextName: req.next.name },
       };
       post({ id: req.id, type: 'result', result });
+      return;
+    }
+    case 'open-side': {
+      // In the helper worker: open, hand the profile's arrays over to the profile worker, forget it.
+      try {
+        const box = {};
+        await readInto(box, req.id, req.source, req.maxDecompressedBytes);
+        const { data, trie } = openProfile(take(box), { maxDecompressedBytes: req.maxDecompressedBytes });
+        req.port.postMessage({ type: 'result', data, trie } satisfies SideMessage, buffersOf([data, trie]));
+      } catch (e) {
+        const why = e instanceof Error ? e.message : String(e);
+        const kind = e instanceof ProfileError ? e.kind : e instanceof RangeError ? 'too-large' : 'internal';
+        const message = e instanceof RangeError ? `The profile is too large to open here (${why}).` : why;
+        req.port.postMessage({ type: 'error', kind, message } satisfies SideMessage);
+      } finally {
+        req.port.close();
+      }
       return;
     }
     case 'flame': {

@@ -5,6 +5,13 @@ import type { Granularity } from '../profile/nodes';
 import type { ViewFilters } from '../profile/filtered-session';
 import type { DiffWidth, FlameData, GraphData, GraphOptions, ProfileSummary, TopColumns } from '../profile/session';
 import type { TopSort } from '../profile/top';
+import type { ProfileData } from '../profile/profile-data';
+import type { StackTrie } from '../profile/stack-trie';
+
+/** What a helper worker sends on the port of an 'open-side' request. */
+export type SideMessage =
+  | { type: 'result'; data: ProfileData; trie: StackTrie }
+  | { type: 'error'; kind: ProfileErrorKind | 'internal'; message: string };
 
 export type WorkerRequest =
   | { id: number; type: 'open'; source: Blob | ArrayBuffer; name: string; maxDecompressedBytes?: number }
@@ -12,10 +19,16 @@ export type WorkerRequest =
   | {
       id: number;
       type: 'open-diff';
-      base: { source: Blob | ArrayBuffer; name: string };
+      /** A file, or a port on which a helper worker sends the side it opened (see 'open-side'). */
+      base: { source: Blob | ArrayBuffer; name: string } | { port: MessagePort; name: string };
       next: { source: Blob | ArrayBuffer; name: string };
       maxDecompressedBytes?: number;
     }
+  /**
+   * To a second worker: open one side of a diff and send it on `port` to the profile worker, as
+   * a SideMessage, so that the two sides are read and decoded at the same time.
+   */
+  | { id: number; type: 'open-side'; source: Blob | ArrayBuffer; name: string; maxDecompressedBytes?: number; port: MessagePort }
   | {
       id: number;
       type: 'flame';
