@@ -3,7 +3,7 @@
  * Chromium on the generated benchmark files, in one run.
  *
  *   node --import tsx bench/browser-bench.ts [--sizes 10k,200k,1m] [--runs N | --runs 10k=5,1m=2]
- *        [--speedscope-runs N | 10k=3,...] [--no-build] [--no-speedscope] [--no-model]
+ *        [--speedscope-runs N | 10k=3,...] [--no-build] [--no-speedscope] [--no-model] [--no-diff]
  *   npm run bench -- --only browser
  *
  * What it does:
@@ -446,6 +446,35 @@ async function graphRuns(page: Page, runs: number): Promise<Json> {
   };
 }
 
+/**
+ * Issue 6: the diff of the open file with itself as the baseline. Back to the flame view, then
+ * the same file given to the baseline input; time from that input's change event to the first
+ * draw of the diff flame graph (both files are read again: the baseline by the second worker).
+ */
+async function diffFirstDraw(page: Page, file: string): Promise<Json> {
+  await page.getByTestId('view-flame').click();
+  await page.waitForFunction(() => Number(document.querySelector('[data-testid="flamegraph"]')?.getAttribute('data-draws') ?? 0) >= 1, undefined, { timeout: STEP_TIMEOUT });
+  const changesBefore = (await bench(page)).change.length;
+  await page.setInputFiles('[data-testid="baseline-file-input"]', file, { timeout: STEP_TIMEOUT });
+  await page.waitForFunction(
+    (n) => {
+      const B = (window as Window & { __bench?: BenchState }).__bench!;
+      const t = B.change[n];
+      return (
+        t !== undefined &&
+        document.querySelector('[data-testid="diff-legend"]') !== null &&
+        B.marks.some((m) => m.id === 'flamegraph' && m.attr === 'data-draws' && m.t > t && m.nextFrame !== undefined)
+      );
+    },
+    changesBefore,
+    { timeout: FIRST_DRAW_TIMEOUT * 2, polling: 100 },
+  );
+  const B = await bench(page);
+  const t = B.change[changesBefore]!;
+  const m = B.marks.find((x) => x.id === 'flamegraph' && x.attr === 'data-draws' && x.t > t)!;
+  return { drawMs: m.t - t, frameMs: m.nextFrame! - t };
+}
+
 /** View → call tree; select the first row (opens it); expand all below it; time to data-rows change. */
 async function treeExpandAll(page: Page): Promise<Json> {
   const marks = async () => (await bench(page)).marks.filter((m) => m.attr === 'data-rows');
@@ -551,6 +580,7 @@ async function main(): Promise<number> {
   const doBuild = !argv.includes('--no-build');
   const doSpeedscope = !argv.includes('--no-speedscope');
   const doModel = !argv.includes('--no-model');
+  const doDiff = !argv.includes('--no-diff');
   const started = new Date();
   const tStart = performance.now();
   const command = `node --import tsx bench/browser-bench.ts ${argv.join(' ')}`.trim();
@@ -601,6 +631,10 @@ async function main(): Promise<number> {
             log(`  graph: ${JSON.stringify(res.graph)}`);
             res.tree = await withTimeout(treeExpandAll(s.page), 5 * 60_000, 'tree');
             log(`  tree: ${JSON.stringify(res.tree)}`);
+            if (doDiff) {
+              res.diff = await withTimeout(diffFirstDraw(s.page, file), 10 * 60_000, 'diff');
+              log(`  diff with itself: ${JSON.stringify(res.diff)}`);
+            }
             s.sampler.tick();
             res.peakRendererAfterAll = s.sampler.peak().hwmBytes;
           }
