@@ -3,7 +3,7 @@ import { encodeProfileData } from './encode';
 import { type ExpandedFrames, type FlameTree, buildFlameTree, expandFrames } from './flame-tree';
 import { buildSandwich, foldedStacks } from './sandwich';
 import { buildInvertedTree } from './inverted-tree';
-import { type SampleTags, buildCallGraph, sampleLeaves, sortedByLeaf } from './callgraph';
+import { type SampleTags, buildCallGraph, nodeWeights, sampleLeaves, sortedByLeaf } from './callgraph';
 import { composeDot, profileTitle, reportFormatter, reportLabels } from './dot';
 import { profileTree } from './tree-report';
 import type { LoadOptions, ProfileBytes } from './load';
@@ -216,7 +216,7 @@ export class ProfileSession {
       ...opts,
       total,
       tags: this.sampleTags(),
-      weights: this.untrimmed(sampleIndex, granularity),
+      weights: this.nodeWeights(sampleIndex, granularity),
     });
     const dot = composeDot(g, { title: profileTitle(this.data), total, sampleUnit: unit });
     const { format } = reportFormatter(g, total, unit);
@@ -237,7 +237,7 @@ export class ProfileSession {
       order: 'flat',
       total,
       tags: this.sampleTags(),
-      weights: this.untrimmed(sampleIndex, granularity),
+      weights: this.nodeWeights(sampleIndex, granularity),
     });
     return profileTree(g, this.data, sampleIndex, { activeFilters });
   }
@@ -343,8 +343,8 @@ export class ProfileSession {
 
   private readonly untrimmedGraphs = new Map<string, AggregatedGraph>();
   /**
-   * The untrimmed graph of a sample type (flat, cum and edges of every node): the top table, and
-   * the call graph's node cut, which usually follows the table on screen.
+   * The untrimmed graph of a sample type (flat, cum and edges of every node), for the top table;
+   * the call graph's node cut reuses its flat and cum when the table was shown first.
    */
   private untrimmed(sampleIndex: number, granularity: Granularity): AggregatedGraph {
     const key = `${sampleIndex}/${granularity}`;
@@ -354,6 +354,18 @@ export class ProfileSession {
       this.untrimmedGraphs.set(key, g);
     }
     return g;
+  }
+
+  private readonly weights = new Map<string, { flat: Float64Array; cum: Float64Array }>();
+  /** Flat and cum of every node: the top table's when it was built, else without its edges. */
+  private nodeWeights(sampleIndex: number, granularity: Granularity): { flat: Float64Array; cum: Float64Array } {
+    const key = `${sampleIndex}/${granularity}`;
+    let w = this.untrimmedGraphs.get(key) ?? this.weights.get(key);
+    if (!w) {
+      w = nodeWeights(this.trie, this.nodes(granularity), sampleIndex);
+      this.weights.set(key, w);
+    }
+    return w;
   }
 
   top(sampleIndex: number, granularity: Granularity, sort: TopSort = 'flat'): TopColumns {
