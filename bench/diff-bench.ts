@@ -1,6 +1,8 @@
 /**
- * Diff cost (issue 6): building the diff of two profiles and its flame tree, against building one
- * profile and its flame tree — the work the worker does before the first drawn (diff) flame graph.
+ * Diff cost (issue 6) on one thread: building the diff of two profiles and its flame tree, against
+ * building one profile and its flame tree. The browser opens the two sides in two workers at once
+ * (see browser-bench.ts, "diff with itself", for the time to the first drawn diff flame graph);
+ * this is the total work, which one core would take.
  * The baseline and the comparison are two generated profiles of the same size (the comparison is
  * the same file: the diff then has every stack on both sides, its worst case).
  *
