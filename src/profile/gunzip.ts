@@ -11,6 +11,58 @@ export const DEFAULT_MAX_DECOMPRESSED_BYTES = 1024 * 1024 * 1024; // 1 GiB
 const INPUT_CHUNK = 1 << 20;
 
 /**
+ * Where inflated chunks go, up to `maxBytes`. The gzip trailer states the decompressed size (mod
+ * 2^32): chunks are written into one buffer of that size, so that a large profile is not held
+ * twice (as chunks, then joined); bounded by deflate's largest ratio (1032:1), so that a lying
+ * trailer cannot make a small file allocate much. When the trailer was wrong (several gzip
+ * members, or a false size), the chunks are joined at the end after all.
+ */
+class InflatedOutput {
+  private out: Uint8Array;
+  private readonly chunks: Uint8Array[] = [];
+  size = 0;
+  overLimit = false;
+
+  constructor(
+    input: Uint8Array,
+    private readonly maxBytes: number,
+  ) {
+    const stated = input.length >= 18 ? new DataView(input.buffer, input.byteOffset + input.length - 4, 4).getUint32(0, true) : 0;
+    this.out = new Uint8Array(Math.min(stated, maxBytes, input.length * 1032));
+  }
+
+  /** Adds a chunk; false (and overLimit) when it would pass the limit. */
+  add(chunk: Uint8Array): boolean {
+    if (this.size + chunk.length > this.maxBytes) {
+      this.overLimit = true;
+      return false;
+    }
+    if (this.chunks.length === 0 && this.size + chunk.length <= this.out.length) this.out.set(chunk, this.size);
+    else {
+      if (this.chunks.length === 0 && this.size > 0) this.chunks.push(this.out.subarray(0, this.size));
+      this.chunks.push(chunk);
+    }
+    this.size += chunk.length;
+    return true;
+  }
+
+  tooLarge(): ProfileError {
+    return new ProfileError('too-large', `The file decompresses to more than ${formatMiB(this.maxBytes)}, the limit for one profile.`);
+  }
+
+  bytes(): Uint8Array {
+    if (this.chunks.length === 0) return this.size === this.out.length ? this.out : this.out.slice(0, this.size);
+    const joined = new Uint8Array(this.size);
+    let pos = 0;
+    for (const c of this.chunks) {
+      joined.set(c, pos);
+      pos += c.length;
+    }
+    return joined;
+  }
+}
+
+/**
  * Decompresses a gzip stream, stopping as soon as the output would pass `maxBytes`, so that a
  * gzip bomb costs no more memory than the limit. `onProgress` gets the compressed bytes consumed.
  */
@@ -19,34 +71,16 @@ export function gunzipLimited(
   maxBytes = DEFAULT_MAX_DECOMPRESSED_BYTES,
   onProgress?: (consumed: number, total: number) => void,
 ): Uint8Array {
-  // The gzip trailer states the decompressed size (mod 2^32): write into one buffer of that size,
-  // so that a large profile is not held twice (as chunks, then joined). Bounded by deflate's
-  // largest ratio (1032:1), so that a lying trailer cannot make a small file allocate much.
-  const stated = input.length >= 18 ? new DataView(input.buffer, input.byteOffset + input.length - 4, 4).getUint32(0, true) : 0;
-  let out = new Uint8Array(Math.min(stated, maxBytes, input.length * 1032));
-  const chunks: Uint8Array[] = []; // when the stated size was wrong
-  let size = 0;
-  let overLimit = false;
-  const gunzip = new Gunzip((chunk) => {
-    if (size + chunk.length > maxBytes) {
-      overLimit = true;
-      return;
-    }
-    if (chunks.length === 0 && size + chunk.length <= out.length) out.set(chunk, size);
-    else {
-      if (chunks.length === 0 && size > 0) chunks.push(out.subarray(0, size));
-      chunks.push(chunk);
-    }
-    size += chunk.length;
-  });
+  const output = new InflatedOutput(input, maxBytes);
+  const gunzip = new Gunzip((chunk) => void output.add(chunk));
   try {
-    for (let off = 0; off < input.length && !overLimit; off += INPUT_CHUNK) {
+    for (let off = 0; off < input.length && !output.overLimit; off += INPUT_CHUNK) {
       const end = Math.min(input.length, off + INPUT_CHUNK);
       gunzip.push(input.subarray(off, end), end === input.length);
       onProgress?.(end, input.length);
     }
   } catch (e) {
-    if (!overLimit) {
+    if (!output.overLimit) {
       const why = e instanceof Error ? e.message : String(e);
       throw new ProfileError(
         'corrupt-gzip',
@@ -54,20 +88,8 @@ export function gunzipLimited(
       );
     }
   }
-  if (overLimit) {
-    throw new ProfileError(
-      'too-large',
-      `The file decompresses to more than ${formatMiB(maxBytes)}, the limit for one profile.`,
-    );
-  }
-  if (chunks.length === 0) return size === out.length ? out : out.slice(0, size);
-  out = new Uint8Array(size);
-  let pos = 0;
-  for (const c of chunks) {
-    out.set(c, pos);
-    pos += c.length;
-  }
-  return out;
+  if (output.overLimit) throw output.tooLarge();
+  return output.bytes();
 }
 
 function formatMiB(bytes: number): string {
@@ -86,55 +108,33 @@ export async function gunzipNative(
   onProgress?: (consumed: number, total: number) => void,
 ): Promise<Uint8Array> {
   if (typeof DecompressionStream === 'undefined') return gunzipLimited(input, maxBytes, onProgress);
-  const stated = input.length >= 18 ? new DataView(input.buffer, input.byteOffset + input.length - 4, 4).getUint32(0, true) : 0;
-  let out = new Uint8Array(Math.min(stated, maxBytes, input.length * 1032));
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  let overLimit = false;
+  const output = new InflatedOutput(input, maxBytes);
   const stream = new DecompressionStream('gzip');
   const writer = stream.writable.getWriter();
   const reader = stream.readable.getReader();
   const writing = (async () => {
-    for (let off = 0; off < input.length && !overLimit; off += INPUT_CHUNK) {
+    for (let off = 0; off < input.length && !output.overLimit; off += INPUT_CHUNK) {
       const end = Math.min(input.length, off + INPUT_CHUNK);
       await writer.write(input.subarray(off, end) as Uint8Array<ArrayBuffer>);
       onProgress?.(end, input.length);
     }
-    if (!overLimit) await writer.close();
+    if (!output.overLimit) await writer.close();
   })();
+  writing.catch(() => undefined); // its failure shows in the reader too
   try {
     for (;;) {
       const r = await reader.read();
       if (r.done) break;
-      const chunk = r.value;
-      if (size + chunk.length > maxBytes) {
-        overLimit = true;
+      if (!output.add(r.value)) {
         await reader.cancel();
         break;
       }
-      if (chunks.length === 0 && size + chunk.length <= out.length) out.set(chunk, size);
-      else {
-        if (chunks.length === 0 && size > 0) chunks.push(out.subarray(0, size));
-        chunks.push(chunk);
-      }
-      size += chunk.length;
     }
-    await writing;
+    if (!output.overLimit) await writing;
   } catch {
-    writing.catch(() => undefined);
     return gunzipLimited(input, maxBytes, onProgress);
   }
-  if (overLimit) {
-    writing.catch(() => undefined);
-    throw new ProfileError('too-large', `The file decompresses to more than ${formatMiB(maxBytes)}, the limit for one profile.`);
-  }
-  if (size === 0) return gunzipLimited(input, maxBytes, onProgress); // let the fallback name the problem
-  if (chunks.length === 0) return size === out.length ? out : out.slice(0, size);
-  out = new Uint8Array(size);
-  let pos = 0;
-  for (const c of chunks) {
-    out.set(c, pos);
-    pos += c.length;
-  }
-  return out;
+  if (output.overLimit) throw output.tooLarge();
+  if (output.size === 0) return gunzipLimited(input, maxBytes, onProgress); // let fflate name the problem
+  return output.bytes();
 }

@@ -23,6 +23,18 @@ export interface StackTrie {
   sampleLeaf?: Int32Array;
 }
 
+/** Hash of a (parent, key) pair of ints, for the child tables below. */
+function pairHash(parent: number, key: number): number {
+  return (Math.imul(parent, 0x9e3779b1) ^ Math.imul(key + 0x7f4a7c15, 0x85ebca6b)) >>> 0;
+}
+
+/** Slots for a table that will hold about `hint` entries: a power of two, at most half full. */
+function slotCount(hint: number): number {
+  let cap = 1024;
+  while (cap < hint * 2) cap *= 2;
+  return cap;
+}
+
 /**
  * An open-addressing hash from (parent, key) int pairs to a positive child index. Each slot's
  * parent, key and child sit side by side in one array, so a probe touches one cache line.
@@ -33,20 +45,15 @@ export class ChildTable {
   private count = 0;
 
   constructor(capacityHint: number) {
-    let cap = 1024;
-    while (cap < capacityHint * 2) cap *= 2;
+    const cap = slotCount(capacityHint);
     this.slots = new Int32Array(cap * 3);
     this.mask = cap - 1;
-  }
-
-  private static hash(parent: number, loc: number): number {
-    return (Math.imul(parent, 0x9e3779b1) ^ Math.imul(loc + 0x7f4a7c15, 0x85ebca6b)) >>> 0;
   }
 
   /** Returns the child, or -(slot+1) when absent so that `insert` needs no second probe. */
   find(parent: number, loc: number): number {
     const slots = this.slots;
-    let slot = ChildTable.hash(parent, loc) & this.mask;
+    let slot = pairHash(parent, loc) & this.mask;
     for (;;) {
       const i = slot * 3;
       const v = slots[i + 2]!;
@@ -71,7 +78,7 @@ export class ChildTable {
     this.mask = cap - 1;
     for (let i = 0; i < old.length; i += 3) {
       if (old[i + 2] === 0) continue;
-      let slot = ChildTable.hash(old[i]!, old[i + 1]!) & this.mask;
+      let slot = pairHash(old[i]!, old[i + 1]!) & this.mask;
       while (this.slots[slot * 3 + 2] !== 0) slot = (slot + 1) & this.mask;
       this.slots.set(old.subarray(i, i + 3), slot * 3);
     }
@@ -81,8 +88,8 @@ export class ChildTable {
 /**
  * The same map as ChildTable for a tree that keeps its nodes' parents and keys in arrays of its
  * own: slots hold only the child (4 bytes instead of 12), and a probe compares the candidate's
- * parent and key in those arrays. For the largest tables (the stack trie, the flame graph's
- * frames), which are built at the memory peak of opening a large profile.
+ * parent and key in those arrays. For the stack trie's table, the largest, which is built at the
+ * memory peak of opening a large profile.
  */
 export class ChildIndex {
   private slots: Int32Array;
@@ -90,20 +97,15 @@ export class ChildIndex {
   private count = 0;
 
   constructor(capacityHint: number) {
-    let cap = 1024;
-    while (cap < capacityHint * 2) cap *= 2;
+    const cap = slotCount(capacityHint);
     this.slots = new Int32Array(cap);
     this.mask = cap - 1;
-  }
-
-  private static hash(parent: number, key: number): number {
-    return (Math.imul(parent, 0x9e3779b1) ^ Math.imul(key + 0x7f4a7c15, 0x85ebca6b)) >>> 0;
   }
 
   /** The child (> 0) of `parent` with `key`, or -(slot+1) when absent, for `insert`. */
   find(parent: number, key: number, parents: Int32Array, keys: Int32Array): number {
     const slots = this.slots;
-    let slot = ChildIndex.hash(parent, key) & this.mask;
+    let slot = pairHash(parent, key) & this.mask;
     for (;;) {
       const v = slots[slot]!;
       if (v === 0) return -(slot + 1);
@@ -126,7 +128,7 @@ export class ChildIndex {
     for (let i = 0; i < old.length; i++) {
       const v = old[i]!;
       if (v === 0) continue;
-      let slot = ChildIndex.hash(parents[v]!, keys[v]!) & this.mask;
+      let slot = pairHash(parents[v]!, keys[v]!) & this.mask;
       while (this.slots[slot] !== 0) slot = (slot + 1) & this.mask;
       this.slots[slot] = v;
     }
