@@ -19,8 +19,8 @@ export interface ProjectedTrie {
  * run of dropped frames, and merges the prefixes that become equal. Whatever a graph built with
  * `kept` (or a subset of it) reads of a path — which kept nodes it passes, in which order, whether
  * an inline edge or dropped frames lie between them, where flat ends — is unchanged, so pprof's
- * graph, its residual edges and its tags come out the same from the much smaller trie: after
- * nodefraction, a large profile's millions of stack prefixes collapse to a few thousand.
+ * graph, its residual edges and its tags come out the same from the much smaller trie (the 1M
+ * benchmark file's 12.5M stack prefixes become 136k when 16 nodes are kept).
  */
 export function projectTrie(trie: StackTrie, nodes: NodeTable, kept: Uint8Array, sampleIndex: number): ProjectedTrie {
   const N = nodes.infos.length;
