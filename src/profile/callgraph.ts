@@ -521,19 +521,20 @@ export interface SampleTags {
 
 /**
  * The same samples ordered by the trie node where they end (which is preorder), so that the tag
- * passes read the node maps of the trie, and of its projections, nearly in order.
+ * passes read the node maps of the trie, and of its projections, nearly in order. Only the values
+ * of `sampleTypes` (default: all) are reordered; when the samples given are the profile's own (no
+ * `origin`), another type's can be added later as gatherSamples(values, result.origin).
  */
-export function sortedByLeaf(st: SampleTags, trieSize: number): SampleTags {
+export function sortedByLeaf(st: SampleTags, trieSize: number, sampleTypes?: number[]): SampleTags {
   const n = st.leaf.length;
   const start = new Int32Array(trieSize + 1);
   for (let s = 0; s < n; s++) start[st.leaf[s]! + 1]!++;
   for (let t = 0; t < trieSize; t++) start[t + 1]! += start[t]!;
   const origin = new Int32Array(n);
   for (let s = 0; s < n; s++) origin[start[st.leaf[s]!]!++] = s;
-  const gather = <T extends Int32Array | Float64Array>(a: T, out: T): T => {
-    for (let j = 0; j < n; j++) out[j] = a[origin[j]!]!;
-    return out;
-  };
+  // start[t] is now where leaf t's run ends: the sorted leaves are written in order, not gathered.
+  const leaf = new Int32Array(n);
+  for (let t = 0, j = 0; t < trieSize; t++) for (const end = start[t]!; j < end; j++) leaf[j] = t;
   const numStart = new Int32Array(n + 1);
   const numValues = new Float64Array(st.numValues.length);
   if (numValues.length > 0) {
@@ -544,15 +545,24 @@ export function sortedByLeaf(st: SampleTags, trieSize: number): SampleTags {
       numStart[j + 1] = k;
     }
   }
+  const values: Float64Array[] = [];
+  for (const t of sampleTypes ?? st.values.keys()) values[t] = gatherSamples(st.values[t]!, origin);
   return {
     ...st,
-    leaf: gather(st.leaf, new Int32Array(n)),
-    labelSet: gather(st.labelSet, new Int32Array(n)),
+    leaf,
+    labelSet: gatherSamples(st.labelSet, origin),
     numStart,
     numValues,
-    values: st.values.map((v) => gather(v, new Float64Array(n))),
-    origin: st.origin ? gather(st.origin, new Int32Array(n)) : origin,
+    values,
+    origin: st.origin ? gatherSamples(st.origin, origin) : origin,
   };
+}
+
+/** a[order[j]] for every j: an array of the samples in another order (see sortedByLeaf). */
+export function gatherSamples<T extends Int32Array | Float64Array>(a: T, order: Int32Array): T {
+  const out = new (a.constructor as new (n: number) => T)(order.length);
+  for (let j = 0; j < order.length; j++) out[j] = a[order[j]!]!;
+  return out;
 }
 
 /**

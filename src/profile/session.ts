@@ -3,7 +3,7 @@ import { encodeProfileData } from './encode';
 import { type ExpandedFrames, type FlameTree, buildFlameTree, expandFrames } from './flame-tree';
 import { buildSandwich, foldedStacks } from './sandwich';
 import { buildInvertedTree } from './inverted-tree';
-import { type SampleTags, buildCallGraph, nodeWeights, sampleLeaves, sortedByLeaf } from './callgraph';
+import { type SampleTags, buildCallGraph, gatherSamples, nodeWeights, sampleLeaves, sortedByLeaf } from './callgraph';
 import { composeDot, profileTitle, reportFormatter, reportLabels } from './dot';
 import { profileTree } from './tree-report';
 import type { LoadOptions, ProfileBytes } from './load';
@@ -215,7 +215,7 @@ export class ProfileSession {
     const g = buildCallGraph(this.trie, this.nodes(granularity), sampleIndex, {
       ...opts,
       total,
-      tags: this.sampleTags(),
+      tags: this.sampleTags(sampleIndex),
       weights: this.nodeWeights(sampleIndex, granularity),
     });
     const dot = composeDot(g, { title: profileTitle(this.data), total, sampleUnit: unit });
@@ -236,7 +236,7 @@ export class ProfileSession {
       ...opts,
       order: 'flat',
       total,
-      tags: this.sampleTags(),
+      tags: this.sampleTags(sampleIndex),
       weights: this.nodeWeights(sampleIndex, granularity),
     });
     return profileTree(g, this.data, sampleIndex, { activeFilters });
@@ -244,7 +244,7 @@ export class ProfileSession {
 
   private tags?: SampleTags | null;
   /** Sample labels for the graph's nodelets (a filtered profile maps its samples to the originals). */
-  private sampleTags(): SampleTags | undefined {
+  private sampleTags(sampleIndex: number): SampleTags | undefined {
     if (this.tags === undefined) {
       // Filtered data keeps the original profile's labelTags and maps its samples by sampleOrigin.
       const d = this.data as ProfileData & { sampleOrigin?: Int32Array };
@@ -278,8 +278,13 @@ export class ProfileSession {
             values: d.values,
           },
           this.trie.size,
+          [sampleIndex],
         );
       }
+    }
+    // Each sample type's values are reordered the first time a graph of that type needs them.
+    if (this.tags && !this.tags.values[sampleIndex]) {
+      this.tags.values[sampleIndex] = gatherSamples(this.data.values[sampleIndex]!, this.tags.origin!);
     }
     return this.tags ?? undefined;
   }
