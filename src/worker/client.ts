@@ -136,11 +136,22 @@ export class ProfileWorkerClient {
       { id: 0, type: 'open-side', ...base, maxDecompressedBytes: opts.maxDecompressedBytes, port: channel.port1 } satisfies WorkerRequest,
       [channel.port1],
     );
-    return this.request<OpenResult>(
+    const opened = this.request<OpenResult>(
       { type: 'open-diff', base: { port: channel.port2, name: base.name }, next, maxDecompressedBytes: opts.maxDecompressedBytes },
       opts.onProgress,
       [channel.port2],
     );
+    // Should the helper itself fail (its errors while opening come over the channel), the diff
+    // fails with it instead of waiting for a side that never comes; a new helper is made next time.
+    const helperFailed = new Promise<never>((_, reject) => {
+      helper.onerror = (ev) => {
+        ev.preventDefault();
+        this.helper = undefined;
+        helper.terminate();
+        reject(new WorkerError('internal', `The second profile worker failed: ${ev.message || 'unknown error'}`));
+      };
+    });
+    return Promise.race([opened, helperFailed]).finally(() => (helper.onerror = null));
   }
 
   sandwich(sampleIndex: number, granularity: Granularity, node: number, filters?: ViewFilters): Promise<Sandwich> {
