@@ -4,9 +4,9 @@ import type { ProfileData } from './profile-data';
 /**
  * Every distinct stack of the profile as a prefix tree of *locations* (root → leaf). Node 0 is a
  * virtual root; nodes are numbered in depth-first preorder (a child comes after its parent, and a
- * subtree is a contiguous range of nodes), so walks visit them in index order. Built once per profile, it is
- * independent of granularity and sample type, and every report is computed from it in time
- * proportional to the number of distinct stack prefixes instead of samples × depth.
+ * subtree is a contiguous range of nodes), so walks visit them in index order. Built once per
+ * profile, it is independent of granularity and sample type, and every report is computed from
+ * it in time proportional to the number of distinct stack prefixes instead of samples × depth.
  */
 export interface StackTrie {
   /** Number of nodes, the root included. */
@@ -290,7 +290,6 @@ export function buildStackTrie(data: ProfileData): StackTrie {
       selfAbs.push(undefined);
     }
   }
-
 
   return {
     size,
