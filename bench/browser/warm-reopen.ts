@@ -2,8 +2,10 @@
  * First draw of a file opened again in the same page (warm worker and page code), against the
  * first open: separates the cold start (code not yet optimised) from the work itself.
  *
- *   node --import tsx bench/browser/warm-reopen.ts FILE [RUNS]
+ *   node --import tsx bench/browser/warm-reopen.ts FILE [RUNS] [--idle-ms N]
  *
+ * --idle-ms waits that long after the page has loaded before the first open, as a person choosing
+ * a file does (the worker warms up meanwhile).
  * Uses the build in bench/out/browser-dist (from browser-bench.ts). Times are from the file
  * input's change event (in the page) to the flame graph's next completed draw.
  */
@@ -18,6 +20,8 @@ import { OUT_DIR } from '../lib/sizes';
 async function main(): Promise<void> {
   const file = process.argv[2]!;
   const runs = Number(process.argv[3] ?? 5);
+  const idleAt = process.argv.indexOf('--idle-ms');
+  const idleMs = idleAt > 0 ? Number(process.argv[idleAt + 1]) : 0;
   const dataDir = mkdtempSync(join(tmpdir(), 'flamelens-reopen-'));
   const server = await startServer({ port: 0, host: '127.0.0.1', dataDir, demo: false, distDir: join(OUT_DIR, 'browser-dist') });
   const browser = await chromium.launch({
@@ -36,6 +40,7 @@ async function main(): Promise<void> {
       attributeFilter: ['data-draws'],
     });
   });
+  if (idleMs > 0) await new Promise((r) => setTimeout(r, idleMs));
   const times: number[] = [];
   for (let r = 0; r < runs; r++) {
     const before = await page.evaluate(() => (window as Window & { __reopen?: { draws: number[] } }).__reopen!.draws.length);

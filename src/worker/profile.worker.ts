@@ -7,6 +7,7 @@ import { FilterError } from '../profile/filters';
 import { ProfileSource, type ViewFilters } from '../profile/filtered-session';
 import type { GraphLayout, OpenResult, SideMessage, WorkerRequest, WorkerResponse } from './protocol';
 import { activeFilterLabels } from '../profile/filters';
+import { warmUpInSteps } from './warm-up';
 
 // Graphviz (WebAssembly) is loaded the first time a graph is laid out, not with the worker.
 let vizInstance: Promise<import('@viz-js/viz').Viz> | undefined;
@@ -18,6 +19,8 @@ function viz() {
 declare const self: DedicatedWorkerGlobalScope;
 
 let source: ProfileSource | undefined;
+/** Set by the first request: the warm-up (at the end of this file) stops then. */
+let requested = false;
 
 function post(msg: WorkerResponse, transfer: Transferable[] = []): void {
   self.postMessage(msg, transfer);
@@ -224,6 +227,7 @@ async function handle(req: WorkerRequest): Promise<void> {
 }
 
 self.onmessage = (ev: MessageEvent<WorkerRequest>) => {
+  requested = true;
   const req = ev.data;
   handle(req).catch((e: unknown) => {
     if (e instanceof ProfileError) post({ id: req.id, type: 'error', kind: e.kind, message: e.message });
@@ -240,3 +244,7 @@ self.onmessage = (ev: MessageEvent<WorkerRequest>) => {
     }
   });
 };
+
+// While the person picks a file, run the code that opens one on a small made-up profile, so that
+// the real file finds it optimised (see warm-up.ts). It stops at the first request.
+warmUpInSteps(() => requested);
