@@ -3,7 +3,9 @@
  * bench/out/browser-dist, from `browser-bench.ts`) and prints the renderer's resident memory every
  * 100 ms with the page's progress text, until the first flame graph draw.
  *
- *   node --import tsx bench/browser/memory-timeline.ts bench/out/profile-u1000000-n5000000-seed3-g1.pb.gz
+ *   node --import tsx bench/browser/memory-timeline.ts bench/out/profile-u1000000-n5000000-seed3-g1.pb.gz [--after-ms 1000]
+ *
+ * --after-ms: how long to keep sampling after the draw (the worker prepares the graph 1 s after).
  */
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -15,6 +17,8 @@ import { rendererMemory, rendererPids } from './procs';
 
 async function main(): Promise<void> {
   const file = process.argv[2]!;
+  const afterAt = process.argv.indexOf('--after-ms');
+  const afterMs = afterAt > 0 ? Number(process.argv[afterAt + 1]) : 1000;
   const dataDir = mkdtempSync(join(tmpdir(), 'flamelens-memtl-'));
   const server = await startServer({ port: 0, host: '127.0.0.1', dataDir, demo: false, distDir: join(OUT_DIR, 'browser-dist') });
   const browser = await chromium.launch({
@@ -37,9 +41,10 @@ async function main(): Promise<void> {
   }, 250);
   await page.setInputFiles('[data-testid="file-input"]', file);
   await page.waitForFunction(() => Number(document.querySelector('[data-testid="flamegraph"]')?.getAttribute('data-draws') ?? 0) >= 1, undefined, { timeout: 180_000, polling: 100 });
-  await new Promise((r) => setTimeout(r, 1000));
+  const drawnAt = performance.now();
+  await new Promise((r) => setTimeout(r, afterMs));
   clearInterval(timer);
-  console.log(`first draw after ${((performance.now() - t0) / 1000).toFixed(1)} s; renderer peak ${(peak / 2 ** 30).toFixed(2)} GiB`);
+  console.log(`first draw at ${((drawnAt - t0) / 1000).toFixed(1)} s, sampled until ${((performance.now() - t0) / 1000).toFixed(1)} s; renderer peak ${(peak / 2 ** 30).toFixed(2)} GiB`);
   await browser.close();
   await server.close();
 }

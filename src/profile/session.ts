@@ -229,6 +229,15 @@ export class ProfileSession {
     };
   }
 
+  /**
+   * The one-time work of this session's first call graph, as steps that can run apart (between
+   * requests, while the person looks at the flame graph): every node's flat and cum for the node
+   * cut, then the samples' label tables for the nodelets. Later graphs reuse both.
+   */
+  graphPreparation(sampleIndex: number, granularity: Granularity): (() => void)[] {
+    return [() => void this.nodeWeights(sampleIndex, granularity), () => void this.sampleTags(sampleIndex)];
+  }
+
   /** pprof's `-tree` report as text: each function with its callers above and callees below. */
   treeReport(sampleIndex: number, granularity: Granularity, opts: GraphOptions, activeFilters: string[] = []): string {
     const total = this.percentTotal(sampleIndex);
