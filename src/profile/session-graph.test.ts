@@ -18,6 +18,19 @@ describe('session graph', () => {
     });
   }
 
+  it('after the idle preparation (node weights, label tables), every sample type gives the same DOT', () => {
+    for (const fixture of ['go.cpu.labels.pprof', 'heap']) {
+      const prepared = openProfile(readFixture(fixture));
+      const fresh = openProfile(readFixture(fixture));
+      const opts = { nodeCount: 80, nodeFraction: 0.005, edgeFraction: 0.001 };
+      for (const step of prepared.graphPreparation(0, 'functions')) step();
+      // Type 0 prepared, the others not: each must still be its own graph.
+      for (let si = 0; si < prepared.data.sampleTypes.length; si++) {
+        expect(prepared.graph(si, 'functions', opts).dot, `${fixture} type ${si}`).toBe(fresh.graph(si, 'functions', opts).dot);
+      }
+    }
+  });
+
   it('a filtered graph keeps the whole profile total and its nodelets', () => {
     const src = new ProfileSource(openProfile(readFixture('go.cpu.labels.pprof')));
     const g = src.session({ focus: 'slowFunction' }).graph(1, 'functions', { nodeCount: 80, nodeFraction: 0.005, edgeFraction: 0.001 });
