@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { type DotNode, readDot, splitEdgeTooltip, splitTooltip, unescapeDot } from '../../tests/helpers/dot';
 import { expectedFixtures, expectedReports, readFixture } from '../../tests/helpers/expected';
 import { aggregateGraph } from './aggregate';
-import { buildCallGraph, buildSampleTags, entropyScores, nodeWeights, sampleLeaves } from './callgraph';
+import { buildCallGraph, sampleTagsOf, entropyScores, nodeWeights, sampleLeaves } from './callgraph';
 import { reportFormatter } from './dot';
 import { loadProfile } from './load';
 import { buildNodeTable } from './nodes';
@@ -33,7 +33,7 @@ describe('call graph agrees with go tool pprof -dot', () => {
       const data = toProfileData(profile);
       const trie = buildStackTrie(data);
       const nodes = buildNodeTable(data, 'functions');
-      const tags = buildSampleTags(profile, data, trie);
+      const tags = sampleTagsOf(data, trie);
       for (const rep of reports) {
         const what = `${fixture} ${rep.sampleIndex}.${rep.sampleType}`;
         const expected = readDot(rep.file);

@@ -1,7 +1,6 @@
 // pprof's trimmed call graph (report.go newTrimmedGraph), computed on the stack trie: the
 // graph behind `-dot` (entropy order, nodelets counted against nodecount, redundant residual
 // edges removed) and behind `-tree`/`-text` (flat or cum order).
-import type { Profile } from 'pprof-format';
 import { type AggregatedGraph, aggregateGraph } from './aggregate';
 import { type ProjectedTrie, projectTrie } from './project-trie';
 import { scaledLabel } from './format';
@@ -566,97 +565,38 @@ export function gatherSamples<T extends Int32Array | Float64Array>(a: T, order: 
 }
 
 /**
- * Reads the labels pprof turns into nodelets from the decoded profile: string labels and the
- * numeric label `bytes` (pprof drops every other numeric label from graphs). `data` and `trie`
- * are what the graph is built from; when `data` comes from filters it carries `sampleOrigin`,
- * the index of each of its samples in `profile`. Returns undefined when no sample has such labels.
+ * What the graph needs of the samples' labels, from the profile's own label tags (the string
+ * label sets and numeric `bytes` values the decoder kept: pprof drops every other numeric label
+ * from graphs). `data` and `trie` are what the graph is built from; when `data` comes from
+ * filters it carries `sampleOrigin`, the index of each of its samples in the unfiltered profile,
+ * whose label tags it keeps. Undefined when no sample has such labels.
  */
-export function buildSampleTags(
-  profile: Profile,
-  data: ProfileData & { sampleOrigin?: Int32Array },
-  trie: StackTrie,
-): SampleTags | undefined {
-  const strings = profile.stringTable.strings;
-  const n = data.sampleCount;
+export function sampleTagsOf(data: ProfileData & { sampleOrigin?: Int32Array }, trie: StackTrie): SampleTags | undefined {
+  const t = data.labelTags;
+  if (!t) return undefined;
   const origin = data.sampleOrigin;
-  let bytesKey = -1;
-  for (let i = 0; i < strings.length; i++) {
-    if (strings[i] === 'bytes') {
-      bytesKey = i;
-      break;
+  const n = data.sampleCount;
+  let { labelSet, numStart, numValues } = t;
+  if (origin) {
+    labelSet = new Int32Array(n);
+    numStart = new Int32Array(n + 1);
+    const nums: number[] = [];
+    for (let i = 0; i < n; i++) {
+      const o = origin[i]!;
+      labelSet[i] = t.labelSet[o]!;
+      numStart[i] = nums.length;
+      for (let k = t.numStart[o]!; k < t.numStart[o + 1]!; k++) nums.push(t.numValues[k]!);
     }
+    numStart[n] = nums.length;
+    numValues = Float64Array.from(nums);
   }
-  // pprof's NumLabelUnits: the first non-empty unit declared for the key, over all samples.
-  let numUnit = '';
-  if (bytesKey >= 0) {
-    outer: for (const s of profile.sample) {
-      for (const l of s.label) {
-        if (Number(l.key) === bytesKey && Number(l.str) === 0 && Number(l.numUnit) !== 0) {
-          numUnit = strings[Number(l.numUnit)] ?? '';
-          break outer;
-        }
-      }
-    }
-  }
-  if (numUnit === '') numUnit = 'bytes';
-
-  const labelSet = new Int32Array(n).fill(-1);
-  const bySignature = new Map<string, number>(); // (key, str) index pairs as written → set
-  const byName = new Map<string, number>(); // canonical "k:v\n…" → set
-  const labelSets: string[][] = [];
-  const numStart = new Int32Array(n + 1);
-  const nums: number[] = [];
-  let any = false;
-  let prevSig = '';
-  let prevSet = -1;
-  for (let i = 0; i < n; i++) {
-    numStart[i] = nums.length;
-    const s = profile.sample[origin ? origin[i]! : i];
-    if (!s || s.label.length === 0) continue;
-    let sig = '';
-    for (const l of s.label) {
-      const str = Number(l.str);
-      if (str !== 0) sig += `${Number(l.key)}:${str},`;
-      else if (Number(l.key) === bytesKey && (Number(l.num) !== 0 || Number(l.numUnit) !== 0)) {
-        nums.push(Number(l.num));
-        any = true;
-      }
-    }
-    if (sig === '') continue;
-    any = true;
-    if (sig === prevSig) {
-      labelSet[i] = prevSet;
-      continue;
-    }
-    let idx = bySignature.get(sig);
-    if (idx === undefined) {
-      const parts: string[] = [];
-      for (const l of s.label) {
-        if (Number(l.str) !== 0) parts.push(`${strings[Number(l.key)] ?? ''}:${strings[Number(l.str)] ?? ''}`);
-      }
-      parts.sort(compareStrings);
-      const name = parts.join('\\n');
-      idx = byName.get(name);
-      if (idx === undefined) {
-        idx = labelSets.length;
-        byName.set(name, idx);
-        labelSets.push(parts);
-      }
-      bySignature.set(sig, idx);
-    }
-    labelSet[i] = idx;
-    prevSig = sig;
-    prevSet = idx;
-  }
-  numStart[n] = nums.length;
-  if (!any) return undefined;
   return {
     leaf: sampleLeaves(data, trie),
     labelSet,
-    labelSets,
+    labelSets: t.labelSets,
     numStart,
-    numValues: Float64Array.from(nums),
-    numUnit,
+    numValues,
+    numUnit: t.numUnit,
     values: data.values,
   };
 }

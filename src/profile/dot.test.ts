@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { parseDot } from '../../tests/helpers/dot';
 import { expectedFixtures, expectedReports, readFixture } from '../../tests/helpers/expected';
 import { GOLDENS_DIR } from '../../tests/helpers/goldens';
-import { type CallGraph, type GraphNode, type Tag, buildCallGraph, buildSampleTags, sortedByLeaf } from './callgraph';
+import { type CallGraph, type GraphNode, type Tag, buildCallGraph, sampleTagsOf, sortedByLeaf } from './callgraph';
 import { composeDot, dotColor, escapeForDot, multilinePrintableName, profileDot, shortenFunctionName } from './dot';
 import { loadProfile } from './load';
 import type { NodeInfo } from './nodes';
@@ -23,7 +23,7 @@ describe('DOT agrees byte for byte with go tool pprof -dot', () => {
       const data = toProfileData(profile);
       const trie = buildStackTrie(data);
       const nodes = buildNodeTable(data, 'functions');
-      const tags = buildSampleTags(profile, data, trie);
+      const tags = sampleTagsOf(data, trie);
       // The session reorders the samples by leaf (sortedByLeaf): the DOT must not change.
       const byLeaf = tags && sortedByLeaf(tags, trie.size);
       for (const rep of reports) {

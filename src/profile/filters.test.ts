@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { readDriverGolden, syntheticProfile } from '../../tests/helpers/goldens';
 import { readFixture } from '../../tests/helpers/expected';
-import { buildCallGraph, buildSampleTags } from './callgraph';
+import { buildCallGraph, sampleTagsOf } from './callgraph';
 import { profileDot } from './dot';
 import { type RefineFilters, activeFilterLabels, applyFilters, profileTotal } from './filters';
 import { loadProfile } from './load';
@@ -153,7 +153,7 @@ function runCase(c: GoldenCase): string {
     nodeFraction: trim ? 0.05 : 0,
     edgeFraction: trim ? 0.01 : 0,
     total,
-    tags: c.format === 'dot' ? buildSampleTags(profile, data, trie) : undefined,
+    tags: c.format === 'dot' ? sampleTagsOf(data, trie) : undefined,
   });
   const activeFilters = [...activeFilterLabels(filters), ...(c.extraActive ?? [])];
   if (c.format === 'dot') return profileDot(graph, data, si, { activeFilters });
@@ -226,7 +226,7 @@ describe('applyFilters', () => {
     // line3002 is in samples 0 and 2 (location 3000 inlines it; 3002 is it).
     const { data: f } = applyFilters(data, { focus: 'line3002' });
     expect([...f.sampleOrigin]).toEqual([0, 2, 3]);
-    const tags = buildSampleTags(profile, f, buildStackTrie(f))!;
+    const tags = sampleTagsOf(f, buildStackTrie(f))!;
     expect([...tags.labelSet].map((i) => tags.labelSets[i]!.join(','))).toEqual([
       'key1:tag1,key2:tag1',
       'key1:tag3,key2:tag2',

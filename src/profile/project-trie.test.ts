@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { expectedFixtures, readFixture } from '../../tests/helpers/expected';
 import { type AggregatedGraph, aggregateGraph } from './aggregate';
-import { buildSampleTags, computeNodeTags, nodeWeights } from './callgraph';
+import { sampleTagsOf, computeNodeTags, nodeWeights } from './callgraph';
 import { loadProfile } from './load';
 import { type Granularity, buildNodeTable } from './nodes';
 import { toProfileData } from './profile-data';
@@ -43,7 +43,7 @@ describe('projectTrie keeps everything a graph of the kept nodes reads', () => {
       }
       const data = toProfileData(profile);
       const trie = buildStackTrie(data);
-      const tags = buildSampleTags(profile, data, trie);
+      const tags = sampleTagsOf(data, trie);
       const next = rng(fixture.length * 7919);
       for (const granularity of ['functions', 'lines'] as Granularity[]) {
         const nodes = buildNodeTable(data, granularity);

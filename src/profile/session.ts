@@ -3,7 +3,7 @@ import { encodeProfileData } from './encode';
 import { type ExpandedFrames, type FlameTree, buildFlameTree, expandFrames } from './flame-tree';
 import { buildSandwich, foldedStacks } from './sandwich';
 import { buildInvertedTree } from './inverted-tree';
-import { type SampleTags, buildCallGraph, gatherSamples, nodeWeights, sampleLeaves, sortedByLeaf } from './callgraph';
+import { type SampleTags, buildCallGraph, gatherSamples, nodeWeights, sampleTagsOf, sortedByLeaf } from './callgraph';
 import { composeDot, profileTitle, reportFormatter, reportLabels } from './dot';
 import { profileTree } from './tree-report';
 import type { LoadOptions, ProfileBytes } from './load';
@@ -252,44 +252,11 @@ export class ProfileSession {
   }
 
   private tags?: SampleTags | null;
-  /** Sample labels for the graph's nodelets (a filtered profile maps its samples to the originals). */
+  /** Sample labels for the graph's nodelets, ordered by leaf (see sortedByLeaf). */
   private sampleTags(sampleIndex: number): SampleTags | undefined {
     if (this.tags === undefined) {
-      // Filtered data keeps the original profile's labelTags and maps its samples by sampleOrigin.
-      const d = this.data as ProfileData & { sampleOrigin?: Int32Array };
-      const t = d.labelTags;
-      if (!t) this.tags = null;
-      else {
-        const origin = d.sampleOrigin;
-        const n = d.sampleCount;
-        let { labelSet, numStart, numValues } = t;
-        if (origin) {
-          labelSet = new Int32Array(n);
-          numStart = new Int32Array(n + 1);
-          const nums: number[] = [];
-          for (let i = 0; i < n; i++) {
-            const o = origin[i]!;
-            labelSet[i] = t.labelSet[o]!;
-            numStart[i] = nums.length;
-            for (let k = t.numStart[o]!; k < t.numStart[o + 1]!; k++) nums.push(t.numValues[k]!);
-          }
-          numStart[n] = nums.length;
-          numValues = Float64Array.from(nums);
-        }
-        this.tags = sortedByLeaf(
-          {
-            leaf: sampleLeaves(d, this.trie),
-            labelSet,
-            labelSets: t.labelSets,
-            numStart,
-            numValues,
-            numUnit: t.numUnit,
-            values: d.values,
-          },
-          this.trie.size,
-          [sampleIndex],
-        );
-      }
+      const tags = sampleTagsOf(this.data, this.trie);
+      this.tags = tags ? sortedByLeaf(tags, this.trie.size, [sampleIndex]) : null;
     }
     // Each sample type's values are reordered the first time a graph of that type needs them.
     if (this.tags && !this.tags.values[sampleIndex]) {
