@@ -22,8 +22,14 @@ export function formatSelector(matchers: Matcher[]): string {
 
 export class SelectorError extends Error {}
 
-/** Parses `{a="b", c=~"d"}`; throws SelectorError with the position of the problem. */
-export function parseSelector(text: string): Matcher[] {
+const METRIC = /[a-zA-Z_:][a-zA-Z0-9_:]*/y;
+
+/**
+ * Parses `{a="b", c=~"d"}`; throws SelectorError with the position of the problem. With
+ * `metricName` (the server's API), a metric name may come before the braces, or stand alone, and
+ * is matched as `__name__`, as in Prometheus; the empty text is then not a selector.
+ */
+export function parseSelector(text: string, opts: { metricName?: boolean } = {}): Matcher[] {
   let i = 0;
   const s = text.trim();
   const fail = (why: string): never => {
@@ -32,12 +38,22 @@ export function parseSelector(text: string): Matcher[] {
   const ws = () => {
     while (i < s.length && /\s/.test(s[i]!)) i++;
   };
-  if (s === '') return [];
+  const out: Matcher[] = [];
+  if (opts.metricName) {
+    METRIC.lastIndex = 0;
+    const metric = METRIC.exec(s)?.[0];
+    if (metric) {
+      out.push({ name: '__name__', op: '=', value: metric });
+      i = metric.length;
+      ws();
+      if (i === s.length) return out;
+    }
+  } else if (s === '') return [];
   if (s[i] !== '{') fail('expected "{"');
   i++;
-  const out: Matcher[] = [];
   ws();
   while (s[i] !== '}') {
+    if (i >= s.length) fail('unterminated "{"');
     const start = i;
     while (i < s.length && /[a-zA-Z0-9_]/.test(s[i]!)) i++;
     const name = s.slice(start, i);
@@ -59,6 +75,7 @@ export function parseSelector(text: string): Matcher[] {
         const e = s[i++];
         if (e === 'n') value += '\n';
         else if (e === 't') value += '\t';
+        else if (e === 'r') value += '\r';
         else if (e === undefined) fail('unterminated string');
         else value += e;
       } else value += c;
