@@ -1,4 +1,5 @@
 import { Prng, zipfCdf } from './prng';
+import { GrowableInt32 } from '../../src/profile/growable';
 
 /**
  * A synthetic Go-like program and random stacks through it, for the benchmark profiles.
@@ -188,18 +189,6 @@ export interface StackSet {
   entry: Int32Array;
 }
 
-class IntList {
-  data = new Int32Array(1 << 16);
-  length = 0;
-  push(v: number): void {
-    if (this.length === this.data.length) {
-      const d = new Int32Array(this.data.length * 2);
-      d.set(this.data);
-      this.data = d;
-    }
-    this.data[this.length++] = v;
-  }
-}
 
 /** Generates `count` distinct stacks through `program`, deterministically from `seed`. */
 export function generateStacks(program: SyntheticProgram, count: number, seed: number): StackSet {
@@ -280,7 +269,7 @@ export function generateStacks(program: SyntheticProgram, count: number, seed: n
 
   const start = new Int32Array(count + 1);
   const entry = new Int32Array(count);
-  const locs = new IntList();
+  const locs = new GrowableInt32(1 << 16);
   const seen = new Set<number>();
   let n = 0;
   let failures = 0;

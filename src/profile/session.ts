@@ -15,14 +15,11 @@ import { type TopSort, topRows } from './top';
 import { type DiffData, diffProfileData, mergeDiffTries, sideSelf } from './diff';
 
 /** What the header shows about a profile. */
-export interface ProfileSummary {
-  sampleTypes: { type: string; unit: string }[];
-  defaultSampleIndex: number;
-  periodType?: { type: string; unit: string };
-  period: number;
-  timeNanos: number;
-  durationNanos: number;
-  sampleCount: number;
+export interface ProfileSummary
+  extends Pick<
+    ProfileData,
+    'sampleTypes' | 'defaultSampleIndex' | 'periodType' | 'period' | 'timeNanos' | 'durationNanos' | 'sampleCount'
+  > {
   /** Σ|value| per sample type (for a diff: the comparison's). */
   totals: number[];
   /** For a diff: the baseline's Σ|value| per sample type. */
