@@ -2,7 +2,7 @@ import { defineConfig } from '@playwright/test';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { chromiumExecutable } from './scripts/chromium-path';
+import { CHROMIUM_ARGS, chromiumExecutable } from './scripts/chromium-path';
 
 // End-to-end tests run the built app (dist/) served by the real embedded server, with a fresh
 // data directory and no demo workload, in Chromium (Debian's by default; see scripts/chromium-path).
@@ -23,15 +23,7 @@ export default defineConfig({
     trace: 'retain-on-failure',
     launchOptions: {
       executablePath: chromiumExecutable(),
-      args: [
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-        '--no-first-run',
-        '--disable-quic',
-      ],
+      args: CHROMIUM_ARGS,
     },
   },
   projects: [{ name: 'chromium', use: { browserName: 'chromium' } }],

@@ -35,7 +35,7 @@ import os from 'node:os';
 import { join, relative } from 'node:path';
 import { type Browser, type CDPSession, type Page, chromium } from 'playwright-core';
 import { startServer } from '../server/app';
-import { chromiumExecutable } from '../scripts/chromium-path';
+import { CHROMIUM_ARGS, chromiumExecutable } from '../scripts/chromium-path';
 import { ensureProfiles } from './generate';
 import { RendererSampler } from './browser/procs';
 import { startStaticServer } from './browser/static-server';
@@ -43,15 +43,6 @@ import { type BenchState, installPageHooks, startRafRecording, stopRafRecording 
 import { markdownTable, median, mib, seconds, textTable } from './lib/report';
 import { OUT_DIR, REPO_DIR, argValue, parseSizes, profilePath } from './lib/sizes';
 
-const CHROMIUM_ARGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-  '--disable-quic',
-];
 const VIEWPORT = { width: 1280, height: 800 };
 const LARGE_CPU = join(REPO_DIR, '..', 'shared', 'fixtures', 'profiles', 'large.cpu');
 const SPEEDSCOPE_DIR = join(REPO_DIR, 'node_modules', 'speedscope', 'dist', 'release');

@@ -13,3 +13,14 @@ export function chromiumExecutable(): string | undefined {
   for (const p of ['/usr/bin/chromium', '/usr/bin/chromium-browser']) if (existsSync(p)) return p;
   return '/usr/bin/chromium';
 }
+
+/** How the tests and benchmarks start Chromium: headless-safe, and quiet on the network. */
+export const CHROMIUM_ARGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+  '--disable-quic',
+];

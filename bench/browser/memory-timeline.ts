@@ -12,6 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium } from '@playwright/test';
 import { startServer } from '../../server/app';
+import { CHROMIUM_ARGS, chromiumExecutable } from '../../scripts/chromium-path';
 import { OUT_DIR } from '../lib/sizes';
 import { rendererMemory, rendererPids } from './procs';
 
@@ -22,8 +23,8 @@ async function main(): Promise<void> {
   const dataDir = mkdtempSync(join(tmpdir(), 'flamelens-memtl-'));
   const server = await startServer({ port: 0, host: '127.0.0.1', dataDir, demo: false, distDir: join(OUT_DIR, 'browser-dist') });
   const browser = await chromium.launch({
-    executablePath: process.env.FLAMELENS_CHROMIUM ?? '/usr/bin/chromium',
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+    executablePath: chromiumExecutable(),
+    args: CHROMIUM_ARGS,
   });
   const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
   await page.goto(`${server.url}/?mode=file&view=flame`);

@@ -16,7 +16,7 @@ import os from 'node:os';
 import { join } from 'node:path';
 import { chromium } from 'playwright-core';
 import { startServer } from '../../server/app';
-import { chromiumExecutable } from '../../scripts/chromium-path';
+import { CHROMIUM_ARGS, chromiumExecutable } from '../../scripts/chromium-path';
 import { OUT_DIR, REPO_DIR, argValue, parseSizes, profilePath } from '../lib/sizes';
 import { installPageHooks } from './page-hooks';
 
@@ -113,7 +113,7 @@ async function main(): Promise<void> {
   const server = await startServer({ port: 0, host: '127.0.0.1', dataDir, demo: false, distDir: DIST });
   const browser = await chromium.launch({
     executablePath: chromiumExecutable(),
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'],
+    args: CHROMIUM_ARGS,
   });
   const tracePath = join(OUT_DIR, `trace-${size.name}${graph ? '-graph' : ''}.json`);
   try {

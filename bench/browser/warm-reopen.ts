@@ -14,7 +14,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium } from '@playwright/test';
 import { startServer } from '../../server/app';
-import { chromiumExecutable } from '../../scripts/chromium-path';
+import { CHROMIUM_ARGS, chromiumExecutable } from '../../scripts/chromium-path';
 import { OUT_DIR } from '../lib/sizes';
 
 async function main(): Promise<void> {
@@ -26,7 +26,7 @@ async function main(): Promise<void> {
   const server = await startServer({ port: 0, host: '127.0.0.1', dataDir, demo: false, distDir: join(OUT_DIR, 'browser-dist') });
   const browser = await chromium.launch({
     executablePath: chromiumExecutable(),
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+    args: CHROMIUM_ARGS,
   });
   const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
   await page.goto(`${server.url}/?mode=file&view=flame`);

@@ -56,6 +56,16 @@ export function ProfileViews({ client, profile, profileKey, state, setState, dar
   );
   const filterKey = JSON.stringify(filters);
   const showTable = HAS_TABLE.includes(state.view);
+  // What the top table and the diff table share: filter, sort and the selected row, in the URL.
+  const tableProps = {
+    filter: state.filter,
+    onFilterChange: (filter: string) => setState({ filter }, 'replace'),
+    sort: state.sort,
+    ascending: state.asc,
+    onSortChange: (sort: typeof state.sort, asc: boolean) => setState({ sort, asc }),
+    selectedName: state.fn || null,
+    onRowClick: (name: string) => setState({ fn: name === state.fn ? '' : name }),
+  };
   const top = useAsync(
     () => (showTable ? client.top(sampleIndex, granularity, filters) : undefined),
     [client, profileKey, sampleIndex, granularity, showTable, filterKey],
@@ -170,32 +180,8 @@ export function ProfileViews({ client, profile, profileKey, state, setState, dar
             onRefine={(kind, name) => setState(filterPatch(state, kind, name))}
           />
         )}
-        {showTable && top.data?.diff && (
-          <DiffTopTable
-            top={top.data}
-            filter={state.filter}
-            onFilterChange={(filter) => setState({ filter }, 'replace')}
-            sort={state.sort}
-            ascending={state.asc}
-            onSortChange={(sort, asc) => setState({ sort, asc })}
-            absolute={state.diffAbs}
-            selectedName={state.fn || null}
-            onRowClick={(name) => setState({ fn: name === state.fn ? '' : name })}
-          />
-        )}
-        {showTable && top.data && !top.data.diff && (
-          <TopTable
-            top={top.data}
-            filter={state.filter}
-            onFilterChange={(filter) => setState({ filter }, 'replace')}
-            sort={state.sort}
-            ascending={state.asc}
-            onSortChange={(sort, asc) => setState({ sort, asc })}
-            selectedName={state.fn || null}
-            onRowClick={(name) => setState({ fn: name === state.fn ? '' : name })}
-            onRowHover={setHoveredName}
-          />
-        )}
+        {showTable && top.data?.diff && <DiffTopTable top={top.data} {...tableProps} absolute={state.diffAbs} />}
+        {showTable && top.data && !top.data.diff && <TopTable top={top.data} {...tableProps} onRowHover={setHoveredName} />}
         {HAS_FLAME.includes(state.view) && (
           <FlameGraphView
             client={client}
