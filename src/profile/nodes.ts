@@ -47,10 +47,15 @@ export function buildNodeTable(data: ProfileData, granularity: Granularity): Nod
   const nLoc = data.locationAddress.length;
   const locStart = new Int32Array(nLoc + 1);
   const locNodes: number[] = [];
-  const cleanFiles = data.functionFile.map((file) => {
-    const trimmed = trimPath(file);
-    return trimmed === '' ? '' : cleanPath(trimmed);
-  });
+  const cleanFiles = f.file
+    ? data.functionFile.map((file) => {
+        const trimmed = trimPath(file);
+        return trimmed === '' ? '' : cleanPath(trimmed);
+      })
+    : [];
+  // Without lines or addresses, a named function's node depends on the function alone: look it
+  // up once per function instead of once per line (a profile has many more lines than functions).
+  const byFunction = f.line || f.addr ? undefined : new Int32Array(data.functionName.length).fill(-1);
 
   const nodeFor = (info: NodeInfo, fnIndex: number): number => {
     const key = `${info.address}\u0000${info.name}\u0000${info.file}\u0000${info.startLine}\u0000${info.lineno}\u0000${info.objfile}`;
@@ -83,6 +88,10 @@ export function buildNodeTable(data: ProfileData, granularity: Granularity): Nod
         continue;
       }
       const name = f.fn ? data.functionName[fi]! : '';
+      if (byFunction && name !== '' && byFunction[fi]! >= 0) {
+        locNodes.push(byFunction[fi]!);
+        continue;
+      }
       const info: NodeInfo = {
         name,
         address,
@@ -95,7 +104,9 @@ export function buildNodeTable(data: ProfileData, granularity: Granularity): Nod
         info.objfile = objfile;
         info.startLine = data.functionStartLine[fi]!;
       }
-      locNodes.push(nodeFor(info, fi));
+      const node = nodeFor(info, fi);
+      if (byFunction && name !== '') byFunction[fi] = node;
+      locNodes.push(node);
     }
   }
   locStart[nLoc] = locNodes.length;

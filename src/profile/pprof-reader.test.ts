@@ -37,6 +37,9 @@ describe('streaming pprof reader agrees with pprof-format', () => {
       }
       const got = readProfileData(bytes);
       expect(got).toEqual(expected);
+      // Large files count their frames first; small ones grow the array: the same result.
+      expect(readProfileData(bytes, { countFrames: true })).toEqual(expected);
+      expect(readProfileData(bytes, { stacks: 'distinct', countFrames: true })).toEqual(readProfileData(bytes, { stacks: 'distinct' }));
     });
   }
 
@@ -89,6 +92,29 @@ describe('streaming pprof reader agrees with pprof-format', () => {
     expect(got.values[1]![0]).toBe(-123456789012);
     expect(got.locationAddress[0]).toBe(0xffffffff81000000);
     expect(got).toEqual(toProfileData(Profile.decode(p.encode())));
+  });
+
+  it('reads location ids of every varint length (the packed ids have a fast path up to four bytes)', () => {
+    for (const offset of [0n, 1n << 7n, 1n << 14n, (1n << 28n) - 20000n, 1n << 28n, 1n << 35n, 1n << 52n]) {
+      const p = loadProfile(readFixture('cpu.pb.gz'));
+      for (const l of p.location) l.id = BigInt(l.id) + offset;
+      for (const smp of p.sample) smp.locationId = smp.locationId.map((id) => BigInt(id) + offset);
+      const bytes = p.encode();
+      expect(readProfileData(bytes), `ids + ${offset}`).toEqual(toProfileData(Profile.decode(bytes)));
+    }
+  });
+
+  it('a packed location id that runs past its sample is an error, not a frame', () => {
+    // Sample { location_id: packed [1, <varint cut short>] ; value: 1 }
+    const p = loadProfile(readFixture('cpu.pb.gz'));
+    p.sample = [p.sample[0]!];
+    const good = p.encode();
+    const sampleTag = 0x12;
+    const bad = Uint8Array.from([sampleTag, 6, 0x0a, 2, 0x01, 0x81, 0x10, 0x01]);
+    const bytes = new Uint8Array(good.length + bad.length);
+    bytes.set(good);
+    bytes.set(bad, good.length);
+    expect(errorOf(() => readProfileData(bytes))).toMatch(/varint runs past its message/);
   });
 
   it('gives the same errors for bad input', () => {

@@ -81,6 +81,17 @@ class Reader {
     if (this.pos > this.end) throw notPprof('protobuf decoding failed: a field runs past its message');
   }
 
+  /**
+   * Reads a length-delimited field's length and returns where the field ends; pos is left at its
+   * start. (span() without the array: hot loops read millions of fields.)
+   */
+  lengthEnd(): number {
+    const len = this.uint32();
+    const end = this.pos + len;
+    if (end > this.end) throw notPprof('protobuf decoding failed: a field runs past its message');
+    return end;
+  }
+
   /** The [start, end) of a length-delimited field. */
   span(): [number, number] {
     const len = this.uint32();
@@ -129,6 +140,9 @@ class IdIndex {
 }
 
 const utf8 = new TextDecoder();
+
+/** Below this size, the samples' frames are not counted before they are read (see readProfileData). */
+const SMALL_PROFILE_BYTES = 16 << 20;
 
 /** How many location ids a Sample message holds (packed: one per byte below 0x80). */
 function countLocationIds(buf: Uint8Array, start: number, end: number): number {
@@ -201,7 +215,9 @@ export function readProfileData(bytes: ProfileBytes, opts: LoadOptions & Profile
     const field = tag >>> 3;
     const wire = tag & 7;
     if (wire === 2 && field >= 1 && field <= 6) {
-      const [s, e] = top.span();
+      const e = top.lengthEnd();
+      const s = top.pos;
+      top.pos = e;
       switch (field) {
         case 1:
           sampleTypeIdx.push(valueType(s, e));
@@ -308,7 +324,9 @@ export function readProfileData(bytes: ProfileBytes, opts: LoadOptions & Profile
       else if (t === 0x10) mid = r.uint64();
       else if (t === 0x18) locationAddress[l] = r.uint64();
       else if (t === 0x22) {
-        const [ls, le] = r.span();
+        const le = r.lengthEnd();
+        const ls = r.pos;
+        r.pos = le;
         const lr = new Reader(buf, ls, le);
         let fid = 0;
         let line = 0;
@@ -351,10 +369,16 @@ export function readProfileData(bytes: ProfileBytes, opts: LoadOptions & Profile
   const stackStart = new Int32Array(distinct ? 0 : nSamples + 1);
   // Count the frames first (a varint ends at each byte below 0x80), so that the largest array of
   // a profile is allocated once at its exact size: doubling and trimming it would hold two or
-  // three copies at the peak. Distinct stacks are fewer: start at a quarter and grow.
+  // three copies at the peak. Distinct stacks are fewer: start at a quarter and grow. A small
+  // profile skips the count (its arrays are small; the first file is often small, and the count
+  // is one more pass of code the engine has not optimised yet): each frame takes a byte at least.
   let totalFrames = 0;
-  for (let i = 0; i < nSamples; i++) totalFrames += countLocationIds(buf, sampleSpans[2 * i]!, sampleSpans[2 * i + 1]!);
-  let frames = new Int32Array(distinct ? Math.min(totalFrames, Math.max(1 << 16, totalFrames >>> 2)) : totalFrames);
+  const small = !(opts.countFrames ?? buf.length >= SMALL_PROFILE_BYTES);
+  if (small) totalFrames = buf.length;
+  else for (let i = 0; i < nSamples; i++) totalFrames += countLocationIds(buf, sampleSpans[2 * i]!, sampleSpans[2 * i + 1]!);
+  let frames = new Int32Array(
+    small ? Math.min(totalFrames, 1 << 16) : distinct ? Math.min(totalFrames, Math.max(1 << 16, totalFrames >>> 2)) : totalFrames,
+  );
   let nFrames = 0;
   const stacks = distinct ? new DistinctStacks(nSamples) : undefined;
   const values = sampleTypes.map(() => new Float64Array(nSamples));
@@ -370,7 +394,21 @@ export function readProfileData(bytes: ProfileBytes, opts: LoadOptions & Profile
   let numUnit = '';
   let anyTag = false;
   const parts: string[] = [];
+  let sample = 0; // the one being read
+  const addFrame = (rawId: number) => {
+    const id = rawId < 0 ? rawId + 2 ** 64 : rawId; // location ids are uint64
+    const l = locIndex.get(id);
+    if (l < 0) throw invalid(`sample ${sample} refers to location ${id}, which does not exist`);
+    if (nFrames === frames.length) {
+      const f = new Int32Array(Math.min(totalFrames, frames.length * 2));
+      f.set(frames);
+      frames = f;
+    }
+    frames[nFrames++] = l;
+  };
+  const addValue = (v: number) => valueTmp.push(v);
   for (let i = 0; i < nSamples; i++) {
+    sample = i;
     const e = sampleSpans[2 * i + 1]!;
     const r = new Reader(buf, sampleSpans[2 * i]!, e);
     const firstFrame = nFrames;
@@ -382,21 +420,42 @@ export function readProfileData(bytes: ProfileBytes, opts: LoadOptions & Profile
       const t = r.uint32();
       const field = t >>> 3;
       const wire = t & 7;
-      if (field === 1) {
-        readRepeated(r, wire, (id) => {
-          if (id < 0) id += 2 ** 64; // location ids are uint64
-          const l = locIndex.get(id);
-          if (l < 0) throw invalid(`sample ${i} refers to location ${id}, which does not exist`);
-          if (nFrames === frames.length) {
-            const f = new Int32Array(Math.min(totalFrames, frames.length * 2));
-            f.set(frames);
-            frames = f;
+      if (field === 1 && wire === 2) {
+        // Packed location ids, the bulk of a profile: a varint of up to four bytes (an id below
+        // 2^28) is read here, a longer one by a Reader.
+        const pe = r.lengthEnd();
+        let p = r.pos;
+        while (p < pe) {
+          const v0 = p;
+          let c = buf[p++]!;
+          let id = c & 0x7f;
+          if (c >= 0x80) {
+            c = buf[p++]!;
+            id |= (c & 0x7f) << 7;
+            if (c >= 0x80) {
+              c = buf[p++]!;
+              id |= (c & 0x7f) << 14;
+              if (c >= 0x80) {
+                c = buf[p++]!;
+                id |= (c & 0x7f) << 21;
+                if (c >= 0x80) {
+                  const long = new Reader(buf, v0, pe);
+                  id = long.int64();
+                  p = long.pos;
+                }
+              }
+            }
           }
-          frames[nFrames++] = l;
-        });
-      } else if (field === 2) readRepeated(r, wire, (v) => valueTmp.push(v));
+          if (p > pe) throw notPprof('protobuf decoding failed: a varint runs past its message');
+          addFrame(id);
+        }
+        r.pos = pe;
+      } else if (field === 1) readRepeated(r, wire, addFrame);
+      else if (field === 2) readRepeated(r, wire, addValue);
       else if (field === 3 && wire === 2) {
-        const [ls, le] = r.span();
+        const le = r.lengthEnd();
+        const ls = r.pos;
+        r.pos = le;
         const lr = new Reader(buf, ls, le);
         let key = 0;
         let s = 0;

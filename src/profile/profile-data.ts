@@ -125,6 +125,11 @@ export interface ProfileDataOptions {
    * repeats stacks with other labels, and its per-sample stacks are most of its memory.
    */
   stacks?: 'per-sample' | 'distinct';
+  /**
+   * Count the samples' frames before reading them, to allocate their array once at its size
+   * (the default for files of 16 MiB and more; see readProfileData).
+   */
+  countFrames?: boolean;
 }
 
 export function toProfileData(p: Profile, opts: ProfileDataOptions = {}): ProfileData {
