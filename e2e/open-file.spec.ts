@@ -93,6 +93,8 @@ test.describe('opening a local pprof file', () => {
 
   test('a file dropped anywhere on the page opens', async ({ page }) => {
     await page.goto('/?mode=file');
+    // A person drops a file on the page they see: wait for it (the load event comes before the app).
+    await expect(page.getByTestId('open-file')).toBeVisible();
     const bytes = readFileSync(join(PROFILES_DIR, 'go.cpu.labels.pprof')).toString('base64');
     await page.evaluate((b64) => {
       const bin = Uint8Array.from(atob(b64), (c) => c.charCodeAt(0));

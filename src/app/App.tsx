@@ -1,7 +1,7 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
-import { DEFAULT_STATE, useUrlState } from '../state/url-state';
-import { ProfileWorkerClient } from '../worker/client';
-import type { LoadProgressMessage, OpenResult } from '../worker/protocol';
+import { DEFAULT_STATE, FLAME_VIEWS, useUrlState, viewFiltersOf } from '../state/url-state';
+import { pageProfileWorker } from '../worker/client';
+import type { FlameNext, LoadProgressMessage, OpenResult } from '../worker/protocol';
 import { FileOpener } from '../views/FileOpener';
 import { LoadProgress } from '../views/LoadProgress';
 import { Explorer, type MergedDiff, type MergedProfile } from '../views/explore/Explorer';
@@ -73,14 +73,8 @@ function FileDiffBar(p: {
 
 export function App() {
   const [state, setState] = useUrlState();
-  const client = useRef<ProfileWorkerClient | null>(null);
-  const getClient = () => (client.current ??= new ProfileWorkerClient());
-  // Start the worker with the page, not with the first file: its start-up then overlaps the
-  // person choosing a file instead of adding to the time to the first drawn profile.
-  useEffect(() => {
-    getClient();
-    return () => client.current?.terminate();
-  }, []);
+  // Started by main.tsx before this code loaded; it lives as long as the page.
+  const client = pageProfileWorker();
   const theme = useTheme();
 
   const [profile, setProfile] = useState<OpenResult | null>(null);
@@ -97,6 +91,7 @@ export function App() {
       name: string,
       nextOrigin: Origin,
       onLoaded?: () => void,
+      flameNext?: FlameNext,
     ) => {
       const seq = ++openSeq.current;
       setError(null);
@@ -105,10 +100,11 @@ export function App() {
       const size = diff ? sizeOf(source.base.source) + sizeOf(source.next.source) : sizeOf(source);
       setProgress({ id: 0, type: 'progress', phase: 'reading', done: 0, total: size });
       const opts = {
+        flameNext,
         maxDecompressedBytes: decompressionLimit(),
         onProgress: (p: LoadProgressMessage) => seq === openSeq.current && setProgress(p),
       };
-      (diff ? getClient().openDiff(source.base, source.next, opts) : getClient().open(source, name, opts))
+      (diff ? client.openDiff(source.base, source.next, opts) : client.open(source, name, opts))
         .then((result) => {
           if (seq !== openSeq.current) return;
           setProfile(result);
@@ -132,12 +128,20 @@ export function App() {
   const openFile = useCallback(
     (file: File) => {
       fileOpening.current = true;
-      load(file, file.name, { kind: 'file', name: file.name }, () => {
-        files.current = { next: file };
-        setState({ mode: 'file', file: file.name, diff: false, bfile: '', ...PER_PROFILE });
-      });
+      // A flame graph on screen: the worker builds the file's first one while the page renders.
+      const flameNext = FLAME_VIEWS.includes(state.view) ? { granularity: state.g, filters: viewFiltersOf(state) } : undefined;
+      load(
+        file,
+        file.name,
+        { kind: 'file', name: file.name },
+        () => {
+          files.current = { next: file };
+          setState({ mode: 'file', file: file.name, diff: false, bfile: '', ...PER_PROFILE });
+        },
+        flameNext,
+      );
     },
-    [load, setState],
+    [load, setState, state],
   );
   const openBaselineFile = useCallback(
     (base: File) => {
@@ -274,7 +278,7 @@ export function App() {
           <TargetsPage />
         ) : showing ? (
           <ProfileViews
-            client={getClient()}
+            client={client}
             profile={profile}
             profileKey={profileKey}
             state={state}

@@ -1,6 +1,6 @@
 import { GRANULARITIES, type Granularity } from '../profile/nodes';
 import { useAsync } from '../state/use-async';
-import { type UrlState, VIEW_MODES, type ViewMode } from '../state/url-state';
+import { FLAME_VIEWS, type UrlState, VIEW_MODES, type ViewMode, viewFiltersOf } from '../state/url-state';
 import type { ProfileWorkerClient } from '../worker/client';
 import type { OpenResult } from '../worker/protocol';
 import { ProfileFacts } from '../views/ProfileFacts';
@@ -24,7 +24,6 @@ const VIEW_LABELS: Record<ViewMode, string> = {
   report: 'pprof -tree',
 };
 const HAS_TABLE: ViewMode[] = ['top', 'both'];
-const HAS_FLAME: ViewMode[] = ['flame', 'both'];
 
 interface Props {
   client: ProfileWorkerClient;
@@ -44,14 +43,7 @@ export function ProfileViews({ client, profile, profileKey, state, setState, dar
   const [hoveredName, setHoveredName] = useState<string | null>(null);
 
   const filters: ViewFilters = useMemo(
-    () => ({
-      focus: state.focus || undefined,
-      ignore: state.ignore || undefined,
-      hide: state.hide || undefined,
-      show: state.show || undefined,
-      showFrom: state.showFrom || undefined,
-      relative: state.rel || undefined,
-    }),
+    () => viewFiltersOf(state),
     [state.focus, state.ignore, state.hide, state.show, state.showFrom, state.rel],
   );
   const filterKey = JSON.stringify(filters);
@@ -182,7 +174,7 @@ export function ProfileViews({ client, profile, profileKey, state, setState, dar
         )}
         {showTable && top.data?.diff && <DiffTopTable top={top.data} {...tableProps} absolute={state.diffAbs} />}
         {showTable && top.data && !top.data.diff && <TopTable top={top.data} {...tableProps} onRowHover={setHoveredName} />}
-        {HAS_FLAME.includes(state.view) && (
+        {FLAME_VIEWS.includes(state.view) && (
           <FlameGraphView
             client={client}
             profileKey={profileKey}

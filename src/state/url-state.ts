@@ -3,6 +3,7 @@
 // old links keep working when it changes (parse older versions here when there are any).
 import { useCallback, useSyncExternalStore } from 'react';
 import { z } from 'zod';
+import type { ViewFilters } from '../profile/filtered-session';
 import { GRANULARITIES, type Granularity } from '../profile/nodes';
 import { isValidTime } from './time-range';
 
@@ -10,6 +11,21 @@ export const URL_VERSION = 1;
 
 export type ViewMode = 'top' | 'flame' | 'both' | 'tree' | 'inverted' | 'graph' | 'report';
 export const VIEW_MODES: ViewMode[] = ['top', 'flame', 'both', 'tree', 'inverted', 'graph', 'report'];
+
+/** The views that show a flame graph. */
+export const FLAME_VIEWS: ViewMode[] = ['flame', 'both'];
+
+/** pprof's refine filters that the URL asks for, as the profile worker takes them. */
+export function viewFiltersOf(s: UrlState): ViewFilters {
+  return {
+    focus: s.focus || undefined,
+    ignore: s.ignore || undefined,
+    hide: s.hide || undefined,
+    show: s.show || undefined,
+    showFrom: s.showFrom || undefined,
+    relative: s.rel || undefined,
+  };
+}
 
 export interface UrlState {
   mode: 'explore' | 'file' | 'targets';

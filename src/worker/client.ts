@@ -4,6 +4,7 @@ import type { TopSort } from '../profile/top';
 import type {
   DiffWidth,
   FlameData,
+  FlameNext,
   GraphLayout,
   GraphOptions,
   LoadProgressMessage,
@@ -86,13 +87,14 @@ export class ProfileWorkerClient {
     return this.helper;
   }
 
+  /** Opens a file; with `flameNext`, the worker builds that flame graph while the page renders. */
   open(
     source: Blob | ArrayBuffer,
     name: string,
-    opts: { maxDecompressedBytes?: number; onProgress?: (p: LoadProgressMessage) => void } = {},
+    opts: { maxDecompressedBytes?: number; onProgress?: (p: LoadProgressMessage) => void; flameNext?: FlameNext } = {},
   ): Promise<OpenResult> {
     return this.request<OpenResult>(
-      { type: 'open', source, name, maxDecompressedBytes: opts.maxDecompressedBytes },
+      { type: 'open', source, name, maxDecompressedBytes: opts.maxDecompressedBytes, flameNext: opts.flameNext },
       opts.onProgress,
     );
   }
@@ -165,9 +167,15 @@ export class ProfileWorkerClient {
   exportFolded(sampleIndex: number, granularity: Granularity, filters?: ViewFilters): Promise<string> {
     return this.request<string>({ type: 'export-folded', sampleIndex, granularity, filters });
   }
+}
 
-  terminate(): void {
-    this.worker.terminate();
-    this.helper?.terminate();
-  }
+let pageClient: ProfileWorkerClient | undefined;
+
+/**
+ * The page's profile worker, one for the page's lifetime. main.ts starts it before the app's
+ * code has loaded, so that the worker's own start-up and warm-up overlap the page's instead
+ * of adding to the time to the first drawn profile.
+ */
+export function pageProfileWorker(): ProfileWorkerClient {
+  return (pageClient ??= new ProfileWorkerClient());
 }

@@ -6,7 +6,7 @@ import { gunzipNative, isGzip } from '../profile/gunzip';
 import { ProfileSession, diffOfSessions, openProfile } from '../profile/session';
 import { FilterError } from '../profile/filters';
 import { ProfileSource, type ViewFilters } from '../profile/filtered-session';
-import type { GraphLayout, OpenResult, SideMessage, WorkerRequest, WorkerResponse } from './protocol';
+import type { DiffWidth, FlameData, GraphLayout, OpenResult, SideMessage, WorkerRequest, WorkerResponse } from './protocol';
 import { activeFilterLabels } from '../profile/filters';
 import { warmUpInSteps } from './warm-up';
 
@@ -27,8 +27,11 @@ function post(msg: WorkerResponse, transfer: Transferable[] = []): void {
   self.postMessage(msg, transfer);
 }
 
+/** Where a file being read has got to, for the page's progress bar. */
+type ReadProgress = (phase: 'reading' | 'decompressing', done: number, total: number) => void;
+
 /** Reads a Blob in chunks so that the page can show how many bytes have been read. */
-async function readAll(id: number, source: Blob | ArrayBuffer): Promise<Uint8Array> {
+async function readAll(source: Blob | ArrayBuffer, progress?: ReadProgress): Promise<Uint8Array> {
   if (source instanceof ArrayBuffer) return new Uint8Array(source);
   const total = source.size;
   const out = new Uint8Array(total);
@@ -42,28 +45,26 @@ async function readAll(id: number, source: Blob | ArrayBuffer): Promise<Uint8Arr
     done += r.value.length;
     if (done - lastReport > 4 << 20 || done === total) {
       lastReport = done;
-      post({ id, type: 'progress', phase: 'reading', done, total });
+      progress?.('reading', done, total);
     }
   }
   return done === total ? out : out.subarray(0, done);
 }
 
 /**
- * Decompresses a gzipped file with the browser's zlib before it is decoded (see gunzipNative);
- * other files pass through to openProfile, which validates them.
+ * Reads a file and inflates it into `box.bytes`: gzip with the browser's zlib (see gunzipNative);
+ * other files pass through to openProfile, which validates them. The bytes then live only in the
+ * box, which openProfile empties (take) once it has them: no frame of the caller holds a large
+ * file while the profile is built from it (see ProfileBytes).
  */
-async function inflate(id: number, bytes: Uint8Array, maxBytes: number | undefined): Promise<Uint8Array> {
-  if (!isGzip(bytes)) return bytes;
-  return gunzipNative(bytes, maxBytes, (done, total) => post({ id, type: 'progress', phase: 'decompressing', done, total }));
+async function readInto(box: { bytes?: Uint8Array }, source: Blob | ArrayBuffer, maxBytes?: number, progress?: ReadProgress): Promise<void> {
+  const bytes = await readAll(source, progress);
+  box.bytes = isGzip(bytes) ? await gunzipNative(bytes, maxBytes, (done, total) => progress?.('decompressing', done, total)) : bytes;
 }
 
-/**
- * Reads a file and inflates it into `box.bytes`. The bytes then live only in the box, which
- * openProfile empties (take) once it has them: no frame of the caller holds a large file while
- * the profile is built from it (see ProfileBytes).
- */
-async function readInto(box: { bytes?: Uint8Array }, id: number, source: Blob | ArrayBuffer, maxBytes?: number): Promise<void> {
-  box.bytes = await inflate(id, await readAll(id, source), maxBytes);
+/** Progress of request `id`'s file, posted to the page. */
+function progressOf(id: number): ReadProgress {
+  return (phase, done, total) => post({ id, type: 'progress', phase, done, total });
 }
 
 function take(box: { bytes?: Uint8Array }): () => Uint8Array {
@@ -124,6 +125,17 @@ function prepareGraphWhenIdle(session: ProfileSession, sampleIndex: number, gran
   }, 1000);
 }
 
+/**
+ * The flame graph an 'open' request's `flameNext` asked for, built right after the profile was
+ * opened: the page renders the opened profile meanwhile, then asks for it. Handed over (its arrays
+ * are transferred) to the first flame request if that is the one; dropped by any other.
+ */
+let prebuilt: { key: string; data: FlameData } | undefined;
+
+function flameKey(sampleIndex: number, granularity: Granularity, widthBy: DiffWidth = 'comparison', filters?: ViewFilters): string {
+  return JSON.stringify([sampleIndex, granularity, widthBy, filters ?? {}]);
+}
+
 /** The session for a request: the open profile, refine-filtered as the request asks. */
 function need(filters?: ViewFilters): ProfileSession {
   if (!source) throw new Error('no profile is open');
@@ -135,14 +147,24 @@ async function handle(req: WorkerRequest): Promise<void> {
     case 'open': {
       // The previous profile stays open until the new one has loaded: a bad file loses nothing.
       const box = {};
-      await readInto(box, req.id, req.source, req.maxDecompressedBytes);
+      await readInto(box, req.source, req.maxDecompressedBytes, progressOf(req.id));
       const next = openProfile(take(box), {
         maxDecompressedBytes: req.maxDecompressedBytes,
         onProgress: (p) => post({ id: req.id, type: 'progress', ...p }),
       });
       source = new ProfileSource(next);
+      prebuilt = undefined;
       const result: OpenResult = { name: req.name, summary: next.summary() };
       post({ id: req.id, type: 'result', result });
+      if (req.flameNext) {
+        const { granularity, filters } = req.flameNext;
+        const si = result.summary.defaultSampleIndex;
+        try {
+          prebuilt = { key: flameKey(si, granularity, 'comparison', filters), data: need(filters).flame(si, granularity, 'comparison', false) };
+        } catch {
+          // the page's own request meets the same problem and reports it
+        }
+      }
       return;
     }
     case 'top': {
@@ -154,7 +176,7 @@ async function handle(req: WorkerRequest): Promise<void> {
       const open = async (side: { source: Blob | ArrayBuffer; name: string }) => {
         try {
           const box = {};
-          await readInto(box, req.id, side.source, req.maxDecompressedBytes);
+          await readInto(box, side.source, req.maxDecompressedBytes, progressOf(req.id));
           return openProfile(take(box), {
             maxDecompressedBytes: req.maxDecompressedBytes,
             onProgress: (p) => post({ id: req.id, type: 'progress', ...p }),
@@ -164,6 +186,7 @@ async function handle(req: WorkerRequest): Promise<void> {
           throw e;
         }
       };
+      prebuilt = undefined;
       const b = req.base;
       // A baseline opened by the helper worker arrives while this worker opens the comparison.
       const fromHelper = 'port' in b ? receiveSide(b.port, b.name) : undefined;
@@ -186,7 +209,7 @@ async function handle(req: WorkerRequest): Promise<void> {
       // In the helper worker: open, hand the profile's arrays over to the profile worker, forget it.
       try {
         const box = {};
-        await readInto(box, req.id, req.source, req.maxDecompressedBytes);
+        await readInto(box, req.source, req.maxDecompressedBytes, progressOf(req.id));
         const { data, trie } = openProfile(take(box), { maxDecompressedBytes: req.maxDecompressedBytes });
         req.port.postMessage({ type: 'result', data, trie } satisfies SideMessage, buffersOf([data, trie]));
       } catch (e) {
@@ -201,7 +224,9 @@ async function handle(req: WorkerRequest): Promise<void> {
     }
     case 'flame': {
       // An uncached tree, handed over to the page without a copy (a large one is hundreds of MB).
-      const data = need(req.filters).flame(req.sampleIndex, req.granularity, req.widthBy, false);
+      const ready = prebuilt?.key === flameKey(req.sampleIndex, req.granularity, req.widthBy, req.filters) ? prebuilt.data : undefined;
+      prebuilt = undefined;
+      const data = ready ?? need(req.filters).flame(req.sampleIndex, req.granularity, req.widthBy, false);
       const t = data.tree;
       const buffers = [t.node, t.parent, t.depth, t.end, t.total, t.self, t.start, t.otherSelf, t.otherTotal]
         .filter((a): a is Int32Array | Float64Array => a !== undefined)
@@ -255,6 +280,7 @@ async function handle(req: WorkerRequest): Promise<void> {
 self.onmessage = (ev: MessageEvent<WorkerRequest>) => {
   requests++;
   const req = ev.data;
+  if (req.type !== 'flame' && req.type !== 'top') prebuilt = undefined; // the page went elsewhere
   handle(req).catch((e: unknown) => {
     if (e instanceof ProfileError) post({ id: req.id, type: 'error', kind: e.kind, message: e.message });
     else if (e instanceof FilterError) post({ id: req.id, type: 'error', kind: 'invalid-filter', message: e.message });
@@ -273,4 +299,11 @@ self.onmessage = (ev: MessageEvent<WorkerRequest>) => {
 
 // While the person picks a file, run the code that opens one on a small made-up profile, so that
 // the real file finds it optimised (see warm-up.ts). It stops at the first request.
-warmUpInSteps(() => requests > 0);
+warmUpInSteps(
+  () => requests > 0,
+  async (file) => {
+    const box: { bytes?: Uint8Array } = {};
+    await readInto(box, file);
+    return box.bytes!;
+  },
+);

@@ -14,7 +14,15 @@ export type SideMessage =
   | { type: 'error'; kind: ProfileErrorKind | 'internal'; message: string };
 
 export type WorkerRequest =
-  | { id: number; type: 'open'; source: Blob | ArrayBuffer; name: string; maxDecompressedBytes?: number }
+  | {
+      id: number;
+      type: 'open';
+      source: Blob | ArrayBuffer;
+      name: string;
+      maxDecompressedBytes?: number;
+      /** The flame graph the page will ask for first (see FlameRequest), built right after opening. */
+      flameNext?: FlameNext;
+    }
   | { id: number; type: 'top'; sampleIndex: number; granularity: Granularity; sort?: TopSort; filters?: ViewFilters }
   | {
       id: number;
@@ -57,6 +65,15 @@ export type WorkerRequest =
   | { id: number; type: 'sandwich'; sampleIndex: number; granularity: Granularity; node: number; filters?: ViewFilters }
   | { id: number; type: 'export-pprof' }
   | { id: number; type: 'export-folded'; sampleIndex: number; granularity: Granularity; filters?: ViewFilters };
+
+/**
+ * The page's first flame graph of a newly opened file: the profile's default sample type, widths
+ * by the comparison, at this granularity and with these filters.
+ */
+export interface FlameNext {
+  granularity: Granularity;
+  filters?: ViewFilters;
+}
 
 export interface LoadProgressMessage {
   id: number;

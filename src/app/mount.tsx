@@ -1,3 +1,4 @@
+// The app itself, loaded by main.ts once the profile worker has been started.
 import { QueryClientProvider } from '@tanstack/react-query';
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
