@@ -1,5 +1,5 @@
 import type { NodeTable } from './nodes';
-import { GrowableInt32 } from './growable';
+import { GrowableInt32, releaseArray } from './growable';
 import { ChildTable, type StackTrie, subtreeTotals } from './stack-trie';
 
 /**
@@ -102,7 +102,12 @@ export function expandFrames(trie: StackTrie, nodes: NodeTable): ExpandedFrames 
   }
   const size = parent.length;
   // Frames merged where locations share nodes: keep exact-size copies when that saved much.
-  const fit = (a: GrowableInt32) => (size < bound * 0.875 ? a.trimmed() : a.data.subarray(0, size));
+  const fit = (a: GrowableInt32) => {
+    if (size >= bound * 0.875) return a.data.subarray(0, size);
+    const exact = a.trimmed();
+    releaseArray(a.data);
+    return exact;
+  };
   return { size, parent: fit(parent), node: fit(node), frameOfTrie };
 }
 
@@ -121,7 +126,11 @@ export function buildFlameTree(
     return self;
   };
   const self = toFrames(sides ? sides.self : trie.self[sampleIndex]!);
-  return layoutFlameTree(size, parent, node, self, nodes.names, sampleIndex, sides && toFrames(sides.other));
+  const other = sides && toFrames(sides.other);
+  const tree = layoutFlameTree(size, parent, node, self, nodes.names, sampleIndex, other);
+  releaseArray(self); // laid out into the tree's own arrays
+  if (other) releaseArray(other);
+  return tree;
 }
 
 /**
@@ -213,6 +222,9 @@ export function layoutFlameTree(
       at += Math.abs(out.total[c]!);
     }
   }
+  // Its scratch arrays are as large as the tree: free them before the caller's next step.
+  for (const a of [totalC, childCount, fill, children, newIndex]) releaseArray(a);
+  if (otherTotalC) releaseArray(otherTotalC);
   return { sampleIndex, size, maxDepth, ...out, otherSelf, otherTotal };
 }
 

@@ -1,4 +1,4 @@
-import { GrowableInt32 } from './growable';
+import { GrowableInt32, releaseArray } from './growable';
 import type { ProfileData } from './profile-data';
 
 /**
@@ -114,6 +114,11 @@ export class ChildIndex {
     }
   }
 
+  /** Frees the table's memory now (see releaseArray); it must not be used afterwards. */
+  release(): void {
+    releaseArray(this.slots);
+  }
+
   /** Records `child`, whose parent and key are already in the arrays. */
   insert(emptySlot: number, child: number, parents: Int32Array, keys: Int32Array): void {
     this.slots[emptySlot] = child;
@@ -132,6 +137,7 @@ export class ChildIndex {
       while (this.slots[slot] !== 0) slot = (slot + 1) & this.mask;
       this.slots[slot] = v;
     }
+    releaseArray(old);
   }
 }
 
@@ -261,15 +267,23 @@ export function buildStackTrie(data: ProfileData): StackTrie {
     leafOfStack[s] = node;
   }
   const size = parent.length;
-  table = undefined; // the largest structure of the build: let it go before renumbering
+  table.release(); // the largest structure of the build: gone before renumbering
+  table = undefined;
   // Exact-size arrays when the estimate was far off, else views of the grown ones.
-  const fit = (a: GrowableInt32) => (size < a.data.length * 0.875 ? a.trimmed() : a.data.subarray(0, size));
+  const fit = (a: GrowableInt32) => {
+    if (size >= a.data.length * 0.875) return a.data.subarray(0, size);
+    const exact = a.trimmed();
+    releaseArray(a.data);
+    return exact;
+  };
   const parentArr = fit(parent);
   const locationArr = fit(location);
   const depthArr = fit(depth);
   const newId = renumberInPreorder(parentArr, locationArr, depthArr);
   const leafOfSample = new Int32Array(sampleCount);
   for (let i = 0; i < sampleCount; i++) leafOfSample[i] = newId[leafOfStack[stacks.stackOf[i]!]!]!;
+  releaseArray(newId);
+  releaseArray(leafOfStack);
   const self: Float64Array[] = [];
   const selfAbs: (Float64Array | undefined)[] = [];
   for (let t = 0; t < nTypes; t++) {
@@ -370,6 +384,7 @@ export function renumberInPreorder(parent: Int32Array, location: Int32Array, dep
     }
   }
   for (let i = 0; i < size; i++) if (newId[i]! < 0) newId[i] = ~newId[i]!;
+  releaseArray(next);
   return newId;
 }
 
