@@ -131,6 +131,7 @@ function prepareGraphWhenIdle(session: ProfileSession, sampleIndex: number, gran
  * are transferred) to the first flame request if that is the one; dropped by any other.
  */
 let prebuilt: { key: string; data: FlameData } | undefined;
+const PREBUILT_FLAME_MAX_NODES = 1 << 20;
 
 function flameKey(sampleIndex: number, granularity: Granularity, widthBy: DiffWidth = 'comparison', filters?: ViewFilters): string {
   return JSON.stringify([sampleIndex, granularity, widthBy, filters ?? {}]);
@@ -156,7 +157,10 @@ async function handle(req: WorkerRequest): Promise<void> {
       prebuilt = undefined;
       const result: OpenResult = { name: req.name, summary: next.summary() };
       post({ id: req.id, type: 'result', result });
-      if (req.flameNext) {
+      // Only for a small profile, where the page's round trip is a fair part of the first draw:
+      // a large one's flame graph is better built once the opening's garbage has gone, and the
+      // round trip is nothing against its seconds.
+      if (req.flameNext && next.trie.size <= PREBUILT_FLAME_MAX_NODES) {
         const { granularity, filters } = req.flameNext;
         const si = result.summary.defaultSampleIndex;
         try {

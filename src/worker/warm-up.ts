@@ -24,10 +24,14 @@ export function warmUpInSteps(stop: () => boolean, read: (file: Blob) => Promise
     );
   }
   const next = (i: number) => {
-    if (i >= steps.length || stop()) return;
+    if (i >= steps.length || stop()) {
+      bytes = session = undefined; // nothing of the warm-up stays
+      return;
+    }
     try {
       steps[i]!();
     } catch {
+      bytes = session = undefined;
       return; // only a warm-up: the real file reports its own problems
     }
     setTimeout(() => next(i + 1), 0);
