@@ -73,7 +73,7 @@ function FileDiffBar(p: {
 
 export function App() {
   const [state, setState] = useUrlState();
-  // Started by main.tsx before this code loaded; it lives as long as the page.
+  // Started by main.ts before this code loaded; it lives as long as the page.
   const client = pageProfileWorker();
   const theme = useTheme();
 

@@ -4,9 +4,9 @@ import warmUpFileUrl from './warm-up.pb.gz?url';
 /**
  * While the person picks a file, the worker opens a small made-up profile (warm-up-profile.ts)
  * the way it opens theirs, and builds its flame graph, twice, so that the first real file runs
- * code the engine has already compiled and optimised: a small file's first draw is mostly the
- * engine's warm-up otherwise (bench/browser/warm-reopen.ts: 246 ms cold, 99 ms warm at 10k
- * stacks). `read` is the worker's own file reader, so that reading and inflating warm up too.
+ * code the engine has already compiled: at 10k stacks a cold first open is much of the first
+ * draw (see BENCHMARKS.md, issue 3). `read` is the worker's own file reader, so that reading and
+ * inflating warm up too.
  *
  * One step per task, and none once `stop()` says a real request has come: that request then
  * waits for one step at most. Reading the file is not a step that blocks (it awaits the network
