@@ -1,6 +1,6 @@
 import { readdirSync } from 'node:fs';
 import { gzipSync } from 'fflate';
-import { Profile } from 'pprof-format';
+import { Label, Profile } from 'pprof-format';
 import { describe, expect, it } from 'vitest';
 import { PROFILES_DIR, readFixture } from '../../tests/helpers/expected';
 import { ProfileError } from './errors';
@@ -102,6 +102,28 @@ describe('streaming pprof reader agrees with pprof-format', () => {
       const bytes = p.encode();
       expect(readProfileData(bytes), `ids + ${offset}`).toEqual(toProfileData(Profile.decode(bytes)));
     }
+  });
+
+  it('labels: repeated sets (read once, then applied again), reordered, duplicate keys, numeric and empty values', () => {
+    const p = loadProfile(readFixture('go.cpu.labels.pprof'));
+    const st = p.stringTable;
+    const str = (x: string) => st.dedup(x);
+    const label = (key: string, value: string) => new Label({ key: str(key), str: value === '' ? 0 : str(value) });
+    const sets = [
+      () => [label('handler', '/api'), label('pod', 'p-1')],
+      () => [label('pod', 'p-1'), label('handler', '/api')], // the same set, read in another order
+      () => [label('handler', '/api'), label('handler', '/other')], // the key twice: the last value stays
+      () => [label('handler', '/api'), new Label({ key: str('bytes'), num: 1024, numUnit: str('bytes') })],
+      () => [label('handler', ''), label('pod', 'p-2')],
+      () => [],
+    ];
+    p.sample.forEach((smp, i) => (smp.label = sets[i % sets.length]!()));
+    const bytes = p.encode();
+    const got = readProfileData(bytes);
+    expect(got).toEqual(toProfileData(Profile.decode(bytes)));
+    expect(got.labels.find((l) => l.key === 'handler')!.values.slice(0, 6)).toEqual(['/api', '/api', '/other', '/api', '0', '']); // an empty str is a number label
+    expect(got.labelTags!.labelSet[0]).toBe(got.labelTags!.labelSet[1]); // one set, whatever the order
+    expect(got.labelTags!.labelSet[6]).toBe(got.labelTags!.labelSet[0]);
   });
 
   it('a packed location id that runs past its sample is an error, not a frame', () => {

@@ -393,7 +393,85 @@ export function readProfileData(bytes: ProfileBytes, opts: LoadOptions & Profile
   const labelSets: string[][] = [];
   let numUnit = '';
   let anyTag = false;
+  // A sample's labels as read (string table indices and numbers), handled once its fields are.
+  const labKey: number[] = [];
+  const labStr: number[] = [];
+  const labNum: number[] = [];
+  const labUnit: number[] = [];
+  let nLab = 0;
   const parts: string[] = [];
+  /** Sample i's labels: per-key values, the label set (for the graph's tags), numeric tags. */
+  const labelsOf = (i: number, seen?: LabelsSeen) => {
+    parts.length = 0;
+    for (let j = 0; j < nLab; j++) {
+      const s = labStr[j]!;
+      const num = labNum[j]!;
+      const unit = labUnit[j]!;
+      const k = str(labKey[j]!, 'a label key');
+      const v = str(s, 'a label value');
+      const u = str(unit, 'a label unit');
+      let li = labelIndex.get(k);
+      if (li === undefined) {
+        li = labels.length;
+        labelIndex.set(k, li);
+        labels.push({ key: k, values: new Array<string>(nSamples).fill('') });
+      }
+      const value = s !== 0 ? v : `${num}${u}`;
+      labels[li]!.values[i] = value;
+      seen?.keys.push(li);
+      seen?.values.push(value);
+      if (s !== 0) parts.push(`${k}:${v}`);
+      else if (k === 'bytes' && (num !== 0 || unit !== 0)) {
+        nums.push(num);
+        if (!numUnit && unit !== 0) numUnit = u;
+        anyTag = true;
+      }
+    }
+    if (parts.length > 0) {
+      anyTag = true;
+      parts.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+      const name = parts.join('\\n');
+      let idx = setByName.get(name);
+      if (idx === undefined) {
+        idx = labelSets.length;
+        setByName.set(name, idx);
+        labelSets.push([...parts]);
+      }
+      labelSet[i] = idx;
+    }
+    if (seen) seen.set = labelSet[i]!;
+  };
+  // Samples mostly repeat a few label sets: string labels are looked up by their string table
+  // indices, in the order read, and what labelsOf made of them the first time is applied again
+  // (no strings built, sorted or hashed per sample). Numeric labels take labelsOf every time.
+  const seenLabels: LabelsTrie = {};
+  const fastLabels = nStrings < 2 ** 26; // key * nStrings + value stays an exact number
+  const readLabels = (i: number) => {
+    let node = seenLabels;
+    for (let j = 0; j < nLab; j++) {
+      const s = labStr[j]!;
+      const k = labKey[j]!;
+      if (!fastLabels || s <= 0 || s >= nStrings || k < 0 || k >= nStrings || labNum[j] !== 0 || labUnit[j] !== 0) {
+        labelsOf(i);
+        nLab = 0;
+        return;
+      }
+      const code = k * nStrings + s;
+      const children = (node.next ??= new Map());
+      let child = children.get(code);
+      if (!child) children.set(code, (child = {}));
+      node = child;
+    }
+    let seen = node.seen;
+    if (!seen) {
+      seen = node.seen = { keys: [], values: [], set: -1 };
+      labelsOf(i, seen);
+    } else {
+      for (let t = 0; t < seen.keys.length; t++) labels[seen.keys[t]!]!.values[i] = seen.values[t]!;
+      labelSet[i] = seen.set;
+    }
+    nLab = 0;
+  };
   let sample = 0; // the one being read
   const addFrame = (rawId: number) => {
     const id = rawId < 0 ? rawId + 2 ** 64 : rawId; // location ids are uint64
@@ -415,7 +493,7 @@ export function readProfileData(bytes: ProfileBytes, opts: LoadOptions & Profile
     if (!distinct) stackStart[i] = nFrames;
     numStart[i] = nums.length;
     valueTmp.length = 0;
-    parts.length = 0;
+    nLab = 0;
     while (r.pos < e) {
       const t = r.uint32();
       const field = t >>> 3;
@@ -469,22 +547,11 @@ export function readProfileData(bytes: ProfileBytes, opts: LoadOptions & Profile
           else if (lt === 0x20) unit = lr.int64();
           else lr.skip(lt & 7);
         }
-        const k = str(key, 'a label key');
-        const v = str(s, 'a label value');
-        const u = str(unit, 'a label unit');
-        let li = labelIndex.get(k);
-        if (li === undefined) {
-          li = labels.length;
-          labelIndex.set(k, li);
-          labels.push({ key: k, values: new Array<string>(nSamples).fill('') });
-        }
-        labels[li]!.values[i] = s !== 0 ? v : `${num}${u}`;
-        if (s !== 0) parts.push(`${k}:${v}`);
-        else if (k === 'bytes' && (num !== 0 || unit !== 0)) {
-          nums.push(num);
-          if (!numUnit && unit !== 0) numUnit = u;
-          anyTag = true;
-        }
+        labKey[nLab] = key;
+        labStr[nLab] = s;
+        labNum[nLab] = num;
+        labUnit[nLab] = unit;
+        nLab++;
       } else r.skip(wire);
     }
     if (valueTmp.length !== nTypes) {
@@ -492,18 +559,7 @@ export function readProfileData(bytes: ProfileBytes, opts: LoadOptions & Profile
     }
     for (let t = 0; t < nTypes; t++) values[t]![i] = valueTmp.data[t]!;
     if (stacks && stacks.add(i, frames, firstFrame, nFrames)) nFrames = firstFrame; // seen before
-    if (parts.length > 0) {
-      anyTag = true;
-      parts.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
-      const name = parts.join('\\n');
-      let idx = setByName.get(name);
-      if (idx === undefined) {
-        idx = labelSets.length;
-        setByName.set(name, idx);
-        labelSets.push([...parts]);
-      }
-      labelSet[i] = idx;
-    }
+    if (nLab > 0) readLabels(i);
   }
   if (!distinct) stackStart[nSamples] = nFrames;
   numStart[nSamples] = nums.length;
@@ -550,6 +606,21 @@ export function readProfileData(bytes: ProfileBytes, opts: LoadOptions & Profile
     labels,
     labelTags,
   };
+}
+
+/** What a sample's string labels came to (see readLabels), to apply to later samples with the same. */
+interface LabelsSeen {
+  /** Index in `labels` and value of each label, in the order read. */
+  keys: number[];
+  values: string[];
+  /** The label set (LabelTags.labelSet), -1 for none. */
+  set: number;
+}
+
+/** Label sequences seen so far, one level per label (key and value string indices). */
+interface LabelsTrie {
+  next?: Map<number, LabelsTrie>;
+  seen?: LabelsSeen;
 }
 
 /**
