@@ -157,18 +157,32 @@ export function layoutFlameTree(
   const fill = childCount.slice(0, size);
   const children = new Int32Array(Math.max(0, size - 1));
   for (let f = 1; f < size; f++) children[fill[parent[f]!]!++] = f;
+  // Largest first, then by name.
+  const before = (x: number, y: number): number => {
+    const d = Math.abs(totalC[y]!) - Math.abs(totalC[x]!);
+    if (d !== 0) return d;
+    const nx = names[node[x]!] ?? '';
+    const ny = names[node[y]!] ?? '';
+    return nx < ny ? -1 : nx > ny ? 1 : 0;
+  };
   for (let f = 0; f < size; f++) {
     const a = childCount[f]!;
     const b = childCount[f + 1]!;
-    if (b - a > 1) {
+    if (b - a <= 1) continue;
+    if (b - a <= 12) {
+      // Most frames have a few children: sort them in place (no array and no sort call per frame).
+      for (let i = a + 1; i < b; i++) {
+        const c = children[i]!;
+        let j = i - 1;
+        while (j >= a && before(children[j]!, c) > 0) {
+          children[j + 1] = children[j]!;
+          j--;
+        }
+        children[j + 1] = c;
+      }
+    } else {
       const sub = Array.from(children.subarray(a, b));
-      sub.sort((x, y) => {
-        const d = Math.abs(totalC[y]!) - Math.abs(totalC[x]!);
-        if (d !== 0) return d;
-        const nx = names[node[x]!] ?? '';
-        const ny = names[node[y]!] ?? '';
-        return nx < ny ? -1 : nx > ny ? 1 : 0;
-      });
+      sub.sort(before);
       children.set(sub, a);
     }
   }
