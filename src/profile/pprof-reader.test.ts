@@ -126,6 +126,23 @@ describe('streaming pprof reader agrees with pprof-format', () => {
     expect(got.labelTags!.labelSet[6]).toBe(got.labelTags!.labelSet[0]);
   });
 
+  it('labels of many values (a span id per sample, past what is remembered) read the same', () => {
+    const p = loadProfile(readFixture('cpu.pb.gz'));
+    const first = p.sample[0]!;
+    const span = p.stringTable.dedup('span_id');
+    const kind = p.stringTable.dedup('kind');
+    const web = p.stringTable.dedup('web');
+    p.sample = Array.from({ length: 70_000 }, (_, i) => {
+      const smp = Object.assign(Object.create(Object.getPrototypeOf(first)), first);
+      smp.label = [new Label({ key: kind, str: web }), new Label({ key: span, str: p.stringTable.dedup(`s${i}`) })];
+      return smp;
+    });
+    const bytes = p.encode();
+    const got = readProfileData(bytes);
+    expect(got).toEqual(toProfileData(Profile.decode(bytes)));
+    expect(got.labels.find((l) => l.key === 'span_id')!.values[69_999]).toBe('s69999');
+  });
+
   it('a packed location id that runs past its sample is an error, not a frame', () => {
     // Sample { location_id: packed [1, <varint cut short>] ; value: 1 }
     const p = loadProfile(readFixture('cpu.pb.gz'));

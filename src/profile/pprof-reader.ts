@@ -141,6 +141,9 @@ class IdIndex {
 
 const utf8 = new TextDecoder();
 
+/** Label sequences remembered at most (see readLabels): beyond, samples take the full path. */
+const MAX_SEEN_LABEL_NODES = 1 << 16;
+
 /** Below this size, the samples' frames are not counted before they are read (see readProfileData). */
 const SMALL_PROFILE_BYTES = 16 << 20;
 
@@ -445,6 +448,7 @@ export function readProfileData(bytes: ProfileBytes, opts: LoadOptions & Profile
   // indices, in the order read, and what labelsOf made of them the first time is applied again
   // (no strings built, sorted or hashed per sample). Numeric labels take labelsOf every time.
   const seenLabels: LabelsTrie = {};
+  let seenNodes = 0;
   const fastLabels = nStrings < 2 ** 26; // key * nStrings + value stays an exact number
   const readLabels = (i: number) => {
     let node = seenLabels;
@@ -459,7 +463,15 @@ export function readProfileData(bytes: ProfileBytes, opts: LoadOptions & Profile
       const code = k * nStrings + s;
       const children = (node.next ??= new Map());
       let child = children.get(code);
-      if (!child) children.set(code, (child = {}));
+      if (!child) {
+        if (seenNodes >= MAX_SEEN_LABEL_NODES) {
+          labelsOf(i); // a label of many values (a span id): caching it would only cost memory
+          nLab = 0;
+          return;
+        }
+        seenNodes++;
+        children.set(code, (child = {}));
+      }
       node = child;
     }
     let seen = node.seen;
