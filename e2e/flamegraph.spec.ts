@@ -37,6 +37,9 @@ test.describe('flame graph', () => {
     await page.getByTestId('view-flame').click();
     await waitForDraw(page);
     const { total } = coveredBy(/$^/);
+    // The page's User Timing marks (read by bench/browser/first-draw-phases.ts), in order.
+    const marks = await page.evaluate(() => performance.getEntriesByType('mark').map((m) => m.name).filter((n) => n.startsWith('flamelens:')));
+    expect(marks.slice(0, 3)).toEqual(['flamelens:page:open', 'flamelens:page:opened', 'flamelens:page:drawn']);
 
     // The root frame holds the whole profile.
     await hover(page, 'flamegraph', { x: 5, y: ROW / 2 });
@@ -165,6 +168,9 @@ test.describe('flame graph', () => {
     await page.getByTestId('view-flame').click();
     await waitForDraw(page);
     const { total } = coveredBy(/$^/);
+    // The page's User Timing marks (read by bench/browser/first-draw-phases.ts), in order.
+    const marks = await page.evaluate(() => performance.getEntriesByType('mark').map((m) => m.name).filter((n) => n.startsWith('flamelens:')));
+    expect(marks.slice(0, 3)).toEqual(['flamelens:page:open', 'flamelens:page:opened', 'flamelens:page:drawn']);
     for (const [id, suffix] of [
       ['export-png', '.flamegraph.png'],
       ['export-pprof', '.pb.gz'],

@@ -104,8 +104,10 @@ export function App() {
         maxDecompressedBytes: decompressionLimit(),
         onProgress: (p: LoadProgressMessage) => seq === openSeq.current && setProgress(p),
       };
+      performance.mark('flamelens:page:open'); // see the worker's marks
       (diff ? client.openDiff(source.base, source.next, opts) : client.open(source, name, opts))
         .then((result) => {
+          performance.mark('flamelens:page:opened');
           if (seq !== openSeq.current) return;
           setProfile(result);
           setOrigin(nextOrigin);

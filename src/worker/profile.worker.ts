@@ -137,6 +137,14 @@ function flameKey(sampleIndex: number, granularity: Granularity, widthBy: DiffWi
   return JSON.stringify([sampleIndex, granularity, widthBy, filters ?? {}]);
 }
 
+/**
+ * A User Timing mark (`flamelens:…`) at a step of opening a file: DevTools' Performance panel
+ * shows them, and bench/browser/first-draw-phases.ts reads them from a trace.
+ */
+function mark(step: string): void {
+  performance.mark(`flamelens:${step}`);
+}
+
 /** The session for a request: the open profile, refine-filtered as the request asks. */
 function need(filters?: ViewFilters): ProfileSession {
   if (!source) throw new Error('no profile is open');
@@ -147,15 +155,21 @@ async function handle(req: WorkerRequest): Promise<void> {
   switch (req.type) {
     case 'open': {
       // The previous profile stays open until the new one has loaded: a bad file loses nothing.
+      mark('worker:open');
       const box = {};
       await readInto(box, req.source, req.maxDecompressedBytes, progressOf(req.id));
+      mark('worker:read');
       const next = openProfile(take(box), {
         maxDecompressedBytes: req.maxDecompressedBytes,
-        onProgress: (p) => post({ id: req.id, type: 'progress', ...p }),
+        onProgress: (p) => {
+          if (p.phase === 'building') mark('worker:decoded');
+          post({ id: req.id, type: 'progress', ...p });
+        },
       });
       source = new ProfileSource(next);
       prebuilt = undefined;
       const result: OpenResult = { name: req.name, summary: next.summary() };
+      mark('worker:opened');
       post({ id: req.id, type: 'result', result });
       // Only for a small profile, where the page's round trip is a fair part of the first draw:
       // a large one's flame graph is better built once the opening's garbage has gone, and the
@@ -165,6 +179,7 @@ async function handle(req: WorkerRequest): Promise<void> {
         const si = result.summary.defaultSampleIndex;
         try {
           prebuilt = { key: flameKey(si, granularity, 'comparison', filters), data: need(filters).flame(si, granularity, 'comparison', false) };
+          mark('worker:flame-built');
         } catch {
           // the page's own request meets the same problem and reports it
         }
@@ -231,6 +246,7 @@ async function handle(req: WorkerRequest): Promise<void> {
       const ready = prebuilt?.key === flameKey(req.sampleIndex, req.granularity, req.widthBy, req.filters) ? prebuilt.data : undefined;
       prebuilt = undefined;
       const data = ready ?? need(req.filters).flame(req.sampleIndex, req.granularity, req.widthBy, false);
+      if (!ready) mark('worker:flame-built');
       const t = data.tree;
       const buffers = [t.node, t.parent, t.depth, t.end, t.total, t.self, t.start, t.otherSelf, t.otherTotal]
         .filter((a): a is Int32Array | Float64Array => a !== undefined)

@@ -52,6 +52,7 @@ export function FlameGraphCanvas(p: FlameCanvasProps) {
   const [wrap, width] = useElementWidth<HTMLDivElement>(0);
   const canvas = useRef<HTMLCanvasElement>(null);
   const draws = useRef(0);
+  const drawnTree = useRef<FlameTree | null>(null);
   const [hover, setHover] = useState<Hover | null>(null);
   const height = canvasHeight(p.tree);
 
@@ -82,6 +83,8 @@ export function FlameGraphCanvas(p: FlameCanvasProps) {
     });
     draws.current++;
     c.dataset.draws = String(draws.current);
+    if (drawnTree.current !== p.tree) performance.mark('flamelens:page:drawn'); // a new tree's first draw
+    drawnTree.current = p.tree;
   }, [p.tree, p.names, width, height, p.flip, p.zoom, p.colorMode, p.dark, p.matched, p.selectedNode, p.focusFrame, p.diff]);
 
   const view = { tree: p.tree, names: p.names, width, flip: p.flip, zoom: p.zoom };
