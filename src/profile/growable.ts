@@ -49,7 +49,7 @@ export class GrowableFloat64 {
  * The array must own its buffer (not be a view into one still in use) and not be used afterwards.
  */
 export function releaseArray(a: Int32Array | Float64Array): void {
-  const buffer = a.buffer as ArrayBuffer & { transfer?: (length: number) => ArrayBuffer; detached?: boolean };
+  const buffer = a.buffer as ArrayBuffer & { transfer?: (length: number) => ArrayBuffer };
   if (buffer.byteLength === 0) return;
   if (typeof buffer.transfer === 'function') buffer.transfer(0);
   else structuredClone(buffer, { transfer: [buffer] });

@@ -20,7 +20,7 @@ export type WorkerRequest =
       source: Blob | ArrayBuffer;
       name: string;
       maxDecompressedBytes?: number;
-      /** The flame graph the page will ask for first (see FlameRequest), built right after opening. */
+      /** The flame graph the page will ask for first (see FlameNext), built right after opening. */
       flameNext?: FlameNext;
     }
   | { id: number; type: 'top'; sampleIndex: number; granularity: Granularity; sort?: TopSort; filters?: ViewFilters }

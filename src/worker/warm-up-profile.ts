@@ -5,9 +5,10 @@ import { Function as PFunction, Label, Line, Location, Mapping, Profile, Sample,
  * 60 frames deep over 3,000 locations of one mapping, some with an inlined line, 1,000 functions
  * and two labels. Shaped like a real CPU profile, so that the code paths a real file takes
  * (mappings, ids of several bytes, deep stacks) are the ones warmed up; small, so that each step
- * of the warm-up is short (a file given meanwhile waits for one step). The worker reads it from warm-up.pb.gz,
- * which `npx tsx scripts/make-warm-up-profile.ts` writes from this (encoding it in the worker
- * would be work for the page's first file to wait on); warm-up.test.ts checks that they agree.
+ * of the warm-up is short (a file given meanwhile waits for one step). The worker reads it from
+ * warm-up.pb.gz, which `npx tsx scripts/make-warm-up-profile.ts` writes from this (encoding it in
+ * the worker would be work for the page's first file to wait on); warm-up.test.ts checks that
+ * they agree.
  */
 export function warmUpProfile(): Uint8Array {
   const SAMPLES = 1000;
