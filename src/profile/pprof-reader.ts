@@ -7,7 +7,7 @@
 import { ProfileError } from './errors';
 import { GrowableFloat64, GrowableInt32 } from './growable';
 import { type LoadOptions, type ProfileBytes, invalidProfile as invalid, notPprof, rawProfileBytes } from './load';
-import type { LabelTags, ProfileData, ProfileDataOptions } from './profile-data';
+import { type LabelTags, LabelSets, type ProfileData, type ProfileDataOptions } from './profile-data';
 import { simplifyFunctionName } from './simplify-names';
 
 class Reader {
@@ -392,8 +392,7 @@ export function readProfileData(bytes: ProfileBytes, opts: LoadOptions & Profile
   const labelSet = new Int32Array(nSamples).fill(-1);
   const numStart = new Int32Array(nSamples + 1);
   const nums = new GrowableFloat64(16);
-  const setByName = new Map<string, number>();
-  const labelSets: string[][] = [];
+  const labelSets = new LabelSets();
   let numUnit = '';
   let anyTag = false;
   // A sample's labels as read (string table indices and numbers), handled once its fields are.
@@ -432,15 +431,7 @@ export function readProfileData(bytes: ProfileBytes, opts: LoadOptions & Profile
     }
     if (parts.length > 0) {
       anyTag = true;
-      parts.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
-      const name = parts.join('\\n');
-      let idx = setByName.get(name);
-      if (idx === undefined) {
-        idx = labelSets.length;
-        setByName.set(name, idx);
-        labelSets.push([...parts]);
-      }
-      labelSet[i] = idx;
+      labelSet[i] = labelSets.indexOf(parts);
     }
     if (seen) seen.set = labelSet[i]!;
   };
@@ -577,7 +568,7 @@ export function readProfileData(bytes: ProfileBytes, opts: LoadOptions & Profile
   numStart[nSamples] = nums.length;
   for (const c of comments) str(c, 'a comment');
   const labelTags: LabelTags | undefined = anyTag
-    ? { labelSet, labelSets, numStart, numValues: nums.data.slice(0, nums.length), numUnit: numUnit || 'bytes' }
+    ? { labelSet, labelSets: labelSets.sets, numStart, numValues: nums.data.slice(0, nums.length), numUnit: numUnit || 'bytes' }
     : undefined;
 
   let defaultSampleIndex = sampleTypes.length - 1;

@@ -65,13 +65,34 @@ export interface LabelTags {
   numUnit: string;
 }
 
+/**
+ * The distinct string-label sets of a profile (LabelTags.labelSets): a set is its `key:value`
+ * parts, sorted, and samples with the same parts get the same index.
+ */
+export class LabelSets {
+  readonly sets: string[][] = [];
+  private byName = new Map<string, number>();
+
+  /** The index of the set of these parts (sorted in place; copied when the set is new). */
+  indexOf(parts: string[]): number {
+    parts.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+    const name = parts.join('\n');
+    let idx = this.byName.get(name);
+    if (idx === undefined) {
+      idx = this.sets.length;
+      this.byName.set(name, idx);
+      this.sets.push([...parts]);
+    }
+    return idx;
+  }
+}
+
 function readLabelTags(p: Profile, str: (i: number | bigint) => string): LabelTags | undefined {
   const n = p.sample.length;
   const labelSet = new Int32Array(n).fill(-1);
   const numStart = new Int32Array(n + 1);
   const nums: number[] = [];
-  const byName = new Map<string, number>();
-  const labelSets: string[][] = [];
+  const sets = new LabelSets();
   let numUnit = '';
   let any = false;
   for (let i = 0; i < n; i++) {
@@ -89,18 +110,10 @@ function readLabelTags(p: Profile, str: (i: number | bigint) => string): LabelTa
     }
     if (parts.length === 0) continue;
     any = true;
-    parts.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
-    const name = parts.join('\n');
-    let idx = byName.get(name);
-    if (idx === undefined) {
-      idx = labelSets.length;
-      byName.set(name, idx);
-      labelSets.push(parts);
-    }
-    labelSet[i] = idx;
+    labelSet[i] = sets.indexOf(parts);
   }
   numStart[n] = nums.length;
-  return any ? { labelSet, labelSets, numStart, numValues: Float64Array.from(nums), numUnit: numUnit || 'bytes' } : undefined;
+  return any ? { labelSet, labelSets: sets.sets, numStart, numValues: Float64Array.from(nums), numUnit: numUnit || 'bytes' } : undefined;
 }
 
 /**
