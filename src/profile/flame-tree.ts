@@ -1,6 +1,6 @@
 import type { NodeTable } from './nodes';
 import { GrowableInt32, releaseArray } from './growable';
-import { ChildTable, type StackTrie, subtreeTotals } from './stack-trie';
+import { ChildTable, type StackTrie, childLists, subtreeTotals } from './stack-trie';
 
 /**
  * The call tree the flame graph draws: one frame per distinct path of nodes (an inlined frame is
@@ -151,12 +151,8 @@ export function layoutFlameTree(
   const otherTotalC = otherSelfC ? Float64Array.from(otherSelfC.subarray(0, size)) : undefined;
   if (otherTotalC) for (let f = size - 1; f > 0; f--) otherTotalC[parent[f]!]! += otherTotalC[f]!;
 
-  const childCount = new Int32Array(size + 1);
-  for (let f = 1; f < size; f++) childCount[parent[f]! + 1]!++;
-  for (let f = 0; f < size; f++) childCount[f + 1]! += childCount[f]!;
-  const fill = childCount.slice(0, size);
-  const children = new Int32Array(Math.max(0, size - 1));
-  for (let f = 1; f < size; f++) children[fill[parent[f]!]!++] = f;
+  // Frame f's children: children[childStart[f] .. childStart[f + 1]).
+  const { childStart, childIndex: children } = childLists(parent, size);
   // Largest first, then by name.
   const before = (x: number, y: number): number => {
     const d = Math.abs(totalC[y]!) - Math.abs(totalC[x]!);
@@ -166,8 +162,8 @@ export function layoutFlameTree(
     return nx < ny ? -1 : nx > ny ? 1 : 0;
   };
   for (let f = 0; f < size; f++) {
-    const a = childCount[f]!;
-    const b = childCount[f + 1]!;
+    const a = childStart[f]!;
+    const b = childStart[f + 1]!;
     if (b - a <= 1) continue;
     if (b - a <= 12) {
       // Most frames have a few children: sort them in place (no array and no sort call per frame).
@@ -201,8 +197,9 @@ export function layoutFlameTree(
   const otherTotal = otherTotalC ? new Float64Array(size) : undefined;
   let maxDepth = 0;
   let pos = 0;
-  // The depth-first stack never holds more than the frames not yet placed: it reuses `fill`.
-  const stack = fill;
+  // The depth-first stack never holds more than the frames not yet placed. (childLists freed its
+  // own scratch array of this size first, so the peak does not grow.)
+  const stack = new Int32Array(size);
   let sp = 0;
   stack[sp++] = 0;
   while (sp > 0) {
@@ -221,7 +218,7 @@ export function layoutFlameTree(
       otherTotal![i] = otherTotalC![f]!;
     }
     // Push children in reverse so that the largest is visited (and placed) first.
-    for (let c = childCount[f + 1]! - 1; c >= childCount[f]!; c--) stack[sp++] = children[c]!;
+    for (let c = childStart[f + 1]! - 1; c >= childStart[f]!; c--) stack[sp++] = children[c]!;
   }
   for (let i = 0; i < size; i++) out.end[i] = i + 1;
   for (let i = size - 1; i > 0; i--) {
@@ -237,7 +234,7 @@ export function layoutFlameTree(
     }
   }
   // Its scratch arrays are as large as the tree: free them before the caller's next step.
-  for (const a of [totalC, childCount, fill, children, newIndex]) releaseArray(a);
+  for (const a of [totalC, childStart, children, stack, newIndex]) releaseArray(a);
   if (otherTotalC) releaseArray(otherTotalC);
   return { sampleIndex, size, maxDepth, ...out, otherSelf, otherTotal };
 }

@@ -399,6 +399,7 @@ export function childLists(parent: Int32Array, size: number): { childStart: Int3
   const fill = childStart.slice(0, size);
   const childIndex = new Int32Array(Math.max(0, size - 1));
   for (let i = 1; i < size; i++) childIndex[fill[parent[i]!]!++] = i;
+  releaseArray(fill);
   return { childStart, childIndex };
 }
 
