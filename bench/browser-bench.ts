@@ -8,7 +8,7 @@
  *
  * What it does:
  *  1. `npx vite build --outDir bench/out/browser-dist` (not dist/, which the e2e tests use), served
- *     by the project's own server (server/app startServer, loopback, empty data dir, no demo);
+ *     by the project's own server (browser/app.ts serveApp: loopback, empty data dir, no demo);
  *     speedscope's built app (node_modules/speedscope/dist/release) from a static loopback server.
  *  2. First draw: a fresh Chromium per run (FLAMELENS_CHROMIUM or /usr/bin/chromium), one page
  *     1280×800. Flamelens: `/?mode=file&view=flame`, setInputFiles on [data-testid=file-input],
@@ -30,20 +30,19 @@
  * Results: tables on stdout, bench/out/browser-bench.json and bench/out/browser-bench.md.
  */
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { join, relative } from 'node:path';
-import { type Browser, type CDPSession, type Page, chromium } from 'playwright-core';
-import { startServer } from '../server/app';
-import { CHROMIUM_ARGS, chromiumExecutable } from '../scripts/chromium-path';
+import type { Browser, CDPSession, Page } from 'playwright-core';
+import { chromiumExecutable } from '../scripts/chromium-path';
 import { ensureProfiles } from './generate';
+import { VIEWPORT, launchChromium, serveApp } from './browser/app';
 import { RendererSampler } from './browser/procs';
 import { startStaticServer } from './browser/static-server';
 import { type BenchState, installPageHooks, startRafRecording, stopRafRecording } from './browser/page-hooks';
 import { markdownTable, median, mib, seconds, textTable } from './lib/report';
 import { OUT_DIR, REPO_DIR, argValue, parseSizes, profilePath } from './lib/sizes';
 
-const VIEWPORT = { width: 1280, height: 800 };
 const LARGE_CPU = join(REPO_DIR, '..', 'shared', 'fixtures', 'profiles', 'large.cpu');
 const SPEEDSCOPE_DIR = join(REPO_DIR, 'node_modules', 'speedscope', 'dist', 'release');
 const DIST_DIR = join(OUT_DIR, 'browser-dist');
@@ -118,9 +117,6 @@ function withTimeout<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
 
 const log = (msg: string) => console.log(`[${new Date().toISOString().slice(11, 19)}] ${msg}`);
 
-async function launch(): Promise<Browser> {
-  return chromium.launch({ executablePath: chromiumExecutable(), args: CHROMIUM_ARGS, timeout: 60_000 });
-}
 
 async function closeQuietly(browser: Browser): Promise<void> {
   await withTimeout(browser.close(), 20_000, 'browser.close').catch(() => {});
@@ -163,7 +159,7 @@ interface Session {
 }
 
 async function openSession(url: string): Promise<Session> {
-  const browser = await launch();
+  const browser = await launchChromium();
   try {
     const context = await browser.newContext({ viewport: VIEWPORT });
     const page = await context.newPage();
@@ -587,8 +583,7 @@ async function main(): Promise<number> {
     if (r.status !== 0) throw new Error(`vite build failed (exit ${r.status ?? r.signal})`);
   } else if (!existsSync(join(DIST_DIR, 'index.html'))) throw new Error(`${DIST_DIR} missing: run without --no-build`);
 
-  const dataDir = mkdtempSync(join(os.tmpdir(), 'flamelens-browser-bench-'));
-  const server = await startServer({ port: 0, host: '127.0.0.1', dataDir, demo: false, distDir: DIST_DIR });
+  const server = await serveApp(DIST_DIR);
   const speedscope = await startStaticServer(SPEEDSCOPE_DIR);
   const flamelensUrl = `${server.url}/?mode=file&view=flame`;
   const speedscopeUrl = `${speedscope.url}/index.html`;
@@ -689,7 +684,6 @@ async function main(): Promise<number> {
   } finally {
     await speedscope.close();
     await withTimeout(server.close(), 20_000, 'server.close').catch(() => {});
-    rmSync(dataDir, { recursive: true, force: true });
   }
 
   // The model side in Node, for comparison.

@@ -11,13 +11,9 @@
  *   git worktree add /tmp/old <commit> && ln -s "$PWD/node_modules" /tmp/old/node_modules
  *   (cd /tmp/old && npx vite build --outDir "$OLDPWD/bench/out/dist-a" --emptyOutDir)
  */
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { chromium } from '@playwright/test';
-import { startServer } from '../../server/app';
-import { CHROMIUM_ARGS, chromiumExecutable } from '../../scripts/chromium-path';
+import { resolve } from 'node:path';
 import { argValue } from '../lib/sizes';
+import { VIEWPORT, launchChromium, serveApp } from './app';
 import { type BenchState, installPageHooks } from './page-hooks';
 
 type W = Window & { __bench?: BenchState };
@@ -30,16 +26,14 @@ async function main(): Promise<void> {
   const runs = Number(positional[3] ?? 9);
   if (!distA || !distB || !file) throw new Error('usage: ab-first-draw.ts DIST_A DIST_B FILE [RUNS] [--idle-ms N]');
   const dists = [resolve(distA), resolve(distB)];
-  const servers = await Promise.all(
-    dists.map((distDir) => startServer({ port: 0, host: '127.0.0.1', dataDir: mkdtempSync(join(tmpdir(), 'flamelens-ab-')), demo: false, distDir })),
-  );
+  const servers = await Promise.all(dists.map((d) => serveApp(d)));
   const times: number[][] = [[], []];
   try {
     for (let r = 0; r < runs; r++) {
       for (let k = 0; k < 2; k++) {
-        const browser = await chromium.launch({ executablePath: chromiumExecutable(), args: CHROMIUM_ARGS });
+        const browser = await launchChromium();
         try {
-          const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+          const page = await browser.newPage({ viewport: VIEWPORT });
           await page.addInitScript({ content: 'globalThis.__name = globalThis.__name || ((f) => f);' });
           await page.addInitScript(installPageHooks);
           await page.goto(`${servers[k]!.url}/?mode=file&view=flame`);

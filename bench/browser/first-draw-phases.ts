@@ -11,10 +11,8 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { chromium } from '@playwright/test';
-import { startServer } from '../../server/app';
-import { CHROMIUM_ARGS, chromiumExecutable } from '../../scripts/chromium-path';
 import { OUT_DIR, argValue } from '../lib/sizes';
+import { VIEWPORT, launchChromium, serveApp } from './app';
 
 interface TraceEvent {
   name: string;
@@ -44,15 +42,15 @@ async function main(): Promise<void> {
   const file = positional[0];
   const runs = Number(positional[1] ?? 7);
   if (!file) throw new Error('usage: first-draw-phases.ts FILE [RUNS] [--idle-ms N] [--dist DIR]');
-  const dataDir = mkdtempSync(join(tmpdir(), 'flamelens-phases-'));
-  const server = await startServer({ port: 0, host: '127.0.0.1', dataDir, demo: false, distDir: dist });
+  const traceDir = mkdtempSync(join(tmpdir(), 'flamelens-phases-'));
+  const server = await serveApp(dist);
   const perStep: number[][] = STEPS.map(() => []);
   try {
     for (let r = 0; r < runs; r++) {
-      const browser = await chromium.launch({ executablePath: chromiumExecutable(), args: CHROMIUM_ARGS });
-      const tracePath = join(dataDir, `trace-${r}.json`);
+      const browser = await launchChromium();
+      const tracePath = join(traceDir, `trace-${r}.json`);
       try {
-        const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+        const page = await browser.newPage({ viewport: VIEWPORT });
         await page.goto(`${server.url}/?mode=file&view=flame`);
         if (idleMs > 0) await page.waitForTimeout(idleMs);
         await browser.startTracing(page, { path: tracePath, categories: ['blink.user_timing', 'devtools.timeline', '__metadata'] });
@@ -81,7 +79,7 @@ async function main(): Promise<void> {
     }
   } finally {
     await server.close();
-    rmSync(dataDir, { recursive: true, force: true });
+    rmSync(traceDir, { recursive: true, force: true });
   }
   const median = (x: number[]) => {
     const s = x.filter(Number.isFinite).sort((a, b) => a - b);

@@ -7,12 +7,8 @@
  *
  * --after-ms: how long to keep sampling after the draw (the worker prepares the graph 1 s after).
  */
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { chromium } from '@playwright/test';
-import { startServer } from '../../server/app';
-import { CHROMIUM_ARGS, chromiumExecutable } from '../../scripts/chromium-path';
+import { VIEWPORT, launchChromium, serveApp } from './app';
 import { OUT_DIR } from '../lib/sizes';
 import { rendererMemory, rendererPids } from './procs';
 
@@ -20,13 +16,9 @@ async function main(): Promise<void> {
   const file = process.argv[2]!;
   const afterAt = process.argv.indexOf('--after-ms');
   const afterMs = afterAt > 0 ? Number(process.argv[afterAt + 1]) : 1000;
-  const dataDir = mkdtempSync(join(tmpdir(), 'flamelens-memtl-'));
-  const server = await startServer({ port: 0, host: '127.0.0.1', dataDir, demo: false, distDir: join(OUT_DIR, 'browser-dist') });
-  const browser = await chromium.launch({
-    executablePath: chromiumExecutable(),
-    args: CHROMIUM_ARGS,
-  });
-  const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+  const server = await serveApp(join(OUT_DIR, 'browser-dist'));
+  const browser = await launchChromium();
+  const page = await browser.newPage({ viewport: VIEWPORT });
   await page.goto(`${server.url}/?mode=file&view=flame`);
   const t0 = performance.now();
   let peak = 0;

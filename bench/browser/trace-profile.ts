@@ -11,13 +11,10 @@
  * time of the app's main phases; writes the trace to bench/out/trace-<size>.json.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import os from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { chromium } from 'playwright-core';
-import { startServer } from '../../server/app';
-import { CHROMIUM_ARGS, chromiumExecutable } from '../../scripts/chromium-path';
 import { OUT_DIR, REPO_DIR, argValue, parseSizes, profilePath } from '../lib/sizes';
+import { VIEWPORT, launchChromium, serveApp } from './app';
 import { installPageHooks } from './page-hooks';
 
 interface TraceEvent {
@@ -109,15 +106,11 @@ async function main(): Promise<void> {
     const r = spawnSync('npx', ['vite', 'build', '--minify', 'false', '--outDir', DIST, '--emptyOutDir', '--logLevel', 'warn'], { cwd: REPO_DIR, stdio: 'inherit', timeout: 600_000 });
     if (r.status !== 0) throw new Error('vite build failed');
   }
-  const dataDir = mkdtempSync(join(os.tmpdir(), 'flamelens-trace-'));
-  const server = await startServer({ port: 0, host: '127.0.0.1', dataDir, demo: false, distDir: DIST });
-  const browser = await chromium.launch({
-    executablePath: chromiumExecutable(),
-    args: CHROMIUM_ARGS,
-  });
+  const server = await serveApp(DIST);
+  const browser = await launchChromium();
   const tracePath = join(OUT_DIR, `trace-${size.name}${graph ? '-graph' : ''}.json`);
   try {
-    const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+    const page = await browser.newPage({ viewport: VIEWPORT });
     await page.addInitScript({ content: 'globalThis.__name = globalThis.__name || ((f) => f);' });
     await page.addInitScript(installPageHooks);
     await page.goto(`${server.url}/?mode=file&view=flame`);
@@ -138,7 +131,6 @@ async function main(): Promise<void> {
   } finally {
     await browser.close();
     await server.close();
-    rmSync(dataDir, { recursive: true, force: true });
   }
   console.log(summarise(tracePath, topN));
 }

@@ -9,12 +9,8 @@
  * Uses the build in bench/out/browser-dist (from browser-bench.ts). Times are from the file
  * input's change event (in the page) to the flame graph's next completed draw.
  */
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { chromium } from '@playwright/test';
-import { startServer } from '../../server/app';
-import { CHROMIUM_ARGS, chromiumExecutable } from '../../scripts/chromium-path';
+import { VIEWPORT, launchChromium, serveApp } from './app';
 import { OUT_DIR } from '../lib/sizes';
 
 async function main(): Promise<void> {
@@ -22,13 +18,9 @@ async function main(): Promise<void> {
   const runs = Number(process.argv[3] ?? 5);
   const idleAt = process.argv.indexOf('--idle-ms');
   const idleMs = idleAt > 0 ? Number(process.argv[idleAt + 1]) : 0;
-  const dataDir = mkdtempSync(join(tmpdir(), 'flamelens-reopen-'));
-  const server = await startServer({ port: 0, host: '127.0.0.1', dataDir, demo: false, distDir: join(OUT_DIR, 'browser-dist') });
-  const browser = await chromium.launch({
-    executablePath: chromiumExecutable(),
-    args: CHROMIUM_ARGS,
-  });
-  const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+  const server = await serveApp(join(OUT_DIR, 'browser-dist'));
+  const browser = await launchChromium();
+  const page = await browser.newPage({ viewport: VIEWPORT });
   await page.goto(`${server.url}/?mode=file&view=flame`);
   await page.evaluate(() => {
     const w = window as Window & { __reopen?: { change: number[]; draws: number[] } };
