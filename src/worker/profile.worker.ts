@@ -8,6 +8,7 @@ import { FilterError } from '../profile/filters';
 import { ProfileSource, type ViewFilters } from '../profile/filtered-session';
 import type { DiffWidth, FlameData, GraphLayout, OpenResult, SideMessage, WorkerRequest, WorkerResponse } from './protocol';
 import { activeFilterLabels } from '../profile/filters';
+import { runInSteps } from './idle-steps';
 import { warmUpInSteps } from './warm-up';
 
 // Graphviz (WebAssembly) is loaded the first time a graph is laid out, not with the worker.
@@ -110,19 +111,8 @@ function buffersOf(value: unknown, out = new Set<ArrayBuffer>(), depth = 0): Arr
  */
 function prepareGraphWhenIdle(session: ProfileSession, sampleIndex: number, granularity: Granularity): void {
   const seen = requests;
-  setTimeout(() => {
-    const steps = session.graphPreparation(sampleIndex, granularity);
-    const next = (i: number) => {
-      if (i >= steps.length || requests !== seen) return;
-      try {
-        steps[i]!();
-      } catch {
-        return; // the graph request, if it comes, meets the same problem and reports it
-      }
-      setTimeout(() => next(i + 1), 0);
-    };
-    next(0);
-  }, 1000);
+  // A failing step is left to the graph request, if it comes, to meet and report.
+  setTimeout(() => runInSteps(session.graphPreparation(sampleIndex, granularity), () => requests !== seen), 1000);
 }
 
 /**

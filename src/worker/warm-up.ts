@@ -1,4 +1,5 @@
 import { type ProfileSession, openProfile } from '../profile/session';
+import { runInSteps } from './idle-steps';
 import warmUpFileUrl from './warm-up.pb.gz?url';
 
 /**
@@ -23,26 +24,15 @@ export function warmUpInSteps(stop: () => boolean, read: (file: Blob) => Promise
       () => session!.flame(session!.summary().defaultSampleIndex, 'functions', 'comparison', false),
     );
   }
-  const next = (i: number) => {
-    if (i >= steps.length || stop()) {
-      bytes = session = undefined; // nothing of the warm-up stays
-      return;
-    }
-    try {
-      steps[i]!();
-    } catch {
-      bytes = session = undefined;
-      return; // only a warm-up: the real file reports its own problems
-    }
-    setTimeout(() => next(i + 1), 0);
-  };
   fetch(warmUpFileUrl)
     .then((res) => (res.ok ? res.blob() : Promise.reject(new Error(res.statusText))))
     .then(read)
     .then(
       (b) => {
         bytes = b;
-        next(0);
+        // Nothing of the warm-up stays; a step that fails is only a warm-up's (the real file
+        // reports its own problems).
+        runInSteps(steps, stop, () => (bytes = session = undefined));
       },
       () => undefined, // no warm-up: the first file is only slower
     );
