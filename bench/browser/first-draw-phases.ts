@@ -4,7 +4,7 @@
  * marks (`flamelens:…`, set by the page and the profile worker) and the file input's change event
  * from the trace, which puts both threads on one clock. Prints each step's median over the runs.
  *
- *   node --import tsx bench/browser/first-draw-phases.ts FILE [RUNS] [--idle-ms N] [--dist DIR]
+ *   node --import tsx bench/browser/first-draw-phases.ts FILE [RUNS] [--idle-ms N] [--dist DIR] [--all-marks]
  *
  * Uses the build in bench/out/browser-dist (from browser-bench.ts) unless --dist says otherwise.
  */
@@ -45,6 +45,9 @@ async function main(): Promise<void> {
   const traceDir = mkdtempSync(join(tmpdir(), 'flamelens-phases-'));
   const server = await serveApp(dist);
   const perStep: number[][] = STEPS.map(() => []);
+  // --all-marks: every mark's offset from the change event, for marks added while investigating.
+  const allMarks = argv.includes('--all-marks');
+  const markOffsets = new Map<string, number[]>();
   try {
     for (let r = 0; r < runs; r++) {
       const browser = await launchChromium();
@@ -70,6 +73,7 @@ async function main(): Promise<void> {
       for (const e of [...traceEvents].sort((a, b) => a.ts - b.ts)) {
         if (e.cat.includes('user_timing') && e.name.startsWith('flamelens:') && e.ts >= change && !at.has(e.name.slice(10))) at.set(e.name.slice(10), e.ts);
       }
+      for (const [name, ts] of at) if (allMarks) markOffsets.set(name, [...(markOffsets.get(name) ?? []), (ts - change) / 1000]);
       const line = STEPS.map(([short, , from, to], k) => {
         const ms = ((at.get(to) ?? NaN) - (at.get(from) ?? NaN)) / 1000;
         perStep[k]!.push(ms);
@@ -87,6 +91,11 @@ async function main(): Promise<void> {
   };
   console.log(`\nmedians over ${runs} runs (${file}${idleMs ? `, given after ${idleMs} ms idle` : ', given right after load'}):`);
   for (const [k, [, label]] of STEPS.entries()) console.log(`  ${median(perStep[k]!).toFixed(0).padStart(5)} ms  ${label}`);
+  if (allMarks) {
+    console.log('\nevery mark, median ms after the change event:');
+    const rows = [...markOffsets].map(([name, x]) => [name, median(x)] as const).sort((a, b) => a[1] - b[1]);
+    for (const [name, ms] of rows) console.log(`  ${ms.toFixed(1).padStart(7)}  ${name}`);
+  }
 }
 
 main().catch((e: unknown) => {
