@@ -153,14 +153,8 @@ export function layoutFlameTree(
 
   // Frame f's children: children[childStart[f] .. childStart[f + 1]).
   const { childStart, childIndex: children } = childLists(parent, size);
-  // Largest first, then by name.
-  const before = (x: number, y: number): number => {
-    const d = Math.abs(totalC[y]!) - Math.abs(totalC[x]!);
-    if (d !== 0) return d;
-    const nx = names[node[x]!] ?? '';
-    const ny = names[node[y]!] ?? '';
-    return nx < ny ? -1 : nx > ny ? 1 : 0;
-  };
+  // No closures are called in this function's loops: optimised code expects the very closure it
+  // saw, and each call makes new ones (see readProfileData).
   for (let f = 0; f < size; f++) {
     const a = childStart[f]!;
     const b = childStart[f + 1]!;
@@ -170,7 +164,7 @@ export function layoutFlameTree(
       for (let i = a + 1; i < b; i++) {
         const c = children[i]!;
         let j = i - 1;
-        while (j >= a && before(children[j]!, c) > 0) {
+        while (j >= a && compareFrames(children[j]!, c, totalC, node, names) > 0) {
           children[j + 1] = children[j]!;
           j--;
         }
@@ -178,21 +172,19 @@ export function layoutFlameTree(
       }
     } else {
       const sub = Array.from(children.subarray(a, b));
-      sub.sort(before);
+      sub.sort((x, y) => compareFrames(x, y, totalC, node, names));
       children.set(sub, a);
     }
   }
 
   const newIndex = new Int32Array(size);
-  const out = {
-    node: new Int32Array(size),
-    parent: new Int32Array(size),
-    depth: new Int32Array(size),
-    end: new Int32Array(size),
-    total: new Float64Array(size),
-    self: new Float64Array(size),
-    start: new Float64Array(size),
-  };
+  const outNode = new Int32Array(size);
+  const outParent = new Int32Array(size);
+  const depth = new Int32Array(size);
+  const end = new Int32Array(size);
+  const total = new Float64Array(size);
+  const self = new Float64Array(size);
+  const start = new Float64Array(size);
   const otherSelf = otherSelfC ? new Float64Array(size) : undefined;
   const otherTotal = otherTotalC ? new Float64Array(size) : undefined;
   let maxDepth = 0;
@@ -207,12 +199,13 @@ export function layoutFlameTree(
     const i = pos++;
     newIndex[f] = i;
     const p = f === 0 ? -1 : newIndex[parent[f]!]!;
-    out.node[i] = node[f]!;
-    out.parent[i] = p;
-    out.depth[i] = p < 0 ? 0 : out.depth[p]! + 1;
-    if (out.depth[i]! > maxDepth) maxDepth = out.depth[i]!;
-    out.total[i] = totalC[f]!;
-    out.self[i] = selfC[f]!;
+    outNode[i] = node[f]!;
+    outParent[i] = p;
+    const d = p < 0 ? 0 : depth[p]! + 1;
+    depth[i] = d;
+    if (d > maxDepth) maxDepth = d;
+    total[i] = totalC[f]!;
+    self[i] = selfC[f]!;
     if (otherSelf) {
       otherSelf[i] = otherSelfC![f]!;
       otherTotal![i] = otherTotalC![f]!;
@@ -220,23 +213,36 @@ export function layoutFlameTree(
     // Push children in reverse so that the largest is visited (and placed) first.
     for (let c = childStart[f + 1]! - 1; c >= childStart[f]!; c--) stack[sp++] = children[c]!;
   }
-  for (let i = 0; i < size; i++) out.end[i] = i + 1;
+  for (let i = 0; i < size; i++) end[i] = i + 1;
   for (let i = size - 1; i > 0; i--) {
-    const p = out.parent[i]!;
-    if (out.end[i]! > out.end[p]!) out.end[p] = out.end[i]!;
+    const p = outParent[i]!;
+    if (end[i]! > end[p]!) end[p] = end[i]!;
   }
   // A child starts where its previous sibling ended; siblings follow each other's subtrees.
   for (let p = 0; p < size; p++) {
-    let at = out.start[p]!;
-    for (let c = p + 1; c < out.end[p]!; c = out.end[c]!) {
-      out.start[c] = at;
-      at += Math.abs(out.total[c]!);
+    let at = start[p]!;
+    for (let c = p + 1; c < end[p]!; c = end[c]!) {
+      start[c] = at;
+      at += Math.abs(total[c]!);
     }
   }
   // Its scratch arrays are as large as the tree: free them before the caller's next step.
-  for (const a of [totalC, childStart, children, stack, newIndex]) releaseArray(a);
+  releaseArray(totalC);
+  releaseArray(childStart);
+  releaseArray(children);
+  releaseArray(stack);
+  releaseArray(newIndex);
   if (otherTotalC) releaseArray(otherTotalC);
-  return { sampleIndex, size, maxDepth, ...out, otherSelf, otherTotal };
+  return { sampleIndex, size, maxDepth, node: outNode, parent: outParent, depth, end, total, self, start, otherSelf, otherTotal };
+}
+
+/** Frame order among siblings: largest total first, then by name. */
+function compareFrames(x: number, y: number, totalC: Float64Array, node: Int32Array, names: string[]): number {
+  const d = Math.abs(totalC[y]!) - Math.abs(totalC[x]!);
+  if (d !== 0) return d;
+  const nx = names[node[x]!] ?? '';
+  const ny = names[node[y]!] ?? '';
+  return nx < ny ? -1 : nx > ny ? 1 : 0;
 }
 
 /** The root total of a sample type, from the trie (Σ value of every sample). */

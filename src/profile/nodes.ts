@@ -38,12 +38,31 @@ const FIELDS: Record<Granularity, { fn: boolean; file: boolean; line: boolean; a
   addresses: { fn: true, file: true, line: true, addr: true },
 };
 
+/** The distinct nodes met so far, each with its printable name and first function. */
+class NodeInterner {
+  readonly infos: NodeInfo[] = [];
+  readonly names: string[] = [];
+  readonly fnOfNode: number[] = [];
+  private readonly byKey = new Map<string, number>();
+
+  nodeFor(info: NodeInfo, fnIndex: number): number {
+    const key = `${info.address}\u0000${info.name}\u0000${info.file}\u0000${info.startLine}\u0000${info.lineno}\u0000${info.objfile}`;
+    let id = this.byKey.get(key);
+    if (id === undefined) {
+      id = this.infos.length;
+      this.byKey.set(key, id);
+      this.infos.push(info);
+      this.names.push(printableName(info));
+      this.fnOfNode.push(fnIndex);
+    }
+    return id;
+  }
+}
+
 export function buildNodeTable(data: ProfileData, granularity: Granularity): NodeTable {
   const f = FIELDS[granularity];
-  const infos: NodeInfo[] = [];
-  const names: string[] = [];
-  const fnOfNode: number[] = [];
-  const byKey = new Map<string, number>();
+  // A class, not a closure, for the per-location lookup: see readProfileData.
+  const interner = new NodeInterner();
   const nLoc = data.locationAddress.length;
   const locStart = new Int32Array(nLoc + 1);
   const locNodes: number[] = [];
@@ -57,19 +76,6 @@ export function buildNodeTable(data: ProfileData, granularity: Granularity): Nod
   // up once per function instead of once per line (a profile has many more lines than functions).
   const byFunction = f.line || f.addr ? undefined : new Int32Array(data.functionName.length).fill(-1);
 
-  const nodeFor = (info: NodeInfo, fnIndex: number): number => {
-    const key = `${info.address}\u0000${info.name}\u0000${info.file}\u0000${info.startLine}\u0000${info.lineno}\u0000${info.objfile}`;
-    let id = byKey.get(key);
-    if (id === undefined) {
-      id = infos.length;
-      byKey.set(key, id);
-      infos.push(info);
-      names.push(printableName(info));
-      fnOfNode.push(fnIndex);
-    }
-    return id;
-  };
-
   for (let l = 0; l < nLoc; l++) {
     locStart[l] = locNodes.length;
     const m = data.locationMapping[l]!;
@@ -78,13 +84,13 @@ export function buildNodeTable(data: ProfileData, granularity: Granularity): Nod
     const lineFrom = data.locationLineStart[l]!;
     const lineTo = data.locationLineStart[l + 1]!;
     if (lineFrom === lineTo) {
-      locNodes.push(nodeFor({ name: '', address, file: '', startLine: 0, lineno: 0, objfile }, -1));
+      locNodes.push(interner.nodeFor({ name: '', address, file: '', startLine: 0, lineno: 0, objfile }, -1));
       continue;
     }
     for (let li = lineFrom; li < lineTo; li++) {
       const fi = data.lineFunction[li]!;
       if (fi < 0) {
-        locNodes.push(nodeFor({ name: '', address, file: '', startLine: 0, lineno: 0, objfile }, -1));
+        locNodes.push(interner.nodeFor({ name: '', address, file: '', startLine: 0, lineno: 0, objfile }, -1));
         continue;
       }
       const name = f.fn ? data.functionName[fi]! : '';
@@ -104,7 +110,7 @@ export function buildNodeTable(data: ProfileData, granularity: Granularity): Nod
         info.objfile = objfile;
         info.startLine = data.functionStartLine[fi]!;
       }
-      const node = nodeFor(info, fi);
+      const node = interner.nodeFor(info, fi);
       if (byFunction && name !== '') byFunction[fi] = node;
       locNodes.push(node);
     }
@@ -112,9 +118,9 @@ export function buildNodeTable(data: ProfileData, granularity: Granularity): Nod
   locStart[nLoc] = locNodes.length;
   return {
     granularity,
-    infos,
-    names,
-    functionIndex: Int32Array.from(fnOfNode),
+    infos: interner.infos,
+    names: interner.names,
+    functionIndex: Int32Array.from(interner.fnOfNode),
     locStart,
     locNodes: Int32Array.from(locNodes),
   };

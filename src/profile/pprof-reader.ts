@@ -112,29 +112,61 @@ function readRepeated(r: Reader, wire: number, push: (v: number) => void): void 
   else r.skip(wire);
 }
 
+/** Appends a repeated integer field to `out`, packed or not (readRepeated without a callback). */
+function readRepeatedInto(r: Reader, wire: number, out: GrowableFloat64): void {
+  if (wire === 2) {
+    const e = r.lengthEnd();
+    const sub = new Reader(r.buf, r.pos, e);
+    r.pos = e;
+    while (sub.pos < e) out.push(sub.int64());
+  } else if (wire === 0) out.push(r.int64());
+  else r.skip(wire);
+}
+
+/** A ValueType message's [type, unit] string indices. */
+function readValueType(buf: Uint8Array, s: number, e: number): [number, number] {
+  const r = new Reader(buf, s, e);
+  let type = 0;
+  let unit = 0;
+  while (r.pos < e) {
+    const tag = r.uint32();
+    if (tag === 0x08) type = r.int64();
+    else if (tag === 0x10) unit = r.int64();
+    else r.skip(tag & 7);
+  }
+  return [type, unit];
+}
+
+/** String i of the table, or the error validateProfile gives for an index past it. */
+function stringAt(strings: string[], i: number, what: string): string {
+  if (!(i >= 0 && i < strings.length)) throw notPprof(`${what} refers to string ${i}, past the string table`);
+  return strings[i]!;
+}
+
 /** Maps ids to dense indices: an array when ids are small (the usual 1..n), a Map otherwise. */
 class IdIndex {
-  private dense: Int32Array | undefined;
-  private map = new Map<number, number>();
-  constructor(ids: number[]) {
+  // Both fields always set (one empty), so that every IdIndex has the same shape for the engine.
+  private readonly dense: Int32Array;
+  private readonly map = new Map<number, number>();
+  dup: number | undefined = undefined;
+  constructor(ids: Float64Array) {
     let max = 0;
-    for (const id of ids) if (id > max) max = id;
-    if (max <= ids.length * 4 + 1024) {
-      this.dense = new Int32Array(max + 1).fill(-1);
-      ids.forEach((id, i) => {
-        if (this.dense![id]! !== -1) this.dup = id;
-        this.dense![id] = i;
-      });
-    } else {
-      ids.forEach((id, i) => {
+    for (let i = 0; i < ids.length; i++) if (ids[i]! > max) max = ids[i]!;
+    const dense = max <= ids.length * 4 + 1024;
+    this.dense = new Int32Array(dense ? max + 1 : 0).fill(-1);
+    for (let i = 0; i < ids.length; i++) {
+      const id = ids[i]!;
+      if (dense) {
+        if (this.dense[id] !== -1) this.dup = id;
+        this.dense[id] = i;
+      } else {
         if (this.map.has(id)) this.dup = id;
         this.map.set(id, i);
-      });
+      }
     }
   }
-  dup: number | undefined;
   get(id: number): number {
-    if (this.dense) return id < this.dense.length ? this.dense[id]! : -1;
+    if (this.dense.length > 0) return id < this.dense.length ? this.dense[id]! : -1;
     return this.map.get(id) ?? -1;
   }
 }
@@ -183,6 +215,12 @@ function countLocationIds(buf: Uint8Array, start: number, end: number): number {
 export function readProfileData(bytes: ProfileBytes, opts: LoadOptions & ProfileDataOptions = {}): ProfileData {
   const buf = rawProfileBytes(bytes, opts);
   opts.onProgress?.({ phase: 'decoding' });
+  // The options are read here, before the loops, and not between them: optimised code for a
+  // loop also runs the code after it, and an options object of another shape than the warm-up's
+  // there would send the rest of the reading back to the interpreter.
+  const distinct = opts.stacks === 'distinct';
+  const countFrames = opts.countFrames;
+  const fullNames = opts.names === 'full';
   const top = new Reader(buf, 0, buf.length);
 
   const strings: string[] = [];
@@ -200,19 +238,10 @@ export function readProfileData(bytes: ProfileBytes, opts: LoadOptions & Profile
   const comments: number[] = [];
   let defaultSampleType = 0;
 
-  const valueType = (s: number, e: number): [number, number] => {
-    const r = new Reader(buf, s, e);
-    let type = 0;
-    let unit = 0;
-    while (r.pos < e) {
-      const tag = r.uint32();
-      if (tag === 0x08) type = r.int64();
-      else if (tag === 0x10) unit = r.int64();
-      else r.skip(tag & 7);
-    }
-    return [type, unit];
-  };
-
+  // No closures are called in this function's loops: the engine's optimised code for a call
+  // of a closure expects the very closure it saw, and each call of readProfileData makes new ones,
+  // so the first file after the worker's warm-up would drop back to the interpreter (V8's
+  // --trace-deopt: "wrong call target").
   while (top.pos < top.end) {
     const tag = top.uint32();
     const field = tag >>> 3;
@@ -223,7 +252,7 @@ export function readProfileData(bytes: ProfileBytes, opts: LoadOptions & Profile
       top.pos = e;
       switch (field) {
         case 1:
-          sampleTypeIdx.push(valueType(s, e));
+          sampleTypeIdx.push(readValueType(buf, s, e));
           break;
         case 2:
           sampleSpans.push(s, e);
@@ -274,7 +303,7 @@ export function readProfileData(bytes: ProfileBytes, opts: LoadOptions & Profile
       else if (field === 14) defaultSampleType = v;
     } else if (wire === 2 && field === 11) {
       const [s, e] = top.span();
-      periodType = valueType(s, e);
+      periodType = readValueType(buf, s, e);
     } else if (wire === 2 && field === 13) {
       readRepeated(top, wire, (v) => comments.push(v));
     } else top.skip(wire);
@@ -282,11 +311,7 @@ export function readProfileData(bytes: ProfileBytes, opts: LoadOptions & Profile
 
   // The checks of validateProfile, in its order and with its messages.
   if (strings.length === 0 || strings[0] !== '') throw notPprof('its string table does not start with the empty string');
-  const nStrings = strings.length;
-  const str = (i: number, what: string): string => {
-    if (!(i >= 0 && i < nStrings)) throw notPprof(`${what} refers to string ${i}, past the string table`);
-    return strings[i]!;
-  };
+  const str = (i: number, what: string): string => stringAt(strings, i, what);
   const nTypes = sampleTypeIdx.length;
   const nSamples = sampleSpans.length / 2;
   if (nTypes === 0 && nSamples > 0) throw invalid('it has samples but declares no sample types');
@@ -295,12 +320,12 @@ export function readProfileData(bytes: ProfileBytes, opts: LoadOptions & Profile
   const def = str(defaultSampleType, 'the default sample type');
 
   for (const m of mappings) if (m.id === 0) throw invalid('found mapping with reserved ID=0');
-  const mapIndex = new IdIndex(mappings.map((m) => m.id));
+  const mapIndex = new IdIndex(Float64Array.from(mappings, (m) => m.id));
   if (mapIndex.dup !== undefined) throw invalid(`multiple mappings with the same ID ${mapIndex.dup}`);
   const mappingFile = mappings.map((m) => str(m.file, 'a mapping file name'));
   const mappingBuildId = mappings.map((m) => str(m.buildId, 'a mapping build ID'));
   for (const f of functions) if (f.id === 0) throw invalid('found function with reserved ID=0');
-  const fnIndex = new IdIndex(functions.map((f) => f.id));
+  const fnIndex = new IdIndex(Float64Array.from(functions, (f) => f.id));
   if (fnIndex.dup !== undefined) throw invalid(`multiple functions with the same ID ${fnIndex.dup}`);
   const names = functions.map((f) => str(f.name, 'a function name'));
   const systemNames = functions.map((f) => str(f.system, 'a function system name'));
@@ -308,7 +333,7 @@ export function readProfileData(bytes: ProfileBytes, opts: LoadOptions & Profile
 
   // Locations, with their lines leaf-first as in the protobuf.
   const nLoc = locationSpans.length / 2;
-  const locIds: number[] = new Array(nLoc);
+  const locIds = new Float64Array(nLoc);
   const locationAddress = new Float64Array(nLoc);
   const locationMapping = new Int32Array(nLoc);
   const locationLineStart = new Int32Array(nLoc + 1);
@@ -368,7 +393,6 @@ export function readProfileData(bytes: ProfileBytes, opts: LoadOptions & Profile
   if (locIndex.dup !== undefined) throw invalid(`multiple locations with the same ID ${locIndex.dup}`);
 
   // Samples: location ids to dense indices, values per type, labels.
-  const distinct = opts.stacks === 'distinct';
   const stackStart = new Int32Array(distinct ? 0 : nSamples + 1);
   // Count the frames first (a varint ends at each byte below 0x80), so that the largest array of
   // a profile is allocated once at its exact size: doubling and trimming it would hold two or
@@ -376,127 +400,24 @@ export function readProfileData(bytes: ProfileBytes, opts: LoadOptions & Profile
   // profile skips the count (its arrays are small; the first file is often small, and the count
   // is one more pass of code the engine has not optimised yet): each frame takes a byte at least.
   let totalFrames = 0;
-  const small = !(opts.countFrames ?? buf.length >= SMALL_PROFILE_BYTES);
+  const small = !(countFrames ?? buf.length >= SMALL_PROFILE_BYTES);
   if (small) totalFrames = buf.length;
   else for (let i = 0; i < nSamples; i++) totalFrames += countLocationIds(buf, sampleSpans[2 * i]!, sampleSpans[2 * i + 1]!);
-  let frames = new Int32Array(
-    small ? Math.min(totalFrames, 1 << 16) : distinct ? Math.min(totalFrames, Math.max(1 << 16, totalFrames >>> 2)) : totalFrames,
+  const frames = new FrameList(
+    small ? Math.min(totalFrames, 1 << 14) : distinct ? Math.min(totalFrames, Math.max(1 << 16, totalFrames >>> 2)) : totalFrames,
+    totalFrames,
   );
-  let nFrames = 0;
   const stacks = distinct ? new DistinctStacks(nSamples) : undefined;
   const values = sampleTypes.map(() => new Float64Array(nSamples));
   const valueTmp = new GrowableFloat64(16);
-  const labelIndex = new Map<string, number>();
-  const labels: { key: string; values: string[] }[] = [];
-  // Label tags for the graph (see profile-data.ts readLabelTags).
-  const labelSet = new Int32Array(nSamples).fill(-1);
-  const numStart = new Int32Array(nSamples + 1);
-  const nums = new GrowableFloat64(16);
-  const labelSets = new LabelSets();
-  let numUnit = '';
-  let anyTag = false;
-  // A sample's labels as read (string table indices and numbers), handled once its fields are.
-  const labKey: number[] = [];
-  const labStr: number[] = [];
-  const labNum: number[] = [];
-  const labUnit: number[] = [];
-  let nLab = 0;
-  const parts: string[] = [];
-  /** Sample i's labels: per-key values, the label set (for the graph's tags), numeric tags. */
-  const labelsOf = (i: number, seen?: LabelsSeen) => {
-    parts.length = 0;
-    for (let j = 0; j < nLab; j++) {
-      const s = labStr[j]!;
-      const num = labNum[j]!;
-      const unit = labUnit[j]!;
-      const k = str(labKey[j]!, 'a label key');
-      const v = str(s, 'a label value');
-      const u = str(unit, 'a label unit');
-      let li = labelIndex.get(k);
-      if (li === undefined) {
-        li = labels.length;
-        labelIndex.set(k, li);
-        labels.push({ key: k, values: new Array<string>(nSamples).fill('') });
-      }
-      const value = s !== 0 ? v : `${num}${u}`;
-      labels[li]!.values[i] = value;
-      seen?.keys.push(li);
-      seen?.values.push(value);
-      if (s !== 0) parts.push(`${k}:${v}`);
-      else if (k === 'bytes' && (num !== 0 || unit !== 0)) {
-        nums.push(num);
-        if (!numUnit && unit !== 0) numUnit = u;
-        anyTag = true;
-      }
-    }
-    if (parts.length > 0) {
-      anyTag = true;
-      labelSet[i] = labelSets.indexOf(parts);
-    }
-    if (seen) seen.set = labelSet[i]!;
-  };
-  // Samples mostly repeat a few label sets: string labels are looked up by their string table
-  // indices, in the order read, and what labelsOf made of them the first time is applied again
-  // (no strings built, sorted or hashed per sample). Numeric labels take labelsOf every time.
-  const seenLabels: LabelsTrie = {};
-  let seenNodes = 0;
-  const fastLabels = nStrings < 2 ** 26; // key * nStrings + value stays an exact number
-  const readLabels = (i: number) => {
-    let node = seenLabels;
-    for (let j = 0; j < nLab; j++) {
-      const s = labStr[j]!;
-      const k = labKey[j]!;
-      if (!fastLabels || s <= 0 || s >= nStrings || k < 0 || k >= nStrings || labNum[j] !== 0 || labUnit[j] !== 0) {
-        labelsOf(i);
-        nLab = 0;
-        return;
-      }
-      const code = k * nStrings + s;
-      const children = (node.next ??= new Map());
-      let child = children.get(code);
-      if (!child) {
-        if (seenNodes >= MAX_SEEN_LABEL_NODES) {
-          labelsOf(i); // a label of many values (a span id): caching it would only cost memory
-          nLab = 0;
-          return;
-        }
-        seenNodes++;
-        children.set(code, (child = {}));
-      }
-      node = child;
-    }
-    let seen = node.seen;
-    if (!seen) {
-      seen = node.seen = { keys: [], values: [], set: -1 };
-      labelsOf(i, seen);
-    } else {
-      for (let t = 0; t < seen.keys.length; t++) labels[seen.keys[t]!]!.values[i] = seen.values[t]!;
-      labelSet[i] = seen.set;
-    }
-    nLab = 0;
-  };
-  let sample = 0; // the one being read
-  const addFrame = (rawId: number) => {
-    const id = rawId < 0 ? rawId + 2 ** 64 : rawId; // location ids are uint64
-    const l = locIndex.get(id);
-    if (l < 0) throw invalid(`sample ${sample} refers to location ${id}, which does not exist`);
-    if (nFrames === frames.length) {
-      const f = new Int32Array(Math.min(totalFrames, frames.length * 2));
-      f.set(frames);
-      frames = f;
-    }
-    frames[nFrames++] = l;
-  };
-  const addValue = (v: number) => valueTmp.push(v);
+  const labels = new SampleLabels(strings, nSamples);
   for (let i = 0; i < nSamples; i++) {
-    sample = i;
     const e = sampleSpans[2 * i + 1]!;
     const r = new Reader(buf, sampleSpans[2 * i]!, e);
-    const firstFrame = nFrames;
-    if (!distinct) stackStart[i] = nFrames;
-    numStart[i] = nums.length;
+    const firstFrame = frames.length;
+    if (!distinct) stackStart[i] = firstFrame;
+    labels.startSample(i);
     valueTmp.length = 0;
-    nLab = 0;
     while (r.pos < e) {
       const t = r.uint32();
       const field = t >>> 3;
@@ -528,11 +449,13 @@ export function readProfileData(bytes: ProfileBytes, opts: LoadOptions & Profile
             }
           }
           if (p > pe) throw notPprof('protobuf decoding failed: a varint runs past its message');
-          addFrame(id);
+          frames.push(locationOf(locIndex, id, i));
         }
         r.pos = pe;
-      } else if (field === 1) readRepeated(r, wire, addFrame);
-      else if (field === 2) readRepeated(r, wire, addValue);
+      } else if (field === 1) {
+        // Unpacked ids (old encoders): rare, so a closure is fine here.
+        readRepeated(r, wire, (id) => frames.push(locationOf(locIndex, id, i)));
+      } else if (field === 2) readRepeatedInto(r, wire, valueTmp);
       else if (field === 3 && wire === 2) {
         const le = r.lengthEnd();
         const ls = r.pos;
@@ -550,26 +473,19 @@ export function readProfileData(bytes: ProfileBytes, opts: LoadOptions & Profile
           else if (lt === 0x20) unit = lr.int64();
           else lr.skip(lt & 7);
         }
-        labKey[nLab] = key;
-        labStr[nLab] = s;
-        labNum[nLab] = num;
-        labUnit[nLab] = unit;
-        nLab++;
+        labels.add(key, s, num, unit);
       } else r.skip(wire);
     }
     if (valueTmp.length !== nTypes) {
       throw invalid(`sample ${i} has ${valueTmp.length} values but the profile declares ${nTypes} sample types`);
     }
     for (let t = 0; t < nTypes; t++) values[t]![i] = valueTmp.data[t]!;
-    if (stacks && stacks.add(i, frames, firstFrame, nFrames)) nFrames = firstFrame; // seen before
-    if (nLab > 0) readLabels(i);
+    if (stacks && stacks.add(i, frames.data, firstFrame, frames.length)) frames.length = firstFrame; // seen before
+    labels.endSample(i);
   }
+  const nFrames = frames.length;
   if (!distinct) stackStart[nSamples] = nFrames;
-  numStart[nSamples] = nums.length;
   for (const c of comments) str(c, 'a comment');
-  const labelTags: LabelTags | undefined = anyTag
-    ? { labelSet, labelSets: labelSets.sets, numStart, numValues: nums.data.slice(0, nums.length), numUnit: numUnit || 'bytes' }
-    : undefined;
 
   let defaultSampleIndex = sampleTypes.length - 1;
   if (def !== '') {
@@ -588,7 +504,7 @@ export function readProfileData(bytes: ProfileBytes, opts: LoadOptions & Profile
     comments: comments.map((c) => strings[c]!),
     dropFrames: strings[dropFrames] ?? '',
     keepFrames: strings[keepFrames] ?? '',
-    functionName: names.map((n, i) => (opts.names === 'full' ? n : simplifyFunctionName(n, systemNames[i]!))),
+    functionName: names.map((n, i) => (fullNames ? n : simplifyFunctionName(n, systemNames[i]!))),
     functionSystemName: systemNames,
     functionFile: files,
     functionStartLine: Int32Array.from(functions, (f) => f.start),
@@ -603,12 +519,178 @@ export function readProfileData(bytes: ProfileBytes, opts: LoadOptions & Profile
     sampleCount: nSamples,
     stackStart: stacks ? stacks.starts(nFrames) : stackStart,
     // A spare eighth is cheaper to keep than a second copy at the peak.
-    stackLocations: nFrames === frames.length || nFrames >= frames.length * 0.875 ? frames.subarray(0, nFrames) : frames.slice(0, nFrames),
+    stackLocations: frames.fitted(),
     sampleStack: stacks?.sampleStack,
     values,
-    labels,
-    labelTags,
+    labels: labels.labels,
+    labelTags: labels.tags(nSamples),
   };
+}
+
+/** The dense index of location id `rawId` (a uint64 read as int64), as sample `sample` refers to it. */
+function locationOf(locIndex: IdIndex, rawId: number, sample: number): number {
+  const id = rawId < 0 ? rawId + 2 ** 64 : rawId;
+  const l = locIndex.get(id);
+  if (l < 0) throw invalid(`sample ${sample} refers to location ${id}, which does not exist`);
+  return l;
+}
+
+/** The samples' frames, in one array that doubles up to `max` (the count of frames, when known). */
+class FrameList {
+  data: Int32Array;
+  length = 0;
+  constructor(
+    initial: number,
+    private readonly max: number,
+  ) {
+    this.data = new Int32Array(initial);
+  }
+
+  push(l: number): void {
+    if (this.length === this.data.length) this.grow();
+    this.data[this.length++] = l;
+  }
+
+  private grow(): void {
+    const d = new Int32Array(Math.min(this.max, Math.max(16, this.data.length * 2)));
+    d.set(this.data);
+    this.data = d;
+  }
+
+  /** The frames; a spare eighth is cheaper to keep than a second copy at the peak. */
+  fitted(): Int32Array {
+    const n = this.length;
+    return n >= this.data.length * 0.875 ? this.data.subarray(0, n) : this.data.slice(0, n);
+  }
+}
+
+/**
+ * Sample labels as they are read: per key, each sample's value ('' if absent); and the label
+ * tags of pprof's graph (string labels as a label set, `bytes` numbers).
+ */
+class SampleLabels {
+  readonly labels: { key: string; values: string[] }[] = [];
+  private readonly labelIndex = new Map<string, number>();
+  private readonly labelSet: Int32Array;
+  private readonly numStart: Int32Array;
+  private readonly nums = new GrowableFloat64(16);
+  private readonly labelSets = new LabelSets();
+  private numUnit = '';
+  private anyTag = false;
+  // The current sample's labels as read (string table indices and numbers).
+  private readonly labKey: number[] = [];
+  private readonly labStr: number[] = [];
+  private readonly labNum: number[] = [];
+  private readonly labUnit: number[] = [];
+  private nLab = 0;
+  private readonly parts: string[] = [];
+  // Samples mostly repeat a few label sets: string labels are looked up by their string table
+  // indices, in the order read, and what fullRead made of them the first time is applied again
+  // (no strings built, sorted or hashed per sample). Numeric labels take fullRead every time.
+  private readonly seenLabels: LabelsTrie = {};
+  private seenNodes = 0;
+  private readonly fastLabels: boolean;
+
+  constructor(
+    private readonly strings: string[],
+    private readonly nSamples: number,
+  ) {
+    this.labelSet = new Int32Array(nSamples).fill(-1);
+    this.numStart = new Int32Array(nSamples + 1);
+    this.fastLabels = strings.length < 2 ** 26; // key * nStrings + value stays an exact number
+  }
+
+  startSample(i: number): void {
+    this.numStart[i] = this.nums.length;
+    this.nLab = 0;
+  }
+
+  add(key: number, str: number, num: number, unit: number): void {
+    const j = this.nLab++;
+    this.labKey[j] = key;
+    this.labStr[j] = str;
+    this.labNum[j] = num;
+    this.labUnit[j] = unit;
+  }
+
+  /** Sample i's labels, once all its fields are read. */
+  endSample(i: number): void {
+    if (this.nLab === 0) return;
+    const nStrings = this.strings.length;
+    let node = this.seenLabels;
+    for (let j = 0; j < this.nLab; j++) {
+      const s = this.labStr[j]!;
+      const k = this.labKey[j]!;
+      if (!this.fastLabels || s <= 0 || s >= nStrings || k < 0 || k >= nStrings || this.labNum[j] !== 0 || this.labUnit[j] !== 0) {
+        this.fullRead(i);
+        return;
+      }
+      const code = k * nStrings + s;
+      const children = (node.next ??= new Map());
+      let child = children.get(code);
+      if (!child) {
+        if (this.seenNodes >= MAX_SEEN_LABEL_NODES) {
+          this.fullRead(i); // a label of many values (a span id): caching it would only cost memory
+          return;
+        }
+        this.seenNodes++;
+        children.set(code, (child = {}));
+      }
+      node = child;
+    }
+    let seen = node.seen;
+    if (!seen) {
+      seen = node.seen = { keys: [], values: [], set: -1 };
+      this.fullRead(i, seen);
+    } else {
+      for (let t = 0; t < seen.keys.length; t++) this.labels[seen.keys[t]!]!.values[i] = seen.values[t]!;
+      this.labelSet[i] = seen.set;
+    }
+  }
+
+  /** Sample i's labels: per-key values, the label set (for the graph's tags), numeric tags. */
+  private fullRead(i: number, seen?: LabelsSeen): void {
+    const { strings, parts } = this;
+    parts.length = 0;
+    for (let j = 0; j < this.nLab; j++) {
+      const s = this.labStr[j]!;
+      const num = this.labNum[j]!;
+      const unit = this.labUnit[j]!;
+      const k = stringAt(strings, this.labKey[j]!, 'a label key');
+      const v = stringAt(strings, s, 'a label value');
+      const u = stringAt(strings, unit, 'a label unit');
+      let li = this.labelIndex.get(k);
+      if (li === undefined) {
+        li = this.labels.length;
+        this.labelIndex.set(k, li);
+        this.labels.push({ key: k, values: new Array<string>(this.nSamples).fill('') });
+      }
+      const value = s !== 0 ? v : `${num}${u}`;
+      this.labels[li]!.values[i] = value;
+      seen?.keys.push(li);
+      seen?.values.push(value);
+      if (s !== 0) parts.push(`${k}:${v}`);
+      else if (k === 'bytes' && (num !== 0 || unit !== 0)) {
+        this.nums.push(num);
+        if (!this.numUnit && unit !== 0) this.numUnit = u;
+        this.anyTag = true;
+      }
+    }
+    if (parts.length > 0) {
+      this.anyTag = true;
+      this.labelSet[i] = this.labelSets.indexOf(parts);
+    }
+    if (seen) seen.set = this.labelSet[i]!;
+    this.nLab = 0;
+  }
+
+  /** The label tags, once every sample is read (undefined when there are none). */
+  tags(nSamples: number): LabelTags | undefined {
+    this.numStart[nSamples] = this.nums.length;
+    if (!this.anyTag) return undefined;
+    const { labelSet, numStart, nums } = this;
+    return { labelSet, labelSets: this.labelSets.sets, numStart, numValues: nums.data.slice(0, nums.length), numUnit: this.numUnit || 'bytes' };
+  }
 }
 
 /** What a sample's string labels came to (see readLabels), to apply to later samples with the same. */
@@ -634,8 +716,8 @@ class DistinctStacks {
   readonly sampleStack: Int32Array;
   private start = new GrowableInt32(1024);
   private hash = new GrowableInt32(1024);
-  private table = new Int32Array(1 << 12); // stack + 1, 0 = empty
-  private mask = (1 << 12) - 1;
+  private table = new Int32Array(1 << 10); // stack + 1, 0 = empty
+  private mask = (1 << 10) - 1;
 
   constructor(nSamples: number) {
     this.sampleStack = new Int32Array(nSamples);
