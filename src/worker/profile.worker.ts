@@ -4,6 +4,7 @@ import { ProfileError } from '../profile/errors';
 import type { Granularity } from '../profile/nodes';
 import { gunzipNative, isGzip } from '../profile/gunzip';
 import { ProfileSession, diffOfSessions, openProfile } from '../profile/session';
+import type { LoadProgress, ProfileBytes } from '../profile/load';
 import { FilterError } from '../profile/filters';
 import { ProfileSource, type ViewFilters } from '../profile/filtered-session';
 import type { DiffWidth, FlameData, GraphLayout, OpenResult, SideMessage, WorkerRequest, WorkerResponse } from './protocol';
@@ -74,6 +75,15 @@ function take(box: { bytes?: Uint8Array }): () => Uint8Array {
     box.bytes = undefined;
     return b;
   };
+}
+
+/**
+ * Opens a file's bytes. The warm-up opens its profile through this too: an options object of
+ * another shape than the one the engine optimised for sends the code back to the interpreter
+ * (V8's --trace-deopt: "wrong map"), at the start of reading the first real file.
+ */
+function openFile(bytes: ProfileBytes, maxDecompressedBytes: number | undefined, onProgress: (p: LoadProgress) => void): ProfileSession {
+  return openProfile(bytes, { maxDecompressedBytes, onProgress });
 }
 
 /** The side of a diff that a helper worker opened (see 'open-side'), as a session. */
@@ -149,12 +159,9 @@ async function handle(req: WorkerRequest): Promise<void> {
       const box = {};
       await readInto(box, req.source, req.maxDecompressedBytes, progressOf(req.id));
       mark('worker:read');
-      const next = openProfile(take(box), {
-        maxDecompressedBytes: req.maxDecompressedBytes,
-        onProgress: (p) => {
-          if (p.phase === 'building') mark('worker:decoded');
-          post({ id: req.id, type: 'progress', ...p });
-        },
+      const next = openFile(take(box), req.maxDecompressedBytes, (p) => {
+        if (p.phase === 'building') mark('worker:decoded');
+        post({ id: req.id, type: 'progress', ...p });
       });
       source = new ProfileSource(next);
       prebuilt = undefined;
@@ -316,4 +323,5 @@ warmUpInSteps(
     await readInto(box, file);
     return box.bytes!;
   },
+  (bytes) => openFile(bytes, undefined, () => undefined),
 );

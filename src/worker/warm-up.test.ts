@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { gunzipSync } from 'fflate';
+import { Profile } from 'pprof-format';
 import { describe, expect, it } from 'vitest';
 import { openProfile } from '../profile/session';
 import { warmUpProfile } from './warm-up-profile';
@@ -15,6 +16,31 @@ describe('the warm-up profile', () => {
     const flame = s.flame(si, 'functions', 'comparison', false);
     expect(flame.tree.total[0]).toBe(total);
     expect(flame.tree.size).toBeGreaterThan(1000);
+  });
+
+  // What warm-up-profile.ts says the warm-up covers, so that a real file finds those paths warm.
+  it('has what real profiles have and a small one might lack', () => {
+    const p = Profile.decode(warmUpProfile());
+    expect(Number(p.timeNanos)).toBeGreaterThan(2 ** 31);
+    expect(Number(p.durationNanos)).toBeGreaterThan(2 ** 31);
+    expect(Math.max(...p.sample.map((s) => Number(s.value[1])))).toBeGreaterThan(2 ** 30);
+    expect(Math.max(...p.sample.map((s) => s.locationId.length))).toBeGreaterThan(64);
+    expect(Math.max(...p.location.map((l) => Number(l.id)))).toBeGreaterThanOrEqual(2 ** 14);
+    expect(Math.max(...p.location.map((l) => Number(l.address)))).toBeGreaterThan(2 ** 32);
+    expect(p.mapping.every((m) => Number(m.buildId) > 0)).toBe(true);
+    expect(p.function.every((f) => Number(f.systemName) > 0 && Number(f.startLine) > 0)).toBe(true);
+    expect(p.sample.some((s) => s.label.some((l) => Number(l.num) > 0))).toBe(true);
+    const stacks = new Set(p.sample.map((s) => s.locationId.join(',')));
+    expect(stacks.size).toBeLessThan(p.sample.length); // a stack repeated under other labels
+    const s = openProfile(warmUpProfile());
+    const tree = s.flameTree(s.summary().defaultSampleIndex, 'functions');
+    let widest = 0;
+    for (let f = 0; f < tree.size; f++) {
+      let n = 0;
+      for (let c = f + 1; c < tree.end[f]!; c = tree.end[c]!) n++;
+      widest = Math.max(widest, n);
+    }
+    expect(widest).toBeGreaterThan(12); // the layout sorts such a frame's callees another way
   });
 
   it('is the same every time', () => {
