@@ -36,7 +36,7 @@ import { join, relative } from 'node:path';
 import type { Browser, CDPSession, Page } from 'playwright-core';
 import { chromiumExecutable } from '../scripts/chromium-path';
 import { ensureProfiles } from './generate';
-import { VIEWPORT, launchChromium, serveApp } from './browser/app';
+import { VIEWPORT, launchChromium, primePlaywright, serveApp } from './browser/app';
 import { RendererSampler } from './browser/procs';
 import { startStaticServer } from './browser/static-server';
 import { type BenchState, installPageHooks, startRafRecording, stopRafRecording } from './browser/page-hooks';
@@ -169,6 +169,7 @@ async function openSession(url: string): Promise<Session> {
     await page.addInitScript({ content: 'globalThis.__name = globalThis.__name || ((f) => f);' });
     await page.addInitScript(installPageHooks);
     await page.goto(url, { timeout: STEP_TIMEOUT });
+    await primePlaywright(page);
     const sampler = new RendererSampler(100);
     sampler.start();
     const heap = new HeapSampler(await context.newCDPSession(page));

@@ -13,7 +13,7 @@
  */
 import { resolve } from 'node:path';
 import { argValue } from '../lib/sizes';
-import { VIEWPORT, launchChromium, serveApp } from './app';
+import { VIEWPORT, launchChromium, primePlaywright, serveApp } from './app';
 import { type BenchState, installPageHooks } from './page-hooks';
 
 type W = Window & { __bench?: BenchState };
@@ -37,6 +37,7 @@ async function main(): Promise<void> {
           await page.addInitScript({ content: 'globalThis.__name = globalThis.__name || ((f) => f);' });
           await page.addInitScript(installPageHooks);
           await page.goto(`${servers[k]!.url}/?mode=file&view=flame`);
+          await primePlaywright(page);
           if (idleMs > 0) await page.waitForTimeout(idleMs);
           await page.setInputFiles('[data-testid="file-input"]', file);
           await page.waitForFunction(() => (window as W).__bench!.marks.some((m) => m.id === 'flamegraph' && m.attr === 'data-draws' && m.n >= 1), undefined, {

@@ -12,7 +12,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { OUT_DIR, argValue } from '../lib/sizes';
-import { VIEWPORT, launchChromium, serveApp } from './app';
+import { VIEWPORT, launchChromium, primePlaywright, serveApp } from './app';
 
 interface TraceEvent {
   name: string;
@@ -55,6 +55,7 @@ async function main(): Promise<void> {
       try {
         const page = await browser.newPage({ viewport: VIEWPORT });
         await page.goto(`${server.url}/?mode=file&view=flame`);
+        await primePlaywright(page);
         if (idleMs > 0) await page.waitForTimeout(idleMs);
         await browser.startTracing(page, { path: tracePath, categories: ['blink.user_timing', 'devtools.timeline', '__metadata'] });
         await page.setInputFiles('[data-testid="file-input"]', file);
