@@ -107,6 +107,35 @@ function frameColor(o: DrawOptions, f: number): string {
   return o.dark ? `hsl(${h}, 40%, 36%)` : `hsl(${h}, 60%, 72%)`;
 }
 
+/** The frames of one draw, grouped by fill color (a class, so that its calls stay optimised). */
+class FrameBatch {
+  readonly frames: number[] = [];
+  readonly xs: number[] = [];
+  readonly ws: number[] = [];
+  readonly colors: string[] = [];
+  /** Per color: indices into frames. */
+  readonly byColor: number[][] = [];
+  private readonly index = new Map<string, number>();
+
+  colorIndex(color: string): number {
+    let i = this.index.get(color);
+    if (i === undefined) {
+      i = this.colors.length;
+      this.index.set(color, i);
+      this.colors.push(color);
+      this.byColor.push([]);
+    }
+    return i;
+  }
+
+  add(f: number, x: number, w: number, color: number): void {
+    this.byColor[color]!.push(this.frames.length);
+    this.frames.push(f);
+    this.xs.push(x);
+    this.ws.push(w);
+  }
+}
+
 /**
  * Draws the view; returns the number of frames drawn. Frames are collected first and then drawn
  * one fill per color and one pass of labels: switching fillStyle (a CSS color string to parse)
@@ -124,22 +153,17 @@ export function drawFlameGraph(ctx: CanvasRenderingContext2D, o: DrawOptions): n
   const x0 = tree.start[zoom]!;
   const scale = width / span;
 
-  const frames: number[] = [];
-  const xs: number[] = [];
-  const ws: number[] = [];
-  const byColor = new Map<string, number[]>(); // color → indices into frames
-  const add = (f: number, x: number, w: number, color: string) => {
-    let list = byColor.get(color);
-    if (!list) byColor.set(color, (list = []));
-    list.push(frames.length);
-    frames.push(f);
-    xs.push(x);
-    ws.push(w);
-  };
+  const batch = new FrameBatch();
+  const { frames, xs, ws } = batch;
+  // Colored by package (or dimmed by a search), a frame's color is its node's: worked out once
+  // per node, not per frame (a color string built and hashed per frame was most of this loop).
+  const nodeColor = !o.diff && o.colorMode === 'package' ? new Int32Array(names.length).fill(-1) : undefined;
+  const rootColor = batch.colorIndex(o.dark ? '#4a4f57' : '#c9cdd3');
   const mergedRects: number[] = []; // x, y, w of the merged remainders
 
   // Ancestors of the zoomed frame: full width, as a breadcrumb.
-  for (let a = tree.parent[zoom]!; a >= 0; a = tree.parent[a]!) add(a, 0, width, o.dark ? '#2b3038' : '#d5d9df');
+  const crumbColor = batch.colorIndex(o.dark ? '#2b3038' : '#d5d9df');
+  for (let a = tree.parent[zoom]!; a >= 0; a = tree.parent[a]!) batch.add(a, 0, width, crumbColor);
   // The zoomed frame and its subtree, pruned by width. Children are sorted largest first, so
   // the first one too narrow ends the loop; the rest is merged into one grey block.
   const stack: number[] = [zoom];
@@ -147,7 +171,14 @@ export function drawFlameGraph(ctx: CanvasRenderingContext2D, o: DrawOptions): n
     const f = stack.pop()!;
     const w = Math.abs(tree.total[f]!) * scale;
     const x = (tree.start[f]! - x0) * scale;
-    add(f, x, w, f === 0 ? (o.dark ? '#4a4f57' : '#c9cdd3') : frameColor(o, f));
+    let color: number;
+    if (f === 0) color = rootColor;
+    else if (nodeColor) {
+      const n = tree.node[f]!;
+      color = nodeColor[n]!;
+      if (color < 0) nodeColor[n] = color = batch.colorIndex(frameColor(o, f));
+    } else color = batch.colorIndex(frameColor(o, f));
+    batch.add(f, x, w, color);
     const endF = tree.end[f]!;
     for (let c = f + 1; c < endF; c = tree.end[c]!) {
       const cw = Math.abs(tree.total[c]!) * scale;
@@ -161,8 +192,10 @@ export function drawFlameGraph(ctx: CanvasRenderingContext2D, o: DrawOptions): n
     }
   }
 
-  for (const [color, list] of byColor) {
-    ctx.fillStyle = color;
+  for (let c = 0; c < batch.colors.length; c++) {
+    const list = batch.byColor[c]!;
+    if (list.length === 0) continue;
+    ctx.fillStyle = batch.colors[c]!;
     ctx.beginPath();
     for (const i of list) ctx.rect(xs[i]!, rowY(o, tree.depth[frames[i]!]!) + 0.5, Math.max(ws[i]! - 0.5, 0.5), ROW_HEIGHT - 1);
     ctx.fill();
