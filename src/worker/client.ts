@@ -1,4 +1,5 @@
 // The page's side of the profile worker: promise-based requests with progress callbacks.
+import { gunzipNative, isGzip } from '../profile/gunzip';
 import type { Granularity } from '../profile/nodes';
 import type { TopSort } from '../profile/top';
 import type {
@@ -15,6 +16,16 @@ import type {
   WorkerRequest,
   WorkerResponse,
 } from './protocol';
+
+/** Files up to this size are read and inflated on the page (see open); larger ones in the worker, with progress. */
+const PAGE_READ_MAX_BYTES = 8 << 20;
+
+/** A file's bytes, inflated when gzipped, in an ArrayBuffer of their own (to transfer). */
+async function readOnPage(file: Blob, maxDecompressedBytes?: number): Promise<ArrayBuffer> {
+  const raw = new Uint8Array(await file.arrayBuffer());
+  const bytes = isGzip(raw) ? await gunzipNative(raw, maxDecompressedBytes) : raw;
+  return bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength ? (bytes.buffer as ArrayBuffer) : bytes.slice().buffer;
+}
 
 type DistributiveOmit<T, K extends keyof never> = T extends unknown ? Omit<T, K> : never;
 
@@ -87,15 +98,26 @@ export class ProfileWorkerClient {
     return this.helper;
   }
 
-  /** Opens a file; with `flameNext`, the worker builds that flame graph while the page renders. */
-  open(
+  /**
+   * Opens a file; with `flameNext`, the worker builds that flame graph while the page renders.
+   * A small file is read and inflated here, on the page, while the worker finishes what it was
+   * doing (its warm-up, right after the page loads); the worker is told at once to stop there.
+   * Anything that goes wrong on the page sends the file itself, for the worker to report.
+   */
+  async open(
     source: Blob | ArrayBuffer,
     name: string,
     opts: { maxDecompressedBytes?: number; onProgress?: (p: LoadProgressMessage) => void; flameNext?: FlameNext } = {},
   ): Promise<OpenResult> {
+    let bytes: ArrayBuffer | undefined;
+    if (source instanceof Blob && source.size <= PAGE_READ_MAX_BYTES) {
+      this.worker.postMessage({ type: 'hold', id: 0 } satisfies WorkerRequest);
+      bytes = await readOnPage(source, opts.maxDecompressedBytes).catch(() => undefined);
+    }
     return this.request<OpenResult>(
-      { type: 'open', source, name, maxDecompressedBytes: opts.maxDecompressedBytes, flameNext: opts.flameNext },
+      { type: 'open', source: bytes ?? source, name, maxDecompressedBytes: opts.maxDecompressedBytes, flameNext: opts.flameNext },
       opts.onProgress,
+      bytes ? [bytes] : [],
     );
   }
 

@@ -183,6 +183,8 @@ async function handle(req: WorkerRequest): Promise<void> {
       }
       return;
     }
+    case 'hold':
+      return;
     case 'top': {
       const top = need(req.filters).top(req.sampleIndex, req.granularity, req.sort);
       post({ id: req.id, type: 'result', result: top }, [top.flat.buffer, top.cum.buffer, top.inline.buffer]);
@@ -297,7 +299,7 @@ async function handle(req: WorkerRequest): Promise<void> {
 self.onmessage = (ev: MessageEvent<WorkerRequest>) => {
   requests++;
   const req = ev.data;
-  if (req.type !== 'flame' && req.type !== 'top') prebuilt = undefined; // the page went elsewhere
+  if (req.type !== 'flame' && req.type !== 'top' && req.type !== 'hold') prebuilt = undefined; // the page went elsewhere
   handle(req).catch((e: unknown) => {
     if (e instanceof ProfileError) post({ id: req.id, type: 'error', kind: e.kind, message: e.message });
     else if (e instanceof FilterError) post({ id: req.id, type: 'error', kind: 'invalid-filter', message: e.message });

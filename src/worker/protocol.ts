@@ -23,6 +23,11 @@ export type WorkerRequest =
       /** The flame graph the page will ask for first (see FlameNext), built right after opening. */
       flameNext?: FlameNext;
     }
+  /**
+   * A file is on its way (the page is reading it): background work stops now rather than when the
+   * 'open' request comes. No reply.
+   */
+  | { id: number; type: 'hold' }
   | { id: number; type: 'top'; sampleIndex: number; granularity: Granularity; sort?: TopSort; filters?: ViewFilters }
   | {
       id: number;
