@@ -5,7 +5,7 @@ import type { Granularity } from '../../profile/nodes';
 import { useAsync } from '../../state/use-async';
 import type { ProfileWorkerClient } from '../../worker/client';
 import type { FlameData } from '../../worker/protocol';
-import { FlameGraphCanvas } from './FlameGraphCanvas';
+import { FlameGraphCanvas, finishDraw } from './FlameGraphCanvas';
 import { type ColorMode, type DiffStyle, diffColor } from './flame-render';
 import { downloadBlob } from '../download';
 import type { FilterKind } from '../RefineBar';
@@ -171,6 +171,7 @@ export function FlameGraphView(p: Props) {
 
   const exportPng = () => {
     const c = document.querySelector<HTMLCanvasElement>('[data-testid="flamegraph"]');
+    if (c) finishDraw(c);
     c?.toBlob((b) => b && downloadBlob(b, `${p.profileName}.flamegraph.png`));
   };
   const exportPprof = async () => {

@@ -69,6 +69,35 @@ export interface DrawOptions extends FlameView {
   focusFrame?: number;
   /** Set when the tree is a diff. */
   diff?: DiffStyle;
+  /**
+   * Only the frames of these depths (`inside`), or of every other depth: a first draw does the
+   * rows in view, then the rest (see FlameGraphCanvas). Every depth when absent.
+   */
+  depths?: DepthRange;
+  /** Clear the canvas first (default); the second part of a draw in two parts does not. */
+  clear?: boolean;
+}
+
+export interface DepthRange {
+  from: number;
+  to: number;
+  inside: boolean;
+}
+
+/**
+ * The depths whose rows are in view when the canvas's top is `top` CSS px below the top of the
+ * visible area, which is `visibleHeight` tall; undefined when every row is.
+ */
+export function depthsInView(tree: FlameTree, flip: boolean, top: number, visibleHeight: number): DepthRange | undefined {
+  const height = canvasHeight(tree);
+  const y0 = Math.max(0, -top);
+  const y1 = Math.min(height, visibleHeight - top);
+  if (y0 <= 0 && y1 >= height) return undefined;
+  if (y1 <= y0) return undefined; // nothing in view: draw it all
+  const a = Math.floor(y0 / ROW_HEIGHT);
+  const b = Math.ceil(y1 / ROW_HEIGHT) - 1;
+  // Row r from the top is depth r, or depth maxDepth - r in a flame graph (root at the bottom).
+  return flip ? { from: tree.maxDepth - b, to: tree.maxDepth - a, inside: true } : { from: a, to: b, inside: true };
 }
 
 export function canvasHeight(tree: FlameTree): number {
@@ -144,7 +173,7 @@ class FrameBatch {
 export function drawFlameGraph(ctx: CanvasRenderingContext2D, o: DrawOptions): number {
   const { tree, names, width, zoom } = o;
   const height = canvasHeight(tree);
-  ctx.clearRect(0, 0, width, height);
+  if (o.clear !== false) ctx.clearRect(0, 0, width, height);
   ctx.font = FONT;
   ctx.textBaseline = 'middle';
   const charW = ctx.measureText('M').width || 6.6;
@@ -153,6 +182,10 @@ export function drawFlameGraph(ctx: CanvasRenderingContext2D, o: DrawOptions): n
   const x0 = tree.start[zoom]!;
   const scale = width / span;
 
+  // Which depths to draw: from..to, or (inside false) all but those.
+  const dFrom = o.depths ? o.depths.from : 0;
+  const dTo = o.depths ? o.depths.to : Infinity;
+  const inside = o.depths ? o.depths.inside : true;
   const batch = new FrameBatch();
   const { frames, xs, ws } = batch;
   // Colored by package (or dimmed by a search), a frame's color is its node's: worked out once
@@ -163,7 +196,10 @@ export function drawFlameGraph(ctx: CanvasRenderingContext2D, o: DrawOptions): n
 
   // Ancestors of the zoomed frame: full width, as a breadcrumb.
   const crumbColor = batch.colorIndex(o.dark ? '#2b3038' : '#d5d9df');
-  for (let a = tree.parent[zoom]!; a >= 0; a = tree.parent[a]!) batch.add(a, 0, width, crumbColor);
+  for (let a = tree.parent[zoom]!; a >= 0; a = tree.parent[a]!) {
+    const d = tree.depth[a]!;
+    if ((d >= dFrom && d <= dTo) === inside) batch.add(a, 0, width, crumbColor);
+  }
   // The zoomed frame and its subtree, pruned by width. Children are sorted largest first, so
   // the first one too narrow ends the loop; the rest is merged into one grey block.
   const stack: number[] = [zoom];
@@ -171,21 +207,26 @@ export function drawFlameGraph(ctx: CanvasRenderingContext2D, o: DrawOptions): n
     const f = stack.pop()!;
     const w = Math.abs(tree.total[f]!) * scale;
     const x = (tree.start[f]! - x0) * scale;
-    let color: number;
-    if (f === 0) color = rootColor;
-    else if (nodeColor) {
-      const n = tree.node[f]!;
-      color = nodeColor[n]!;
-      if (color < 0) nodeColor[n] = color = batch.colorIndex(frameColor(o, f));
-    } else color = batch.colorIndex(frameColor(o, f));
-    batch.add(f, x, w, color);
+    const d = tree.depth[f]!;
+    if ((d >= dFrom && d <= dTo) === inside) {
+      let color: number;
+      if (f === 0) color = rootColor;
+      else if (nodeColor) {
+        const n = tree.node[f]!;
+        color = nodeColor[n]!;
+        if (color < 0) nodeColor[n] = color = batch.colorIndex(frameColor(o, f));
+      } else color = batch.colorIndex(frameColor(o, f));
+      batch.add(f, x, w, color);
+    }
+    if (inside && d >= dTo) continue; // the rows below are not drawn this time
+    const childShown = (d + 1 >= dFrom && d + 1 <= dTo) === inside;
     const endF = tree.end[f]!;
     for (let c = f + 1; c < endF; c = tree.end[c]!) {
       const cw = Math.abs(tree.total[c]!) * scale;
       if (cw < MIN_WIDTH) {
         const restStart = (tree.start[c]! - x0) * scale;
         const restEnd = x + w - Math.abs(tree.self[f]!) * scale;
-        if (restEnd - restStart >= MIN_WIDTH) mergedRects.push(restStart, rowY(o, tree.depth[c]!), restEnd - restStart);
+        if (childShown && restEnd - restStart >= MIN_WIDTH) mergedRects.push(restStart, rowY(o, d + 1), restEnd - restStart);
         break;
       }
       stack.push(c);
