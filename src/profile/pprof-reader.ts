@@ -238,10 +238,10 @@ export function readProfileData(bytes: ProfileBytes, opts: LoadOptions & Profile
   const comments: number[] = [];
   let defaultSampleType = 0;
 
-  // No closures are called in this function's loops: the engine's optimised code for a call
-  // of a closure expects the very closure it saw, and each call of readProfileData makes new ones,
-  // so the first file after the worker's warm-up would drop back to the interpreter (V8's
-  // --trace-deopt: "wrong call target").
+  // The hot loops below call no closures (only rare paths do, and the checks after the loops):
+  // the engine's optimised code for a call of a closure expects the very closure it saw, and each
+  // call of readProfileData makes new ones, so the first file after the worker's warm-up would
+  // drop back to the interpreter (V8's --trace-deopt: "wrong call target").
   while (top.pos < top.end) {
     const tag = top.uint32();
     const field = tag >>> 3;
@@ -399,6 +399,8 @@ export function readProfileData(bytes: ProfileBytes, opts: LoadOptions & Profile
   // three copies at the peak. Distinct stacks are fewer: start at a quarter and grow. A small
   // profile skips the count (its arrays are small; the first file is often small, and the count
   // is one more pass of code the engine has not optimised yet): each frame takes a byte at least.
+  // Its array starts small enough that the worker's warm-up profile makes it grow, so that the
+  // growing is optimised code too when a real file needs it.
   let totalFrames = 0;
   const small = !(countFrames ?? buf.length >= SMALL_PROFILE_BYTES);
   if (small) totalFrames = buf.length;
