@@ -109,17 +109,29 @@ export class ProfileWorkerClient {
     name: string,
     opts: { maxDecompressedBytes?: number; onProgress?: (p: LoadProgressMessage) => void; flameNext?: FlameNext } = {},
   ): Promise<OpenResult> {
-    let bytes: ArrayBuffer | undefined;
+    let read: Promise<ArrayBuffer | undefined> = Promise.resolve(undefined);
     if (source instanceof Blob && source.size <= PAGE_READ_MAX_BYTES) {
       this.worker.postMessage({ type: 'hold', id: 0 } satisfies WorkerRequest);
-      bytes = await readOnPage(source, opts.maxDecompressedBytes).catch(() => undefined);
+      read = readOnPage(source, opts.maxDecompressedBytes).catch(() => undefined);
     }
-    return this.request<OpenResult>(
+    // Opens reach the worker in the order they were asked for, however long each read takes:
+    // the worker keeps the last one it opened, which must be the one the page asked for last.
+    const earlier = this.opensPosted;
+    let posted!: () => void;
+    this.opensPosted = new Promise((resolve) => (posted = resolve));
+    const bytes = await read;
+    await earlier;
+    const result = this.request<OpenResult>(
       { type: 'open', source: bytes ?? source, name, maxDecompressedBytes: opts.maxDecompressedBytes, flameNext: opts.flameNext },
       opts.onProgress,
       bytes ? [bytes] : [],
     );
+    posted();
+    return result;
   }
+
+  /** Settles once every open asked for so far has been posted to the worker (see open). */
+  private opensPosted: Promise<void> = Promise.resolve();
 
   top(sampleIndex: number, granularity: Granularity, filters?: ViewFilters, sort?: TopSort): Promise<TopColumns> {
     return this.request<TopColumns>({ type: 'top', sampleIndex, granularity, sort, filters });
@@ -141,11 +153,12 @@ export class ProfileWorkerClient {
     return this.request<FlameData>({ type: 'inverted', sampleIndex, granularity, filters });
   }
 
-  openDiff(
+  async openDiff(
     base: { source: Blob | ArrayBuffer; name: string },
     next: { source: Blob | ArrayBuffer; name: string },
     opts: { maxDecompressedBytes?: number; onProgress?: (p: LoadProgressMessage) => void } = {},
   ): Promise<OpenResult> {
+    await this.opensPosted; // after a file asked for earlier and still being read (see open)
     const helper = this.sideWorker();
     if (!helper) {
       return this.request<OpenResult>(

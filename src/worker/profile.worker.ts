@@ -151,13 +151,25 @@ function need(filters?: ViewFilters): ProfileSession {
   return source.session(filters);
 }
 
+/**
+ * Opens (files and diffs) received so far. Reading is asynchronous, so a later open can finish
+ * reading first; an earlier one that finds a later one has come meanwhile is dropped instead of
+ * replacing it: the page shows the file it was given last, and the worker must hold that one.
+ */
+let opensReceived = 0;
+
+/** Thrown by an open that a later open overtook; the page ignores its answer. */
+class Overtaken extends Error {}
+
 async function handle(req: WorkerRequest): Promise<void> {
   switch (req.type) {
     case 'open': {
       // The previous profile stays open until the new one has loaded: a bad file loses nothing.
       mark('worker:open');
+      const mine = ++opensReceived;
       const box = {};
       await readInto(box, req.source, req.maxDecompressedBytes, progressOf(req.id));
+      if (mine !== opensReceived) throw new Overtaken();
       mark('worker:read');
       const next = openFile(take(box), req.maxDecompressedBytes, (p) => {
         if (p.phase === 'building') mark('worker:decoded');
@@ -205,6 +217,7 @@ async function handle(req: WorkerRequest): Promise<void> {
         }
       };
       prebuilt = undefined;
+      const mine = ++opensReceived;
       const b = req.base;
       // A baseline opened by the helper worker arrives while this worker opens the comparison.
       const fromHelper = 'port' in b ? receiveSide(b.port, b.name) : undefined;
@@ -212,6 +225,7 @@ async function handle(req: WorkerRequest): Promise<void> {
       const base = 'port' in b ? undefined : await open(b);
       const next = await open(req.next);
       const baseSession = base ?? (await fromHelper!);
+      if (mine !== opensReceived) throw new Overtaken();
       post({ id: req.id, type: 'progress', phase: 'building' });
       const s = diffOfSessions(baseSession, next);
       source = new ProfileSource(s, { base: baseSession, next });
@@ -301,7 +315,8 @@ self.onmessage = (ev: MessageEvent<WorkerRequest>) => {
   const req = ev.data;
   if (req.type !== 'flame' && req.type !== 'top' && req.type !== 'hold') prebuilt = undefined; // the page went elsewhere
   handle(req).catch((e: unknown) => {
-    if (e instanceof ProfileError) post({ id: req.id, type: 'error', kind: e.kind, message: e.message });
+    if (e instanceof Overtaken) post({ id: req.id, type: 'error', kind: 'superseded', message: 'Another profile was opened meanwhile.' });
+    else if (e instanceof ProfileError) post({ id: req.id, type: 'error', kind: e.kind, message: e.message });
     else if (e instanceof FilterError) post({ id: req.id, type: 'error', kind: 'invalid-filter', message: e.message });
     else {
       const message = e instanceof Error ? e.message : String(e);

@@ -91,7 +91,8 @@ export interface LoadProgressMessage {
 export type WorkerResponse =
   | LoadProgressMessage
   | { id: number; type: 'result'; result: unknown }
-  | { id: number; type: 'error'; kind: ProfileErrorKind | 'internal' | 'invalid-filter'; message: string };
+  /** `superseded`: an open that a later open overtook while it was being read (the page ignores it). */
+  | { id: number; type: 'error'; kind: ProfileErrorKind | 'internal' | 'invalid-filter' | 'superseded'; message: string };
 
 export interface OpenResult {
   name: string;
