@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { gunzipSync } from 'fflate';
 import { Profile } from 'pprof-format';
 import { describe, expect, it } from 'vitest';
-import { openProfile } from '../profile/session';
+import { ProfileSession, openProfile } from '../profile/session';
 import { warmUpProfile } from './warm-up-profile';
 
 // The worker swallows warm-up errors (a real file reports its own), so a broken warm-up would
@@ -41,6 +41,16 @@ describe('the warm-up profile', () => {
       widest = Math.max(widest, n);
     }
     expect(widest).toBeGreaterThan(12); // the layout sorts such a frame's callees another way
+  });
+
+  it('a fresh session of the opened profile builds the same flame graph (the warm-up does so)', () => {
+    const s = openProfile(warmUpProfile());
+    const si = s.summary().defaultSampleIndex;
+    const again = new ProfileSession(s.data, s.trie).flame(si, 'functions', 'comparison', false).tree;
+    const first = s.flame(si, 'functions', 'comparison', false).tree;
+    expect(again.size).toBe(first.size);
+    expect(Array.from(again.total)).toEqual(Array.from(first.total));
+    expect(Array.from(again.node)).toEqual(Array.from(first.node));
   });
 
   it('is the same every time', () => {
