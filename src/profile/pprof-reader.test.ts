@@ -83,6 +83,30 @@ describe('streaming pprof reader agrees with pprof-format', () => {
     expect(readProfileData(bytes)).toEqual(readProfileData(known));
   });
 
+  it('reads repeated fields unpacked as well as packed: location ids, values, comments', () => {
+    const str = (t: string) => [0x32, t.length, ...Array.from(t, (c) => c.charCodeAt(0))];
+    const bytes = Uint8Array.from([
+      ...[0x0a, 0x04, 0x08, 0x01, 0x10, 0x02], // sample type samples/count
+      ...[0x12, 0x06, 0x08, 0x01, 0x08, 0x02, 0x10, 0x05], // a sample: ids 1, 2 and value 5, unpacked
+      ...[0x12, 0x06, 0x0a, 0x02, 0x02, 0x01, 0x10, 0x03], // another: ids 2, 1 packed, value 3 unpacked
+      ...[0x22, 0x06, 0x08, 0x01, 0x22, 0x02, 0x08, 0x01], // location 1 → function 1
+      ...[0x22, 0x06, 0x08, 0x02, 0x22, 0x02, 0x08, 0x01], // location 2 → function 1
+      ...[0x2a, 0x04, 0x08, 0x01, 0x10, 0x03], // function 1, named "main"
+      ...str(''),
+      ...str('samples'),
+      ...str('count'),
+      ...str('main'),
+      ...str('note'),
+      ...[0x6a, 0x02, 0x04, 0x03], // comments "note", "main", packed
+      ...[0x68, 0x04], // and "note" unpacked
+    ]);
+    const got = readProfileData(bytes);
+    expect(got.comments).toEqual(['note', 'main', 'note']);
+    expect(Array.from(got.stackLocations)).toEqual([0, 1, 1, 0]);
+    expect(Array.from(got.values[0]!)).toEqual([5, 3]);
+    expect(got).toEqual(toProfileData(Profile.decode(bytes)));
+  });
+
   it('reads negative int64 values and huge uint64 addresses', () => {
     const p = loadProfile(readFixture('cpu.pb.gz'));
     p.sample[0]!.value[1] = -123456789012n;

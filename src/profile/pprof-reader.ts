@@ -102,18 +102,8 @@ class Reader {
   }
 }
 
-/** Appends a repeated integer field, packed (wire type 2) or not (wire type 0). */
-function readRepeated(r: Reader, wire: number, push: (v: number) => void): void {
-  if (wire === 2) {
-    const [s, e] = r.span();
-    const sub = new Reader(r.buf, s, e);
-    while (sub.pos < e) push(sub.int64());
-  } else if (wire === 0) push(r.int64());
-  else r.skip(wire);
-}
-
-/** Appends a repeated integer field to `out`, packed or not (readRepeated without a callback). */
-function readRepeatedInto(r: Reader, wire: number, out: GrowableFloat64): void {
+/** Appends a repeated integer field to `out`, packed (wire type 2) or not (wire type 0). */
+function readRepeated(r: Reader, wire: number, out: GrowableFloat64): void {
   if (wire === 2) {
     const e = r.lengthEnd();
     const sub = new Reader(r.buf, r.pos, e);
@@ -238,7 +228,7 @@ export function readProfileData(bytes: ProfileBytes, opts: LoadOptions & Profile
   const comments: number[] = [];
   let defaultSampleType = 0;
 
-  // The hot loops below call no closures (only rare paths do, and the checks after the loops):
+  // The hot loops below call no closures (only the checks after the loops do):
   // the engine's optimised code for a call of a closure expects the very closure it saw, and each
   // call of readProfileData makes new ones, so the first file after the worker's warm-up would
   // drop back to the interpreter (V8's --trace-deopt: "wrong call target").
@@ -305,7 +295,9 @@ export function readProfileData(bytes: ProfileBytes, opts: LoadOptions & Profile
       const [s, e] = top.span();
       periodType = readValueType(buf, s, e);
     } else if (wire === 2 && field === 13) {
-      readRepeated(top, wire, (v) => comments.push(v));
+      const packed = new GrowableFloat64(16);
+      readRepeated(top, wire, packed);
+      for (let k = 0; k < packed.length; k++) comments.push(packed.data[k]!);
     } else top.skip(wire);
   }
 
@@ -412,6 +404,7 @@ export function readProfileData(bytes: ProfileBytes, opts: LoadOptions & Profile
   const stacks = distinct ? new DistinctStacks(nSamples) : undefined;
   const values = sampleTypes.map(() => new Float64Array(nSamples));
   const valueTmp = new GrowableFloat64(16);
+  const unpackedIds = new GrowableFloat64(16);
   const labels = new SampleLabels(strings, nSamples);
   for (let i = 0; i < nSamples; i++) {
     const e = sampleSpans[2 * i + 1]!;
@@ -455,9 +448,11 @@ export function readProfileData(bytes: ProfileBytes, opts: LoadOptions & Profile
         }
         r.pos = pe;
       } else if (field === 1) {
-        // Unpacked ids (old encoders): rare, so a closure is fine here.
-        readRepeated(r, wire, (id) => frames.push(locationOf(locIndex, id, i)));
-      } else if (field === 2) readRepeatedInto(r, wire, valueTmp);
+        // Unpacked ids (old encoders): rare.
+        unpackedIds.length = 0;
+        readRepeated(r, wire, unpackedIds);
+        for (let k = 0; k < unpackedIds.length; k++) frames.push(locationOf(locIndex, unpackedIds.data[k]!, i));
+      } else if (field === 2) readRepeated(r, wire, valueTmp);
       else if (field === 3 && wire === 2) {
         const le = r.lengthEnd();
         const ls = r.pos;
