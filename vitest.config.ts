@@ -1,6 +1,8 @@
 import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
+  // As in vite.config.ts: the worker's warm-up profile is imported inlined.
+  assetsInclude: ['**/*.gz'],
   test: {
     include: ['src/**/*.test.ts', 'server/**/*.test.ts', 'tests/**/*.test.ts'],
     environment: 'node',

@@ -156,6 +156,16 @@ export class ProfileSession {
     return t;
   }
 
+  /** The trie's frames at a granularity (any sample type's flame tree is laid out from them). */
+  frames(granularity: Granularity): ExpandedFrames {
+    let ex = this.expanded.get(granularity);
+    if (!ex) {
+      ex = expandFrames(this.trie, this.nodes(granularity));
+      this.expanded.set(granularity, ex);
+    }
+    return ex;
+  }
+
   /**
    * The flame tree of a sample type. `keep` caches it (the sandwich and exports reuse it); the
    * flame graph view asks for an uncached one that the worker hands over to the page without a
@@ -167,11 +177,7 @@ export class ProfileSession {
     if (t && !keep) this.flameTrees.delete(key); // its buffers are about to leave the worker
     if (!t) {
       const nodes = this.nodes(granularity);
-      let ex = this.expanded.get(granularity);
-      if (!ex) {
-        ex = expandFrames(this.trie, nodes);
-        this.expanded.set(granularity, ex);
-      }
+      const ex = this.frames(granularity);
       const sides = this.sides(sampleIndex);
       t = buildFlameTree(
         this.trie,
@@ -402,7 +408,17 @@ export function diffOfSessions(base: ProfileSession, next: ProfileSession): Prof
 
 /** Bytes of a pprof file (gzipped or not) → a session, or a ProfileError. */
 export function openProfile(bytes: ProfileBytes, opts: LoadOptions = {}): ProfileSession {
-  const data = readProfileData(bytes, { ...opts, stacks: 'distinct' });
+  const data = readSessionData(bytes, opts);
   opts.onProgress?.({ phase: 'building' });
+  return sessionOf(data);
+}
+
+/** openProfile's first half: the profile's data, as a session needs it. */
+export function readSessionData(bytes: ProfileBytes, opts: LoadOptions): ProfileData {
+  return readProfileData(bytes, { ...opts, stacks: 'distinct' });
+}
+
+/** openProfile's second half: the session of data read by readSessionData. */
+export function sessionOf(data: ProfileData): ProfileSession {
   return new ProfileSession(data, buildStackTrie(data));
 }

@@ -1,11 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { runInSteps } from './idle-steps';
 
-const run = (steps: (() => void)[], stop: () => boolean) =>
+const run = (steps: (() => void)[], stop: () => boolean, completed: number[] = []) =>
   new Promise<number>((resolve) => {
     let finished = 0;
-    runInSteps(steps, stop, () => {
+    runInSteps(steps, stop, (n) => {
       finished++;
+      completed.push(n);
       setTimeout(() => resolve(finished), 20); // a second call would come within this
     });
   });
@@ -16,8 +17,10 @@ describe('runInSteps', () => {
     const steps = ['a', 'b', 'c'].map((x) => () => void log.push(x));
     const between: string[] = [];
     setTimeout(() => between.push(log.join('')), 0); // a task queued before the second step
-    expect(await run(steps, () => false)).toBe(1);
+    const completed: number[] = [];
+    expect(await run(steps, () => false, completed)).toBe(1);
     expect(log).toEqual(['a', 'b', 'c']);
+    expect(completed).toEqual([3]);
     expect(between[0]).toBe('a');
   });
 
@@ -29,7 +32,9 @@ describe('runInSteps', () => {
     expect(log).toEqual(['a']);
     const after: string[] = [];
     const failing = [() => void after.push('a'), () => { throw new Error('no'); }, () => void after.push('c')];
-    expect(await run(failing, () => false)).toBe(1);
+    const completed: number[] = [];
+    expect(await run(failing, () => false, completed)).toBe(1);
     expect(after).toEqual(['a']);
+    expect(completed).toEqual([1]);
   });
 });

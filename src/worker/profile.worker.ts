@@ -3,8 +3,8 @@
 import { ProfileError } from '../profile/errors';
 import type { Granularity } from '../profile/nodes';
 import { gunzipNative, isGzip } from '../profile/gunzip';
-import { ProfileSession, diffOfSessions, openProfile } from '../profile/session';
-import type { LoadProgress, ProfileBytes } from '../profile/load';
+import { ProfileSession, diffOfSessions, openProfile, readSessionData, sessionOf } from '../profile/session';
+import type { LoadOptions, LoadProgress, ProfileBytes } from '../profile/load';
 import { FilterError } from '../profile/filters';
 import { ProfileSource, type ViewFilters } from '../profile/filtered-session';
 import type { DiffWidth, FlameData, GraphLayout, OpenResult, SideMessage, WorkerRequest, WorkerResponse } from './protocol';
@@ -83,7 +83,11 @@ function take(box: { bytes?: Uint8Array }): () => Uint8Array {
  * (V8's --trace-deopt: "wrong map"), at the start of reading the first real file.
  */
 function openFile(bytes: ProfileBytes, maxDecompressedBytes: number | undefined, onProgress: (p: LoadProgress) => void): ProfileSession {
-  return openProfile(bytes, { maxDecompressedBytes, onProgress });
+  return openProfile(bytes, fileOptions(maxDecompressedBytes, onProgress));
+}
+
+function fileOptions(maxDecompressedBytes: number | undefined, onProgress: (p: LoadProgress) => void): LoadOptions {
+  return { maxDecompressedBytes, onProgress };
 }
 
 /** The side of a diff that a helper worker opened (see 'open-side'), as a session. */
@@ -333,12 +337,8 @@ self.onmessage = (ev: MessageEvent<WorkerRequest>) => {
 
 // While the person picks a file, run the code that opens one on a small made-up profile, so that
 // the real file finds it optimised (see warm-up.ts). It stops at the first request.
-warmUpInSteps(
-  () => requests > 0,
-  async (file) => {
-    const box: { bytes?: Uint8Array } = {};
-    await readInto(box, file);
-    return box.bytes!;
-  },
-  (bytes) => openFile(bytes, undefined, () => undefined),
-);
+warmUpInSteps(() => requests > 0, {
+  inflate: (gzipped) => gunzipNative(gzipped),
+  read: (bytes) => readSessionData(bytes, fileOptions(undefined, () => undefined)),
+  build: sessionOf,
+});

@@ -4,6 +4,10 @@ import { Profile } from 'pprof-format';
 import { describe, expect, it } from 'vitest';
 import { ProfileSession, openProfile } from '../profile/session';
 import { warmUpProfile } from './warm-up-profile';
+import { bytesOfDataUrl, warmUpInSteps } from './warm-up';
+import { gunzipNative } from '../profile/gunzip';
+import { readSessionData, sessionOf } from '../profile/session';
+import inlined from './warm-up.pb.gz?inline';
 
 // The worker swallows warm-up errors (a real file reports its own), so a broken warm-up would
 // only make the first file slower without anyone noticing: check that it opens and draws.
@@ -60,5 +64,35 @@ describe('the warm-up profile', () => {
   it('is what the worker reads (else: npx tsx scripts/make-warm-up-profile.ts)', () => {
     const file = gunzipSync(readFileSync(new URL('./warm-up.pb.gz', import.meta.url)));
     expect(Buffer.from(file).equals(Buffer.from(warmUpProfile()))).toBe(true);
+  });
+
+  it('runs to its end: two openings in two steps each, and two flame graphs', async () => {
+    const calls: string[] = [];
+    const result = await new Promise<[number, number]>((resolve) =>
+      warmUpInSteps(
+        () => false,
+        {
+          inflate: (gzipped) => gunzipNative(gzipped),
+          read: (bytes) => {
+            calls.push('read');
+            return readSessionData(bytes, {});
+          },
+          build: (data) => {
+            calls.push('build');
+            expect(data.sampleCount).toBe(1000);
+            return sessionOf(data);
+          },
+        },
+        (completed, steps) => resolve([completed, steps]),
+      ),
+    );
+    expect(result).toEqual([8, 8]); // a flame step that threw would end it early
+    expect(calls).toEqual(['read', 'build', 'read', 'build']);
+  });
+
+  it('reaches the worker whole, inlined in its script as base64', () => {
+    expect(inlined.startsWith('data:')).toBe(true);
+    const file = readFileSync(new URL('./warm-up.pb.gz', import.meta.url));
+    expect(Buffer.from(bytesOfDataUrl(inlined)).equals(file)).toBe(true);
   });
 });

@@ -1,47 +1,75 @@
+import type { ProfileData } from '../profile/profile-data';
 import { ProfileSession } from '../profile/session';
 import { runInSteps } from './idle-steps';
-import warmUpFileUrl from './warm-up.pb.gz?url';
+import warmUpFile from './warm-up.pb.gz?inline';
+
+/** What the warm-up runs of the worker's own code: the two halves of opening a file. */
+export interface WarmUpOpener {
+  /** A gzipped file's bytes, inflated as the worker inflates a file. */
+  inflate(gzipped: Uint8Array): Promise<Uint8Array>;
+  /** Decodes a file as the worker does (the same options object: see the worker's openFile). */
+  read(bytes: Uint8Array): ProfileData;
+  /** The session of what `read` decoded. */
+  build(data: ProfileData): ProfileSession;
+}
 
 /**
  * While the person picks a file, the worker opens a small made-up profile (warm-up-profile.ts)
- * the way it opens theirs and builds its flame graph, twice each, so that the first real file runs
- * code the engine has already compiled: at 10k stacks a cold first open is much of the first
- * draw (see BENCHMARKS.md, issue 3). `read` and `open` are the worker's own file reader and
- * opener, so that reading and inflating warm up too, and the engine sees the same calls as for a
- * real file.
+ * the way it opens theirs and builds its flame graph, so that the first real file runs code the
+ * engine has already compiled: at 10k stacks a cold first open is much of the first draw (see
+ * BENCHMARKS.md, issue 3).
  *
- * One step per task, and none once `stop()` says a real request has come: that request then
- * waits for one step at most. Reading the file is not a step that blocks (it awaits the network
- * and the browser's zlib), so a file given while it is fetched waits for nothing.
+ * One step per task, and none once `stop()` says a real request has come. A file given right
+ * after the page loads mostly arrives while a step runs, and waits for the rest of it: so each
+ * opening and each flame graph is two steps, and no step is more than a half of either.
+ * The profile is in the worker's script (base64): fetching it put off the first step by 16-80 ms.
+ * `finished` says how many steps completed (for tests: a step that throws ends the warm-up).
  */
-export function warmUpInSteps(
-  stop: () => boolean,
-  read: (file: Blob) => Promise<Uint8Array>,
-  open: (bytes: Uint8Array) => ProfileSession,
-): void {
+export function warmUpInSteps(stop: () => boolean, opener: WarmUpOpener, finished?: (completed: number, steps: number) => void): void {
   let bytes: Uint8Array | undefined;
+  let data: ProfileData | undefined;
   let session: ProfileSession | undefined;
+  let fresh: ProfileSession | undefined;
+  const read = () => {
+    data = opener.read(bytes!);
+  };
+  const build = () => {
+    session = opener.build(data!);
+    data = undefined;
+  };
   // Each flame graph from a fresh session of the opened profile, so that its node table and
   // frames are built again (a session keeps them), as for a new file.
-  const flame = () => {
-    const s = new ProfileSession(session!.data, session!.trie);
-    s.flame(s.summary().defaultSampleIndex, 'functions', 'comparison', false);
+  const frames = () => {
+    fresh = new ProfileSession(session!.data, session!.trie);
+    fresh.frames('functions');
+  };
+  const layout = () => {
+    fresh!.flame(fresh!.summary().defaultSampleIndex, 'functions', 'comparison', false);
+    fresh = undefined;
   };
   // Both flame graphs before the second opening: a file given right after load often comes
   // during the third step, and one flame graph short it built its own at half speed (60-76 ms
   // against 19-34 at 10k stacks, traced). Side by side with open, flame, open, flame: 0.97 over
   // 42 runs each, within this machine's noise (BENCHMARKS.md, issue 3, session 4).
-  const steps: (() => void)[] = [() => (session = open(bytes!)), flame, flame, () => (session = open(bytes!))];
-  fetch(warmUpFileUrl)
-    .then((res) => (res.ok ? res.blob() : Promise.reject(new Error(res.statusText))))
-    .then(read)
-    .then(
-      (b) => {
-        bytes = b;
-        // Nothing of the warm-up stays; a step that fails is only a warm-up's (the real file
-        // reports its own problems).
-        runInSteps(steps, stop, () => (bytes = session = undefined));
-      },
-      () => undefined, // no warm-up: the first file is only slower
-    );
+  const steps = [read, build, frames, layout, frames, layout, read, build];
+  opener.inflate(bytesOfDataUrl(warmUpFile)).then(
+    (b) => {
+      bytes = b;
+      // Nothing of the warm-up stays; a step that fails is only a warm-up's (the real file
+      // reports its own problems).
+      runInSteps(steps, stop, (completed) => {
+        bytes = data = session = fresh = undefined;
+        finished?.(completed, steps.length);
+      });
+    },
+    () => undefined, // no warm-up: the first file is only slower
+  );
+}
+
+/** The bytes of a base64 data URL (as Vite inlines an asset). */
+export function bytesOfDataUrl(url: string): Uint8Array {
+  const text = atob(url.slice(url.indexOf(',') + 1));
+  const out = new Uint8Array(text.length);
+  for (let i = 0; i < text.length; i++) out[i] = text.charCodeAt(i);
+  return out;
 }
