@@ -6,6 +6,7 @@ import { FileOpener } from '../views/FileOpener';
 import { LoadProgress } from '../views/LoadProgress';
 import { Explorer, type MergedDiff, type MergedProfile } from '../views/explore/Explorer';
 import { ProfileViews } from './ProfileViews';
+import { scheduleFlameWarmUp, skipFlameWarmUp } from '../views/flame/warm-up-draw';
 import { ThemeToggle, useTheme } from './theme';
 import { TargetsPage } from '../views/TargetsPage';
 
@@ -83,6 +84,8 @@ export function App() {
   const [progress, setProgress] = useState<LoadProgressMessage | null>(null);
   const [error, setError] = useState<string | null>(null);
   const openSeq = useRef(0);
+  // Once the app is on screen, while the person picks a profile (see warm-up-draw.ts).
+  useEffect(() => scheduleFlameWarmUp(), []);
 
   type Source = Blob | ArrayBuffer;
   const load = useCallback(
@@ -104,6 +107,7 @@ export function App() {
         maxDecompressedBytes: decompressionLimit(),
         onProgress: (p: LoadProgressMessage) => seq === openSeq.current && setProgress(p),
       };
+      skipFlameWarmUp();
       performance.mark('flamelens:page:open'); // see the worker's marks
       (diff ? client.openDiff(source.base, source.next, opts) : client.open(source, name, opts))
         .then((result) => {

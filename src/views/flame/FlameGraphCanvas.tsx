@@ -8,6 +8,7 @@ import {
   canvasHeight,
   depthsInView,
   drawFlameGraph,
+  drawOptions,
   frameAt,
   frameSides,
   locateFrames,
@@ -110,7 +111,7 @@ export function FlameGraphCanvas(p: FlameCanvasProps) {
       focusFrame: p.focusFrame,
       diff: p.diff,
     };
-    drawFlameGraph(ctx, { ...options, depths: inView });
+    drawFlameGraph(ctx, drawOptions({ ...options, depths: inView }));
     draws.current++;
     c.dataset.draws = String(draws.current);
     if (drawnTree.current !== p.tree) performance.mark('flamelens:page:drawn'); // a new tree's first draw
@@ -122,7 +123,7 @@ export function FlameGraphCanvas(p: FlameCanvasProps) {
       cancelAnimationFrame(frame);
       window.removeEventListener('scroll', rest, true);
       restOfDraw.delete(c);
-      drawFlameGraph(ctx, { ...options, depths: { ...inView, inside: false }, clear: false });
+      drawFlameGraph(ctx, drawOptions({ ...options, depths: { ...inView, inside: false }, clear: false }));
     };
     frame = requestAnimationFrame(rest);
     window.addEventListener('scroll', rest, { capture: true, passive: true });

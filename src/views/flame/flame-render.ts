@@ -78,6 +78,28 @@ export interface DrawOptions extends FlameView {
   clear?: boolean;
 }
 
+/**
+ * A draw's options as one object shape, whoever draws: optimised drawing code expects the shape it
+ * was compiled for, and object literals (or spreads) with other keys have other shapes.
+ */
+export function drawOptions(o: DrawOptions): DrawOptions {
+  return {
+    tree: o.tree,
+    names: o.names,
+    width: o.width,
+    flip: o.flip,
+    zoom: o.zoom,
+    colorMode: o.colorMode,
+    dark: o.dark,
+    matched: o.matched,
+    selectedNode: o.selectedNode,
+    focusFrame: o.focusFrame,
+    diff: o.diff,
+    depths: o.depths,
+    clear: o.clear,
+  };
+}
+
 export interface DepthRange {
   from: number;
   to: number;
