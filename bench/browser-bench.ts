@@ -41,7 +41,7 @@ import { RendererSampler } from './browser/procs';
 import { startStaticServer } from './browser/static-server';
 import { type BenchState, installPageHooks, startRafRecording, stopRafRecording } from './browser/page-hooks';
 import { markdownTable, median, mib, seconds, textTable } from './lib/report';
-import { OUT_DIR, REPO_DIR, argValue, parseSizes, profilePath } from './lib/sizes';
+import { OUT_DIR, REPO_DIR, argValue, parseSizes, profilePath, runsFor } from './lib/sizes';
 
 const LARGE_CPU = join(REPO_DIR, '..', 'shared', 'fixtures', 'profiles', 'large.cpu');
 const SPEEDSCOPE_DIR = join(REPO_DIR, 'node_modules', 'speedscope', 'dist', 'release');
@@ -91,18 +91,6 @@ function intervals(ts: number[]): number[] {
   const out: number[] = [];
   for (let i = 1; i < ts.length; i++) out.push(ts[i]! - ts[i - 1]!);
   return out;
-}
-
-/** `--runs 3` or `--runs 10k=5,1m=1` → runs for a size. */
-function runsFor(arg: string | undefined, size: string, defaults: Record<string, number>): number {
-  const d = defaults[size] ?? 3;
-  if (!arg) return d;
-  if (/^\d+$/.test(arg)) return Math.max(1, Number(arg));
-  for (const part of arg.split(',')) {
-    const [k, v] = part.split('=');
-    if (k?.trim().toLowerCase() === size && v && /^\d+$/.test(v.trim())) return Math.max(1, Number(v));
-  }
-  return d;
 }
 
 function withTimeout<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
@@ -601,7 +589,7 @@ async function main(): Promise<number> {
       const res: Json = { size: size.name, file: relative(REPO_DIR, file) };
       results.push(res);
       // Flamelens first draws; the last run also measures interactions, graph and tree.
-      const runs = runsFor(runsArg, size.name, DEFAULT_RUNS);
+      const runs = runsFor(runsArg, size.name, DEFAULT_RUNS[size.name] ?? 3);
       const fl: FirstDraw[] = [];
       for (let r = 0; r < runs; r++) {
         const last = r === runs - 1;
@@ -614,7 +602,7 @@ async function main(): Promise<number> {
           if (last && d.ok) {
             res.interactions = await withTimeout(interactions(s.page, 12345 + size.seed), 5 * 60_000, 'interactions');
             log(`  interactions: ${JSON.stringify(res.interactions)}`);
-            res.graph = await withTimeout(graphRuns(s.page, runsFor(undefined, size.name, DEFAULT_GRAPH_RUNS)), 5 * 60_000, 'graph');
+            res.graph = await withTimeout(graphRuns(s.page, runsFor(undefined, size.name, DEFAULT_GRAPH_RUNS[size.name] ?? 3)), 5 * 60_000, 'graph');
             log(`  graph: ${JSON.stringify(res.graph)}`);
             res.tree = await withTimeout(treeExpandAll(s.page), 5 * 60_000, 'tree');
             log(`  tree: ${JSON.stringify(res.tree)}`);
@@ -637,7 +625,7 @@ async function main(): Promise<number> {
       res.flamelens = fl;
       // speedscope first draws.
       if (doSpeedscope) {
-        const sr = runsFor(ssRunsArg, size.name, DEFAULT_SPEEDSCOPE_RUNS);
+        const sr = runsFor(ssRunsArg, size.name, DEFAULT_SPEEDSCOPE_RUNS[size.name] ?? 3);
         const ss: FirstDraw[] = [];
         for (let r = 0; r < sr; r++) {
           let s: Session | undefined;

@@ -6,13 +6,13 @@
  * The baseline and the comparison are two generated profiles of the same size (the comparison is
  * the same file: the diff then has every stack on both sides, its worst case).
  *
- *   node --max-old-space-size=16384 --expose-gc --import tsx bench/diff-bench.ts [--sizes 200k,1m] [--runs 3]
+ *   node --max-old-space-size=16384 --expose-gc --import tsx bench/diff-bench.ts [--sizes 200k,1m] [--runs 3 | --runs 200k=3,1m=1]
  *
  * Medians of the runs, in one process; single and diff alternate.
  */
 import { readFileSync } from 'node:fs';
 import { diffOfSessions, openProfile } from '../src/profile/session';
-import { argValue, parseSizes, profilePath } from './lib/sizes';
+import { argValue, parseSizes, profilePath, runsFor } from './lib/sizes';
 
 const gc = (globalThis as { gc?: () => void }).gc ?? (() => {});
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
@@ -21,13 +21,13 @@ const fmt = (ms: number) => (ms >= 1000 ? `${(ms / 1000).toFixed(2)} s` : `${ms.
 function main(): void {
   const argv = process.argv.slice(2);
   const sizes = parseSizes(argValue(argv, '--sizes') ?? '200k,1m');
-  const runs = Number(argValue(argv, '--runs') ?? 3);
+  const runsArg = argValue(argv, '--runs');
   console.log(`diff bench ${new Date().toISOString()}`);
   for (const size of sizes) {
     const bytes = new Uint8Array(readFileSync(profilePath(size)));
     const single: number[] = [];
     const diff: number[] = [];
-    const n = size.name === '1m' ? Math.min(runs, 1) : runs;
+    const n = size.name === '1m' ? Math.min(runsFor(runsArg, size.name, 1), 1) : runsFor(runsArg, size.name, 3);
     for (let r = 0; r < n; r++) {
       gc();
       let t = performance.now();

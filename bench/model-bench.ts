@@ -33,7 +33,7 @@ import { topRows } from '../src/profile/top';
 import { type ProfileMeta, ensureProfiles } from './generate';
 import { markdownTable, median, mib, seconds, textTable } from './lib/report';
 import { checkTopAgainstDecode } from './lib/sanity';
-import { type BenchSize, OUT_DIR, REPO_DIR, argValue, metaPath, parseSizes, profilePath } from './lib/sizes';
+import { type BenchSize, OUT_DIR, REPO_DIR, argValue, metaPath, parseSizes, profilePath, runsFor } from './lib/sizes';
 
 export const NODE_FLAGS = ['--max-old-space-size=16384', '--expose-gc'];
 const SELF = fileURLToPath(import.meta.url);
@@ -41,18 +41,6 @@ const TARGET_RATIO = 1.5;
 
 type Gc = () => void;
 const gc = (globalThis as { gc?: Gc }).gc;
-
-/** `--runs 5` for every size, or `--runs 10k=15,1m=1` per size; the default otherwise. */
-function runsFor(size: BenchSize, arg: string | undefined): number {
-  if (arg) {
-    if (/^\d+$/.test(arg)) return Math.max(1, Number(arg));
-    for (const part of arg.split(',')) {
-      const [name, n] = part.split('=');
-      if (name?.trim().toLowerCase() === size.name && n) return Math.max(1, Number(n));
-    }
-  }
-  return defaultRuns(size);
-}
 
 /** Runs per size: fewer for the big one, whose runs take seconds. */
 function defaultRuns(size: BenchSize): number {
@@ -304,7 +292,7 @@ function main(): void {
   for (const size of sizes) {
     const meta = JSON.parse(readFileSync(metaPath(size), 'utf8')) as ProfileMeta;
     const gz = new Uint8Array(readFileSync(profilePath(size)));
-    const runs = runsFor(size, runsArg);
+    const runs = runsFor(runsArg, size.name, defaultRuns(size));
     console.log(
       `\n${size.name}: ${meta.uniqueStacks.toLocaleString('en')} stacks, ${meta.samples.toLocaleString('en')} samples, ` +
         `${mib(meta.gzipBytes)} gzipped / ${mib(meta.rawBytes)} raw; ${runs} runs of each`,

@@ -56,3 +56,14 @@ export function argValue(argv: string[], name: string): string | undefined {
   const eq = argv.find((a) => a.startsWith(`${name}=`));
   return eq?.slice(name.length + 1);
 }
+
+/** `--runs 3` (every size) or `--runs 10k=5,1m=1` (per size) → the runs for one size, else `fallback`. */
+export function runsFor(arg: string | undefined, size: string, fallback: number): number {
+  if (!arg) return fallback;
+  if (/^\d+$/.test(arg.trim())) return Math.max(1, Number(arg));
+  for (const part of arg.split(',')) {
+    const [k, v] = part.split('=');
+    if (k?.trim().toLowerCase() === size && v && /^\d+$/.test(v.trim())) return Math.max(1, Number(v));
+  }
+  return fallback;
+}
