@@ -13,11 +13,13 @@ import { Function as PFunction, Label, Line, Location, Mapping, Profile, Sample,
  * (a file given meanwhile waits for one step). The worker reads it from warm-up.pb.gz, which
  * `npx tsx scripts/make-warm-up-profile.ts` writes from this (encoding it in the worker would be
  * work for the page's first file to wait on); warm-up.test.ts checks that they agree.
+ * With fewer samples, locations and functions: the tiny profile (warm-up-tiny.pb.gz) that the
+ * warm-up opens first, whose loops are too short for the engine to compile them mid-run.
  */
-export function warmUpProfile(): Uint8Array {
-  const SAMPLES = 1000;
-  const LOCATIONS = 4200;
-  const FUNCTIONS = 1000;
+/** Samples, locations and functions of the tiny warm-up profile. */
+export const TINY_WARM_UP: [number, number, number] = [6, 400, 100];
+
+export function warmUpProfile(SAMPLES = 1000, LOCATIONS = 4200, FUNCTIONS = 1000): Uint8Array {
   const MAX_DEPTH = 130;
   /** Locations that call any of FAN_OUT others: wide frames, as dispatchers are. */
   const DISPATCHERS = 4;
@@ -71,7 +73,7 @@ export function warmUpProfile(): Uint8Array {
         stack.push(idOf(loc));
         loc =
           loc < DISPATCHERS
-            ? 100 + Math.floor(random() * FAN_OUT) * 7
+            ? (100 + Math.floor(random() * FAN_OUT) * 7) % LOCATIONS
             : (loc * 7 + 1 + Math.floor(random() * 3)) % LOCATIONS;
         if (d === 1) loc = Math.floor(random() * DISPATCHERS);
       }

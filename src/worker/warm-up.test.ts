@@ -3,11 +3,12 @@ import { gunzipSync } from 'fflate';
 import { Profile } from 'pprof-format';
 import { describe, expect, it } from 'vitest';
 import { ProfileSession, openProfile } from '../profile/session';
-import { warmUpProfile } from './warm-up-profile';
+import { TINY_WARM_UP, warmUpProfile } from './warm-up-profile';
 import { bytesOfDataUrl, warmUpInSteps } from './warm-up';
 import { gunzipNative } from '../profile/gunzip';
 import { readSessionData, sessionOf } from '../profile/session';
 import inlined from './warm-up.pb.gz?inline';
+import inlinedTiny from './warm-up-tiny.pb.gz?inline';
 
 // The worker swallows warm-up errors (a real file reports its own), so a broken warm-up would
 // only make the first file slower without anyone noticing: check that it opens and draws.
@@ -64,9 +65,21 @@ describe('the warm-up profile', () => {
   it('is what the worker reads (else: npx tsx scripts/make-warm-up-profile.ts)', () => {
     const file = gunzipSync(readFileSync(new URL('./warm-up.pb.gz', import.meta.url)));
     expect(Buffer.from(file).equals(Buffer.from(warmUpProfile()))).toBe(true);
+    const tiny = gunzipSync(readFileSync(new URL('./warm-up-tiny.pb.gz', import.meta.url)));
+    expect(Buffer.from(tiny).equals(Buffer.from(warmUpProfile(...TINY_WARM_UP)))).toBe(true);
   });
 
-  it('runs to its end: two openings in two steps each, and two flame graphs', async () => {
+  it('has a tiny version that opens and draws, with every loop short', () => {
+    const s = openProfile(warmUpProfile(...TINY_WARM_UP));
+    const si = s.summary().defaultSampleIndex;
+    expect(s.summary().sampleCount).toBe(6);
+    expect(s.data.locationAddress.length).toBeLessThanOrEqual(400);
+    expect(s.trie.size).toBeLessThan(1000); // far below the 10k-iteration loops that get compiled mid-run
+    const flame = s.flame(si, 'functions', 'comparison', false);
+    expect(flame.tree.total[0]).toBe(s.data.values[si]!.reduce((a, b) => a + b, 0));
+  });
+
+  it('runs to its end: the tiny profile twice, then two openings in two steps each and two flame graphs', async () => {
     const calls: string[] = [];
     const result = await new Promise<[number, number]>((resolve) =>
       warmUpInSteps(
@@ -78,21 +91,22 @@ describe('the warm-up profile', () => {
             return readSessionData(bytes, {});
           },
           build: (data) => {
-            calls.push('build');
-            expect(data.sampleCount).toBe(1000);
+            calls.push(`build ${data.sampleCount}`);
             return sessionOf(data);
           },
         },
         (completed, steps) => resolve([completed, steps]),
       ),
     );
-    expect(result).toEqual([8, 8]); // a flame step that threw would end it early
-    expect(calls).toEqual(['read', 'build', 'read', 'build']);
+    expect(result).toEqual([10, 10]); // a flame step that threw would end it early
+    expect(calls).toEqual(['read', 'build 6', 'read', 'build 6', 'read', 'build 1000', 'read', 'build 1000']);
   });
 
   it('reaches the worker whole, inlined in its script as base64', () => {
     expect(inlined.startsWith('data:')).toBe(true);
     const file = readFileSync(new URL('./warm-up.pb.gz', import.meta.url));
     expect(Buffer.from(bytesOfDataUrl(inlined)).equals(file)).toBe(true);
+    const tiny = readFileSync(new URL('./warm-up-tiny.pb.gz', import.meta.url));
+    expect(Buffer.from(bytesOfDataUrl(inlinedTiny)).equals(tiny)).toBe(true);
   });
 });
