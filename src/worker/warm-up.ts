@@ -59,10 +59,10 @@ export function warmUpInSteps(stop: () => boolean, opener: WarmUpOpener, finishe
   };
   // The tiny profile's opening and flame graph, in one step: they take a few milliseconds.
   const tiny = () => {
-    const s = opener.build(opener.read(tinyBytes!));
-    const f = new ProfileSession(s.data, s.trie);
-    f.frames('functions');
-    f.flame(f.summary().defaultSampleIndex, 'functions', 'comparison', false);
+    data = opener.read(tinyBytes!);
+    build();
+    frames();
+    layout();
   };
   // Both flame graphs before the second opening: a file given right after load often comes
   // during the third step, and one flame graph short it built its own at half speed (60-76 ms

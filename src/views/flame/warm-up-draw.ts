@@ -25,8 +25,9 @@ const NAMES = [
 ];
 
 /**
- * A tree of about 3k frames, 36 deep (2.4k of them drawn at 1280 px, 80 with a label), laid out as the worker lays out a flame tree: depth-first,
- * children largest first, each starting where its previous sibling's subtree ended.
+ * A tree of about 3k frames, 36 deep (2.4k of them drawn at 1280 px, 80 with a label), laid out
+ * as the worker lays out a flame tree: depth-first, children largest first, each starting where
+ * its previous sibling's subtree ended.
  */
 export function warmUpFlameTree(): { tree: FlameTree; names: string[] } {
   const node: number[] = [];
