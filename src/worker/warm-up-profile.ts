@@ -1,5 +1,8 @@
 import { Function as PFunction, Label, Line, Location, Mapping, Profile, Sample, StringTable, ValueType } from 'pprof-format';
 
+/** Samples, locations and functions of the tiny warm-up profile. */
+export const TINY_WARM_UP: [number, number, number] = [6, 400, 100];
+
 /**
  * The worker's warm-up profile (see warm-up.ts), the same every time: 1,000 made-up samples over
  * 4,200 locations, 1,000 functions and two labels, shaped like a real Go CPU profile so that the
@@ -7,18 +10,16 @@ import { Function as PFunction, Label, Line, Location, Mapping, Profile, Sample,
  * optimised code has no type feedback for: the real file then drops back to the interpreter
  * there, mid-loop (seen with V8's --trace-deopt). So it has what real profiles have and a small
  * one might lack: a time and duration beyond 2^31 (and 9-byte varints), values beyond 2^30,
- * stacks deeper than 64 frames, location ids of three varint bytes, frames with more than 12 callees, a stack repeated under other
- * labels, a number label, addresses beyond 2^32 in a second mapping with a build id, and
- * functions with system names and start lines. Small, so that each step of the warm-up is short
- * (a file given meanwhile waits for one step). The worker reads it from warm-up.pb.gz, which
- * `npx tsx scripts/make-warm-up-profile.ts` writes from this (encoding it in the worker would be
- * work for the page's first file to wait on); warm-up.test.ts checks that they agree.
+ * stacks deeper than 64 frames, location ids of three varint bytes, frames with more than 12
+ * callees, a stack repeated under other labels, a number label, addresses beyond 2^32 in a second
+ * mapping with a build id, and functions with system names and start lines. Small, so that each
+ * step of the warm-up is short (a file given meanwhile waits for one step). The worker has it as
+ * warm-up.pb.gz, inlined in its script, which `npx tsx scripts/make-warm-up-profile.ts` writes from
+ * this (encoding it in the worker would be work for the page's first file to wait on);
+ * warm-up.test.ts checks that they agree.
  * With fewer samples, locations and functions: the tiny profile (warm-up-tiny.pb.gz) that the
  * warm-up opens first, whose loops are too short for the engine to compile them mid-run.
  */
-/** Samples, locations and functions of the tiny warm-up profile. */
-export const TINY_WARM_UP: [number, number, number] = [6, 400, 100];
-
 export function warmUpProfile(SAMPLES = 1000, LOCATIONS = 4200, FUNCTIONS = 1000): Uint8Array {
   const MAX_DEPTH = 130;
   /** Locations that call any of FAN_OUT others: wide frames, as dispatchers are. */
