@@ -1,7 +1,7 @@
 import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
-  // As in vite.config.ts: the worker's warm-up profile is imported inlined.
+  // As in vite.config.ts: the worker's warm-up profiles are imported inlined.
   assetsInclude: ['**/*.gz'],
   test: {
     include: ['src/**/*.test.ts', 'server/**/*.test.ts', 'tests/**/*.test.ts'],
