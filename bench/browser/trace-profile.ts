@@ -4,8 +4,11 @@
  * samples every thread of the renderer — the page's main thread and the profile worker. The app is
  * built unminified (bench/out/browser-dist-profile) so that function names survive.
  *
- *   node --import tsx bench/browser/trace-profile.ts [--sizes 200k] [--graph] [--top 25] [--no-build]
- *   node --import tsx bench/browser/trace-profile.ts --summarise bench/out/trace-200k.json
+ *   node --import tsx bench/browser/trace-profile.ts [--sizes 200k] [--graph] [--top 25] [--no-build] [--first-draw]
+ *   node --import tsx bench/browser/trace-profile.ts --summarise bench/out/trace-200k.json [--first-draw]
+ *
+ * --first-draw counts only the samples between the worker's `flamelens:worker:read` mark and the
+ * page's `flamelens:page:drawn` (the first draw of the file, without the warm-up before it).
  *
  * Prints, per thread, self time by function (with % of that thread's busy samples) and the total
  * time of the app's main phases; writes the trace to bench/out/trace-<size>.json.
@@ -27,6 +30,7 @@ interface TraceEvent {
   args?: {
     name?: string;
     data?: {
+      startTime?: number;
       cpuProfile?: { nodes?: { id: number; parent?: number; callFrame: { functionName: string; url: string; lineNumber: number } }[]; samples?: number[] };
       timeDeltas?: number[];
     };
@@ -35,8 +39,13 @@ interface TraceEvent {
 
 const DIST = join(OUT_DIR, 'browser-dist-profile');
 
-function summarise(tracePath: string, topN: number): string {
+function summarise(tracePath: string, topN: number, firstDraw = false): string {
   const { traceEvents } = JSON.parse(readFileSync(tracePath, 'utf8')) as { traceEvents: TraceEvent[] };
+  // Sample times are on the trace's clock (µs): a profile's startTime plus its deltas so far.
+  const from = firstDraw ? traceEvents.find((e) => e.name === 'flamelens:worker:read')?.ts : undefined;
+  const to = firstDraw ? traceEvents.find((e) => e.name === 'flamelens:page:drawn')?.ts : undefined;
+  if (firstDraw && (from === undefined || to === undefined)) throw new Error('--first-draw: the trace has no flamelens marks');
+  const clock = new Map<string, number>();
   const threadName = new Map<string, string>();
   for (const e of traceEvents) if (e.ph === 'M' && e.name === 'thread_name') threadName.set(`${e.pid}:${e.tid}`, e.args?.name ?? '?');
   // One profile per thread: id → its thread, nodes and self time per node.
@@ -53,7 +62,14 @@ function summarise(tracePath: string, topN: number): string {
     }
     const samples = data?.cpuProfile?.samples ?? [];
     const deltas = data?.timeDeltas ?? [];
-    for (let i = 0; i < samples.length; i++) p.self.set(samples[i]!, (p.self.get(samples[i]!) ?? 0) + Math.max(0, deltas[i + 1] ?? deltas[i] ?? 0));
+    if (data?.startTime !== undefined) clock.set(key, data.startTime);
+    let t = clock.get(key) ?? 0;
+    for (let i = 0; i < samples.length; i++) {
+      t += deltas[i] ?? 0;
+      if (from !== undefined && (t < from || t > to!)) continue;
+      p.self.set(samples[i]!, (p.self.get(samples[i]!) ?? 0) + Math.max(0, deltas[i + 1] ?? deltas[i] ?? 0));
+    }
+    clock.set(key, t);
   }
   const out: string[] = [];
   for (const p of profiles.values()) {
@@ -76,7 +92,7 @@ function summarise(tracePath: string, topN: number): string {
         }
       }
     }
-    if (busy < 50_000) continue; // threads that were nearly idle
+    if (busy < (firstDraw ? 5_000 : 50_000)) continue; // threads that were nearly idle
     const pct = (us: number) => `${((us / busy) * 100).toFixed(1).padStart(5)}%`;
     out.push(`\n== ${p.thread}: ${(busy / 1000).toFixed(0)} ms busy (sampled)`);
     out.push('  self:');
@@ -98,8 +114,9 @@ async function main(): Promise<void> {
   const topN = Number(argValue(argv, '--top') ?? 25);
   const graph = argv.includes('--graph');
   const only = argValue(argv, '--summarise');
+  const firstDraw = argv.includes('--first-draw');
   if (only) {
-    console.log(summarise(only, topN));
+    console.log(summarise(only, topN, firstDraw));
     return;
   }
   if (!argv.includes('--no-build')) {
@@ -114,7 +131,12 @@ async function main(): Promise<void> {
     await page.addInitScript({ content: 'globalThis.__name = globalThis.__name || ((f) => f);' });
     await page.addInitScript(installPageHooks);
     await page.goto(`${server.url}/?mode=file&view=flame`);
-    if (!graph) await browser.startTracing(page, { path: tracePath, categories: ['disabled-by-default-v8.cpu_profiler', 'v8.execute', '__metadata'] });
+    if (!graph) {
+      await browser.startTracing(page, {
+        path: tracePath,
+        categories: ['disabled-by-default-v8.cpu_profiler', 'v8.execute', '__metadata', ...(firstDraw ? ['blink.user_timing'] : [])],
+      });
+    }
     const t0 = Date.now();
     await page.setInputFiles('[data-testid="file-input"]', profilePath(size));
     await page.waitForFunction(() => (document.querySelector('[data-testid="flamegraph"]')?.getAttribute('data-draws') ?? '0') !== '0', undefined, { timeout: 300_000 });
@@ -132,7 +154,7 @@ async function main(): Promise<void> {
     await browser.close();
     await server.close();
   }
-  console.log(summarise(tracePath, topN));
+  console.log(summarise(tracePath, topN, firstDraw));
 }
 
 main().catch((e: unknown) => {
