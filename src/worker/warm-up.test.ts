@@ -102,6 +102,16 @@ describe('the warm-up profile', () => {
     expect(calls).toEqual(['read', 'build 6', 'read', 'build 6', 'read', 'build 1000', 'read', 'build 1000']);
   });
 
+  it('never throws where the worker starts: a failure only skips the warm-up', async () => {
+    let finished = false;
+    const fail = () => {
+      throw new Error('no');
+    };
+    expect(() => warmUpInSteps(() => false, { inflate: fail, read: fail, build: fail }, () => (finished = true))).not.toThrow();
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(finished).toBe(false); // no step ran
+  });
+
   it('reaches the worker whole, inlined in its script as base64', () => {
     expect(inlined.startsWith('data:')).toBe(true);
     const file = readFileSync(new URL('./warm-up.pb.gz', import.meta.url));

@@ -70,7 +70,11 @@ export function warmUpInSteps(stop: () => boolean, opener: WarmUpOpener, finishe
   // 42 runs each, within this machine's noise (BENCHMARKS.md, issue 3, session 4). One more
   // opening and flame graph at the end: no better (1.01 after 2 s idle).
   const steps = [tiny, tiny, read, build, frames, layout, frames, layout, read, build];
-  Promise.all([opener.inflate(bytesOfDataUrl(warmUpFile)), opener.inflate(bytesOfDataUrl(warmUpTiny))]).then(
+  // In a promise from the start: nothing the warm-up does may throw where the worker starts.
+  const inflated = Promise.resolve().then(() =>
+    Promise.all([opener.inflate(bytesOfDataUrl(warmUpFile)), opener.inflate(bytesOfDataUrl(warmUpTiny))]),
+  );
+  inflated.then(
     ([b, t]) => {
       bytes = b;
       tinyBytes = t;
