@@ -100,15 +100,8 @@ export function expandFrames(trie: StackTrie, nodes: NodeTable): ExpandedFrames 
     }
     frameOfTrie[i] = p;
   }
-  const size = parent.length;
-  // Frames merged where locations share nodes: keep exact-size copies when that saved much.
-  const fit = (a: GrowableInt32) => {
-    if (size >= bound * 0.875) return a.data.subarray(0, size);
-    const exact = a.trimmed();
-    releaseArray(a.data);
-    return exact;
-  };
-  return { size, parent: fit(parent), node: fit(node), frameOfTrie };
+  // Frames merged where locations share nodes: exact-size copies when that saved much.
+  return { size: parent.length, parent: parent.fitted(), node: node.fitted(), frameOfTrie };
 }
 
 export function buildFlameTree(

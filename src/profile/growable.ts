@@ -3,12 +3,16 @@
 export class GrowableInt32 {
   data: Int32Array;
   length = 0;
-  constructor(cap = 1024) {
+  /** `max`: how many values it will hold at most, when known: it then never grows past that. */
+  constructor(
+    cap = 1024,
+    private readonly max = Infinity,
+  ) {
     this.data = new Int32Array(Math.max(16, cap));
   }
   push(v: number): void {
     if (this.length === this.data.length) {
-      const d = new Int32Array(this.data.length * 2);
+      const d = new Int32Array(Math.max(this.length + 1, Math.min(this.max, this.data.length * 2)));
       d.set(this.data);
       this.data = d;
     }
@@ -17,6 +21,17 @@ export class GrowableInt32 {
   /** The pushed values, in an array of their own size. */
   trimmed(): Int32Array {
     return this.data.slice(0, this.length);
+  }
+  /**
+   * The pushed values for good: a view of the array when at least 7/8 of it is used (a spare
+   * eighth is cheaper to keep than a second copy at the memory peak), else an exact-size copy,
+   * the large array's memory given back at once. The GrowableInt32 must not be used afterwards.
+   */
+  fitted(): Int32Array {
+    if (this.length >= this.data.length * 0.875) return this.data.subarray(0, this.length);
+    const exact = this.trimmed();
+    releaseArray(this.data);
+    return exact;
   }
 }
 

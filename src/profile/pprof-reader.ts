@@ -397,7 +397,7 @@ export function readProfileData(bytes: ProfileBytes, opts: LoadOptions & Profile
   const small = !(countFrames ?? buf.length >= SMALL_PROFILE_BYTES);
   if (small) totalFrames = buf.length;
   else for (let i = 0; i < nSamples; i++) totalFrames += countLocationIds(buf, sampleSpans[2 * i]!, sampleSpans[2 * i + 1]!);
-  const frames = new FrameList(
+  const frames = new GrowableInt32(
     small ? Math.min(totalFrames, 1 << 14) : distinct ? Math.min(totalFrames, Math.max(1 << 16, totalFrames >>> 2)) : totalFrames,
     totalFrames,
   );
@@ -515,12 +515,11 @@ export function readProfileData(bytes: ProfileBytes, opts: LoadOptions & Profile
     lineColumn: Float64Array.from(lineColumn),
     sampleCount: nSamples,
     stackStart: stacks ? stacks.starts(nFrames) : stackStart,
-    // A spare eighth is cheaper to keep than a second copy at the peak.
     stackLocations: frames.fitted(),
     sampleStack: stacks?.sampleStack,
     values,
     labels: labels.labels,
-    labelTags: labels.tags(nSamples),
+    labelTags: labels.tags(),
   };
 }
 
@@ -530,35 +529,6 @@ function locationOf(locIndex: IdIndex, rawId: number, sample: number): number {
   const l = locIndex.get(id);
   if (l < 0) throw invalid(`sample ${sample} refers to location ${id}, which does not exist`);
   return l;
-}
-
-/** The samples' frames, in one array that doubles up to `max` (the count of frames, when known). */
-class FrameList {
-  data: Int32Array;
-  length = 0;
-  constructor(
-    initial: number,
-    private readonly max: number,
-  ) {
-    this.data = new Int32Array(initial);
-  }
-
-  push(l: number): void {
-    if (this.length === this.data.length) this.grow();
-    this.data[this.length++] = l;
-  }
-
-  private grow(): void {
-    const d = new Int32Array(Math.min(this.max, Math.max(16, this.data.length * 2)));
-    d.set(this.data);
-    this.data = d;
-  }
-
-  /** The frames; a spare eighth is cheaper to keep than a second copy at the peak. */
-  fitted(): Int32Array {
-    const n = this.length;
-    return n >= this.data.length * 0.875 ? this.data.subarray(0, n) : this.data.slice(0, n);
-  }
 }
 
 /**
@@ -682,8 +652,8 @@ class SampleLabels {
   }
 
   /** The label tags, once every sample is read (undefined when there are none). */
-  tags(nSamples: number): LabelTags | undefined {
-    this.numStart[nSamples] = this.nums.length;
+  tags(): LabelTags | undefined {
+    this.numStart[this.nSamples] = this.nums.length;
     if (!this.anyTag) return undefined;
     const { labelSet, numStart, nums } = this;
     return { labelSet, labelSets: this.labelSets.sets, numStart, numValues: nums.data.slice(0, nums.length), numUnit: this.numUnit || 'bytes' };

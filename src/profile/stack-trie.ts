@@ -194,14 +194,6 @@ function distinctStacks(data: ProfileData): { stackOf: Int32Array; first: Int32A
   return { stackOf, first: first.subarray(0, count), count };
 }
 
-/** A grown array's values: exact-size when the estimate was far off, else a view of it. */
-function fitted(a: GrowableInt32): Int32Array {
-  if (a.length >= a.data.length * 0.875) return a.data.subarray(0, a.length);
-  const exact = a.trimmed();
-  releaseArray(a.data);
-  return exact;
-}
-
 function identity(n: number): Int32Array {
   const a = new Int32Array(n);
   for (let i = 0; i < n; i++) a[i] = i;
@@ -277,9 +269,9 @@ export function buildStackTrie(data: ProfileData): StackTrie {
   const size = parent.length;
   table.release(); // the largest structure of the build: gone before renumbering
   table = undefined;
-  const parentArr = fitted(parent);
-  const locationArr = fitted(location);
-  const depthArr = fitted(depth);
+  const parentArr = parent.fitted();
+  const locationArr = location.fitted();
+  const depthArr = depth.fitted();
   const newId = renumberInPreorder(parentArr, locationArr, depthArr);
   const leafOfSample = new Int32Array(sampleCount);
   for (let i = 0; i < sampleCount; i++) leafOfSample[i] = newId[leafOfStack[stacks.stackOf[i]!]!]!;
