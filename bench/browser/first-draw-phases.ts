@@ -12,7 +12,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { OUT_DIR, argValue } from '../lib/sizes';
-import { VIEWPORT, launchChromium, primePlaywright, serveApp } from './app';
+import { serveApp, traceFirstDraw } from './app';
 
 interface TraceEvent {
   name: string;
@@ -50,23 +50,8 @@ async function main(): Promise<void> {
   const markOffsets = new Map<string, number[]>();
   try {
     for (let r = 0; r < runs; r++) {
-      const browser = await launchChromium();
       const tracePath = join(traceDir, `trace-${r}.json`);
-      try {
-        const page = await browser.newPage({ viewport: VIEWPORT });
-        await page.goto(`${server.url}/?mode=file&view=flame`);
-        await primePlaywright(page);
-        if (idleMs > 0) await page.waitForTimeout(idleMs);
-        await browser.startTracing(page, { path: tracePath, categories: ['blink.user_timing', 'devtools.timeline', '__metadata'] });
-        await page.setInputFiles('[data-testid="file-input"]', file);
-        await page.waitForFunction(() => Number(document.querySelector('[data-testid="flamegraph"]')?.getAttribute('data-draws') ?? 0) >= 1, undefined, {
-          polling: 50,
-          timeout: 120_000,
-        });
-        await browser.stopTracing();
-      } finally {
-        await browser.close();
-      }
+      await traceFirstDraw(server.url, file, tracePath, ['blink.user_timing', 'devtools.timeline', '__metadata'], idleMs);
       const { traceEvents } = JSON.parse(readFileSync(tracePath, 'utf8')) as { traceEvents: TraceEvent[] };
       // Each mark's first occurrence after the change event (the warm-up runs some of the same code).
       const change = traceEvents.find((e) => e.name === 'EventDispatch' && e.args?.data?.type === 'change')?.ts ?? NaN;

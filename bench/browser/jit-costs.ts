@@ -15,7 +15,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { argValue } from '../lib/sizes';
-import { VIEWPORT, launchChromium, primePlaywright, serveApp } from './app';
+import { serveApp, traceFirstDraw } from './app';
 
 interface TraceEvent {
   name: string;
@@ -45,26 +45,9 @@ async function main(): Promise<void> {
   let measured = 0;
   try {
     for (let r = 0; r < runs; r++) {
-      const browser = await launchChromium();
       const path = join(dir, `trace-${r}.json`);
-      try {
-        const page = await browser.newPage({ viewport: VIEWPORT });
-        await page.goto(`${server.url}/?mode=file&view=flame`);
-        await primePlaywright(page);
-        if (idleMs > 0) await page.waitForTimeout(idleMs);
-        await browser.startTracing(page, {
-          path,
-          categories: ['blink.user_timing', 'devtools.timeline', '__metadata', 'v8', 'disabled-by-default-v8.compile', 'disabled-by-default-v8.gc'],
-        });
-        await page.setInputFiles('[data-testid="file-input"]', file);
-        await page.waitForFunction(() => Number(document.querySelector('[data-testid="flamegraph"]')?.getAttribute('data-draws') ?? 0) >= 1, undefined, {
-          timeout: 120_000,
-          polling: 50,
-        });
-        await browser.stopTracing();
-      } finally {
-        await browser.close();
-      }
+      const categories = ['blink.user_timing', 'devtools.timeline', '__metadata', 'v8', 'disabled-by-default-v8.compile', 'disabled-by-default-v8.gc'];
+      await traceFirstDraw(server.url, file, path, categories, idleMs);
       const events = (JSON.parse(readFileSync(path, 'utf8')) as { traceEvents: TraceEvent[] }).traceEvents;
       const threads = new Map<string, string>();
       for (const e of events) if (e.name === 'thread_name') threads.set(`${e.pid}/${e.tid}`, e.args?.name ?? '?');
