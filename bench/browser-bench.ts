@@ -16,6 +16,10 @@
  *     input[type=file], until its first WebGL draw call after its own `import` timer ends (see
  *     browser/page-hooks.ts). Both timed in the page (performance.now()): from the input's
  *     `change` event to the draw call returning, and to the next animation frame.
+ *     The model floor (model-bench.ts's gunzip + pprof-format decode, in a process of its own:
+ *     browser/floor.ts) is measured once before each Flamelens first draw, and "draw / floor"
+ *     divides the two medians: on a machine whose speed drifts, a floor from model-bench.json,
+ *     measured minutes earlier, is shown beside it but not used.
  *     Peak renderer memory: the renderer process's VmHWM from /proc (browser/procs.ts), read just
  *     after the first draw (+ 500 ms); CDP Performance.getMetrics JSHeapUsedSize (main thread
  *     only; Flamelens decodes in a worker) sampled every 100 ms as a second figure.
@@ -37,6 +41,7 @@ import type { Browser, CDPSession, Page } from 'playwright-core';
 import { chromiumExecutable } from '../scripts/chromium-path';
 import { ensureProfiles } from './generate';
 import { VIEWPORT, launchChromium, primePlaywright, serveApp } from './browser/app';
+import { FloorProcess, type FloorRun } from './browser/floor';
 import { RendererSampler } from './browser/procs';
 import { startStaticServer } from './browser/static-server';
 import { type BenchState, installPageHooks, startRafRecording, stopRafRecording } from './browser/page-hooks';
@@ -52,7 +57,8 @@ const GRAPH_OPTS_TEXT = 'nodecount 80, nodefraction 0.005, edgefraction 0.001 (d
 const HOVERS = 60;
 const ZOOMS = 20;
 
-const DEFAULT_RUNS: Record<string, number> = { '10k': 5, '200k': 3, '1m': 2 };
+// 10k: first draws of about 0.15 s vary by ±30% on this machine; more runs for a steadier median.
+const DEFAULT_RUNS: Record<string, number> = { '10k': 11, '200k': 3, '1m': 2 };
 const DEFAULT_SPEEDSCOPE_RUNS: Record<string, number> = { '10k': 3, '200k': 3, '1m': 1 };
 const DEFAULT_GRAPH_RUNS: Record<string, number> = { '10k': 3, '200k': 3, '1m': 3, 'large.cpu': 4 };
 
@@ -591,10 +597,16 @@ async function main(): Promise<number> {
       // Flamelens first draws; the last run also measures interactions, graph and tree.
       const runs = runsFor(runsArg, size.name, DEFAULT_RUNS[size.name] ?? 3);
       const fl: FirstDraw[] = [];
+      // A floor run (in its own process, before the browser starts) before each first draw.
+      const floor = await FloorProcess.start(file, size.samples <= 100_000);
+      const floorRuns: FloorRun[] = [];
+      res.floorRuns = floorRuns;
       for (let r = 0; r < runs; r++) {
         const last = r === runs - 1;
         let s: Session | undefined;
         try {
+          floorRuns.push(await floor.run());
+          log(`floor ${size.name} #${r + 1}: ${fmt(floorRuns[r]!.totalMs)}`);
           s = await openSession(flamelensUrl);
           const d = await firstDraw(s, 'flamelens', file);
           fl.push(d);
@@ -622,6 +634,7 @@ async function main(): Promise<number> {
           if (s) await endSession(s);
         }
       }
+      floor.close();
       res.flamelens = fl;
       // speedscope first draws.
       if (doSpeedscope) {
@@ -737,7 +750,11 @@ function render(results: Json[], model: Json[], floors: ReturnType<typeof modelF
     const ssMed = median(ss.map((d) => d.drawMs!));
     const flMem = Math.max(...fl.map((d) => d.peakRendererHwm), 0);
     const ssMem = Math.max(...((r.speedscope as FirstDraw[] | undefined) ?? []).map((d) => Math.max(d.peakRendererHwm || 0, d.peakRendererRssSampled || 0)), 0);
-    const floor = floors.floors[String(r.size)];
+    // The floor measured in alternation with these first draws; model-bench.json's (minutes
+    // earlier, in another process) when there is none.
+    const alternated = ((r.floorRuns as FloorRun[] | undefined) ?? []).map((f) => f.totalMs);
+    const modelFloor = floors.floors[String(r.size)];
+    const floor = alternated.length > 0 ? median(alternated) : modelFloor;
     const ssAll = (r.speedscope as FirstDraw[] | undefined) ?? [];
     const ssText = ss.length > 0 ? fmt(ssMed) : ssAll.length > 0 ? ssAll.map((d) => `${d.status} after ${fmt(d.wallMs)} (JS heap ${mib(d.peakJsHeapUsed)})`).join(', ') : 'not run';
     const ia = r.interactions as { hover: { rafInterval: Stats; latencyToTooltip: Stats }; zoom: { rafInterval: Stats; clickToDraw: Stats } } | undefined;
@@ -745,7 +762,8 @@ function render(results: Json[], model: Json[], floors: ReturnType<typeof modelF
       String(r.size),
       `${fmt(flMed)} (${fl.length}/${((r.flamelens as unknown[]) ?? []).length} runs)${statusOf(r.flamelens)}`,
       fmt(flFrame),
-      floor !== undefined ? fmt(floor) : '–',
+      floor !== undefined ? `${fmt(floor)}${alternated.length > 0 ? ` (${alternated.length} runs)` : ' (model-bench.json)'}` : '–',
+      modelFloor !== undefined ? fmt(modelFloor) : '–',
       floor !== undefined && Number.isFinite(flMed) ? `${(flMed / floor).toFixed(2)}×` : '–',
       mib(flMem),
       `${ssText}${ss.length > 0 ? ` (${ss.length} runs)` : ''}`,
@@ -767,7 +785,8 @@ function render(results: Json[], model: Json[], floors: ReturnType<typeof modelF
     'size',
     'Flamelens first draw (median)',
     '→ next frame',
-    'model floor',
+    'model floor, alternated with the draws',
+    'model floor in model-bench.json',
     'draw / floor',
     'Flamelens renderer peak',
     'speedscope first draw (median)',
@@ -824,8 +843,8 @@ function render(results: Json[], model: Json[], floors: ReturnType<typeof modelF
     .map((x) => x.toFixed(1))
     .join(' ')}; ${meta.chromium}; node ${process.version}`;
   const floorNote = floors.partial
-    ? `model floor from ${relative(REPO_DIR, floors.file)} (${floors.date ?? 'missing'}; partial: sizes it lacks show –)`
-    : `model floor from ${relative(REPO_DIR, floors.file)} (${floors.date})`;
+    ? `model-bench floor from ${relative(REPO_DIR, floors.file)} (${floors.date ?? 'missing'}; partial: sizes it lacks show –)`
+    : `model-bench floor from ${relative(REPO_DIR, floors.file)} (${floors.date})`;
   const text = [
     `browser benchmark, ${meta.date}, ${meta.durationS.toFixed(0)} s, git ${meta.gitHead}${meta.gitDirty ? ' (src/ has uncommitted changes)' : ''}`,
     machine,

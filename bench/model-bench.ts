@@ -72,7 +72,7 @@ interface FlamelensRun {
   totalMs: number;
 }
 
-function runFloor(gz: Uint8Array): { run: FloorRun; profile: Profile } {
+export function runFloor(gz: Uint8Array): { run: FloorRun; profile: Profile } {
   const t0 = performance.now();
   const raw = gunzipSync(gz);
   const t1 = performance.now();
@@ -81,7 +81,7 @@ function runFloor(gz: Uint8Array): { run: FloorRun; profile: Profile } {
   return { run: { gunzipMs: t1 - t0, decodeMs: t2 - t1, totalMs: t2 - t0 }, profile };
 }
 
-function runFlamelens(gz: Uint8Array): { run: FlamelensRun; session: ProfileSession; top: ReturnType<ProfileSession['top']> } {
+export function runFlamelens(gz: Uint8Array): { run: FlamelensRun; session: ProfileSession; top: ReturnType<ProfileSession['top']> } {
   const t0 = performance.now();
   const session = openProfile(gz);
   const t1 = performance.now();
@@ -91,7 +91,7 @@ function runFlamelens(gz: Uint8Array): { run: FlamelensRun; session: ProfileSess
 }
 
 /** A timed floor run after a full GC; with `retained`, also the heap its result holds. */
-function timedFloor(gz: Uint8Array, retained: boolean) {
+export function timedFloor(gz: Uint8Array, retained: boolean) {
   const base = liveAfterGc();
   const f = runFloor(gz);
   return { run: f.run, retained: retained ? liveAfterGc() - base : NaN };
