@@ -337,10 +337,14 @@ self.onmessage = (ev: MessageEvent<WorkerRequest>) => {
 
 // While the person picks a file, run the code that opens one on a small made-up profile, so that
 // the real file finds it optimised (see warm-up.ts). It stops at the first request.
-warmUpInSteps(() => requests > 0, {
-  inflate: (gzipped) => gunzipNative(gzipped),
-  // As an open passes its bytes: handed over by a function (take), not as an array, which
-  // gave the real file's reading another shape to check on entry (--trace-deopt: "wrong map").
-  read: (bytes) => readSessionData(take({ bytes }), fileOptions(undefined, () => undefined)),
-  build: sessionOf,
-});
+warmUpInSteps(
+  () => requests > 0,
+  {
+    inflate: (gzipped) => gunzipNative(gzipped),
+    // As an open passes its bytes: handed over by a function (take), not as an array, which
+    // gave the real file's reading another shape to check on entry (--trace-deopt: "wrong map").
+    read: (bytes) => readSessionData(take({ bytes }), fileOptions(undefined, () => undefined)),
+    build: sessionOf,
+  },
+  () => post({ id: 0, type: 'warm-up-over' }),
+);

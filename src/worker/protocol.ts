@@ -90,6 +90,8 @@ export interface LoadProgressMessage {
 
 export type WorkerResponse =
   | LoadProgressMessage
+  /** The warm-up has ended (done, or stopped by a request): a file sent now is not kept waiting. */
+  | { id: 0; type: 'warm-up-over' }
   | { id: number; type: 'result'; result: unknown }
   /** `superseded`: an open that a later open overtook while it was being read (the page ignores it). */
   | { id: number; type: 'error'; kind: ProfileErrorKind | 'internal' | 'invalid-filter' | 'superseded'; message: string };
