@@ -32,7 +32,8 @@ export interface WarmUpOpener {
  * after the page loads mostly arrives while a step runs, and waits for the rest of it: so each
  * opening and each flame graph is two steps, and no step is more than a half of either.
  * The profiles are in the worker's script (base64): fetching one put off the first step by 16-80 ms.
- * `finished` says how many steps completed (for tests: a step that throws ends the warm-up).
+ * `finished` says, once the warm-up has ended however it ended, how many steps completed (a step
+ * that throws ends the warm-up; a profile that cannot be inflated ends it before the first step).
  */
 export function warmUpInSteps(stop: () => boolean, opener: WarmUpOpener, finished?: (completed: number, steps: number) => void): void {
   let bytes: Uint8Array | undefined;
@@ -85,7 +86,7 @@ export function warmUpInSteps(stop: () => boolean, opener: WarmUpOpener, finishe
         finished?.(completed, steps.length);
       });
     },
-    () => undefined, // no warm-up: the first file is only slower
+    () => finished?.(0, steps.length), // no warm-up: the first file is only slower
   );
 }
 
