@@ -66,7 +66,7 @@ export interface CallGraph {
   origCount: number;
   droppedNodes: number;
   droppedEdges: number;
-  options: Required<Omit<CallGraphOptions, 'total' | 'tags' | 'weights'>>;
+  options: Required<Omit<CallGraphOptions, 'total' | 'tags' | 'weights' | 'nodeCutGraphs'>>;
 }
 
 export interface CallGraphOptions {
@@ -88,6 +88,63 @@ export interface CallGraphOptions {
   tags?: SampleTags;
   /** Flat and cum of every node of the untrimmed graph, when already known (see nodeWeights). */
   weights?: { flat: Float64Array; cum: Float64Array };
+  /**
+   * The graphs after the node cut already built for this trie, nodes and sample type, by node
+   * cut (see nodeCutGraph); one built here is added. A walk of the whole trie that does not depend
+   * on nodeCount or edgeFraction: 0.5 s of a 1.5 s graph at 1M stacks.
+   */
+  nodeCutGraphs?: Map<number, NodeCutGraph>;
+}
+
+/** pprof's default -nodefraction. */
+export const DEFAULT_NODE_FRACTION = 0.005;
+
+/** The graph after pprof's node cut, with the nodes it keeps (undefined: it dropped none). */
+export interface NodeCutGraph {
+  graph: AggregatedGraph;
+  kept: Uint8Array | undefined;
+  droppedNodes: number;
+}
+
+/** The node cut of a node fraction: |flat sum| × fraction, truncated, as pprof computes it. */
+export function nodeCutOf(weights: { flat: Float64Array }, nodeFraction: number): number {
+  let flatSum = 0;
+  for (let n = 0; n < weights.flat.length; n++) flatSum += weights.flat[n]!;
+  return Math.abs(Math.trunc(flatSum * nodeFraction));
+}
+
+/**
+ * The graph without the nodes whose |cum| (in the untrimmed graph's `weights`) is below
+ * `nodeCut`: its edges across dropped frames are residual.
+ */
+export function nodeCutGraph(
+  trie: StackTrie,
+  nodes: NodeTable,
+  sampleIndex: number,
+  weights: { flat: Float64Array; cum: Float64Array },
+  nodeCut: number,
+): NodeCutGraph {
+  const N = nodes.infos.length;
+  let kept: Uint8Array | undefined;
+  let droppedNodes = 0;
+  if (nodeCut > 0) {
+    const k = new Uint8Array(N);
+    let present = 0;
+    let nKept = 0;
+    for (let n = 0; n < N; n++) {
+      if (weights.cum[n] === 0 && weights.flat[n] === 0) continue;
+      present++;
+      if (Math.abs(weights.cum[n]!) >= nodeCut) {
+        k[n] = 1;
+        nKept++;
+      }
+    }
+    if (nKept < present) {
+      droppedNodes = present - nKept;
+      kept = k;
+    }
+  }
+  return { graph: aggregateGraph(trie, nodes, sampleIndex, { kept }), kept, droppedNodes };
 }
 
 /** pprof's maxNodelets. */
@@ -105,7 +162,7 @@ export function buildCallGraph(
   opts: CallGraphOptions = {},
 ): CallGraph {
   const nodeCount = opts.nodeCount ?? 80;
-  const nodeFraction = opts.nodeFraction ?? 0.005;
+  const nodeFraction = opts.nodeFraction ?? DEFAULT_NODE_FRACTION;
   const edgeFraction = opts.edgeFraction ?? 0.001;
   const order = opts.order ?? 'entropy';
   const visual = order === 'entropy';
@@ -115,30 +172,18 @@ export function buildCallGraph(
   const w0 = opts.weights ?? nodeWeights(fullTrie, allNodes, sampleIndex);
   let flatSum = 0;
   for (let n = 0; n < N; n++) flatSum += w0.flat[n]!;
-  const nodeCut = Math.abs(Math.trunc(flatSum * nodeFraction));
+  const nodeCut = nodeCutOf(w0, nodeFraction);
   const edgeCut = Math.abs(Math.trunc(flatSum * edgeFraction));
 
-  let kept: Uint8Array | undefined;
-  let droppedNodes = 0;
-  if (nodeCut > 0) {
-    const k = new Uint8Array(N);
-    let present = 0;
-    let nKept = 0;
-    for (let n = 0; n < N; n++) {
-      if (w0.cum[n] === 0 && w0.flat[n] === 0) continue;
-      present++;
-      if (Math.abs(w0.cum[n]!) >= nodeCut) {
-        k[n] = 1;
-        nKept++;
-      }
-    }
-    if (nKept < present) {
-      droppedNodes = present - nKept;
-      kept = k;
-    }
-  }
   // The graph after the node cut, for pprof's order of its nodes (entropy needs its edges).
-  let g = aggregateGraph(fullTrie, allNodes, sampleIndex, { kept });
+  let cut = opts.nodeCutGraphs?.get(nodeCut);
+  if (!cut) {
+    cut = nodeCutGraph(fullTrie, allNodes, sampleIndex, w0, nodeCut);
+    opts.nodeCutGraphs?.set(nodeCut, cut);
+  }
+  let kept = cut.kept;
+  const droppedNodes = cut.droppedNodes;
+  let g = cut.graph;
   const total = opts.total ?? g.total;
   let list = presentNodes(g, kept);
   const origCount = list.length;

@@ -18,15 +18,22 @@ describe('session graph', () => {
     });
   }
 
-  it('after the idle preparation (node weights, label tables), every sample type gives the same DOT', () => {
-    for (const fixture of ['go.cpu.labels.pprof', 'heap']) {
+  it('after the idle preparation (node weights, label tables, the default cut), every sample type and option set gives the same DOT', () => {
+    const optionSets = [
+      { nodeCount: 80, nodeFraction: 0.005, edgeFraction: 0.001 },
+      { nodeCount: 10, nodeFraction: 0.005, edgeFraction: 0.01 }, // the default cut, reused
+      { nodeCount: 80, nodeFraction: 0.05, edgeFraction: 0.001 }, // another cut
+      { nodeCount: 80, nodeFraction: 0.005, edgeFraction: 0.001 },
+    ];
+    for (const fixture of ['go.cpu.labels.pprof', 'heap', 'large.cpu']) {
       const prepared = openProfile(readFixture(fixture));
-      const fresh = openProfile(readFixture(fixture));
-      const opts = { nodeCount: 80, nodeFraction: 0.005, edgeFraction: 0.001 };
       for (const step of prepared.graphPreparation(0, 'functions')) step();
-      // Type 0 prepared, the others not: each must still be its own graph.
+      // Type 0 prepared, the others not: each must still be its own graph, whatever came before.
       for (let si = 0; si < prepared.data.sampleTypes.length; si++) {
-        expect(prepared.graph(si, 'functions', opts).dot, `${fixture} type ${si}`).toBe(fresh.graph(si, 'functions', opts).dot);
+        for (const [i, opts] of optionSets.entries()) {
+          const fresh = openProfile(readFixture(fixture)).graph(si, 'functions', opts).dot;
+          expect(prepared.graph(si, 'functions', opts).dot, `${fixture} type ${si} options ${i}`).toBe(fresh);
+        }
       }
     }
   });

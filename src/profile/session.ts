@@ -3,7 +3,18 @@ import { encodeProfileData } from './encode';
 import { type ExpandedFrames, type FlameTree, buildFlameTree, expandFrames } from './flame-tree';
 import { buildSandwich, foldedStacks } from './sandwich';
 import { buildInvertedTree } from './inverted-tree';
-import { type SampleTags, buildCallGraph, gatherSamples, nodeWeights, sampleTagsOf, sortedByLeaf } from './callgraph';
+import {
+  DEFAULT_NODE_FRACTION,
+  type NodeCutGraph,
+  type SampleTags,
+  buildCallGraph,
+  gatherSamples,
+  nodeCutGraph,
+  nodeCutOf,
+  nodeWeights,
+  sampleTagsOf,
+  sortedByLeaf,
+} from './callgraph';
 import { composeDot, profileTitle, reportFormatter, reportLabels } from './dot';
 import { profileTree } from './tree-report';
 import type { LoadOptions, ProfileBytes } from './load';
@@ -220,6 +231,7 @@ export class ProfileSession {
       total,
       tags: this.sampleTags(sampleIndex),
       weights: this.nodeWeights(sampleIndex, granularity),
+      nodeCutGraphs: this.nodeCutGraphs(sampleIndex, granularity),
     });
     const dot = composeDot(g, { title: profileTitle(this.data), total, sampleUnit: unit });
     const { format } = reportFormatter(g, total, unit);
@@ -235,10 +247,29 @@ export class ProfileSession {
   /**
    * The one-time work of this session's first call graph, as steps that can run apart (between
    * requests, while the person looks at the flame graph): every node's flat and cum for the node
-   * cut, then the samples' label tables for the nodelets. Later graphs reuse both.
+   * cut, the samples' label tables for the nodelets, and the graph after the default node cut.
+   * Later graphs reuse all three (the last one for as long as the node fraction is the default).
    */
   graphPreparation(sampleIndex: number, granularity: Granularity): (() => void)[] {
-    return [() => void this.nodeWeights(sampleIndex, granularity), () => void this.sampleTags(sampleIndex)];
+    return [
+      () => void this.nodeWeights(sampleIndex, granularity),
+      () => void this.sampleTags(sampleIndex),
+      () => {
+        const weights = this.nodeWeights(sampleIndex, granularity);
+        const cuts = this.nodeCutGraphs(sampleIndex, granularity);
+        const nodeCut = nodeCutOf(weights, DEFAULT_NODE_FRACTION);
+        if (!cuts.has(nodeCut)) cuts.set(nodeCut, nodeCutGraph(this.trie, this.nodes(granularity), sampleIndex, weights, nodeCut));
+      },
+    ];
+  }
+
+  private readonly cutGraphs = new Map<string, Map<number, NodeCutGraph>>();
+  /** The graphs after a node cut built so far for a sample type and granularity (by node cut). */
+  private nodeCutGraphs(sampleIndex: number, granularity: Granularity): Map<number, NodeCutGraph> {
+    const key = `${sampleIndex}/${granularity}`;
+    let m = this.cutGraphs.get(key);
+    if (!m) this.cutGraphs.set(key, (m = new Map()));
+    return m;
   }
 
   /** pprof's `-tree` report as text: each function with its callers above and callees below. */
@@ -250,6 +281,7 @@ export class ProfileSession {
       total,
       tags: this.sampleTags(sampleIndex),
       weights: this.nodeWeights(sampleIndex, granularity),
+      nodeCutGraphs: this.nodeCutGraphs(sampleIndex, granularity),
     });
     return profileTree(g, this.data, sampleIndex, { activeFilters });
   }
