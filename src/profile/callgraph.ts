@@ -106,11 +106,16 @@ export interface NodeCutGraph {
   droppedNodes: number;
 }
 
-/** The node cut of a node fraction: |flat sum| × fraction, truncated, as pprof computes it. */
-export function nodeCutOf(weights: { flat: Float64Array }, nodeFraction: number): number {
+/** Σ flat of the untrimmed graph: what pprof's node and edge fractions are fractions of. */
+export function flatSumOf(weights: { flat: Float64Array }): number {
   let flatSum = 0;
   for (let n = 0; n < weights.flat.length; n++) flatSum += weights.flat[n]!;
-  return Math.abs(Math.trunc(flatSum * nodeFraction));
+  return flatSum;
+}
+
+/** A cut of a fraction of the flat sum (truncated, absolute), as pprof computes its cuts. */
+export function cutOf(flatSum: number, fraction: number): number {
+  return Math.abs(Math.trunc(flatSum * fraction));
 }
 
 /**
@@ -170,10 +175,9 @@ export function buildCallGraph(
 
   // The untrimmed graph's flat and cum decide the node cut; its edges are not needed.
   const w0 = opts.weights ?? nodeWeights(fullTrie, allNodes, sampleIndex);
-  let flatSum = 0;
-  for (let n = 0; n < N; n++) flatSum += w0.flat[n]!;
-  const nodeCut = nodeCutOf(w0, nodeFraction);
-  const edgeCut = Math.abs(Math.trunc(flatSum * edgeFraction));
+  const flatSum = flatSumOf(w0);
+  const nodeCut = cutOf(flatSum, nodeFraction);
+  const edgeCut = cutOf(flatSum, edgeFraction);
 
   // The graph after the node cut, for pprof's order of its nodes (entropy needs its edges).
   let cut = opts.nodeCutGraphs?.get(nodeCut);

@@ -9,8 +9,9 @@ import {
   type SampleTags,
   buildCallGraph,
   gatherSamples,
+  cutOf,
+  flatSumOf,
   nodeCutGraph,
-  nodeCutOf,
   nodeWeights,
   sampleTagsOf,
   sortedByLeaf,
@@ -257,7 +258,7 @@ export class ProfileSession {
       () => {
         const weights = this.nodeWeights(sampleIndex, granularity);
         const cuts = this.nodeCutGraphs(sampleIndex, granularity);
-        const nodeCut = nodeCutOf(weights, DEFAULT_NODE_FRACTION);
+        const nodeCut = cutOf(flatSumOf(weights), DEFAULT_NODE_FRACTION);
         if (!cuts.has(nodeCut)) cuts.set(nodeCut, nodeCutGraph(this.trie, this.nodes(granularity), sampleIndex, weights, nodeCut));
       },
     ];
