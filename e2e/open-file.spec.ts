@@ -113,9 +113,10 @@ test.describe('opening a local pprof file', () => {
   });
 });
 
-// The page reads and inflates a small file itself before handing it to the worker; a large one
-// goes to the worker, which reads it. Of two files given one right after the other, either can be
-// read first: the views must still show the second one given, computed from it.
+// While the worker warms up (right after the page loads), the page reads and inflates a small file
+// itself before handing it over; a large one, or any file once the warm-up is over, goes to the
+// worker, which reads it. Of two files given one right after the other, either can be read first:
+// the views must still show the second one given, computed from it.
 for (const order of ['small, then large', 'large, then small'] as const) {
   test(`of two files given one right after the other (${order}), the second is what every view shows`, async ({ page }) => {
     // The large one: large.cpu with a 9 MiB comment, uncompressed (over the page's 8 MiB).
