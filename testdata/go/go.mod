@@ -1,0 +1,3 @@
+module flamelens.dev/testdata/profgen
+
+go 1.22
