@@ -178,7 +178,10 @@ export function mergeDiffTries(b: StackTrie, n: StackTrie, typePairs: [number, n
 }
 
 /** Both sides' label sets (for the graph's nodelets), sets with the same labels shared. */
-function mergeLabelTags(base: ProfileData, next: ProfileData): ProfileData['labelTags'] {
+function mergeLabelTags(
+  base: ProfileData & { sampleOrigin?: Int32Array },
+  next: ProfileData & { sampleOrigin?: Int32Array },
+): ProfileData['labelTags'] {
   const a = base.labelTags;
   const b = next.labelTags;
   if (!a && !b) return undefined;
@@ -196,18 +199,21 @@ function mergeLabelTags(base: ProfileData, next: ProfileData): ProfileData['labe
     }
     return i;
   });
+  // A filtered side keeps its unfiltered label tags: its sample i is their sample sampleOrigin[i].
+  const ia = (i: number) => (base.sampleOrigin ? base.sampleOrigin[i]! : i);
+  const ib = (i: number) => (next.sampleOrigin ? next.sampleOrigin[i]! : i);
   const labelSet = new Int32Array(nb + nn).fill(-1);
-  if (a) labelSet.set(a.labelSet);
-  if (b) for (let i = 0; i < nn; i++) labelSet[nb + i] = b.labelSet[i]! < 0 ? -1 : remap[b.labelSet[i]!]!;
+  if (a) for (let i = 0; i < nb; i++) labelSet[i] = a.labelSet[ia(i)]!;
+  if (b) for (let i = 0; i < nn; i++) labelSet[nb + i] = b.labelSet[ib(i)]! < 0 ? -1 : remap[b.labelSet[ib(i)]!]!;
   const numStart = new Int32Array(nb + nn + 1);
   const nums: number[] = [];
   for (let i = 0; i < nb; i++) {
     numStart[i] = nums.length;
-    if (a) for (let k = a.numStart[i]!; k < a.numStart[i + 1]!; k++) nums.push(a.numValues[k]!);
+    if (a) for (let k = a.numStart[ia(i)]!; k < a.numStart[ia(i) + 1]!; k++) nums.push(a.numValues[k]!);
   }
   for (let i = 0; i < nn; i++) {
     numStart[nb + i] = nums.length;
-    if (b) for (let k = b.numStart[i]!; k < b.numStart[i + 1]!; k++) nums.push(b.numValues[k]!);
+    if (b) for (let k = b.numStart[ib(i)]!; k < b.numStart[ib(i) + 1]!; k++) nums.push(b.numValues[k]!);
   }
   numStart[nb + nn] = nums.length;
   return { labelSet, labelSets: sets, numStart, numValues: Float64Array.from(nums), numUnit: (next.labelTags ?? base.labelTags)!.numUnit };
