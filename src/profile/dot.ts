@@ -291,15 +291,13 @@ function tagGroup(g: Tag[]): Tag {
 // ---------------------------------------------------------------------------------------------
 // Legend lines.
 
-const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
-
-/** Go's "Jan 2, 2006 at 3:04pm (MST)" layout, in UTC. */
+/**
+ * The profile's time as pprof (since Go 1.2x) prints it in report legends: Go's
+ * "2006-01-02 15:04:05 MST" layout, in UTC. (Go 1.19's pprof printed "Jan 2, 2006 at 3:04pm (MST)".)
+ */
 export function formatProfileTime(timeNanos: number): string {
-  const d = new Date(Math.floor(timeNanos / 1e6));
-  const h = d.getUTCHours();
-  const h12 = h % 12 === 0 ? 12 : h % 12;
-  const mm = String(d.getUTCMinutes()).padStart(2, '0');
-  return `${MONTHS[d.getUTCMonth()]} ${d.getUTCDate()}, ${d.getUTCFullYear()} at ${h12}:${mm}${h < 12 ? 'am' : 'pm'} (UTC)`;
+  const iso = new Date(Math.floor(timeNanos / 1e6)).toISOString(); // 2006-01-02T15:04:05.000Z
+  return `${iso.slice(0, 10)} ${iso.slice(11, 19)} UTC`;
 }
 
 /**
