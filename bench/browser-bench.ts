@@ -48,7 +48,7 @@ import { type BenchState, installPageHooks, startRafRecording, stopRafRecording 
 import { markdownTable, median, mib, seconds, textTable } from './lib/report';
 import { OUT_DIR, REPO_DIR, argValue, parseSizes, profilePath, runsFor } from './lib/sizes';
 
-const LARGE_CPU = join(REPO_DIR, '..', 'shared', 'fixtures', 'profiles', 'large.cpu');
+const LARGE_CPU = join(REPO_DIR, 'testdata', 'profiles', 'large.cpu');
 const SPEEDSCOPE_DIR = join(REPO_DIR, 'node_modules', 'speedscope', 'dist', 'release');
 const DIST_DIR = join(OUT_DIR, 'browser-dist');
 const FIRST_DRAW_TIMEOUT = 120_000;

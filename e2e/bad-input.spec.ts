@@ -1,38 +1,26 @@
 import { expect, test } from '@playwright/test';
 import { gzipSync } from 'fflate';
 import { Function as PFunction, Line, Location, Profile, Sample, StringTable, ValueType } from 'pprof-format';
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { PROFILES_DIR } from '../tests/helpers/expected';
+import { readMalformed } from '../tests/helpers/corpus';
 import { openBytes, openFixture, trackConsoleErrors, visibleRows } from './helpers';
 
-const fixture = (name: string) => readFileSync(join(PROFILES_DIR, name));
-
-/** A real, tiny PNG (1×1 pixel). */
-const PNG = Buffer.from(
-  'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==',
-  'base64',
-);
+// The malformed inputs of the corpus (testdata/malformed, see its README), as a user would pick them.
+const malformed = (name: string) => Buffer.from(readMalformed(name));
 
 const cases: { title: string; name: string; bytes: () => Buffer; message: RegExp; query?: string }[] = [
-  { title: 'an empty file', name: 'empty.pb.gz', bytes: () => Buffer.alloc(0), message: /empty/i },
-  { title: 'a PNG image', name: 'image.pb.gz', bytes: () => PNG, message: /PNG image, not a pprof profile/ },
-  {
-    title: 'a text file',
-    name: 'notes.pb',
-    bytes: () => Buffer.from('This is a plain text file.\nIt is not a profile.\n'),
-    message: /text file, not a pprof profile/,
-  },
+  { title: 'an empty file', name: 'empty.pb.gz', bytes: () => malformed('empty.pb.gz'), message: /empty/i },
+  { title: 'a PNG image', name: 'image.pb.gz', bytes: () => malformed('image.pb.gz'), message: /PNG image, not a pprof profile/ },
+  { title: 'a text file', name: 'text.pb.gz', bytes: () => malformed('text.pb.gz'), message: /text file, not a pprof profile/ },
   {
     title: 'truncated gzip',
     name: 'truncated.pb.gz',
-    bytes: () => fixture('cpu.pb.gz').subarray(0, 600),
+    bytes: () => malformed('truncated.pb.gz'),
     message: /gzip-compressed but cannot be decompressed.*truncated or corrupt/,
   },
   {
     title: 'a protobuf that pprof rejects',
-    name: 'dotnet-pprof-3.pb.gz',
-    bytes: () => fixture('dotnet-pprof-3.pb.gz'),
+    name: 'function-id-zero.pb.gz',
+    bytes: () => malformed('function-id-zero.pb.gz'),
     message: /invalid: found function with reserved ID=0/,
   },
   {
@@ -49,15 +37,15 @@ test.describe('bad input gets a clear error and loses nothing', () => {
     test(`${c.title}: a clear message, the open profile stays, the next file opens`, async ({ page }) => {
       const errors = trackConsoleErrors(page);
       await page.goto('/' + (c.query ? c.query + '&mode=file' : '?mode=file'));
-      await openFixture(page, 'cpu.pb.gz');
+      await openFixture(page, 'go-cpu-tiny.pb.gz');
       await openBytes(page, c.name, c.bytes());
       await expect(page.getByTestId('error')).toContainText(c.message);
       await expect(page.getByTestId('error')).toContainText(c.name);
       // The profile that was open is still shown and usable.
-      await expect(page.getByTestId('profile-name')).toHaveText('cpu.pb.gz');
+      await expect(page.getByTestId('profile-name')).toHaveText('go-cpu-tiny.pb.gz');
       await expect(page.getByTestId('top-row').first()).toBeVisible();
       // The next good file opens normally and clears the error.
-      await openFixture(page, 'go.cpu.labels.pprof');
+      await openFixture(page, 'go-cpu.pb.gz');
       await expect(page.getByTestId('error')).toHaveCount(0);
       expect(errors).toEqual([]);
     });
@@ -66,9 +54,9 @@ test.describe('bad input gets a clear error and loses nothing', () => {
   test('invalid UTF-8 in a function name opens, with replacement characters', async ({ page }) => {
     const errors = trackConsoleErrors(page);
     await page.goto('/?mode=file');
-    await openFixture(page, 'invalid_utf8.pb.gz');
+    await openFixture(page, 'invalid-utf8.pb.gz');
     const rows = await visibleRows(page);
-    expect(rows.map((r) => r.name)).toContain('my');
+    expect(rows.map((r) => r.name)).toContain('main.good');
     expect(rows.some((r) => r.name.includes('\uFFFD'))).toBe(true);
     expect(errors).toEqual([]);
   });

@@ -1,7 +1,8 @@
 import { type Page, expect, test } from '@playwright/test';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { SHARED, PROFILES_DIR, readExpectedTop } from '../tests/helpers/expected';
+import { PROFILES_DIR, TESTDATA } from '../tests/helpers/corpus';
+import { readExpectedTop } from '../tests/helpers/expected';
 import { dragTimeline, openFixture, trackConsoleErrors } from './helpers';
 import { findFrame, hover, waitForDraw } from './flame-helpers';
 
@@ -25,18 +26,18 @@ test.describe('diff', () => {
   test('two files: the diff table is pprof -diff_base, the flame graph shows both sides', async ({ page }) => {
     const errors = trackConsoleErrors(page);
     await page.goto('/?mode=file');
-    await openFixture(page, 'go.cpu.labels.pprof');
+    await openFixture(page, 'go-cpu.pb.gz');
     await page.getByTestId('baseline-file-input').setInputFiles({
-      name: 'cpu.pb.gz',
+      name: 'go-cpu-tiny.pb.gz',
       mimeType: 'application/octet-stream',
-      buffer: fixture('cpu.pb.gz'),
+      buffer: fixture('go-cpu-tiny.pb.gz'),
     });
-    await expect(page.getByTestId('diff-description')).toContainText('cpu.pb.gz');
-    // The header gives each side's total: 8.73s compared with 470ms (go tool pprof's totals).
-    await expect(page.getByTestId('profile-total')).toHaveAttribute('data-value', String(8730e6));
-    await expect(page.getByTestId('profile-base-total')).toHaveAttribute('data-value', String(470e6));
+    await expect(page.getByTestId('diff-description')).toContainText('go-cpu-tiny.pb.gz');
+    // The header gives each side's total: 2.31s compared with 80ms (go tool pprof's totals).
+    await expect(page.getByTestId('profile-total')).toHaveAttribute('data-value', String(2310e6));
+    await expect(page.getByTestId('profile-base-total')).toHaveAttribute('data-value', String(80e6));
     const expected = readExpectedTop(
-      join(SHARED, 'fixtures', 'expected-diff', 'cpu.pb.gz__vs__go.cpu.labels.pprof', '1.cpu.top.txt'),
+      join(TESTDATA, 'expected-diff', 'go-cpu-tiny.pb.gz__vs__go-cpu.pb.gz', '1.cpu.top.txt'),
     );
     const ms = (s: string) => (s === '0' ? 0 : Math.round(parseFloat(s) * 1e6));
     // Every function pprof lists, with its flat and cum differences.
@@ -45,57 +46,60 @@ test.describe('diff', () => {
       const row = await diffRow(page, r.name);
       expect([row.flat, row.cum], r.name).toEqual([ms(r.flat), ms(r.cum)]);
     }
-    // Functions on one side only are marked.
-    await expect(page.locator('[data-testid="diff-row"][data-name="runtime.kevent"]')).toHaveAttribute('data-only', 'baseline');
-    await expect(page.locator('[data-testid="diff-row"][data-name="runtime.duffzero"]')).toHaveAttribute('data-only', 'comparison');
+    // Functions on one side only are marked (the baseline-only case is in the next test).
+    await expect(page.locator('[data-testid="diff-row"][data-name="main.sortHandler"]')).toHaveAttribute('data-only', 'comparison');
 
     await page.getByTestId('view-flame').click();
     await waitForDraw(page);
     await expect(page.getByTestId('diff-legend')).toBeVisible();
-    const at = await findFrame(page, 'main.slowFunction.func1');
+    const at = await findFrame(page, 'main.sortHandler');
     await hover(page, 'flamegraph', at);
-    await expect(page.getByTestId('tooltip-next-total')).toHaveAttribute('data-value', String(6740e6));
+    await expect(page.getByTestId('tooltip-next-total')).toHaveAttribute('data-value', String(180e6));
     await expect(page.getByTestId('tooltip-base-total')).toHaveAttribute('data-value', '0');
     await expect(page.getByTestId('tooltip-change-total')).toHaveText('new');
 
     // The call tree shows both sides and the difference.
     await page.getByTestId('view-tree').click();
     await page.getByTestId('tree-expand-all').click();
-    await expect(page.locator('[data-testid="tree-row"][data-name="main.slowFunction.func1"]').first()).toHaveAttribute(
+    // main.writeCPU, on the same path in both, holds every sample of both sides: 2.31s − 80ms.
+    await expect(page.locator('[data-testid="tree-row"][data-name="main.writeCPU"]').first()).toHaveAttribute(
       'data-diff',
-      String(6740e6),
+      String(2310e6 - 80e6),
     );
     // A link to a file diff names both files and says they must be opened again.
     const other = await page.context().newPage();
     await other.goto(page.url());
-    await expect(other.getByTestId('local-file-note')).toContainText('go.cpu.labels.pprof');
-    await expect(other.getByTestId('local-file-note')).toContainText('cpu.pb.gz');
+    await expect(other.getByTestId('local-file-note')).toContainText('go-cpu.pb.gz');
+    await expect(other.getByTestId('local-file-note')).toContainText('go-cpu-tiny.pb.gz');
     expect(errors).toEqual([]);
   });
 
   test('a bad baseline file (opened by the second worker) says which file and why, and loses nothing', async ({ page }) => {
     await page.goto('/?mode=file');
-    await openFixture(page, 'go.cpu.labels.pprof');
+    await openFixture(page, 'go-cpu.pb.gz');
     await page.getByTestId('baseline-file-input').setInputFiles({
       name: 'broken.pb.gz',
       mimeType: 'application/octet-stream',
-      buffer: fixture('cpu.pb.gz').subarray(0, 200), // truncated gzip
+      buffer: fixture('go-cpu-tiny.pb.gz').subarray(0, 200), // truncated gzip
     });
     await expect(page.getByTestId('error')).toContainText('broken.pb.gz: The file is gzip-compressed but cannot be decompressed');
     // The open profile is still shown, and a good baseline still works.
-    await expect(page.getByTestId('profile-total')).toHaveAttribute('data-value', String(8730e6));
+    await expect(page.getByTestId('profile-total')).toHaveAttribute('data-value', String(2310e6));
     await page.getByTestId('baseline-file-input').setInputFiles({
-      name: 'cpu.pb.gz',
+      name: 'go-cpu-variant.pb.gz',
       mimeType: 'application/octet-stream',
-      buffer: fixture('cpu.pb.gz'),
+      buffer: fixture('go-cpu-variant.pb.gz'),
     });
-    await expect(page.getByTestId('profile-base-total')).toHaveAttribute('data-value', String(470e6));
+    await expect(page.getByTestId('profile-base-total')).toHaveAttribute('data-value', String(2460e6));
+    // A function that only the baseline has is marked so (pprof -diff_base lists it as -10ms).
+    await expect(page.locator('[data-testid="diff-row"][data-name="runtime.futex"]')).toHaveAttribute('data-only', 'baseline');
+    await expect(page.locator('[data-testid="diff-row"][data-name="runtime.futex"]')).toHaveAttribute('data-flat', String(-10e6));
   });
 
   test('two time ranges: twice the same profile shows no change relative, +100% absolute', async ({ page, context }) => {
     const ingest = async (t: number) => {
       const url = `${BASE}/ingest?name=${encodeURIComponent(`${SERVICE}{pod="x"}`)}&from=${t}&format=pprof`;
-      expect((await fetch(url, { method: 'POST', body: fixture('go.cpu.labels.pprof') })).status).toBe(200);
+      expect((await fetch(url, { method: 'POST', body: fixture('go-cpu.pb.gz') })).status).toBe(200);
     };
     await ingest(BASELINE_AT);
     for (const t of COMPARISON_AT) await ingest(t);
@@ -109,17 +113,17 @@ test.describe('diff', () => {
     await expect(page.getByTestId('base-selection')).toBeVisible();
     await expect(page.getByTestId('selection')).toBeVisible();
     // Wait for the diff of exactly these two ranges: the baseline holds one ingest.
-    const row = page.locator('[data-testid="diff-row"][data-name="main.work"]');
-    await expect(row).toHaveAttribute('data-base-cum', String(8240e6));
-    await expect(row).toHaveAttribute('data-next-cum', String(2 * 8240e6));
-    const work = await diffRow(page, 'main.work');
-    expect(work.nextCum).toBe(2 * work.baseCum);
-    expect(work.cum).toBe(work.baseCum);
-    expect(work.baseCum).toBe(8240e6);
+    const row = page.locator('[data-testid="diff-row"][data-name="main.fib"]');
+    await expect(row).toHaveAttribute('data-base-cum', String(640e6));
+    await expect(row).toHaveAttribute('data-next-cum', String(2 * 640e6));
+    const fib = await diffRow(page, 'main.fib');
+    expect(fib.nextCum).toBe(2 * fib.baseCum);
+    expect(fib.cum).toBe(fib.baseCum);
+    expect(fib.baseCum).toBe(640e6);
 
     await page.getByTestId('view-flame').click();
     await waitForDraw(page);
-    const at = await findFrame(page, 'main.slowFunction.func1');
+    const at = await findFrame(page, 'main.checksumHandler');
     await hover(page, 'flamegraph', at);
     await expect(page.getByTestId('tooltip-change-total')).toHaveText('0.00%');
     await page.getByTestId('diff-absolute').check();
@@ -132,7 +136,7 @@ test.describe('diff', () => {
     await waitForDraw(other);
     await expect(other.getByTestId('diff-absolute')).toBeChecked();
     await other.getByTestId('view-top').click();
-    const again = await diffRow(other, 'main.work');
-    expect(again).toEqual(work);
+    const again = await diffRow(other, 'main.fib');
+    expect(again).toEqual(fib);
   });
 });

@@ -6,7 +6,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { scaledLabel, selectOutputUnit } from '../src/profile/format';
 import { startServer } from '../server/app';
-import { EXPECTED_DIR, PROFILES_DIR, readExpectedTop } from '../tests/helpers/expected';
+import { EXPECTED_DIR, PROFILES_DIR } from '../tests/helpers/corpus';
+import { readExpectedTop } from '../tests/helpers/expected';
 import { dragTimeline, trackConsoleErrors, visibleRows } from './helpers';
 import { waitForDraw } from './flame-helpers';
 
@@ -14,8 +15,8 @@ const BASE = process.env.E2E_BASE_URL!;
 const TYPE = 'process_cpu:cpu:nanoseconds:cpu:nanoseconds';
 const SERVICE = `shop-${Date.now().toString(36)}`;
 const NOW = Date.now();
-const T_A = NOW - 50 * 60_000; // pod a: go.cpu.labels.pprof, 50 minutes ago
-const T_B = NOW - 20 * 60_000; // pod b: cpu.pb.gz, 20 minutes ago
+const T_A = NOW - 50 * 60_000; // pod a: go-cpu.pb.gz, 50 minutes ago
+const T_B = NOW - 20 * 60_000; // pod b: go-cpu-tiny.pb.gz, 20 minutes ago
 
 const fixture = (name: string) => readFileSync(join(PROFILES_DIR, name));
 function cpuTotal(name: string): number {
@@ -30,7 +31,7 @@ const fmtTotal = (v: number) => scaledLabel(v, 'nanoseconds', selectOutputUnit([
 
 async function ingest(base: string, name: string, labels: string, timeMs: number, tenant?: string) {
   const url = `${base}/ingest?name=${encodeURIComponent(`${name}{${labels}}`)}&from=${timeMs}&format=pprof`;
-  const res = await fetch(url, { method: 'POST', body: fixture(labels.includes('pod=a') ? 'go.cpu.labels.pprof' : 'cpu.pb.gz'), headers: tenant ? { 'X-Scope-OrgID': tenant } : {} });
+  const res = await fetch(url, { method: 'POST', body: fixture(labels.includes('pod=a') ? 'go-cpu.pb.gz' : 'go-cpu-tiny.pb.gz'), headers: tenant ? { 'X-Scope-OrgID': tenant } : {} });
   expect(res.status).toBe(200);
 }
 
@@ -49,7 +50,7 @@ test.describe('explorer', () => {
     await page.goto('/?from=now-1h');
     await page.getByTestId('service').selectOption(SERVICE);
     await expect(page.getByTestId('profile-type-select')).toHaveValue(TYPE);
-    const both = cpuTotal('go.cpu.labels.pprof') + cpuTotal('cpu.pb.gz');
+    const both = cpuTotal('go-cpu.pb.gz') + cpuTotal('go-cpu-tiny.pb.gz');
     await expect(page.getByTestId('top-total')).toHaveText(fmtTotal(both));
     await expect(page.getByTestId('timeline')).toHaveAttribute('data-points', /[1-9]/);
 
@@ -58,7 +59,7 @@ test.describe('explorer', () => {
     await page.getByTestId('filter-label').selectOption('pod');
     await page.getByTestId('filter-value').fill('a');
     await page.getByTestId('filter-value').press('Enter');
-    const expected = readExpectedTop(join(EXPECTED_DIR, 'go.cpu.labels.pprof', '1.cpu.top.txt'));
+    const expected = readExpectedTop(join(EXPECTED_DIR, 'go-cpu.pb.gz', '1.cpu.top.txt'));
     await expect(page.getByTestId('top-total')).toHaveText(expected.total);
     await expect(page.getByTestId('top-row').first()).toHaveAttribute('data-name', expected.parsed[0]!.name);
     const rows = await visibleRows(page);
@@ -71,19 +72,19 @@ test.describe('explorer', () => {
     // `!=` keeps the other pod.
     await page.getByTestId('selector-text').fill(`{service_name="${SERVICE}", pod!="a"}`);
     await page.getByTestId('selector-apply').click();
-    await expect(page.getByTestId('top-total')).toHaveText(fmtTotal(cpuTotal('cpu.pb.gz')));
+    await expect(page.getByTestId('top-total')).toHaveText(fmtTotal(cpuTotal('go-cpu-tiny.pb.gz')));
     expect(errors).toEqual([]);
   });
 
   test('brushing the timeline shows only the profiles inside the selection', async ({ page }) => {
     await page.goto(exploreUrl());
-    const both = cpuTotal('go.cpu.labels.pprof') + cpuTotal('cpu.pb.gz');
+    const both = cpuTotal('go-cpu.pb.gz') + cpuTotal('go-cpu-tiny.pb.gz');
     await expect(page.getByTestId('top-total')).toHaveText(fmtTotal(both));
     await dragTimeline(page, T_A - 5 * 60_000, T_A + 5 * 60_000);
     await expect(page.getByTestId('selection')).toBeVisible();
-    await expect(page.getByTestId('top-total')).toHaveText(fmtTotal(cpuTotal('go.cpu.labels.pprof')));
+    await expect(page.getByTestId('top-total')).toHaveText(fmtTotal(cpuTotal('go-cpu.pb.gz')));
     await dragTimeline(page, T_B - 5 * 60_000, T_B + 5 * 60_000);
-    await expect(page.getByTestId('top-total')).toHaveText(fmtTotal(cpuTotal('cpu.pb.gz')));
+    await expect(page.getByTestId('top-total')).toHaveText(fmtTotal(cpuTotal('go-cpu-tiny.pb.gz')));
     await page.getByTestId('clear-selection').click();
     await expect(page.getByTestId('top-total')).toHaveText(fmtTotal(both));
   });
@@ -91,10 +92,10 @@ test.describe('explorer', () => {
   test('a copied link opens the same screen in a new page', async ({ page, context }) => {
     await page.goto(exploreUrl());
     await dragTimeline(page, T_A - 5 * 60_000, T_A + 5 * 60_000);
-    await expect(page.getByTestId('top-total')).toHaveText(fmtTotal(cpuTotal('go.cpu.labels.pprof')));
+    await expect(page.getByTestId('top-total')).toHaveText(fmtTotal(cpuTotal('go-cpu.pb.gz')));
     await page.getByTestId('view-flame').click();
     await waitForDraw(page);
-    await page.getByTestId('flame-search').fill('main.work');
+    await page.getByTestId('flame-search').fill('main.fib');
     await expect(page.getByTestId('search-summary')).toBeVisible();
     const covered = await page.getByTestId('search-summary').getAttribute('data-covered');
     await page.getByTestId('copy-link').click();
@@ -106,7 +107,7 @@ test.describe('explorer', () => {
     await waitForDraw(other);
     await expect(other.getByTestId('service')).toHaveValue(SERVICE);
     await expect(other.getByTestId('selection')).toBeVisible();
-    await expect(other.getByTestId('flame-search')).toHaveValue('main.work');
+    await expect(other.getByTestId('flame-search')).toHaveValue('main.fib');
     await expect(other.getByTestId('search-summary')).toHaveAttribute('data-covered', covered!);
     await expect(other.getByTestId('view-flame')).toHaveAttribute('aria-pressed', 'true');
 
@@ -156,7 +157,7 @@ test.describe('explorer', () => {
       // Only the tenant's service exists upstream for this tenant: the explorer starts on it.
       await expect(page.getByTestId('service')).toHaveValue(service);
       await expect(page.getByTestId('top-total')).toHaveText(
-        readExpectedTop(join(EXPECTED_DIR, 'go.cpu.labels.pprof', '1.cpu.top.txt')).total,
+        readExpectedTop(join(EXPECTED_DIR, 'go-cpu.pb.gz', '1.cpu.top.txt')).total,
       );
     } finally {
       await proxy.close();

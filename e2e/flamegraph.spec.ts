@@ -3,11 +3,12 @@ import { gunzipSync } from 'fflate';
 import { Profile } from 'pprof-format';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { EXPECTED_DIR, PROFILES_DIR, readExpectedTop } from '../tests/helpers/expected';
+import { EXPECTED_DIR, PROFILES_DIR } from '../tests/helpers/corpus';
+import { readExpectedTop } from '../tests/helpers/expected';
 import { openFixture, trackConsoleErrors } from './helpers';
 import { ROW, findFrame, hover, waitForDraw } from './flame-helpers';
 
-const FIXTURE = 'go.cpu.labels.pprof';
+const FIXTURE = 'go-cpu.pb.gz';
 
 /** Σ cpu (sample type 1) of the samples where some frame's function name matches `re`. */
 function coveredBy(re: RegExp): { covered: number; total: number } {
@@ -47,11 +48,11 @@ test.describe('flame graph', () => {
     await expect(page.getByTestId('tooltip-total')).toHaveAttribute('data-value', String(total));
     await expect(page.getByTestId('tooltip-total-pct')).toHaveText('100.00% of profile');
 
-    // main.slowFunction.func1 has one call site, so one frame: its total is pprof's cum and
+    // main.checksumHandler has one call site, so one frame: its total is pprof's cum and
     // its self pprof's flat.
     const top = readExpectedTop(join(EXPECTED_DIR, FIXTURE, '1.cpu.top.txt'));
-    const fn = top.parsed.find((r) => r.name === 'main.slowFunction.func1')!;
-    const at = await findFrame(page, 'main.slowFunction.func1');
+    const fn = top.parsed.find((r) => r.name === 'main.checksumHandler')!;
+    const at = await findFrame(page, 'main.checksumHandler');
     await hover(page, 'flamegraph', at);
     const ns = (s: string) => (s === '0' ? 0 : Math.round(parseFloat(s) * (s.endsWith('ms') ? 1e6 : 1e9)));
     await expect(page.getByTestId('tooltip-total')).toHaveAttribute('data-value', String(ns(fn.cum)));
@@ -67,13 +68,13 @@ test.describe('flame graph', () => {
     await page.getByTestId('view-flame').click();
     await waitForDraw(page);
     const canvas = page.getByTestId('flamegraph');
-    const at = await findFrame(page, 'main.slowFunction.func1');
+    const at = await findFrame(page, 'main.checksumHandler');
     const box = (await canvas.boundingBox())!;
     await page.mouse.click(box.x + at.x, box.y + at.y);
     await expect(canvas).not.toHaveAttribute('data-zoom-frame', '0');
     // Zoomed: the frame fills the width, so its right edge shows it too.
     await page.mouse.move(box.x + box.width - 4, box.y + at.y);
-    await expect(page.getByTestId('tooltip-name')).toHaveText('main.slowFunction.func1');
+    await expect(page.getByTestId('tooltip-name')).toHaveText('main.checksumHandler');
     await expect(page.getByTestId('tooltip-total-pct')).not.toHaveText('100.00% of profile');
     // Its ancestors stay above as a breadcrumb: clicking the root zooms out.
     await page.mouse.click(box.x + 5, box.y + ROW / 2);
@@ -85,9 +86,9 @@ test.describe('flame graph', () => {
     await page.getByTestId('flame-scroll').focus();
     await page.keyboard.press('Escape');
     await expect(canvas).not.toHaveAttribute('data-zoom-frame', deep);
-    // One level up: the parent of main.slowFunction.func1 (it runs under pprof.Do) fills the width.
+    // One level up: the parent of main.checksumHandler (main.handle) fills the width.
     await page.mouse.move(box.x + box.width - 4, box.y + at.y - ROW);
-    await expect(page.getByTestId('tooltip-name')).toHaveText('runtime/pprof.Do');
+    await expect(page.getByTestId('tooltip-name')).toHaveText('main.handle');
     await page.getByTestId('zoom-reset').click();
     await expect(canvas).toHaveAttribute('data-zoom-frame', '0');
     // The zoom survives a sample-type switch when the frame still exists.
@@ -96,7 +97,7 @@ test.describe('flame graph', () => {
     await page.getByTestId('sample-type').selectOption({ label: 'samples/count' });
     await expect(canvas).not.toHaveAttribute('data-zoom-frame', '0');
     await page.mouse.move(box.x + box.width - 4, box.y + at.y);
-    await expect(page.getByTestId('tooltip-name')).toHaveText('main.slowFunction.func1');
+    await expect(page.getByTestId('tooltip-name')).toHaveText('main.checksumHandler');
     expect(zoomed).not.toBeNull();
   });
 
@@ -108,8 +109,9 @@ test.describe('flame graph', () => {
     await page.keyboard.press('/');
     await expect(page.getByTestId('flame-search')).toBeFocused();
     await page.getByTestId('search-regex').check();
-    await page.getByTestId('flame-search').fill('main\\.work|duffzero');
-    const { covered, total } = coveredBy(/main\.work|duffzero/);
+    // main.checksum calls main.mix, which calls main.rotl: samples with both count once.
+    await page.getByTestId('flame-search').fill('main\\.checksum$|\\.rotl');
+    const { covered, total } = coveredBy(/main\.checksum$|\.rotl/);
     expect(covered).toBeLessThan(total);
     const summary = page.getByTestId('search-summary');
     await expect(summary).toHaveAttribute('data-covered', String(covered));
@@ -117,8 +119,8 @@ test.describe('flame graph', () => {
     await expect(summary).toContainText(`(${((covered / total) * 100).toFixed(2)}% of total)`);
     // Substring mode escapes the text; case-insensitive by default.
     await page.getByTestId('search-regex').uncheck();
-    await page.getByTestId('flame-search').fill('MAIN.WORK');
-    await expect(summary).toHaveAttribute('data-covered', String(coveredBy(/main\.work/i).covered));
+    await page.getByTestId('flame-search').fill('MAIN.FIB');
+    await expect(summary).toHaveAttribute('data-covered', String(coveredBy(/main\.fib/i).covered));
     await page.getByTestId('search-case').check();
     await expect(summary).toHaveAttribute('data-functions', '0');
   });
@@ -128,20 +130,20 @@ test.describe('flame graph', () => {
     await openFixture(page, FIXTURE);
     await page.getByTestId('view-flame').click();
     await waitForDraw(page);
-    const at = await findFrame(page, 'main.work');
+    const at = await findFrame(page, 'runtime.asyncPreempt');
     const box = (await page.getByTestId('flamegraph').boundingBox())!;
     await page.mouse.click(box.x + at.x, box.y + at.y, { button: 'right' });
     await page.getByTestId('frame-menu').getByText('Sandwich view').click();
-    await expect(page.getByTestId('sandwich-name')).toHaveText('main.work');
+    await expect(page.getByTestId('sandwich-name')).toHaveText('runtime.asyncPreempt');
     await waitForDraw(page, 'sandwich-callers');
-    // pprof -tree lists main.work's callers: slowFunction.func1 6740ms, fastFunction.func1 1500ms.
-    const slow = await findFrame(page, 'main.slowFunction.func1', 'sandwich-callers');
-    await hover(page, 'sandwich-callers', slow);
-    await expect(page.getByTestId('tooltip-total')).toHaveAttribute('data-value', String(6740e6));
-    const fast = await findFrame(page, 'main.fastFunction.func1', 'sandwich-callers');
-    await hover(page, 'sandwich-callers', fast);
-    await expect(page.getByTestId('tooltip-total')).toHaveAttribute('data-value', String(1500e6));
-    expect(slow.x).toBeLessThan(fast.x); // the larger caller comes first
+    // pprof -tree lists runtime.asyncPreempt's callers: slices.partitionOrdered 30ms, main.mix 10ms.
+    const big = await findFrame(page, 'slices.partitionOrdered[go.shape.int]', 'sandwich-callers');
+    await hover(page, 'sandwich-callers', big);
+    await expect(page.getByTestId('tooltip-total')).toHaveAttribute('data-value', String(30e6));
+    const small = await findFrame(page, 'main.mix', 'sandwich-callers');
+    await hover(page, 'sandwich-callers', small);
+    await expect(page.getByTestId('tooltip-total')).toHaveAttribute('data-value', String(10e6));
+    expect(big.x).toBeLessThan(small.x); // the larger caller comes first
     await page.getByTestId('sandwich-close').click();
     await waitForDraw(page);
   });
@@ -151,14 +153,14 @@ test.describe('flame graph', () => {
     await openFixture(page, FIXTURE);
     await page.getByTestId('view-both').click();
     const draws = await waitForDraw(page);
-    await page.locator('[data-testid="top-row"][data-name="main.work"]').hover();
+    await page.locator('[data-testid="top-row"][data-name="main.fib"]').hover();
     await waitForDraw(page, 'flamegraph', draws + 1);
-    const at = await findFrame(page, 'runtime.duffzero');
+    const at = await findFrame(page, 'main.rotl');
     const box = (await page.getByTestId('flamegraph').boundingBox())!;
     await page.mouse.click(box.x + at.x, box.y + at.y);
     await expect(page.locator('[data-testid="top-row"][aria-selected="true"]')).toHaveAttribute(
       'data-name',
-      'runtime.duffzero',
+      'main.rotl',
     );
   });
 

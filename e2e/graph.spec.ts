@@ -1,11 +1,11 @@
 import { expect, test } from '@playwright/test';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { EXPECTED_DIR } from '../tests/helpers/expected';
+import { EXPECTED_DIR } from '../tests/helpers/corpus';
 import { openFixture, openBytes, trackConsoleErrors } from './helpers';
 import { Function as PFunction, Line, Location, Profile, Sample, StringTable, ValueType } from 'pprof-format';
 
-const FIXTURE = 'go.cpu.labels.pprof';
+const FIXTURE = 'go-cpu.pb.gz';
 /** Nodes and edges of a pprof DOT file (N<i> definitions and N<a> -> N<b> lines). */
 function dotShape(text: string) {
   return {
@@ -25,7 +25,7 @@ test.describe('call graph', () => {
     const expected = dotShape(readFileSync(join(EXPECTED_DIR, FIXTURE, '1.cpu.dot'), 'utf8'));
     await expect(graph.locator('svg g.node')).toHaveCount(expected.nodes);
     await expect(graph.locator('svg g.edge')).toHaveCount(expected.edges);
-    await expect(graph.locator('svg')).toContainText('work');
+    await expect(graph.locator('svg')).toContainText('checksum');
 
     const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('download-dot').click()]);
     const dot = readFileSync((await download.path())!, 'utf8');
@@ -35,13 +35,13 @@ test.describe('call graph', () => {
     expect(lines(dot)).toEqual(lines(readFileSync(join(EXPECTED_DIR, FIXTURE, '1.cpu.dot'), 'utf8')));
 
     // Click a node: it is selected (others fade) and its menu focuses on it.
-    const node = graph.locator('svg g.node', { hasText: 'slowFunction' }).first();
+    const node = graph.locator('svg g.node', { hasText: 'fibHandler' }).first();
     await node.click();
     await expect(graph.locator('svg.has-selection')).toHaveCount(1);
-    await expect(page.getByTestId('graph-node-name')).toContainText('main.slowFunction');
+    await expect(page.getByTestId('graph-node-name')).toContainText('main.fibHandler');
     await page.getByTestId('graph-node-menu').getByText('Focus').click();
     await expect(page.getByTestId('filter-chip')).toHaveAttribute('data-kind', 'focus');
-    await expect(graph.locator('svg g.node', { hasText: 'fastFunction' })).toHaveCount(0);
+    await expect(graph.locator('svg g.node', { hasText: 'checksumHandler' })).toHaveCount(0);
 
     // Fewer nodes on request.
     await page.getByTestId('filter-chip-remove').click();

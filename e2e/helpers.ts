@@ -1,7 +1,7 @@
 import { type Page, expect } from '@playwright/test';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { PROFILES_DIR } from '../tests/helpers/expected';
+import { PROFILES_DIR } from '../tests/helpers/corpus';
 
 export interface VisibleRow {
   name: string;

@@ -3,7 +3,8 @@ import { gunzipSync } from 'fflate';
 import { readFileSync } from 'node:fs';
 import { Profile } from 'pprof-format';
 import { join } from 'node:path';
-import { EXPECTED_DIR, PROFILES_DIR, readExpectedTop } from '../tests/helpers/expected';
+import { EXPECTED_DIR, PROFILES_DIR } from '../tests/helpers/corpus';
+import { readExpectedTop } from '../tests/helpers/expected';
 import { openFixture, trackConsoleErrors, visibleRows } from './helpers';
 
 const expectedTop = (fixture: string, file: string) => readExpectedTop(join(EXPECTED_DIR, fixture, file));
@@ -12,12 +13,12 @@ test.describe('opening a local pprof file', () => {
   test('shows the top table of the default sample type as go tool pprof does, then another type', async ({ page }) => {
     const errors = trackConsoleErrors(page);
     await page.goto('/?mode=file');
-    await openFixture(page, 'cpu.pb.gz');
+    await openFixture(page, 'go-cpu-tiny.pb.gz');
 
     // pprof's default is the last sample type: cpu/nanoseconds.
     await expect(page.getByTestId('sample-type').locator('option:checked')).toHaveText('cpu/nanoseconds');
     await expect(page.getByTestId('profile-type')).toHaveText('cpu/nanoseconds');
-    const cpu = expectedTop('cpu.pb.gz', '1.cpu.top.txt');
+    const cpu = expectedTop('go-cpu-tiny.pb.gz', '1.cpu.top.txt');
     await expect(page.getByTestId('top-total')).toHaveText(cpu.total);
     await expect(page.getByTestId('top-count')).toHaveText(`${cpu.parsed.length} of ${cpu.parsed.length} rows`);
     let rows = await visibleRows(page);
@@ -26,7 +27,7 @@ test.describe('opening a local pprof file', () => {
     );
 
     await page.getByTestId('sample-type').selectOption({ label: 'samples/count' });
-    const samples = expectedTop('cpu.pb.gz', '0.samples.top.txt');
+    const samples = expectedTop('go-cpu-tiny.pb.gz', '0.samples.top.txt');
     await expect(page.getByTestId('top-total')).toHaveText(samples.total);
     await expect(page.getByTestId('top-row').first()).toHaveAttribute('data-name', samples.parsed[0]!.name);
     rows = await visibleRows(page);
@@ -40,10 +41,10 @@ test.describe('opening a local pprof file', () => {
   test('a large table is virtualized, filters by regex and sorts by cum and name', async ({ page }) => {
     const errors = trackConsoleErrors(page);
     await page.goto('/?mode=file');
-    await openFixture(page, 'heap');
-    // heap declares default_sample_type alloc_space.
-    await expect(page.getByTestId('profile-type')).toHaveText('alloc_space/bytes');
-    const expected = expectedTop('heap', '1.alloc_space.top.txt');
+    // large.cpu (google/pprof's test profile): about 23,000 functions.
+    await openFixture(page, 'large.cpu');
+    await expect(page.getByTestId('profile-type')).toHaveText('cpu/nanoseconds');
+    const expected = expectedTop('large.cpu', '1.cpu.top.txt');
     await expect(page.getByTestId('top-count')).toHaveText(
       `${expected.parsed.length.toLocaleString('en-US')} of ${expected.parsed.length.toLocaleString('en-US')} rows`,
     );
@@ -71,7 +72,7 @@ test.describe('opening a local pprof file', () => {
 
     // Sort by cum: pprof's -cum order.
     await page.getByTestId('sort-cum').click();
-    const cum = expectedTop('heap', '1.alloc_space.cum.txt');
+    const cum = expectedTop('large.cpu', '1.cpu.cum.txt');
     await expect(page.getByTestId('top-row').first()).toHaveAttribute('data-name', cum.parsed[0]!.name);
     const byCum = await visibleRows(page);
     expect(byCum.slice(0, 15).map((r) => [r.name, r.cells[3]])).toEqual(cum.parsed.slice(0, 15).map((r) => [r.name, r.cum]));
@@ -83,11 +84,20 @@ test.describe('opening a local pprof file', () => {
     expect(errors).toEqual([]);
   });
 
+  test("a profile's declared default_sample_type is the type shown first", async ({ page }) => {
+    await page.goto('/?mode=file');
+    // no-mappings.pb.gz declares samples/count, its first type (pprof's default is otherwise the last).
+    await openFixture(page, 'no-mappings.pb.gz');
+    await expect(page.getByTestId('profile-type')).toHaveText('samples/count');
+    const samples = expectedTop('no-mappings.pb.gz', '0.samples.top.txt');
+    await expect(page.getByTestId('top-total')).toHaveText(samples.total);
+  });
+
   test('line granularity shows one row per source line', async ({ page }) => {
     await page.goto('/?mode=file');
-    await openFixture(page, 'cpu.pb.gz');
+    await openFixture(page, 'go-cpu-tiny.pb.gz');
     await page.getByTestId('granularity').selectOption('lines');
-    const lines = expectedTop('cpu.pb.gz', '1.cpu.lines.top.txt');
+    const lines = expectedTop('go-cpu-tiny.pb.gz', '1.cpu.lines.top.txt');
     await expect(page.getByTestId('top-count')).toHaveText(`${lines.parsed.length} of ${lines.parsed.length} rows`);
     const rows = await visibleRows(page);
     expect(rows.map((r) => [r.name, r.cells[0], r.cells[3]])).toEqual(lines.parsed.map((r) => [r.name, r.flat, r.cum]));
@@ -97,7 +107,7 @@ test.describe('opening a local pprof file', () => {
     await page.goto('/?mode=file');
     // A person drops a file on the page they see: wait for it (the load event comes before the app).
     await expect(page.getByTestId('open-file')).toBeVisible();
-    const bytes = readFileSync(join(PROFILES_DIR, 'go.cpu.labels.pprof')).toString('base64');
+    const bytes = readFileSync(join(PROFILES_DIR, 'go-cpu.pb.gz')).toString('base64');
     await page.evaluate((b64) => {
       const bin = Uint8Array.from(atob(b64), (c) => c.charCodeAt(0));
       const dt = new DataTransfer();
@@ -107,7 +117,7 @@ test.describe('opening a local pprof file', () => {
       }
     }, bytes);
     await expect(page.getByTestId('profile-name')).toHaveText('dropped.pprof');
-    const expected = expectedTop('go.cpu.labels.pprof', '1.cpu.top.txt');
+    const expected = expectedTop('go-cpu.pb.gz', '1.cpu.top.txt');
     await expect(page.getByTestId('top-total')).toHaveText(expected.total);
     await expect(page.getByTestId('top-row').first()).toHaveAttribute('data-name', expected.parsed[0]!.name);
   });
@@ -123,7 +133,7 @@ for (const order of ['small, then large', 'large, then small'] as const) {
     const largeProfile = Profile.decode(gunzipSync(readFileSync(join(PROFILES_DIR, 'large.cpu'))));
     largeProfile.comment.push(largeProfile.stringTable.dedup('x'.repeat(9 << 20)));
     const large = { name: 'large-with-comment.pb', fixture: 'large.cpu', base64: Buffer.from(largeProfile.encode()).toString('base64') };
-    const small = { name: 'cpu.pb.gz', fixture: 'cpu.pb.gz', base64: readFileSync(join(PROFILES_DIR, 'cpu.pb.gz')).toString('base64') };
+    const small = { name: 'go-cpu-tiny.pb.gz', fixture: 'go-cpu-tiny.pb.gz', base64: readFileSync(join(PROFILES_DIR, 'go-cpu-tiny.pb.gz')).toString('base64') };
     const [first, second] = order === 'small, then large' ? [small, large] : [large, small];
     await page.goto('/?mode=file&view=top');
     await expect(page.getByTestId('file-input')).toBeAttached();
@@ -152,11 +162,11 @@ for (const order of ['small, then large', 'large, then small'] as const) {
 
 test('going to Explore and back to File reopens the file this page holds', async ({ page }) => {
   await page.goto('/?mode=file');
-  await openFixture(page, 'cpu.pb.gz');
+  await openFixture(page, 'go-cpu-tiny.pb.gz');
   await page.getByTestId('view-top').click();
   await page.getByTestId('mode-explore').click();
   await page.getByTestId('mode-file').click();
-  await expect(page.getByTestId('profile-name')).toHaveText('cpu.pb.gz');
+  await expect(page.getByTestId('profile-name')).toHaveText('go-cpu-tiny.pb.gz');
   await expect(page.getByTestId('top-row').first()).toBeVisible();
   // History works the same way.
   await page.goBack();

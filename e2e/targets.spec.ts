@@ -5,7 +5,7 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startServer } from '../server/app';
-import { PROFILES_DIR } from '../tests/helpers/expected';
+import { PROFILES_DIR } from '../tests/helpers/corpus';
 
 /** A Go-style target serving real pprof files, and one that answers garbage. */
 function target(garbage: boolean): Promise<Server> {
@@ -15,7 +15,7 @@ function target(garbage: boolean): Promise<Server> {
       res.end('this is not a profile');
       return;
     }
-    const file = req.url?.startsWith('/debug/pprof/profile') ? 'cpu.pb.gz' : req.url?.startsWith('/debug/pprof/heap') ? 'heap' : null;
+    const file = req.url?.startsWith('/debug/pprof/profile') ? 'go-cpu-tiny.pb.gz' : req.url?.startsWith('/debug/pprof/heap') ? 'go-heap.pb.gz' : null;
     if (!file) {
       res.writeHead(404);
       res.end();

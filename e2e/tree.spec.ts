@@ -1,9 +1,10 @@
 import { expect, test } from '@playwright/test';
 import { join } from 'node:path';
-import { EXPECTED_DIR, readExpectedTop } from '../tests/helpers/expected';
+import { EXPECTED_DIR } from '../tests/helpers/corpus';
+import { readExpectedTop } from '../tests/helpers/expected';
 import { openFixture, trackConsoleErrors } from './helpers';
 
-const FIXTURE = 'go.cpu.labels.pprof';
+const FIXTURE = 'go-cpu.pb.gz';
 const ns = (s: string) => (s === '0' ? 0 : Math.round(parseFloat(s) * (s.endsWith('ms') ? 1e6 : 1e9)));
 const row = (page: import('@playwright/test').Page, name: string) =>
   page.locator(`[data-testid="tree-row"][data-name="${name}"]`).first();
@@ -25,13 +26,13 @@ test.describe('call trees', () => {
     await expect.poll(async () => Number(await body.getAttribute('data-rows'))).toBe(collapsed);
     // * expands everything below the selected row.
     await page.keyboard.press('*');
-    await expect(row(page, 'main.slowFunction.func1')).toBeVisible();
+    await expect(row(page, 'main.checksumHandler')).toBeVisible();
     const top = readExpectedTop(join(EXPECTED_DIR, FIXTURE, '1.cpu.top.txt'));
-    // slowFunction.func1 has one call path, so its tree total is pprof's cum.
-    const slow = top.parsed.find((r) => r.name === 'main.slowFunction.func1')!;
-    await expect(row(page, 'main.slowFunction.func1')).toHaveAttribute('data-total', String(ns(slow.cum)));
-    await row(page, 'main.slowFunction.func1').click();
-    await expect(page.getByTestId('tree-breadcrumb')).toContainText('main.slowFunction.func1');
+    // checksumHandler has one call path, so its tree total is pprof's cum.
+    const one = top.parsed.find((r) => r.name === 'main.checksumHandler')!;
+    await expect(row(page, 'main.checksumHandler')).toHaveAttribute('data-total', String(ns(one.cum)));
+    await row(page, 'main.checksumHandler').click();
+    await expect(page.getByTestId('tree-breadcrumb')).toContainText('main.checksumHandler');
     await expect(page.getByTestId('tree-breadcrumb')).toContainText('runtime/pprof.Do');
     expect(errors).toEqual([]);
   });
@@ -50,13 +51,14 @@ test.describe('call trees', () => {
         String(ns(r.flat)),
       );
     }
-    // Open main.work: its callers, whose totals add up to its self time.
-    await page.locator('[data-testid="tree-row"][data-depth="0"][data-name="main.work"]').click();
+    // Open the parser's expr: its callers (factor, in the mutual recursion, and parseHandler),
+    // whose totals add up to its self time.
+    await page.locator('[data-testid="tree-row"][data-depth="0"][data-name="main.(*parser).expr"]').click();
     const callers = page.locator('[data-testid="tree-row"][data-depth="1"]');
     await expect(callers).toHaveCount(2);
     const totals = await callers.evaluateAll((els) => els.map((e) => Number(e.getAttribute('data-total'))));
-    expect(totals.reduce((a, b) => a + b, 0)).toBe(ns(top.parsed.find((r) => r.name === 'main.work')!.flat));
-    await expect(callers.first()).toHaveAttribute('data-name', 'main.slowFunction.func1');
+    expect(totals.reduce((a, b) => a + b, 0)).toBe(ns(top.parsed.find((r) => r.name === 'main.(*parser).expr')!.flat));
+    await expect(callers.first()).toHaveAttribute('data-name', 'main.(*parser).factor');
   });
 });
 

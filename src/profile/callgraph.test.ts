@@ -1,84 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { type DotNode, readDot, splitEdgeTooltip, splitTooltip, unescapeDot } from '../../tests/helpers/dot';
-import { expectedFixtures, expectedReports, readFixture } from '../../tests/helpers/expected';
+import { readFixture } from '../../tests/helpers/corpus';
 import { aggregateGraph } from './aggregate';
-import { buildCallGraph, sampleTagsOf, entropyScores, nodeWeights, sampleLeaves } from './callgraph';
-import { reportFormatter } from './dot';
+import { buildCallGraph, entropyScores, nodeWeights, sampleLeaves } from './callgraph';
 import { loadProfile } from './load';
 import { buildNodeTable } from './nodes';
 import { toProfileData } from './profile-data';
 import { buildStackTrie } from './stack-trie';
 
-/** flat and cum as the node label prints them ("<flat> (<pct>)\nof <cum> (<pct>)", "0 of <cum> (…)", "<flat> (…)"). */
-function labelValues(node: DotNode): { flat: string; cum: string } {
-  const label = node.attrs.label!;
-  let m = /\\n0 of ([^\s\\]+) \([^()]*\)$/.exec(label);
-  if (m) return { flat: '0', cum: m[1]! };
-  m = /\\n([^\s\\]+) \([^()]*\)\\nof ([^\s\\]+) \([^()]*\)$/.exec(label);
-  if (m) return { flat: m[1]!, cum: m[2]! };
-  m = /\\n([^\s\\]+) \([^()]*\)$/.exec(label);
-  if (m) return { flat: m[1]!, cum: m[1]! };
-  throw new Error(`unexpected label ${label}`);
-}
-
-// For every fixture go tool pprof reads and every sample type, the trimmed call graph equals
-// `go tool pprof -dot` (nodecount 80, nodefraction 0.005, edgefraction 0.001): the kept nodes in
-// order, their flat and cum, every edge with its weight, and which edges are residual or inline.
-describe('call graph agrees with go tool pprof -dot', () => {
-  for (const fixture of expectedFixtures()) {
-    const reports = expectedReports(fixture, 'dot');
-    if (reports.length === 0) continue;
-    it(fixture, () => {
-      const profile = loadProfile(readFixture(fixture));
-      const data = toProfileData(profile);
-      const trie = buildStackTrie(data);
-      const nodes = buildNodeTable(data, 'functions');
-      const tags = sampleTagsOf(data, trie);
-      for (const rep of reports) {
-        const what = `${fixture} ${rep.sampleIndex}.${rep.sampleType}`;
-        const expected = readDot(rep.file);
-        const graph = buildCallGraph(trie, nodes, rep.sampleIndex, { tags });
-        const { format } = reportFormatter(graph, graph.total, data.sampleTypes[rep.sampleIndex]!.unit);
-
-        const expNodes = expected.nodes.map((n) => ({ name: splitTooltip(n.attrs.tooltip!).name, ...labelValues(n) }));
-        const gotNodes = graph.nodes.map((n) => ({ name: n.name, flat: format(n.flat), cum: format(n.cum) }));
-        expect(gotNodes, what).toEqual(expNodes);
-
-        const idName = new Map(expected.nodes.map((n, i) => [n.id, expNodes[i]!.name]));
-        const expEdges = expected.edges.map((e) => {
-          const src = idName.get(e.from)!;
-          const tip = splitEdgeTooltip(e.attrs.tooltip!, src);
-          expect(tip.dst, what).toBe(idName.get(e.to));
-          return {
-            src,
-            dest: tip.dst,
-            weight: tip.value,
-            residual: e.attrs.style === 'dotted',
-            inline: unescapeDot(e.attrs.label!).endsWith('(inline)'),
-            arrow: tip.arrow,
-          };
-        });
-        const gotEdges = graph.edges.map((e) => ({
-          src: e.src.name,
-          dest: e.dest.name,
-          weight: format(e.weight),
-          residual: e.residual,
-          inline: e.inline,
-          arrow: e.residual ? '...' : '->',
-        }));
-        expect(gotEdges, what).toEqual(expEdges);
-
-        // The nodelets of each node (label sets and bytes buckets) are there too.
-        let nodelets = 0;
-        for (const n of graph.nodes) nodelets += n.labelTags.length + [...n.numericTags.values()].flat().length;
-        if (expected.nodelets.length > 0) expect(nodelets, what).toBeGreaterThan(0);
-      }
-    });
-  }
-});
-
 describe('buildCallGraph', () => {
-  const fixture = 'cpu.pb.gz';
+  const fixture = 'go-cpu-tiny.pb.gz';
   it('keeps everything without cuts, and counts drops with them', () => {
     const data = toProfileData(loadProfile(readFixture(fixture)));
     const trie = buildStackTrie(data);
@@ -102,7 +32,7 @@ describe('buildCallGraph', () => {
   });
 
   it("computes the untrimmed graph's flat and cum as aggregateGraph does", () => {
-    for (const fx of ['cpu.pb.gz', 'heap', 'profile_java', 'heap_delta']) {
+    for (const fx of ['go-cpu-tiny.pb.gz', 'go-heap.pb.gz', 'java-cpu.pb.gz', 'go-heap-2.pb.gz']) {
       const data = toProfileData(loadProfile(readFixture(fx)));
       const trie = buildStackTrie(data);
       for (const g of ['functions', 'lines'] as const) {
@@ -118,7 +48,7 @@ describe('buildCallGraph', () => {
   });
 
   it('finds the trie leaf of every sample', () => {
-    const data = toProfileData(loadProfile(readFixture('go.cpu.labels.pprof')));
+    const data = toProfileData(loadProfile(readFixture('go-cpu.pb.gz')));
     const trie = buildStackTrie(data);
     const leaves = sampleLeaves(data, trie);
     for (let s = 0; s < data.sampleCount; s++) {

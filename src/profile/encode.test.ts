@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { readFixture } from '../../tests/helpers/expected';
+import { readFixture } from '../../tests/helpers/corpus';
 import { encodeProfileData } from './encode';
 import { openProfile } from './session';
 
 describe('encodeProfileData', () => {
-  for (const fixture of ['heap', 'go.cpu.labels.pprof', 'profile_java', 'no_addr_no_line.pb.gz']) {
+  for (const fixture of ['go-heap.pb.gz', 'go-cpu.pb.gz', 'java-cpu.pb.gz', 'no-addr-no-line.pb.gz']) {
     it(`${fixture}: re-encoded pprof has the same top table`, () => {
       const a = openProfile(readFixture(fixture));
       const b = openProfile(encodeProfileData(a.fullData()));

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { readDriverGolden, syntheticProfile } from '../../tests/helpers/goldens';
-import { readFixture } from '../../tests/helpers/expected';
+import { readFixture } from '../../tests/helpers/corpus';
 import { buildCallGraph, sampleTagsOf } from './callgraph';
 import { profileDot } from './dot';
 import { type RefineFilters, activeFilterLabels, applyFilters, profileTotal } from './filters';
@@ -235,8 +235,8 @@ describe('applyFilters', () => {
   });
 
   it('works on a real profile', () => {
-    const real = toProfileData(loadProfile(readFixture('cpu.pb.gz')));
-    const { data: f } = applyFilters(real, { focus: 'runtime\\.mcall', hide: 'runtime\\.park_m' });
+    const real = toProfileData(loadProfile(readFixture('go-cpu-tiny.pb.gz')));
+    const { data: f } = applyFilters(real, { focus: 'main\\.checksum$', hide: 'main\\.mix' });
     expect(f.sampleCount).toBeGreaterThan(0);
     expect(f.sampleCount).toBeLessThan(real.sampleCount);
   });

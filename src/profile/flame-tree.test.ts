@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { readFixture } from '../../tests/helpers/expected';
+import { readFixture } from '../../tests/helpers/corpus';
 import { buildFlameTree } from './flame-tree';
 import { compileSearch, searchFlameTree } from './flame-search';
 import { openProfile } from './session';
@@ -13,7 +13,7 @@ function tree(fixture: string, granularity: 'functions' | 'lines' = 'functions')
 }
 
 describe('flame tree layout', () => {
-  for (const fixture of ['cpu.pb.gz', 'heap', 'profile_java', 'go.cpu.labels.pprof']) {
+  for (const fixture of ['go-cpu-tiny.pb.gz', 'go-heap.pb.gz', 'java-cpu.pb.gz', 'go-cpu.pb.gz']) {
     it(`${fixture}: children fit in their parent, in order, largest first`, () => {
       const { s, t } = tree(fixture);
       let total = 0;
@@ -38,30 +38,30 @@ describe('flame tree layout', () => {
   }
 
   it('is the same tree, in the same order, when built twice', () => {
-    const a = tree('heap').t;
-    const b = tree('heap').t;
+    const a = tree('go-heap.pb.gz').t;
+    const b = tree('go-heap.pb.gz').t;
     expect(Array.from(b.node)).toEqual(Array.from(a.node));
     expect(Array.from(b.start)).toEqual(Array.from(a.start));
   });
 
   it('splits inlined frames into their own frames', () => {
-    // default.pgo: time.Since and time.subMono are inlined into FindNearestVehicle.func1.
-    const { t, nodes } = tree('default.pgo');
+    // go-cpu: main.mix and main.rotl are inlined into main.checksum (one location, three frames).
+    const { t, nodes } = tree('go-cpu.pb.gz');
     const path = (f: number) => {
       const out: string[] = [];
       for (let a = f; a > 0; a = t.parent[a]!) out.unshift(nodes.names[t.node[a]!]!);
       return out.slice(-3);
     };
-    const f = Array.from(t.node).findIndex((n) => nodes.names[n] === 'time.subMono');
-    expect(path(f)).toEqual(['rideshare/utility.FindNearestVehicle.func1', 'time.Since', 'time.subMono']);
+    const f = Array.from(t.node).findIndex((n) => nodes.names[n] === 'main.rotl');
+    expect(path(f)).toEqual(['main.checksum', 'main.mix', 'main.rotl']);
   });
 });
 
 describe('flame search', () => {
   it('counts each sample once even when several of its frames match', () => {
-    const { s, t, nodes } = tree('go.cpu.labels.pprof');
-    // main.work calls runtime.duffzero: samples with both frames must count once.
-    const { re } = compileSearch({ text: 'MAIN\\.WORK|DUFFZERO', regex: true, caseSensitive: false });
+    const { s, t, nodes } = tree('go-cpu.pb.gz');
+    // main.checksum calls main.mix, which calls main.rotl: samples with several matching frames count once.
+    const { re } = compileSearch({ text: 'MAIN\\.CHECKSUM$|\\.ROTL', regex: true, caseSensitive: false });
     const r = searchFlameTree(t, nodes.names, re!);
     // Independently: Σ value of the samples with any matching frame.
     const d = s.fullData();
@@ -71,7 +71,7 @@ describe('flame search', () => {
       for (let k = d.stackStart[i]!; k < d.stackStart[i + 1]! && !hit; k++) {
         const loc = d.stackLocations[k]!;
         for (let li = d.locationLineStart[loc]!; li < d.locationLineStart[loc + 1]!; li++) {
-          if (/main\.work|duffzero/i.test(d.functionName[d.lineFunction[li]!]!)) hit = true;
+          if (/main\.checksum$|\.rotl/i.test(d.functionName[d.lineFunction[li]!]!)) hit = true;
         }
       }
       if (hit) expected += d.values[d.defaultSampleIndex]![i]!;
@@ -90,7 +90,7 @@ describe('flame search', () => {
 
 describe('sandwich', () => {
   it('merges every occurrence: callers and callees both total the function cum', () => {
-    const { s, nodes, t } = tree('profile_java');
+    const { s, nodes, t } = tree('java-cpu.pb.gz');
     const top = s.top(s.data.defaultSampleIndex, 'functions');
     // A function in the middle of stacks: both sides are non-trivial.
     const i = top.names.findIndex((_, k) => top.flat[k] === 0 && top.cum[k]! < top.total / 2 && top.cum[k]! > 0);
@@ -102,10 +102,10 @@ describe('sandwich', () => {
   });
 
   it('counts recursion once', () => {
-    // heap has recursive stacks; the callee side of any function never exceeds its cum.
-    const { s, nodes, t } = tree('heap');
+    // go-heap has recursive stacks (buildTree, encodeValue ↔ encodeList); the callee side of any function never exceeds its cum.
+    const { s, nodes, t } = tree('go-heap.pb.gz');
     const top = s.top(s.data.defaultSampleIndex, 'functions');
-    for (let i = 0; i < 40; i++) {
+    for (let i = 0; i < Math.min(40, top.names.length); i++) {
       const sw = buildSandwich(t, nodes.names.indexOf(top.names[i]!), nodes.names);
       expect(sw.callees.total[0]).toBe(top.cum[i]);
       expect(sw.callers.total[0]).toBe(top.cum[i]);
@@ -115,7 +115,7 @@ describe('sandwich', () => {
 
 describe('folded stacks', () => {
   it('writes one line per stack with its value, summing to the total', () => {
-    const { t, nodes } = tree('cpu.pb.gz');
+    const { t, nodes } = tree('go-cpu-tiny.pb.gz');
     const text = foldedStacks(t, nodes.names);
     const lines = text.trim().split('\n');
     const sum = lines.reduce((a, l) => a + Number(l.slice(l.lastIndexOf(' ') + 1)), 0);

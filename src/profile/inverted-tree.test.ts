@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { readFixture } from '../../tests/helpers/expected';
+import { readFixture } from '../../tests/helpers/corpus';
 import { buildInvertedTree } from './inverted-tree';
 import { openProfile } from './session';
 
 describe('inverted (bottom-up) tree', () => {
   it('has one root per function with self value, whose total is its flat', () => {
-    const s = openProfile(readFixture('heap'));
+    const s = openProfile(readFixture('go-heap.pb.gz'));
     const si = s.data.defaultSampleIndex;
     const names = s.nodes('functions').names;
     const inv = buildInvertedTree(s.flameTree(si, 'functions'), names);
@@ -21,14 +21,17 @@ describe('inverted (bottom-up) tree', () => {
   });
 
   it('lists callers as children, largest first', () => {
-    const s = openProfile(readFixture('go.cpu.labels.pprof'));
+    const s = openProfile(readFixture('go-cpu.pb.gz'));
     const names = s.nodes('functions').names;
     const inv = buildInvertedTree(s.flameTree(1, 'functions'), names);
-    // main.work's callers, as pprof -tree lists them: slowFunction.func1 6.74s, fastFunction.func1 1.5s... of its flat.
-    const work = Array.from({ length: inv.size }, (_, i) => i).find((i) => inv.parent[i] === 0 && names[inv.node[i]!] === 'main.work')!;
+    // The parser's expr runs itself (flat 0.18s) when called by factor (the mutual recursion) and,
+    // less often, by parseHandler: its two callers, largest first, sharing its flat.
+    const expr = Array.from({ length: inv.size }, (_, i) => i).find((i) => inv.parent[i] === 0 && names[inv.node[i]!] === 'main.(*parser).expr')!;
     const callers: [string, number][] = [];
-    for (let c = work + 1; c < inv.end[work]!; c = inv.end[c]!) callers.push([names[inv.node[c]!]!, inv.total[c]!]);
-    expect(callers.map((c) => c[0])).toEqual(['main.slowFunction.func1', 'main.fastFunction.func1']);
-    expect(callers[0]![1] + callers[1]![1]).toBe(inv.total[work]);
+    for (let c = expr + 1; c < inv.end[expr]!; c = inv.end[c]!) callers.push([names[inv.node[c]!]!, inv.total[c]!]);
+    expect(callers.map((c) => c[0])).toEqual(['main.(*parser).factor', 'main.parseHandler']);
+    expect(callers[0]![1]).toBeGreaterThan(callers[1]![1]);
+    expect(callers[0]![1] + callers[1]![1]).toBe(inv.total[expr]);
+    expect(inv.total[expr]).toBe(180e6);
   });
 });

@@ -1,7 +1,7 @@
 import { gzipSync } from 'fflate';
 import { Profile } from 'pprof-format';
 import { describe, expect, it } from 'vitest';
-import { readFixture } from '../../tests/helpers/expected';
+import { readFixture, readMalformed } from '../../tests/helpers/corpus';
 import { ProfileError } from './errors';
 import { gunzipLimited, gunzipNative, isGzip } from './gunzip';
 import { loadProfile } from './load';
@@ -18,17 +18,17 @@ function loadError(bytes: Uint8Array, opts = {}): ProfileError {
 
 describe('loadProfile', () => {
   it('sniffs gzip by magic bytes, not by name: raw .pb.gz files decode', () => {
-    const raw = readFixture('pyspy-1.pb.gz'); // named .pb.gz, not gzipped
+    const raw = readFixture('pyspy.pb.gz'); // named .pb.gz, not gzipped
     expect(isGzip(raw)).toBe(false);
     const p = loadProfile(raw);
     expect(p.sample.length).toBe(16);
-    const gz = readFixture('cpu.pb.gz');
+    const gz = readFixture('go-cpu-tiny.pb.gz');
     expect(isGzip(gz)).toBe(true);
-    expect(loadProfile(gz).sample.length).toBe(7);
+    expect(loadProfile(gz).sample.length).toBe(6);
   });
 
   it('gives the same profile gzipped or not', () => {
-    const raw = readFixture('dotnet.labels.pprof');
+    const raw = readFixture('dotnet.pprof');
     const a = loadProfile(raw);
     const b = loadProfile(gzipSync(raw));
     expect(b.sample.length).toBe(a.sample.length);
@@ -47,14 +47,14 @@ describe('loadProfile', () => {
   });
 
   it('rejects truncated gzip with a clear message', () => {
-    const gz = readFixture('heap');
+    const gz = readFixture('go-heap.pb.gz');
     const e = loadError(gz.subarray(0, gz.length >> 1));
     expect(e.kind).toBe('corrupt-gzip');
     expect(e.message).toMatch(/truncated or corrupt/);
   });
 
   it('rejects what go tool pprof rejects: function with reserved ID=0', () => {
-    const e = loadError(readFixture('dotnet-pprof-3.pb.gz'));
+    const e = loadError(readMalformed('function-id-zero.pb.gz'));
     expect(e.kind).toBe('invalid-profile');
     expect(e.message).toMatch(/found function with reserved ID=0/);
   });
@@ -66,14 +66,14 @@ describe('loadProfile', () => {
   });
 
   it('rejects a sample whose values do not match the sample types', () => {
-    const p = loadProfile(readFixture('cpu.pb.gz'));
+    const p = loadProfile(readFixture('go-cpu-tiny.pb.gz'));
     p.sample[0]!.value.push(1);
     const e = loadError(p.encode());
     expect(e.message).toMatch(/sample 0 has 3 values but the profile declares 2 sample types/);
   });
 
   it('keeps invalid UTF-8 as replacement characters', () => {
-    const p = loadProfile(readFixture('invalid_utf8.pb.gz'));
+    const p = loadProfile(readFixture('invalid-utf8.pb.gz'));
     expect(p.stringTable.strings.some((s) => s.includes('\uFFFD'))).toBe(true);
   });
 
@@ -132,7 +132,7 @@ describe('loadProfile', () => {
   });
 
   it('re-encodes to the same profile through pprof-format', () => {
-    const p = loadProfile(readFixture('go.cpu.labels.pprof'));
+    const p = loadProfile(readFixture('go-cpu.pb.gz'));
     const q = Profile.decode(p.encode());
     expect(q.sample.length).toBe(p.sample.length);
   });

@@ -1,6 +1,5 @@
 // A parser for the DOT that pprof writes (one statement per line), to compare call graphs
 // structurally: nodes, nodelets and edges with their attributes, not the layout.
-import { readFileSync } from 'node:fs';
 
 export interface DotStatement {
   /** The line as written. */
@@ -106,27 +105,4 @@ export function parseDot(text: string): ParsedDot {
     }
   }
   return out;
-}
-
-export function readDot(file: string): ParsedDot {
-  return parseDot(readFileSync(file, 'utf8'));
-}
-
-/**
- * A node's printable name and value from its tooltip `"<PrintableName> (<cum>)"`. The name may
- * itself end in parentheses, so the value is the last parenthesised group.
- */
-export function splitTooltip(tooltip: string): { name: string; value: string } {
-  const t = unescapeDot(tooltip);
-  const open = t.lastIndexOf(' (');
-  return { name: t.slice(0, open), value: t.slice(open + 2, -1) };
-}
-
-/** An edge's `"<src> -> <dst> (<w>)"` (or `...` for a residual edge) tooltip. */
-export function splitEdgeTooltip(tooltip: string, srcName: string): { arrow: string; dst: string; value: string } {
-  const t = unescapeDot(tooltip);
-  const rest = t.slice(srcName.length + 1);
-  const arrow = rest.startsWith('-> ') ? '->' : '...';
-  const open = rest.lastIndexOf(' (');
-  return { arrow, dst: rest.slice(arrow.length + 1, open), value: rest.slice(open + 2, -1) };
 }

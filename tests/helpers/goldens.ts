@@ -1,11 +1,11 @@
-// Loads pprof's synthetic test profiles (../shared/fixtures/pprof-goldens/synthetic-profiles.json)
+// Loads pprof's synthetic test profiles (testdata/pprof/synthetic-profiles.json)
 // as pprof-format Profiles, and reads the goldens made from them.
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Profile, StringTable } from 'pprof-format';
-import { SHARED } from './expected';
+import { TESTDATA } from './corpus';
 
-export const GOLDENS_DIR = join(SHARED, 'fixtures', 'pprof-goldens');
+export const GOLDENS_DIR = join(TESTDATA, 'pprof');
 export const DRIVER_GOLDENS = join(GOLDENS_DIR, 'goldens', 'driver');
 
 interface JsonProfile {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { readFixture } from '../../../tests/helpers/expected';
+import { readFixture } from '../../../tests/helpers/corpus';
 import { openProfile } from '../../profile/session';
 import { ROW_HEIGHT, canvasHeight, depthsInView, drawFlameGraph, type DrawOptions } from './flame-render';
 
@@ -34,7 +34,7 @@ function recordingContext() {
 }
 
 function options(flip: boolean): DrawOptions {
-  const s = openProfile(readFixture('cpu.pb.gz'));
+  const s = openProfile(readFixture('go-cpu-tiny.pb.gz'));
   const si = s.summary().defaultSampleIndex;
   const flame = s.flame(si, 'functions');
   return { tree: flame.tree, names: flame.names, width: 1200, flip, zoom: 0, colorMode: 'package', dark: false };
