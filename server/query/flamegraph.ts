@@ -1,5 +1,6 @@
 // Merged stacks → Pyroscope flame graphs (nodes grouped by function name, root "total",
 // nodes beyond maxNodes folded into "other"), single and diff.
+import { Slicer } from '../slice';
 import type { ProfileStore } from '../storage/store';
 import type { Frame } from '../storage/symbols';
 import type { MergedStacks } from './merge';
@@ -43,7 +44,7 @@ export class NameTree {
   }
 
   /** Adds merged stacks on one side. */
-  add(store: ProfileStore, merged: MergedStacks, side = 0): void {
+  async add(store: ProfileStore, merged: MergedStacks, side = 0, slicer = new Slicer()): Promise<void> {
     const self = this.self[side];
     for (const [scopeId, values] of merged.byScope) {
       const scope = store.scope(scopeId);
@@ -53,6 +54,7 @@ export class NameTree {
       for (let node = 1; node < values.length; node++) {
         const v = values[node];
         if (v === 0) continue;
+        if ((node & 1023) === 0) await slicer.tick();
         // Walk up to the nearest already-mapped ancestor, then map back down.
         path.length = 0;
         let n = node;
