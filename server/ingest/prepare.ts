@@ -37,9 +37,14 @@ export interface PreparedProfile {
 /** Sample labels that stay per sample in Pyroscope instead of becoming series labels. */
 const PER_SAMPLE_LABELS = new Set(['span_id', 'trace_id', 'profile_id']);
 
-function nonNegative(v: unknown, what: string): number {
-  const n = Number(v ?? 0);
-  if (!(n >= 0)) throw new ClientError(400, `invalid pprof: ${what} is ${String(v)}; it must be 0 or more`);
+/** pprof-format reads int64 fields as unsigned (-1 → 2^64 − 1): the signed value, as a number. */
+export function int64Of(v: number | bigint | undefined): number {
+  return typeof v === 'bigint' ? Number(BigInt.asIntN(64, v)) : (v ?? 0);
+}
+
+function nonNegative(v: number | bigint | undefined, what: string): number {
+  const n = int64Of(v);
+  if (!(n >= 0)) throw new ClientError(400, `invalid pprof: ${what} is ${n}; it must be 0 or more`);
   return n;
 }
 
@@ -57,7 +62,7 @@ export function prepareProfile(p: Profile, overrides?: Record<string, SampleType
   const strings = p.stringTable.strings;
   const types = profileTypesOf(p, overrides, metricName);
   checkTypes(types);
-  const timeNanos = Number(p.timeNanos ?? 0);
+  const timeNanos = int64Of(p.timeNanos);
   if (!Number.isFinite(timeNanos)) throw new ClientError(400, 'invalid pprof: time_nanos is not a number');
   const durationNanos = nonNegative(p.durationNanos, 'duration_nanos');
   const period = nonNegative(p.period, 'period');
@@ -131,7 +136,7 @@ export function prepareProfile(p: Profile, overrides?: Record<string, SampleType
       g.nodes.push(node);
       for (const v of g.values) v.push(0);
     }
-    for (let t = 0; t < width; t++) g.values[t]![at] += Number(s.value[t]);
+    for (let t = 0; t < width; t++) g.values[t]![at] += int64Of(s.value[t]);
   }
   if (groups.size === 0) groups.set('', { labels: [], leaf: new Map(), nodes: [], values: types.map(() => []) });
 
