@@ -108,8 +108,9 @@ function truncate(tree: NameTree, totals: number[][], maxNodes: number): { root:
   const combined = totals[0].map((_, i) => totals.reduce((a, t) => a + Math.abs(t[i]), 0));
   let threshold = 0;
   if (combined.length > maxNodes) {
-    const sorted = combined.slice().sort((a, b) => b - a);
-    threshold = sorted[maxNodes - 1];
+    // A typed array sorts numerically in native code: a large tree's sort stays short.
+    const sorted = Float64Array.from(combined).sort();
+    threshold = sorted[sorted.length - maxNodes];
   }
   const names = tree.names.slice();
   let otherName = -1;

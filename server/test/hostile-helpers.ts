@@ -50,7 +50,14 @@ export async function waitFor(pred: () => boolean, ms = 30_000): Promise<void> {
  * answers within 1 s and, when given, that another tenant's query answers too; returns the heavy
  * request's result.
  */
-export async function whileInFlight<T>(s: TestServer, kind: 'ingest' | 'query', heavy: () => Promise<T>, other?: () => Promise<void>): Promise<T> {
+export async function whileInFlight<T>(
+  s: TestServer,
+  kind: 'ingest' | 'query',
+  heavy: () => Promise<T>,
+  other?: () => Promise<void>,
+  /** For a request long by construction (seconds): /ready and `other` must answer before it ends. */
+  stillRunning = false,
+): Promise<T> {
   const before = s.inFlight[kind];
   const p = heavy();
   let done = false;
@@ -58,6 +65,7 @@ export async function whileInFlight<T>(s: TestServer, kind: 'ingest' | 'query', 
   await waitFor(() => s.inFlight[kind] > before || done);
   await expectReady(s);
   if (other) await other();
+  if (stillRunning) expect(done, 'the heavy request was still running').toBe(false);
   return p;
 }
 
@@ -137,4 +145,79 @@ export async function mergedTotal(s: TestServer, profileTypeID: string, labelSel
   const r = await s.rpc('SelectMergeProfile', { profileTypeID, labelSelector, start: '1', end: String(Date.now() + 7_200_000) }, headers);
   expect(r.status).toBe(200);
   return (r.json.sample ?? []).reduce((a: number, x: { value: string[] }) => a + Number(x.value[0]), 0);
+}
+
+/** A protobuf writer just big enough for a large synthetic pprof (pprof-format is slow at this size). */
+class Writer {
+  private chunks: Buffer[] = [];
+  private buf: Buffer;
+  private pos = 0;
+
+  constructor(private readonly chunkSize = 256) {
+    this.buf = Buffer.allocUnsafe(chunkSize);
+  }
+
+  private room(n: number): void {
+    if (this.pos + n <= this.buf.length) return;
+    this.chunks.push(this.buf.subarray(0, this.pos));
+    this.buf = Buffer.allocUnsafe(Math.max(this.chunkSize, n));
+    this.pos = 0;
+  }
+
+  varint(v: number): this {
+    this.room(10);
+    while (v >= 0x80) {
+      this.buf[this.pos++] = (v % 128) | 0x80;
+      v = Math.floor(v / 128);
+    }
+    this.buf[this.pos++] = v;
+    return this;
+  }
+
+  bytes(field: number, b: Uint8Array): this {
+    this.varint(field * 8 + 2).varint(b.length);
+    this.room(b.length);
+    this.buf.set(b, this.pos);
+    this.pos += b.length;
+    return this;
+  }
+
+  uint(field: number, v: number): this {
+    return this.varint(field * 8).varint(v);
+  }
+
+  done(): Buffer {
+    this.chunks.push(this.buf.subarray(0, this.pos));
+    return Buffer.concat(this.chunks);
+  }
+}
+
+/**
+ * A large valid pprof: `functions` functions with names of `nameLength` characters (one location
+ * each) and `samples` samples of `depth` frames drawn by a fixed pseudo-random sequence, so that
+ * nearly every stack is new. With 120k × 400-character names it is about 60 MB.
+ */
+export function bigProfile(o: { functions: number; nameLength: number; samples: number; depth: number; seed?: number }): { bytes: Buffer; total: number } {
+  const w = new Writer(1 << 20);
+  let x = o.seed ?? 1;
+  const next = () => (x = (Math.imul(x, 1103515245) + 12345) >>> 0);
+  // Strings: "", "cpu", "nanoseconds", then one name per function.
+  const pad = 'x'.repeat(o.nameLength);
+  let total = 0;
+  const sampleType = new Writer().uint(1, 1).uint(2, 2).done();
+  w.bytes(1, sampleType);
+  for (let s = 0; s < o.samples; s++) {
+    const ids = new Writer();
+    for (let d = 0; d < o.depth; d++) ids.varint(1 + (next() % o.functions));
+    const value = 1 + (next() % 1000);
+    total += value;
+    w.bytes(2, new Writer().bytes(1, ids.done()).bytes(2, new Writer().varint(value).done()).done());
+  }
+  for (let f = 1; f <= o.functions; f++) w.bytes(4, new Writer().uint(1, f).bytes(4, new Writer().uint(1, f).done()).done());
+  for (let f = 1; f <= o.functions; f++) w.bytes(5, new Writer().uint(1, f).uint(2, f + 2).done());
+  for (const str of ['', 'cpu', 'nanoseconds']) w.bytes(6, Buffer.from(str));
+  for (let f = 1; f <= o.functions; f++) w.bytes(6, Buffer.from(`fn${f}_${pad}`.slice(0, o.nameLength)));
+  w.bytes(11, sampleType);
+  w.uint(12, 10_000_000);
+  return { bytes: w.done(), total };
 }
