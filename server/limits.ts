@@ -63,7 +63,7 @@ export const LIMIT_SPECS: readonly LimitSpec[] = [
   { key: 'maxQueryRangeMs', env: 'FLAMELENS_MAX_QUERY_RANGE', default: 0, status: 400, kind: 'duration', what: 'end − start of a query (0 = no limit)' },
   { key: 'maxSeriesPoints', env: 'FLAMELENS_MAX_SERIES_POINTS', default: 100_000, status: 400, what: 'points per series of SelectSeries ((end − start) / step)' },
   { key: 'futureGraceMs', env: 'FLAMELENS_FUTURE_GRACE', default: 3_600_000, status: 400, kind: 'duration', what: 'how far in the future a profile may be dated' },
-  { key: 'workerHeapMb', env: 'FLAMELENS_WORKER_HEAP_MB', default: 2048, status: 413, what: 'heap of each decoding worker, MiB' },
+  { key: 'workerHeapMb', env: 'FLAMELENS_WORKER_HEAP_MB', default: 1024, status: 413, what: 'heap of each decoding worker, MiB' },
 ];
 
 export const DEFAULT_LIMITS: Readonly<Limits> = Object.fromEntries(LIMIT_SPECS.map((s) => [s.key, s.default])) as unknown as Limits;

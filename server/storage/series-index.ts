@@ -1,61 +1,120 @@
-// The in-memory index of every series: compact, because a million of them must load at start-up
-// in seconds and fit in well under a gigabyte. A series keeps its labels as one flat array of
-// interned strings; lookup by label set goes through a 32-bit hash of its canonical key.
+// The in-memory index of every series: compact and quick to load, because a million of them must
+// be ready at start-up within seconds and well under a gigabyte. Start-up loads ids and profile
+// types only; a tenant's labels are read on its first query (in batches, see ProfileStore) into
+// one flat array of interned strings per series, without the labels its profile type implies. Lookup by label set goes to SQLite's unique index.
+import { parseProfileTypeId } from '../../src/api/profile-types';
+
+/**
+ * The private labels every series of a profile type has (__name__, __profile_type__, __type__,
+ * __unit__, __period_type__, __period_unit__; empty ones left out, as when stored), as a flat
+ * sorted list: a series keeps only the rest, which halves what a parsed series holds.
+ */
+const privateByType = new Map<string, readonly string[]>();
+function privatePairs(profileType: string): readonly string[] {
+  let flat = privateByType.get(profileType);
+  if (!flat) {
+    const t = parseProfileTypeId(profileType);
+    const pairs: [string, string][] = t
+      ? [
+          ['__name__', t.name],
+          ['__period_type__', t.periodType],
+          ['__period_unit__', t.periodUnit],
+          ['__profile_type__', t.id],
+          ['__type__', t.sampleType],
+          ['__unit__', t.sampleUnit],
+        ]
+      : [];
+    flat = pairs.filter(([, v]) => v !== '').flat();
+    privateByType.set(profileType, flat);
+  }
+  return flat;
+}
+
+const derived = (priv: readonly string[], k: string, v: string): boolean => {
+  for (let i = 0; i < priv.length; i += 2) if (priv[i] === k) return priv[i + 1] === v;
+  return false;
+};
 
 /** One series: a tenant's label set (including __name__, __profile_type__, …). */
 export class SeriesRecord {
+  /** name0, value0, … sorted by name, without the labels derived from the profile type; undefined until loaded. */
+  private flat: readonly string[] | undefined;
+
   constructor(
     readonly id: number,
     readonly tenant: string,
     readonly profileType: string,
-    /** name0, value0, name1, value1, … sorted by name. */
-    readonly pairs: readonly string[],
-  ) {}
+    /** Sorted pairs, or nothing yet (its tenant's labels are read on first use). */
+    labels: readonly (readonly [string, string])[] | undefined,
+    private readonly intern: (s: string) => string,
+  ) {
+    if (labels) this.flat = this.own(labels);
+  }
+
+  /** Gives a series loaded without labels its stored JSON labels. */
+  setLabels(json: string): void {
+    if (this.flat === undefined) this.flat = this.own(JSON.parse(json) as [string, string][]);
+  }
+
+  /** The pairs not derived from the profile type, interned. */
+  private own(pairs: readonly (readonly [string, string])[]): string[] {
+    const priv = privatePairs(this.profileType);
+    const flat: string[] = [];
+    for (const [k, v] of pairs) if (!(k.startsWith('__') && derived(priv, k, v))) flat.push(this.intern(k), this.intern(v));
+    return flat;
+  }
+
+  private get pairs(): readonly string[] {
+    if (this.flat === undefined) throw new Error(`the labels of series ${this.id} are not loaded`);
+    return this.flat;
+  }
 
   label(name: string): string | undefined {
     const p = this.pairs;
     for (let i = 0; i < p.length; i += 2) if (p[i] === name) return p[i + 1];
+    if (!name.startsWith('__')) return undefined;
+    const priv = privatePairs(this.profileType);
+    for (let i = 0; i < priv.length; i += 2) if (priv[i] === name) return priv[i + 1];
     return undefined;
   }
 
+  /** Every label, sorted by name (own and derived merged). */
   *entries(): Generator<[string, string]> {
-    for (let i = 0; i < this.pairs.length; i += 2) yield [this.pairs[i]!, this.pairs[i + 1]!];
-  }
-
-  /** The canonical key: the JSON stored in series.labels (sorted [name, value] pairs). */
-  key(): string {
-    return seriesKey([...this.entries()]);
+    const a = this.pairs;
+    const b = privatePairs(this.profileType);
+    let i = 0;
+    let j = 0;
+    while (i < a.length || j < b.length) {
+      if (j < b.length && this.label(b[j]!) !== b[j + 1]) j += 2; // an own label of the same name wins
+      else if (j >= b.length || (i < a.length && a[i]! < b[j]!)) {
+        yield [a[i]!, a[i + 1]!];
+        i += 2;
+      } else {
+        yield [b[j]!, b[j + 1]!];
+        j += 2;
+      }
+    }
   }
 }
 
+/** The canonical key: the JSON stored in series.labels (sorted [name, value] pairs). */
 export function seriesKey(sortedPairs: readonly (readonly [string, string])[]): string {
   return JSON.stringify(sortedPairs);
 }
 
-/** FNV-1a over the UTF-16 code units. */
-function hash(s: string): number {
-  let h = 0x811c9dc5;
-  for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), 0x01000193);
-  return h >>> 0;
-}
-
-interface TenantSeries {
-  byHash: Map<number, SeriesRecord | SeriesRecord[]>;
-  all: Set<SeriesRecord>;
-}
-
 export class SeriesIndex {
-  private tenants = new Map<string, TenantSeries>();
+  private tenants = new Map<string, Set<SeriesRecord>>();
   private byId = new Map<number, SeriesRecord>();
   /** Label names and values are few and repeated: one copy of each string. */
   private strings = new Map<string, string>();
+  private readonly internFn = (s: string) => this.intern(s);
 
   get size(): number {
     return this.byId.size;
   }
 
   countOf(tenant: string): number {
-    return this.tenants.get(tenant)?.all.size ?? 0;
+    return this.tenants.get(tenant)?.size ?? 0;
   }
 
   intern(s: string): string {
@@ -65,53 +124,29 @@ export class SeriesIndex {
     return s;
   }
 
-  /** A record for a label set given as its canonical key and sorted pairs (not added). */
-  record(id: number, tenant: string, profileType: string, sortedPairs: readonly (readonly [string, string])[]): SeriesRecord {
-    const flat: string[] = new Array(sortedPairs.length * 2);
-    sortedPairs.forEach(([k, v], i) => {
-      flat[2 * i] = this.intern(k);
-      flat[2 * i + 1] = this.intern(v);
-    });
-    return new SeriesRecord(id, this.intern(tenant), this.intern(profileType), flat);
+  /** A record for a label set, given as sorted pairs or as its stored JSON (parsed on first use); not added. */
+  record(id: number, tenant: string, profileType: string, labels?: readonly (readonly [string, string])[]): SeriesRecord {
+    return new SeriesRecord(id, this.intern(tenant), this.intern(profileType), labels, this.internFn);
   }
 
-  find(tenant: string, key: string): SeriesRecord | undefined {
-    const hit = this.tenants.get(tenant)?.byHash.get(hash(key));
-    if (hit === undefined) return undefined;
-    if (!Array.isArray(hit)) return hit.key() === key ? hit : undefined;
-    return hit.find((r) => r.key() === key);
-  }
-
-  add(rec: SeriesRecord, key = rec.key()): void {
+  add(rec: SeriesRecord): void {
     let t = this.tenants.get(rec.tenant);
-    if (!t) this.tenants.set(rec.tenant, (t = { byHash: new Map(), all: new Set() }));
-    const h = hash(key);
-    const hit = t.byHash.get(h);
-    if (hit === undefined) t.byHash.set(h, rec);
-    else if (Array.isArray(hit)) hit.push(rec);
-    else t.byHash.set(h, [hit, rec]);
-    t.all.add(rec);
+    if (!t) this.tenants.set(rec.tenant, (t = new Set()));
+    t.add(rec);
     this.byId.set(rec.id, rec);
   }
 
   remove(rec: SeriesRecord): void {
     const t = this.tenants.get(rec.tenant);
     if (t) {
-      const h = hash(rec.key());
-      const hit = t.byHash.get(h);
-      if (hit === rec) t.byHash.delete(h);
-      else if (Array.isArray(hit)) {
-        const rest = hit.filter((r) => r !== rec);
-        t.byHash.set(h, rest.length === 1 ? rest[0]! : rest);
-      }
-      t.all.delete(rec);
-      if (t.all.size === 0) this.tenants.delete(rec.tenant);
+      t.delete(rec);
+      if (t.size === 0) this.tenants.delete(rec.tenant);
     }
     this.byId.delete(rec.id);
   }
 
   byTenant(tenant: string): Iterable<SeriesRecord> {
-    return this.tenants.get(tenant)?.all ?? [];
+    return this.tenants.get(tenant) ?? [];
   }
 
   get(id: number): SeriesRecord | undefined {

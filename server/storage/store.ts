@@ -68,11 +68,15 @@ export class ProfileStore {
   private readonly series = new SeriesIndex();
   private scopes = new Map<string, SymbolScope>();
   private loading = new Map<string, Promise<SymbolScope | undefined>>();
+  /** Tenants whose series labels have been read (or are being read). */
+  private labelsLoaded = new Map<string, Promise<void>>();
   private scopesById = new Map<number, { tenant: string; day: number }>();
   private readonly writeLock = new Mutex();
   private readonly limits: Limits;
   private stmt;
   private read;
+  /** Series id by tenant and canonical key, through the write connection (it sees the open transaction's own series). */
+  private seriesId;
 
   constructor(
     private readonly db: DB,
@@ -98,9 +102,13 @@ export class ProfileStore {
       totals: readDb.prepare(`SELECT ${cols} FROM profiles WHERE ${where}`),
       anyInRange: readDb.prepare('SELECT 1 FROM profiles WHERE series_id = ? AND time_ms >= ? AND time_ms <= ? LIMIT 1'),
       scopeId: readDb.prepare('SELECT id FROM scopes WHERE tenant = ? AND day = ?'),
+      // A tenant's labels in batches, keyset on the unique (tenant, labels) index.
+      tenantLabels: readDb.prepare('SELECT id, labels FROM series WHERE tenant = ? AND labels > ? ORDER BY labels LIMIT ?').raw(),
     };
-    for (const row of db.prepare('SELECT id, tenant, profile_type, labels FROM series').raw().iterate() as Iterable<[number, string, string, string]>) {
-      this.series.add(this.series.record(row[0], row[1], row[2], JSON.parse(row[3]) as [string, string][]), row[3]);
+    this.seriesId = db.prepare('SELECT id FROM series WHERE tenant = ? AND labels = ?').pluck();
+    // Labels are read per tenant on first use: start-up with a million series is one narrow scan.
+    for (const row of db.prepare('SELECT id, tenant, profile_type FROM series').raw().iterate() as Iterable<[number, string, string]>) {
+      this.series.add(this.series.record(row[0], row[1], row[2]));
     }
     for (const row of db.prepare('SELECT id, tenant, day FROM scopes').iterate() as Iterable<{ id: number; tenant: string; day: number }>) {
       this.scopesById.set(row.id, { tenant: row.tenant, day: row.day });
@@ -110,6 +118,7 @@ export class ProfileStore {
   get seriesCount(): number {
     return this.series.size;
   }
+
 
   /**
    * Stores every item, or none (one transaction). The series limits are checked first; then the
@@ -178,7 +187,8 @@ export class ProfileStore {
             .filter(([, v]) => v !== '')
             .sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
           const key = seriesKey(pairs);
-          const rec = this.series.find(tenant, key);
+          const id = this.seriesId.get(tenant, key) as number | undefined;
+          const rec = id === undefined ? undefined : this.series.get(id);
           if (rec) return { key, pairs, type, rec };
           let plan = fresh.get(key);
           if (!plan) fresh.set(key, (plan = { key, pairs, type }));
@@ -215,7 +225,7 @@ export class ProfileStore {
         if (!plan.rec) {
           const id = Number(this.stmt.insertSeries.run(scope.tenant, plan.type.id, plan.key).lastInsertRowid);
           plan.rec = this.series.record(id, scope.tenant, plan.type.id, plan.pairs);
-          this.series.add(plan.rec, plan.key);
+          this.series.add(plan.rec);
           created.push(plan.rec);
         }
         const values = g.values[t]!;
@@ -286,8 +296,29 @@ export class ProfileStore {
     return s;
   }
 
+  /** Reads the labels of a tenant's series loaded at start-up, in batches, once. */
+  private loadLabels(tenant: string): Promise<void> {
+    let p = this.labelsLoaded.get(tenant);
+    if (!p) {
+      p = (async () => {
+        const slicer = new Slicer();
+        for (let after = ''; ; ) {
+          const rows = this.read.tenantLabels.all(tenant, after, 4096) as [number, string][];
+          for (const [id, labels] of rows) this.series.get(id)?.setLabels(labels);
+          if (rows.length < 4096) break;
+          after = rows[rows.length - 1]![1];
+          await slicer.tick();
+        }
+      })();
+      p.catch(() => this.labelsLoaded.delete(tenant));
+      this.labelsLoaded.set(tenant, p);
+    }
+    return p;
+  }
+
   /** Series of the tenant matching all matchers (and the profile type, when given). */
   async findSeries(tenant: string, matchers: readonly Matcher[], profileType?: string, slicer = new Slicer()): Promise<SeriesRecord[]> {
+    await this.loadLabels(tenant);
     const out: SeriesRecord[] = [];
     let i = 0;
     for (const s of this.series.byTenant(tenant)) {
