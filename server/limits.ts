@@ -38,6 +38,8 @@ interface LimitSpec {
   status: number;
   /** How the env value is read: a count/bytes, or a duration ("1h"). */
   kind?: 'number' | 'duration';
+  /** The smallest value that works (a worker needs some heap just to start). */
+  min?: number;
   what: string;
 }
 
@@ -63,7 +65,7 @@ export const LIMIT_SPECS: readonly LimitSpec[] = [
   { key: 'maxQueryRangeMs', env: 'FLAMELENS_MAX_QUERY_RANGE', default: 0, status: 400, kind: 'duration', what: 'end − start of a query (0 = no limit)' },
   { key: 'maxSeriesPoints', env: 'FLAMELENS_MAX_SERIES_POINTS', default: 100_000, status: 400, what: 'points per series of SelectSeries ((end − start) / step)' },
   { key: 'futureGraceMs', env: 'FLAMELENS_FUTURE_GRACE', default: 3_600_000, status: 400, kind: 'duration', what: 'how far in the future a profile may be dated' },
-  { key: 'workerHeapMb', env: 'FLAMELENS_WORKER_HEAP_MB', default: 1024, status: 413, what: 'heap of each decoding worker, MiB' },
+  { key: 'workerHeapMb', env: 'FLAMELENS_WORKER_HEAP_MB', default: 1024, min: 64, status: 413, what: 'heap of each decoding worker, MiB' },
 ];
 
 export const DEFAULT_LIMITS: Readonly<Limits> = Object.fromEntries(LIMIT_SPECS.map((s) => [s.key, s.default])) as unknown as Limits;
@@ -77,14 +79,16 @@ export function limitsFromEnv(env: NodeJS.ProcessEnv): Partial<Limits> {
     let v: number;
     if (s.kind === 'duration') v = raw === '0' ? 0 : parseDurationMs(raw);
     else v = Number(raw);
-    if (!Number.isSafeInteger(v) || v < 0) throw new Error(`${s.env} must be a whole number ≥ 0 (got ${JSON.stringify(raw)})`);
+    if (!Number.isSafeInteger(v) || v < (s.min ?? 0)) throw new Error(`${s.env} must be a whole number ≥ ${s.min ?? 0} (got ${JSON.stringify(raw)})`);
     out[s.key] = v;
   }
   return out;
 }
 
 export function resolveLimits(partial: Partial<Limits> = {}): Limits {
-  return { ...DEFAULT_LIMITS, ...partial };
+  const limits = { ...DEFAULT_LIMITS, ...partial };
+  for (const s of LIMIT_SPECS) if (s.min !== undefined && limits[s.key] < s.min) throw new Error(`${s.key} must be at least ${s.min}`);
+  return limits;
 }
 
 /** The error for a value over a limit: its status, with the limit's name and variable in the message. */

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { readFixture, startTestServer, type TestServer } from './helpers';
-import { expectReady, makeProfile, mergedTotal, push, pushBody, rawRequest, whileInFlight } from './hostile-helpers';
+import { bigProfile, expectReady, makeProfile, mergedTotal, push, pushBody, rawRequest, whileInFlight } from './hostile-helpers';
 
 const CPU = 'process_cpu:cpu:nanoseconds:cpu:nanoseconds';
 const CPU_TOTAL = 470_000_000; // Σ cpu of cpu.pb.gz
@@ -102,6 +102,20 @@ describe('2. a small body cannot exhaust memory or block requests', () => {
     expect(r.status).toBe(413);
     expect((await r.json()).code).toBe('resource_exhausted');
     await expectIntact();
+  });
+
+  it('a profile whose decoding needs more than a worker’s heap → 413; the next ingest is stored', async () => {
+    const tight = await startTestServer({ limits: { workerHeapMb: 64 } });
+    try {
+      const many = bigProfile({ functions: 1000, nameLength: 16, samples: 400_000, depth: 20 });
+      const r = await tight.ingest({ name: 'oom' }, many.bytes);
+      expect(r.status).toBe(413);
+      expect((await r.json()).message).toMatch(/workerHeapMb.*FLAMELENS_WORKER_HEAP_MB/);
+      expect((await tight.ingest({ name: 'after' }, cpu)).status).toBe(200);
+      expect(await mergedTotal(tight, CPU, '{service_name="after"}')).toBe(CPU_TOTAL);
+    } finally {
+      await tight.stop();
+    }
   });
 });
 
