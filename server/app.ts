@@ -13,7 +13,7 @@ import { tenantFrom } from './api/tenant';
 import { startDemo, type Demo } from './demo/demo';
 import { CODE_NAME, ClientError } from './errors';
 import { PusherService } from '../src/api/gen/push/v1/push_pb';
-import { QuerierService } from '../src/api/gen/querier/v1/querier_pb';
+import { QuerierService, type SelectMergeProfileRequest } from '../src/api/gen/querier/v1/querier_pb';
 import { parseIngestRequest } from './ingest/ingest-http';
 import { DecodePool } from './ingest/pool';
 import { overLimit, resolveLimits, type Limits } from './limits';
@@ -123,10 +123,20 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
     }
   };
 
-  const connect = createConnectEndpoint((router) => {
-    router.service(QuerierService, createQuerier({ store, oldestVisibleMs, limits }));
-    router.service(PusherService, createPusher({ store, pool, limits, checkTime }));
-  }, limits);
+  const querier = createQuerier({ store, oldestVisibleMs, limits });
+  const connect = createConnectEndpoint(
+    (router) => {
+      router.service(QuerierService, querier.service);
+      router.service(PusherService, createPusher({ store, pool, limits, checkTime }));
+    },
+    limits,
+    {
+      '/querier.v1.QuerierService/SelectMergeProfile': {
+        handle: (message, header) => querier.selectMergeProfileBytes(message as SelectMergeProfileRequest, header),
+        toJson: (bytes) => pool.pprofToJson(bytes),
+      },
+    },
+  );
 
   async function handleIngest(req: IncomingMessage, res: ServerResponse, query: URLSearchParams): Promise<void> {
     const tenant = tenantFrom(req.headers['x-scope-orgid'] as string | undefined);

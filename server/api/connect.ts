@@ -2,7 +2,7 @@
 // here under the server's limits, a binary message that does not parse is the client's mistake
 // (400 invalid_argument, where Connect itself says 500 internal), and a ClientError thrown by a
 // service keeps its HTTP status (413, 429) beside the Connect code its status maps to.
-import { fromBinary } from '@bufbuild/protobuf';
+import { fromBinary, fromJsonString } from '@bufbuild/protobuf';
 import { ConnectError, createConnectRouter, createContextKey, createContextValues, type ConnectRouter, type Interceptor } from '@connectrpc/connect';
 import type { UniversalHandler } from '@connectrpc/connect/protocol';
 import { universalResponseToNodeResponse } from '@connectrpc/connect-node';
@@ -26,6 +26,16 @@ const clientErrors: Interceptor = (next) => async (req) => {
   }
 };
 
+/**
+ * A unary method answered outside Connect's serialiser: it returns its response already encoded
+ * (binary), in slices; JSON is made from that by `toJson` (in a worker). For responses too large
+ * to serialise in one go on the event loop (SelectMergeProfile).
+ */
+export interface RawUnary {
+  handle(message: unknown, header: Headers): Promise<Uint8Array>;
+  toJson(bytes: Uint8Array): Promise<string>;
+}
+
 export interface ConnectEndpoint {
   has(path: string): boolean;
   handle(req: IncomingMessage, res: ServerResponse, path: string, body: Buffer): Promise<void>;
@@ -40,7 +50,7 @@ function webHeaders(req: IncomingMessage): Headers {
   return h;
 }
 
-export function createConnectEndpoint(routes: (router: ConnectRouter) => void, limits: Limits): ConnectEndpoint {
+export function createConnectEndpoint(routes: (router: ConnectRouter) => void, limits: Limits, rawMethods: Record<string, RawUnary> = {}): ConnectEndpoint {
   const router = createConnectRouter({
     interceptors: [clientErrors],
     readMaxBytes: limits.maxBodyBytes,
@@ -71,12 +81,28 @@ export function createConnectEndpoint(routes: (router: ConnectRouter) => void, l
         headers.delete('content-encoding');
       }
       const contentType = headers.get('content-type')?.split(';')[0]!.trim().toLowerCase();
+      let message: unknown;
       if (contentType === 'application/proto') {
         try {
-          fromBinary(handler.method.input, body);
+          message = fromBinary(handler.method.input, body);
         } catch (e) {
           throw new ClientError(400, `the request is not a valid ${handler.method.input.typeName} message: ${(e as Error).message}`);
         }
+      }
+      const rawMethod = rawMethods[path];
+      if (rawMethod && (contentType === 'application/proto' || contentType === 'application/json')) {
+        if (message === undefined) {
+          try {
+            message = fromJsonString(handler.method.input, new TextDecoder().decode(body), { ignoreUnknownFields: true });
+          } catch (e) {
+            throw new ClientError(400, `the request is not a valid ${handler.method.input.typeName} message: ${(e as Error).message}`);
+          }
+        }
+        const bytes = await rawMethod.handle(message, headers);
+        const out = contentType === 'application/json' ? Buffer.from(await rawMethod.toJson(bytes)) : bytes;
+        res.writeHead(200, { 'content-type': contentType, 'content-length': out.length });
+        res.end(out);
+        return;
       }
       const contextValues = createContextValues();
       const abort = new AbortController();

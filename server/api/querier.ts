@@ -7,6 +7,7 @@ import {
   FlameGraphDiffSchema,
   FlameGraphSchema,
   type QuerierService,
+  type SelectMergeProfileRequest,
   type SelectMergeStacktracesRequest,
 } from '../../src/api/gen/querier/v1/querier_pb';
 import { TimeSeriesAggregationType, type StackTraceSelector } from '../../src/api/gen/types/v1/types_pb';
@@ -17,7 +18,7 @@ import { parseProfileTypeId, type ProfileTypeInfo } from '../ingest/pprof';
 import { DEFAULT_MAX_NODES, encodeFlameGraph, NameTree, type FlameGraphOut } from '../query/flamegraph';
 import { toInt64 } from '../query/int64';
 import { mergeProfiles, type MergedStacks } from '../query/merge';
-import { buildPprof } from '../query/pprof-out';
+import { buildPprof, encodePprofSliced } from '../query/pprof-out';
 import { parseSelector, SelectorError, SelectorLimitError, type Matcher } from '../query/selector';
 import { selectSeries } from '../query/series';
 import { Slicer } from '../slice';
@@ -36,8 +37,8 @@ export interface QueryContext {
   limits: Limits;
 }
 
-export function tenantOf(ctx: HandlerContext): string {
-  const t = tenantFrom(ctx.requestHeader.get('x-scope-orgid'));
+export function tenantOf(ctx: HandlerContext | Headers): string {
+  const t = tenantFrom((ctx instanceof Headers ? ctx : ctx.requestHeader).get('x-scope-orgid'));
   if ('error' in t) throw new ClientError(400, t.error);
   return t.tenant;
 }
@@ -48,7 +49,13 @@ function profileType(id: string): ProfileTypeInfo {
   return t;
 }
 
-export function createQuerier(q: QueryContext): ServiceImpl<typeof QuerierService> {
+export interface Querier {
+  service: ServiceImpl<typeof QuerierService>;
+  /** SelectMergeProfile answered with its binary encoding, made in slices (see api/connect.ts RawUnary). */
+  selectMergeProfileBytes(req: SelectMergeProfileRequest, header: Headers): Promise<Uint8Array>;
+}
+
+export function createQuerier(q: QueryContext): Querier {
   const { store, limits } = q;
 
   const selector = (text: string): Matcher[] => {
@@ -114,7 +121,12 @@ export function createQuerier(q: QueryContext): ServiceImpl<typeof QuerierServic
     await tree.add(store, merged, side, slicer);
   };
 
-  return {
+  const selectMergeProfile = async (req: SelectMergeProfileRequest, tenant: string, slicer: Slicer) => {
+    const { merged, type, range: r } = await merge(tenant, req, slicer);
+    return buildPprof(store, merged, type, r[0], r[1], slicer);
+  };
+
+  const service: ServiceImpl<typeof QuerierService> = {
     async profileTypes(req, ctx) {
       const tenant = tenantOf(ctx);
       const types = new Map<string, ProfileTypeInfo>();
@@ -158,18 +170,18 @@ export function createQuerier(q: QueryContext): ServiceImpl<typeof QuerierServic
       return { labelsSet };
     },
 
+    // Connect's own path (gRPC, gRPC-web); Connect unary requests take selectMergeProfileBytes.
     async selectMergeProfile(req, ctx) {
-      const slicer = new Slicer();
-      const { merged, type, range: r } = await merge(tenantOf(ctx), req, slicer);
-      return buildPprof(store, merged, type, r[0], r[1], slicer);
+      return selectMergeProfile(req, tenantOf(ctx), new Slicer());
     },
 
     async selectMergeStacktraces(req, ctx) {
       const tenant = tenantOf(ctx);
       const maxNodes = maxNodesOf(req.maxNodes);
       const tree = new NameTree(1);
-      await flamegraphOf(tenant, req, tree, 0, new Slicer());
-      const fg = encodeFlameGraph(tree, maxNodes);
+      const slicer = new Slicer();
+      await flamegraphOf(tenant, req, tree, 0, slicer);
+      const fg = await encodeFlameGraph(tree, maxNodes, slicer);
       return {
         flamegraph: create(FlameGraphSchema, { names: fg.names, levels: toLevels(fg), total: toInt64(fg.total), maxSelf: toInt64(fg.maxSelf) }),
       };
@@ -184,7 +196,7 @@ export function createQuerier(q: QueryContext): ServiceImpl<typeof QuerierServic
       const slicer = new Slicer();
       await flamegraphOf(tenant, req.left, tree, 0, slicer);
       await flamegraphOf(tenant, req.right, tree, 1, slicer);
-      const fg = encodeFlameGraph(tree, maxNodes);
+      const fg = await encodeFlameGraph(tree, maxNodes, slicer);
       return create(DiffResponseSchema, {
         flamegraph: create(FlameGraphDiffSchema, {
           names: fg.names,
@@ -229,6 +241,14 @@ export function createQuerier(q: QueryContext): ServiceImpl<typeof QuerierServic
           points: x.points.map((p) => ({ value: p.value, timestamp: toInt64(p.timestamp) })),
         })),
       };
+    },
+  };
+
+  return {
+    service,
+    async selectMergeProfileBytes(req, header) {
+      const slicer = new Slicer();
+      return encodePprofSliced(await selectMergeProfile(req, tenantOf(header), slicer), slicer);
     },
   };
 }

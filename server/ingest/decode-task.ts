@@ -1,7 +1,10 @@
-// The decoding worker's task: request bytes → a validated, limit-checked PreparedProfile. Runs
+// The decoding worker's tasks: request bytes → a validated, limit-checked PreparedProfile (and a
+// merged pprof → JSON). Runs
 // in a worker thread (see pool.ts), so that gunzip, protobuf decoding and preparing never hold
 // up the event loop. Client errors come back as values: an Error's class does not cross threads.
+import { fromBinary, toJsonString } from '@bufbuild/protobuf';
 import { Profile } from 'pprof-format';
+import { ProfileSchema } from '../../src/api/gen/google/v1/profile_pb';
 import { ProfileError } from '../../src/profile/errors';
 import { rawProfileBytes, validateProfile } from '../../src/profile/load';
 import { ClientError } from '../errors';
@@ -60,7 +63,13 @@ function decode(task: DecodeTask): DecodeResult {
   };
 }
 
-export default function run(task: DecodeTask): DecodeResult {
+/** A merged pprof's binary encoding → its Connect JSON (for SelectMergeProfile in JSON), off the event loop. */
+export interface PprofJsonTask {
+  pprofJson: Uint8Array;
+}
+
+export default function run(task: DecodeTask | PprofJsonTask): DecodeResult | string {
+  if ('pprofJson' in task) return toJsonString(ProfileSchema, fromBinary(ProfileSchema, task.pprofJson));
   try {
     return decode(task);
   } catch (e) {

@@ -5,7 +5,7 @@ import { availableParallelism } from 'node:os';
 import { Piscina } from 'piscina';
 import { ClientError } from '../errors';
 import { overLimit, type Limits } from '../limits';
-import type { DecodeResult, DecodeTask } from './decode-task';
+import type { DecodeResult, DecodeTask, PprofJsonTask } from './decode-task';
 
 /** Tasks waiting for a worker at most; more are refused with 429 rather than held in memory. */
 export const MAX_QUEUED_DECODES = 64;
@@ -13,7 +13,7 @@ export const MAX_QUEUED_DECODES = 64;
 export type DecodeOk = Extract<DecodeResult, { ok: true }>;
 
 export class DecodePool {
-  private readonly pool: Piscina<DecodeTask, DecodeResult>;
+  private readonly pool: Piscina<DecodeTask | PprofJsonTask, DecodeResult | string>;
 
   constructor(private readonly limits: Limits, threads = Math.max(1, Math.min(4, availableParallelism() - 1))) {
     this.pool = new Piscina({
@@ -30,7 +30,7 @@ export class DecodePool {
   async decode(task: Omit<DecodeTask, 'limits'>): Promise<DecodeOk> {
     let r: DecodeResult;
     try {
-      r = await this.pool.run({ ...task, limits: this.limits });
+      r = (await this.pool.run({ ...task, limits: this.limits })) as DecodeResult;
     } catch (e) {
       const code = (e as { code?: string }).code;
       if (code === 'ERR_WORKER_OUT_OF_MEMORY') throw overLimit('workerHeapMb', this.limits, 'decoding the profile needs more memory than a worker has');
@@ -41,9 +41,9 @@ export class DecodePool {
     return r;
   }
 
-  /** Resolves once a worker has started (tests wait for it so that timings exclude start-up). */
-  async warmUp(): Promise<void> {
-    await this.pool.run({ bytes: new Uint8Array(0), limits: this.limits, budget: 0 }).catch(() => undefined);
+  /** A merged pprof's Connect JSON, written by a worker (a large one takes seconds to serialise). */
+  async pprofToJson(bytes: Uint8Array): Promise<string> {
+    return (await this.pool.run({ pprofJson: bytes })) as string;
   }
 
   async close(): Promise<void> {

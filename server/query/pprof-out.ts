@@ -1,5 +1,5 @@
 // Merged stacks → a google.v1.Profile message with one sample type.
-import { create } from '@bufbuild/protobuf';
+import { create, toBinary } from '@bufbuild/protobuf';
 import { ProfileSchema, type Profile, type Location, type Function as PFunction, type Mapping, type Sample } from '../../src/api/gen/google/v1/profile_pb';
 import type { ProfileTypeInfo } from '../ingest/pprof';
 import { Slicer } from '../slice';
@@ -125,4 +125,24 @@ export async function buildPprof(store: ProfileStore, merged: MergedStacks, type
     period: toInt64(merged.period),
     stringTable: strings.table,
   });
+}
+
+/** Elements of a repeated field encoded per slice. */
+const ENCODE_CHUNK = 2048;
+
+/**
+ * The binary encoding of a pprof, in slices: a message's encoding is the concatenation of the
+ * encodings of messages that each hold part of its repeated fields (protobuf merges them), so the
+ * large tables are encoded a chunk at a time with turns of the event loop between.
+ */
+export async function encodePprofSliced(p: Profile, slicer = new Slicer()): Promise<Uint8Array> {
+  const parts: Uint8Array[] = [toBinary(ProfileSchema, create(ProfileSchema, { ...p, sample: [], mapping: [], location: [], function: [], stringTable: [] }))];
+  const fields = [['sample', p.sample], ['mapping', p.mapping], ['location', p.location], ['function', p.function], ['stringTable', p.stringTable]] as const;
+  for (const [field, items] of fields) {
+    for (let i = 0; i < items.length; i += ENCODE_CHUNK) {
+      parts.push(toBinary(ProfileSchema, create(ProfileSchema, { [field]: items.slice(i, i + ENCODE_CHUNK) })));
+      await slicer.tick();
+    }
+  }
+  return Buffer.concat(parts);
 }
