@@ -202,7 +202,10 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
         sendError(res, 413, 'resource_exhausted', `${e.message}: the limit maxBodyBytes (FLAMELENS_MAX_BODY)`, { connection: 'close' });
         req.resume();
       } else if (e instanceof ClientError) {
-        sendError(res, e.status, CODE_NAME[e.code] ?? 'invalid_argument', e.message, e.status === 401 ? { 'www-authenticate': security.challenge } : undefined);
+        const headers: Record<string, string> = e.status === 401 ? { 'www-authenticate': security.challenge } : {};
+        // A body not read yet is not worth reading: the connection closes after the answer.
+        if (!req.complete) headers.connection = 'close';
+        sendError(res, e.status, CODE_NAME[e.code] ?? 'invalid_argument', e.message, headers);
         if (!req.complete) req.resume();
       } else if ((e as { code?: string }).code === 'ECONNRESET' || (e as { code?: string }).code === 'ERR_STREAM_PREMATURE_CLOSE') {
         res.destroy(); // the client went away while sending
@@ -226,6 +229,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
     if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
     else socket.destroy();
   });
+  await pool.ready();
   await new Promise<void>((resolvePromise, reject) => {
     server.once('error', reject);
     server.listen(opts.port ?? DEFAULT_PORT, host, () => resolvePromise());

@@ -46,6 +46,11 @@ export class DecodePool {
     return (await this.pool.run({ pprofJson: bytes })) as string;
   }
 
+  /** Resolves once a worker has loaded its code: the server says it listens only when it can decode. */
+  async ready(): Promise<void> {
+    await this.pool.run({ pprofJson: new Uint8Array(0) });
+  }
+
   async close(): Promise<void> {
     await this.pool.destroy();
   }
