@@ -5,7 +5,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { BodyTooLargeError, readBody } from './api/body';
+import { BodyBudget, BodyTooLargeError, readBody } from './api/body';
 import { createConnectEndpoint } from './api/connect';
 import { createPusher } from './api/push';
 import { createQuerier } from './api/querier';
@@ -113,6 +113,21 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   const store = new ProfileStore(db, readDb, limits);
   const pool = new DecodePool(limits, opts.decodeThreads);
   const inFlight = { ingest: 0, query: 0 };
+  const bodies = new BodyBudget(limits.maxInflightBodyBytes, (used) => overLimit('maxInflightBodyBytes', limits, `${used} bytes of request bodies are being worked on; retry later`));
+  /** Reads a body within the server-wide budget, runs `work`, then gives the bytes back. */
+  const withBody = async (req: IncomingMessage, work: (body: Buffer) => Promise<void>) => {
+    const held = { budget: bodies, taken: 0 };
+    try {
+      const declared = Number(req.headers['content-length']);
+      if (Number.isFinite(declared) && declared <= maxBody) {
+        bodies.take(declared); // refused before reading when it cannot fit
+        held.taken = declared;
+        await work(await readBody(req, maxBody));
+      } else await work(await readBody(req, maxBody, held));
+    } finally {
+      bodies.give(held.taken);
+    }
+  };
   const oldestVisibleMs = () => Date.now() - retentionMs;
   const checkTime = (timeMs: number) => {
     if (!Number.isFinite(timeMs)) throw new ClientError(400, 'profile time is not a valid time');
@@ -141,11 +156,12 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   async function handleIngest(req: IncomingMessage, res: ServerResponse, query: URLSearchParams): Promise<void> {
     const tenant = tenantFrom(req.headers['x-scope-orgid'] as string | undefined);
     if ('error' in tenant) throw new ClientError(400, tenant.error);
-    const body = await readBody(req, maxBody);
-    const parsed = await parseIngestRequest(query, String(req.headers['content-type'] ?? ''), body);
-    checkTime(parsed.timeMs);
-    const decoded = await pool.decode({ bytes: parsed.profileBytes, budget: limits.maxDecompressedBytes, overrides: parsed.overrides });
-    await store.ingest(tenant.tenant, [{ profile: decoded.profile!, labels: parsed.labels, timeMs: parsed.timeMs }]);
+    await withBody(req, async (body) => {
+      const parsed = await parseIngestRequest(query, String(req.headers['content-type'] ?? ''), body);
+      checkTime(parsed.timeMs);
+      const decoded = await pool.decode({ bytes: parsed.profileBytes, budget: limits.maxDecompressedBytes, overrides: parsed.overrides });
+      await store.ingest(tenant.tenant, [{ profile: decoded.profile!, labels: parsed.labels, timeMs: parsed.timeMs }]);
+    });
     res.writeHead(200, { 'content-length': 0 });
     res.end();
   }
@@ -181,8 +197,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
       const kind = path.startsWith('/push.') ? 'ingest' : 'query';
       inFlight[kind]++;
       try {
-        const body = await readBody(req, maxBody);
-        await connect.handle(req, res, path, body);
+        await withBody(req, (body) => connect.handle(req, res, path, body));
       } finally {
         inFlight[kind]--;
       }

@@ -27,6 +27,8 @@ export interface Limits {
   maxQueryRangeMs: number;
   maxSeriesPoints: number;
   futureGraceMs: number;
+  /** Request bodies held at once, all requests together, bytes. */
+  maxInflightBodyBytes: number;
   /** Heap of each decoding worker, MiB: a profile that needs more is refused, the server lives on. */
   workerHeapMb: number;
 }
@@ -47,6 +49,7 @@ const MiB = 1024 * 1024;
 
 export const LIMIT_SPECS: readonly LimitSpec[] = [
   { key: 'maxBodyBytes', env: 'FLAMELENS_MAX_BODY', default: 64 * MiB, status: 413, what: 'request body, bytes as sent' },
+  { key: 'maxInflightBodyBytes', env: 'FLAMELENS_MAX_INFLIGHT_BYTES', default: 256 * MiB, status: 429, what: 'request bodies held at once, all requests together, bytes' },
   { key: 'maxDecompressedBytes', env: 'FLAMELENS_MAX_DECOMPRESSED', default: 256 * MiB, status: 413, what: 'profiles of one request after gunzip, bytes' },
   { key: 'maxSamples', env: 'FLAMELENS_MAX_SAMPLES', default: 500_000, status: 413, what: 'samples per profile' },
   { key: 'maxLocations', env: 'FLAMELENS_MAX_LOCATIONS', default: 1_000_000, status: 413, what: 'locations per profile' },

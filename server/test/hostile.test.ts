@@ -104,6 +104,21 @@ describe('2. a small body cannot exhaust memory or block requests', () => {
     await expectIntact();
   });
 
+  it('bodies held at once are bounded: past the budget → 429 naming maxInflightBodyBytes', async () => {
+    const tight = await startTestServer({ limits: { maxInflightBodyBytes: 4000 } });
+    try {
+      const big = makeProfile({ samples: Array.from({ length: 300 }, (_, i) => ({ stack: ['main', `f${i}`], values: [1] })) });
+      expect(big.length).toBeGreaterThan(4000);
+      const r = await tight.ingest({ name: 'held' }, big);
+      expect(r.status).toBe(429);
+      expect((await r.json()).message).toMatch(/maxInflightBodyBytes.*FLAMELENS_MAX_INFLIGHT_BYTES/);
+      expect((await tight.ingest({ name: 'small' }, cpu)).status).toBe(200); // what was taken was given back
+      expect((await tight.ingest({ name: 'small' }, cpu)).status).toBe(200);
+    } finally {
+      await tight.stop();
+    }
+  });
+
   it('a profile whose decoding needs more than a worker’s heap → 413; the next ingest is stored', async () => {
     const tight = await startTestServer({ limits: { workerHeapMb: 64 } });
     try {
