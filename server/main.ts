@@ -1,11 +1,18 @@
 // `npm start`: parse flags and environment, then start the server.
 //   --port N / PORT            (default 4040)
+//   --host H / HOST            listen address (default 127.0.0.1; 0.0.0.0 in containers)
 //   FLAMELENS_DATA             data directory (default ./data)
 //   FLAMELENS_RETENTION        e.g. 7d, 12h (default 7d)
 //   FLAMELENS_MAX_BODY         request body limit in bytes (default 64 MiB)
 //   --no-demo / FLAMELENS_DEMO=0   do not start the demo workload
 //   --config PATH / FLAMELENS_CONFIG   flamelens.yaml: pull mode scrape jobs (server/README.md)
-import { DEFAULT_MAX_BODY, DEFAULT_PORT, DEFAULT_RETENTION, PULL_AND_PROXY, startServer } from './app';
+//   FLAMELENS_MAX_* …          request limits (limits.ts; the table in server/README.md)
+//   FLAMELENS_ALLOWED_ORIGINS  other web origins allowed to call the API (comma-separated)
+//   FLAMELENS_FRAME_ANCESTORS  origins allowed to frame the app (default: none)
+//   FLAMELENS_AUTH_TOKEN / FLAMELENS_AUTH_USER + FLAMELENS_AUTH_PASSWORD   require credentials
+//   FLAMELENS_DECODE_THREADS   decoding worker threads (default: cores − 1, 1 to 4)
+import { DEFAULT_HOST, DEFAULT_PORT, DEFAULT_RETENTION, PULL_AND_PROXY, startServer } from './app';
+import { limitsFromEnv, type Limits } from './limits';
 import { type UpstreamOptions, upstreamFromEnv } from './proxy';
 import { loadScrapeConfigFile, type ScrapeConfig } from './scrape/config';
 import { parseDurationMs } from './time';
@@ -17,6 +24,7 @@ function fail(msg: string): never {
 
 const args = process.argv.slice(2);
 let port = process.env.PORT ? Number(process.env.PORT) : DEFAULT_PORT;
+let host = process.env.HOST?.trim() || DEFAULT_HOST;
 let configPath = process.env.FLAMELENS_CONFIG || undefined;
 let demo = !['0', 'false', 'no', 'off'].includes((process.env.FLAMELENS_DEMO ?? '').toLowerCase());
 for (let i = 0; i < args.length; i++) {
@@ -27,6 +35,8 @@ for (let i = 0; i < args.length; i++) {
   else if (a.startsWith('--config=')) configPath = a.slice('--config='.length);
   else if (a === '--port') port = Number(args[++i]);
   else if (a.startsWith('--port=')) port = Number(a.slice('--port='.length));
+  else if (a === '--host') host = args[++i] ?? '';
+  else if (a.startsWith('--host=')) host = a.slice('--host='.length);
   else fail(`unknown argument ${a}`);
 }
 if (!Number.isInteger(port) || port < 0 || port > 65535) fail('invalid port');
@@ -36,8 +46,18 @@ try {
 } catch (e) {
   fail(`FLAMELENS_RETENTION: ${(e as Error).message}`);
 }
-const maxBodyBytes = process.env.FLAMELENS_MAX_BODY ? Number(process.env.FLAMELENS_MAX_BODY) : DEFAULT_MAX_BODY;
-if (!(maxBodyBytes > 0)) fail('FLAMELENS_MAX_BODY must be a positive number of bytes');
+if (!host) fail('invalid host');
+let limits: Partial<Limits> = {};
+try {
+  limits = limitsFromEnv(process.env);
+} catch (e) {
+  fail((e as Error).message);
+}
+if (limits.maxBodyBytes === 0) fail('FLAMELENS_MAX_BODY must be a positive number of bytes');
+const list = (v: string | undefined) => (v ?? '').split(',').map((x) => x.trim()).filter(Boolean);
+const decodeThreads = process.env.FLAMELENS_DECODE_THREADS ? Number(process.env.FLAMELENS_DECODE_THREADS) : undefined;
+if (decodeThreads !== undefined && !(Number.isInteger(decodeThreads) && decodeThreads >= 1)) fail('FLAMELENS_DECODE_THREADS must be a whole number ≥ 1');
+if (process.env.FLAMELENS_AUTH_USER && !process.env.FLAMELENS_AUTH_PASSWORD) fail('FLAMELENS_AUTH_USER needs FLAMELENS_AUTH_PASSWORD');
 let scrape: ScrapeConfig | undefined;
 if (configPath !== undefined) {
   try {
@@ -60,10 +80,21 @@ if (upstream && !args.includes('--demo') && process.env.FLAMELENS_DEMO === undef
 const server = await startServer({
   upstream,
   port,
+  host,
   dataDir: process.env.FLAMELENS_DATA || './data',
   demo,
   retention,
-  maxBodyBytes,
+  limits,
+  decodeThreads,
+  security: {
+    allowedOrigins: list(process.env.FLAMELENS_ALLOWED_ORIGINS),
+    frameAncestors: list(process.env.FLAMELENS_FRAME_ANCESTORS),
+    auth: {
+      token: process.env.FLAMELENS_AUTH_TOKEN || undefined,
+      user: process.env.FLAMELENS_AUTH_USER || undefined,
+      password: process.env.FLAMELENS_AUTH_PASSWORD || undefined,
+    },
+  },
   scrape,
   log: (m) => console.log(`flamelens: ${m}`),
 });

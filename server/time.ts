@@ -25,6 +25,13 @@ export function parseDurationMs(text: string): number {
  * count (10 / 13 / 16 / 19 digits). Returns undefined when the text is empty.
  */
 export function parseAtTime(text: string | null | undefined, nowMs = Date.now()): number | undefined {
+  const ms = parseAtTimeUnchecked(text, nowMs);
+  // Dates JavaScript can represent (±8.64e15 ms): anything else is no time at all.
+  if (ms !== undefined && !(Math.abs(ms) <= 8.64e15)) throw new Error(`time "${text}" is out of range`);
+  return ms;
+}
+
+function parseAtTimeUnchecked(text: string | null | undefined, nowMs: number): number | undefined {
   if (text == null || text.trim() === '') return undefined;
   const t = text.trim();
   if (t === 'now') return nowMs;

@@ -1,49 +1,60 @@
 // push.v1.PusherService/Push: labelled series of raw pprof profiles, stored all or nothing.
-import { Code, ConnectError, type ServiceImpl } from '@connectrpc/connect';
+// Profiles are decoded one after another in the worker pool, sharing the request's budget of
+// decompressed bytes, then stored in one transaction.
+import type { ServiceImpl } from '@connectrpc/connect';
 import type { PusherService } from '../../src/api/gen/push/v1/push_pb';
-import { decodePprof, IngestError } from '../ingest/pprof';
+import { ClientError } from '../errors';
+import type { DecodePool } from '../ingest/pool';
+import { overLimit, type Limits } from '../limits';
 import type { IngestItem, ProfileStore } from '../storage/store';
 import { tenantOf } from './querier';
 
 const LABEL_NAME = /^[a-zA-Z_][a-zA-Z0-9_]*$/;
 
-export function createPusher(store: ProfileStore, checkTime: (timeMs: number) => void): ServiceImpl<typeof PusherService> {
+export interface PushContext {
+  store: ProfileStore;
+  pool: DecodePool;
+  limits: Limits;
+  /** Throws ClientError for a profile time outside retention or too far in the future. */
+  checkTime: (timeMs: number) => void;
+}
+
+export function createPusher({ store, pool, limits, checkTime }: PushContext): ServiceImpl<typeof PusherService> {
   return {
-    push(req, ctx) {
+    async push(req, ctx) {
       const tenant = tenantOf(ctx);
       const items: IngestItem[] = [];
-      try {
-        req.series.forEach((series, i) => {
-          const labels: Record<string, string> = {};
-          let metricName: string | undefined;
-          if (series.labels.length > 30) throw new IngestError(`series ${i}: more than 30 labels`);
-          for (const { name: raw, value } of series.labels) {
-            const name = raw.replace(/\./g, '_');
-            if (!LABEL_NAME.test(name) || name.length > 1024) throw new IngestError(`series ${i}: invalid label name ${JSON.stringify(raw)}`);
-            if (value.length > 2048) throw new IngestError(`series ${i}: label ${name} value longer than 2048 characters`);
-            if (name in labels || (name === '__name__' && metricName !== undefined)) throw new IngestError(`series ${i}: duplicate label ${name}`);
-            if (name === '__name__') metricName = value;
-            else if (!name.startsWith('__')) labels[name] = value;
+      let budget = limits.maxDecompressedBytes;
+      for (const [i, series] of req.series.entries()) {
+        const labels: Record<string, string> = {};
+        let metricName: string | undefined;
+        if (series.labels.length > limits.maxLabelsPerSeries) throw overLimit('maxLabelsPerSeries', limits, `series ${i} has ${series.labels.length} labels`);
+        for (const { name: raw, value } of series.labels) {
+          const name = raw.replace(/\./g, '_');
+          if (name.length > limits.maxLabelNameLength) throw overLimit('maxLabelNameLength', limits, `series ${i}: a label name has ${name.length} characters`);
+          if (!LABEL_NAME.test(name)) throw new ClientError(400, `series ${i}: invalid label name ${JSON.stringify(raw)}`);
+          if (value.length > limits.maxLabelValueLength) throw overLimit('maxLabelValueLength', limits, `series ${i}: the value of label ${name} has ${value.length} characters`);
+          if (name in labels || (name === '__name__' && metricName !== undefined)) throw new ClientError(400, `series ${i}: duplicate label ${name}`);
+          if (name === '__name__') metricName = value;
+          else if (!name.startsWith('__')) labels[name] = value;
+        }
+        if (!labels.service_name) labels.service_name = 'unknown_service';
+        for (const [j, sample] of series.samples.entries()) {
+          let decoded;
+          try {
+            decoded = await pool.decode({ bytes: sample.rawProfile, budget, metricName });
+          } catch (e) {
+            if (e instanceof ClientError) throw new ClientError(e.status, `series ${i} sample ${j}: ${e.message}`);
+            throw e;
           }
-          if (!labels.service_name) labels.service_name = 'unknown_service';
-          series.samples.forEach((sample, j) => {
-            let profile;
-            try {
-              profile = decodePprof(sample.rawProfile);
-            } catch (e) {
-              throw new IngestError(`series ${i} sample ${j}: ${(e as Error).message}`);
-            }
-            const timeNanos = BigInt(profile.timeNanos ?? 0);
-            const timeMs = timeNanos > 0n ? Number(timeNanos / 1_000_000n) : Date.now();
-            checkTime(timeMs);
-            items.push({ profile, labels, timeMs, metricName });
-          });
-        });
-        store.ingest(tenant, items);
-      } catch (e) {
-        if (e instanceof IngestError) throw new ConnectError(e.message, Code.InvalidArgument);
-        throw e;
+          budget -= decoded.decompressedBytes;
+          const profile = decoded.profile!;
+          const timeMs = profile.timeNanos > 0 ? Math.floor(profile.timeNanos / 1e6) : Date.now();
+          checkTime(timeMs);
+          items.push({ profile, labels, timeMs });
+        }
       }
+      await store.ingest(tenant, items);
       return {};
     },
   };

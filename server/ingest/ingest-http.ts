@@ -1,8 +1,16 @@
 // POST /ingest (Pyroscope's legacy ingest endpoint) for pprof bodies: raw (format=pprof) or a
 // multipart form with a `profile` part and an optional `sample_type_config` part.
+// The profile itself is decoded afterwards, in the worker pool.
 import { parseAtTime } from '../time';
-import { decodePprof, IngestError, type SampleTypeOverride } from './pprof';
-import type { IngestItem } from '../storage/store';
+import { IngestError, type SampleTypeOverride } from './pprof';
+
+export interface IngestRequest {
+  profileBytes: Uint8Array;
+  /** Series labels: the name's labels, service_name and pyroscope_spy. */
+  labels: Record<string, string>;
+  timeMs: number;
+  overrides?: Record<string, SampleTypeOverride>;
+}
 
 /** `app{env=staging,pod="p-1"}` → service name and labels. */
 export function parseAppName(name: string): { service: string; labels: Record<string, string> } {
@@ -48,8 +56,7 @@ function parseSampleTypeConfig(text: string): Record<string, SampleTypeOverride>
   return out;
 }
 
-export async function parseIngestRequest(url: URL, contentType: string, body: Buffer): Promise<IngestItem> {
-  const q = url.searchParams;
+export async function parseIngestRequest(q: URLSearchParams, contentType: string, body: Buffer): Promise<IngestRequest> {
   const name = q.get('name');
   if (!name) throw new IngestError('name is required (e.g. name=my-app{env=prod})');
   const { service, labels } = parseAppName(name);
@@ -82,10 +89,9 @@ export async function parseIngestRequest(url: URL, contentType: string, body: Bu
   } else {
     throw new IngestError(`unsupported format ${JSON.stringify(format)}: this server accepts format=pprof`, 422);
   }
-  const profile = decodePprof(profileBytes);
   const spy = q.get('spyName');
   const all: Record<string, string> = { ...labels, service_name: service };
   if (spy) all.pyroscope_spy = spy;
   const timeMs = from ?? (until !== undefined ? until : Date.now());
-  return { profile, labels: all, timeMs, overrides };
+  return { profileBytes, labels: all, timeMs, overrides };
 }

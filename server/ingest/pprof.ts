@@ -1,38 +1,14 @@
-// Decoding and validating incoming pprof profiles, and naming their profile types as Pyroscope does.
-import { gunzipSync } from 'fflate';
-import { Profile } from 'pprof-format';
+// pprof on the server: table lookup by id and naming profile types as Pyroscope does. Decoding and
+// validating run in the worker pool (decode-task.ts) with the app's own validator.
+import type { Profile } from 'pprof-format';
 import { type ProfileTypeId as ProfileTypeInfo, parseProfileTypeId } from '../../src/api/profile-types';
+import { ClientError } from '../errors';
 
 /** A client error on ingest (HTTP 400 unless status says otherwise). */
-export class IngestError extends Error {
-  constructor(message: string, readonly status = 400) {
-    super(message);
+export class IngestError extends ClientError {
+  constructor(message: string, status: 400 | 413 | 422 = 400) {
+    super(status, message);
   }
-}
-
-export function isGzip(bytes: Uint8Array): boolean {
-  return bytes.length >= 2 && bytes[0] === 0x1f && bytes[1] === 0x8b;
-}
-
-/** Gunzips when the bytes start with the gzip magic (never by file name), then decodes and checks. */
-export function decodePprof(bytes: Uint8Array): Profile {
-  if (bytes.length === 0) throw new IngestError('empty profile body');
-  let raw = bytes;
-  if (isGzip(bytes)) {
-    try {
-      raw = gunzipSync(bytes);
-    } catch (e) {
-      throw new IngestError(`malformed pprof: bad gzip data (${(e as Error).message})`);
-    }
-  }
-  let profile: Profile;
-  try {
-    profile = Profile.decode(raw);
-  } catch (e) {
-    throw new IngestError(`malformed pprof: ${(e as Error).message}`);
-  }
-  validate(profile);
-  return profile;
 }
 
 /**
@@ -55,46 +31,6 @@ export function indexById<T extends { id: unknown }>(items: readonly T[]): Map<n
   const byPosition = new Map<number, T>();
   items.forEach((it, i) => byPosition.set(i + 1, it));
   return byPosition;
-}
-
-function validate(p: Profile): void {
-  const strings = p.stringTable.strings;
-  const nStrings = strings.length;
-  const str = (i: unknown, what: string) => {
-    const n = Number(i);
-    if (!(n >= 0 && n < nStrings)) throw new IngestError(`malformed pprof: ${what} string index ${n} out of range`);
-  };
-  if (p.sampleType.length === 0) throw new IngestError('malformed pprof: no sample types');
-  p.sampleType.forEach((t) => (str(t.type, 'sample type'), str(t.unit, 'sample unit')));
-  const functions = indexById(p.function);
-  for (const f of p.function) {
-    str(f.name, 'function name');
-    str(f.systemName, 'function system name');
-    str(f.filename, 'function file name');
-  }
-  const mappings = indexById(p.mapping);
-  p.mapping.forEach((m) => (str(m.filename, 'mapping file name'), str(m.buildId, 'mapping build id')));
-  const locations = indexById(p.location);
-  for (const l of p.location) {
-    const mid = Number(l.mappingId);
-    if (mid !== 0 && !mappings.has(mid)) throw new IngestError(`malformed pprof: location ${l.id} refers to missing mapping ${mid}`);
-    for (const line of l.line) {
-      const fid = Number(line.functionId);
-      if (!functions.has(fid)) throw new IngestError(`malformed pprof: location ${l.id} refers to missing function ${fid}`);
-    }
-  }
-  const width = p.sampleType.length;
-  for (const s of p.sample) {
-    if (s.value.length !== width)
-      throw new IngestError(`malformed pprof: a sample has ${s.value.length} values for ${width} sample types`);
-    for (const id of s.locationId) {
-      if (!locations.has(Number(id))) throw new IngestError(`malformed pprof: a sample refers to missing location ${id}`);
-    }
-    for (const l of s.label) (str(l.key, 'label key'), str(l.str, 'label value'));
-  }
-  if (p.periodType) (str(p.periodType.type, 'period type'), str(p.periodType.unit, 'period unit'));
-  str(p.dropFrames, 'drop_frames');
-  str(p.keepFrames, 'keep_frames');
 }
 
 // Profile type IDs are parsed by the same code as in the app.

@@ -1,10 +1,11 @@
 // stack_trace_selector.call_site: keep only stacks whose root-first function names start with
 // the given names.
+import { Slicer } from '../slice';
 import type { ProfileStore } from '../storage/store';
 import { frameNames } from './flamegraph';
 import type { MergedStacks } from './merge';
 
-export function filterByCallSite(store: ProfileStore, merged: MergedStacks, callSite: string[]): MergedStacks {
+export async function filterByCallSite(store: ProfileStore, merged: MergedStacks, callSite: string[], slicer = new Slicer()): Promise<MergedStacks> {
   if (callSite.length === 0) return merged;
   let total = 0;
   for (const [scopeId, values] of merged.byScope) {
@@ -15,6 +16,7 @@ export function filterByCallSite(store: ProfileStore, merged: MergedStacks, call
     const path: number[] = [];
     for (let node = 1; node < values.length; node++) {
       if (values[node] === 0) continue;
+      if ((node & 1023) === 0) await slicer.tick();
       path.length = 0;
       let n = node;
       while (matched[n] === -2) {

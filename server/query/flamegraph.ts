@@ -1,5 +1,6 @@
 // Merged stacks → Pyroscope flame graphs (nodes grouped by function name, root "total",
 // nodes beyond maxNodes folded into "other"), single and diff.
+import { Slicer } from '../slice';
 import type { ProfileStore } from '../storage/store';
 import type { Frame } from '../storage/symbols';
 import type { MergedStacks } from './merge';
@@ -43,7 +44,7 @@ export class NameTree {
   }
 
   /** Adds merged stacks on one side. */
-  add(store: ProfileStore, merged: MergedStacks, side = 0): void {
+  async add(store: ProfileStore, merged: MergedStacks, side = 0, slicer = new Slicer()): Promise<void> {
     const self = this.self[side];
     for (const [scopeId, values] of merged.byScope) {
       const scope = store.scope(scopeId);
@@ -53,6 +54,7 @@ export class NameTree {
       for (let node = 1; node < values.length; node++) {
         const v = values[node];
         if (v === 0) continue;
+        if ((node & 1023) === 0) await slicer.tick();
         // Walk up to the nearest already-mapped ancestor, then map back down.
         path.length = 0;
         let n = node;
@@ -73,12 +75,17 @@ export class NameTree {
   }
 
   /** total[side][node] = self + totals of children. */
-  totals(): number[][] {
-    return this.self.map((self) => {
-      const total = self.slice();
-      for (let i = total.length - 1; i > 0; i--) total[this.parent[i]] += total[i];
-      return total;
-    });
+  async totals(slicer: Slicer): Promise<Float64Array[]> {
+    const out: Float64Array[] = [];
+    for (const self of this.self) {
+      const total = Float64Array.from(self);
+      for (let i = total.length - 1; i > 0; i--) {
+        total[this.parent[i]] += total[i];
+        if ((i & 16383) === 0) await slicer.tick();
+      }
+      out.push(total);
+    }
+    return out;
   }
 }
 
@@ -101,13 +108,18 @@ interface OutNode {
 }
 
 /** Keeps about maxNodes nodes with the largest totals; the rest of each parent's children become "other". */
-function truncate(tree: NameTree, totals: number[][], maxNodes: number): { root: OutNode; names: string[] } {
+async function truncate(tree: NameTree, totals: Float64Array[], maxNodes: number, slicer: Slicer): Promise<{ root: OutNode; names: string[] }> {
   const sides = totals.length;
-  const combined = totals[0].map((_, i) => totals.reduce((a, t) => a + Math.abs(t[i]), 0));
+  const combined = new Float64Array(totals[0].length);
+  for (let i = 0; i < combined.length; i++) {
+    for (const t of totals) combined[i] += Math.abs(t[i]);
+    if ((i & 16383) === 0) await slicer.tick();
+  }
   let threshold = 0;
   if (combined.length > maxNodes) {
-    const sorted = combined.slice().sort((a, b) => b - a);
-    threshold = sorted[maxNodes - 1];
+    // A typed array sorts numerically in native code: a large tree's sort stays short.
+    const sorted = Float64Array.from(combined).sort();
+    threshold = sorted[sorted.length - maxNodes];
   }
   const names = tree.names.slice();
   let otherName = -1;
@@ -122,6 +134,7 @@ function truncate(tree: NameTree, totals: number[][], maxNodes: number): { root:
   budget--;
   const queue: [number, OutNode][] = [[0, root]];
   for (let q = 0; q < queue.length; q++) {
+    if ((q & 255) === 0) await slicer.tick();
     const [id, out] = queue[q];
     const kids = tree.children[id].slice().sort((a, b) => combined[b] - combined[a]);
     let other: OutNode | undefined;
@@ -162,10 +175,10 @@ export interface FlameGraphOut {
 }
 
 /** Level-encoded flame graph: per node [x, total, self] per side, then the name index; x delta-encoded per level and side. */
-export function encodeFlameGraph(tree: NameTree, maxNodes: number): FlameGraphOut {
-  const totals = tree.totals();
+export async function encodeFlameGraph(tree: NameTree, maxNodes: number, slicer = new Slicer()): Promise<FlameGraphOut> {
+  const totals = await tree.totals(slicer);
   const sides = totals.length;
-  const { root, names } = truncate(tree, totals, maxNodes);
+  const { root, names } = await truncate(tree, totals, maxNodes, slicer);
   const usedNames = new Map<number, number>();
   const outNames: string[] = [];
   const nameIndex = (n: number) => {
@@ -182,6 +195,7 @@ export function encodeFlameGraph(tree: NameTree, maxNodes: number): FlameGraphOu
   let maxSelf = 0;
   let level: { node: OutNode; x: number[] }[] = [{ node: root, x: Array(sides).fill(0) }];
   while (level.length > 0) {
+    await slicer.tick();
     const values: number[] = [];
     const prevEnd = Array(sides).fill(0);
     const next: { node: OutNode; x: number[] }[] = [];

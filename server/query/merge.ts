@@ -1,5 +1,6 @@
 // Summing stored profiles per stack. Stacks are dense node ids per symbol scope, so a merge is
 // array accumulation; the merged stacks are then turned into pprof or a flame graph.
+import { Slicer } from '../slice';
 import type { ProfileStore, StoredProfile } from '../storage/store';
 
 export interface MergedStacks {
@@ -13,13 +14,14 @@ export interface MergedStacks {
   keepFrames: string;
 }
 
-export function mergeProfiles(store: ProfileStore, profiles: Iterable<StoredProfile>): MergedStacks {
+/** Sums the profiles (read in batches, in slices); every scope they use is loaded for scope() afterwards. */
+export async function mergeProfiles(store: ProfileStore, profiles: AsyncIterable<StoredProfile>, slicer = new Slicer()): Promise<MergedStacks> {
   const out: MergedStacks = { byScope: new Map(), profiles: 0, total: 0, period: 0, dropFrames: '', keepFrames: '' };
   let drop: string | undefined;
   let keep: string | undefined;
-  for (const p of profiles) {
+  for await (const p of profiles) {
     let acc = out.byScope.get(p.scope);
-    const nodeCount = store.scope(p.scope).nodeCount;
+    const nodeCount = (await store.ensureScope(p.scope)).nodeCount;
     if (!acc || acc.length < nodeCount) {
       const bigger = new Float64Array(nodeCount);
       if (acc) bigger.set(acc);
@@ -28,6 +30,7 @@ export function mergeProfiles(store: ProfileStore, profiles: Iterable<StoredProf
     const nodes = p.nodes!;
     const values = p.values!;
     for (let i = 0; i < nodes.length; i++) acc[nodes[i]] += values[i];
+    await slicer.tick();
     out.profiles++;
     out.total += p.total;
     if (!out.period && p.period) out.period = p.period;

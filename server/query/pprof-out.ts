@@ -1,8 +1,10 @@
 // Merged stacks → a google.v1.Profile message with one sample type.
-import { create } from '@bufbuild/protobuf';
+import { create, toBinary } from '@bufbuild/protobuf';
 import { ProfileSchema, type Profile, type Location, type Function as PFunction, type Mapping, type Sample } from '../../src/api/gen/google/v1/profile_pb';
 import type { ProfileTypeInfo } from '../ingest/pprof';
+import { Slicer } from '../slice';
 import type { ProfileStore } from '../storage/store';
+import { toInt64 } from './int64';
 import type { MergedStacks } from './merge';
 
 class Strings {
@@ -19,7 +21,7 @@ class Strings {
   }
 }
 
-export function buildPprof(store: ProfileStore, merged: MergedStacks, type: ProfileTypeInfo, startMs: number, endMs: number): Profile {
+export async function buildPprof(store: ProfileStore, merged: MergedStacks, type: ProfileTypeInfo, startMs: number, endMs: number, slicer = new Slicer()): Promise<Profile> {
   const strings = new Strings();
   const sampleType = [{ type: strings.id(type.sampleType), unit: strings.id(type.sampleUnit) }];
   const periodType = { type: strings.id(type.periodType), unit: strings.id(type.periodUnit) };
@@ -91,14 +93,15 @@ export function buildPprof(store: ProfileStore, merged: MergedStacks, type: Prof
     for (let node = 0; node < values.length; node++) {
       const v = values[node];
       if (v === 0) continue;
+      if ((node & 1023) === 0) await slicer.tick();
       const stack: bigint[] = [];
       for (let n = node; n !== 0; n = parent[n]) stack.push(locationOf(location[n]));
-      const value = BigInt(Math.round(v));
+      const value = toInt64(v);
       if (multiScope) {
         const key = stack.join(',');
         const existing = sampleByStack.get(key);
         if (existing) {
-          existing.value[0] += value;
+          existing.value[0] = toInt64(Number(existing.value[0]) + v);
           continue;
         }
         const s: Sample = { $typeName: 'google.v1.Sample', locationId: stack, value: [value], label: [] };
@@ -119,7 +122,27 @@ export function buildPprof(store: ProfileStore, merged: MergedStacks, type: Prof
     timeNanos: BigInt(startMs) * 1_000_000n,
     durationNanos: BigInt(Math.max(0, endMs - startMs)) * 1_000_000n,
     periodType,
-    period: BigInt(merged.period),
+    period: toInt64(merged.period),
     stringTable: strings.table,
   });
+}
+
+/** Elements of a repeated field encoded per slice. */
+const ENCODE_CHUNK = 2048;
+
+/**
+ * The binary encoding of a pprof, in slices: a message's encoding is the concatenation of the
+ * encodings of messages that each hold part of its repeated fields (protobuf merges them), so the
+ * large tables are encoded a chunk at a time with turns of the event loop between.
+ */
+export async function encodePprofSliced(p: Profile, slicer = new Slicer()): Promise<Uint8Array> {
+  const parts: Uint8Array[] = [toBinary(ProfileSchema, create(ProfileSchema, { ...p, sample: [], mapping: [], location: [], function: [], stringTable: [] }))];
+  const fields = [['sample', p.sample], ['mapping', p.mapping], ['location', p.location], ['function', p.function], ['stringTable', p.stringTable]] as const;
+  for (const [field, items] of fields) {
+    for (let i = 0; i < items.length; i += ENCODE_CHUNK) {
+      parts.push(toBinary(ProfileSchema, create(ProfileSchema, { [field]: items.slice(i, i + ENCODE_CHUNK) })));
+      await slicer.tick();
+    }
+  }
+  return Buffer.concat(parts);
 }

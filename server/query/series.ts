@@ -1,4 +1,5 @@
 // SelectSeries: profile totals bucketed by time step and grouped by labels.
+import { Slicer } from '../slice';
 import type { ProfileStore, SeriesRecord } from '../storage/store';
 
 export interface SeriesOptions {
@@ -14,16 +15,16 @@ export interface SeriesOut {
   sum: number;
 }
 
-export function selectSeries(store: ProfileStore, series: SeriesRecord[], startMs: number, endMs: number, o: SeriesOptions): SeriesOut[] {
+export async function selectSeries(store: ProfileStore, series: SeriesRecord[], startMs: number, endMs: number, o: SeriesOptions, slicer = new Slicer()): Promise<SeriesOut[]> {
   const groups = new Map<string, { labels: [string, string][]; buckets: Map<number, { sum: number; n: number }>; sum: number }>();
   const groupOf = new Map<number, string>();
   for (const s of series) {
-    const labels = o.groupBy.filter((k) => s.labels.has(k)).map((k): [string, string] => [k, s.labels.get(k)!]);
+    const labels = o.groupBy.filter((k) => s.label(k) !== undefined).map((k): [string, string] => [k, s.label(k)!]);
     const key = JSON.stringify(labels);
     groupOf.set(s.id, key);
     if (!groups.has(key)) groups.set(key, { labels, buckets: new Map(), sum: 0 });
   }
-  for (const p of store.readProfiles(series, startMs, endMs, false)) {
+  for await (const p of store.readProfiles(series, startMs, endMs, false, slicer)) {
     const g = groups.get(groupOf.get(p.seriesId)!)!;
     // Buckets are aligned to multiples of the step; every profile lands in exactly one.
     const ts = Math.floor(p.timeMs / o.stepMs) * o.stepMs;

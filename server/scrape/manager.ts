@@ -1,17 +1,18 @@
 // Pull mode: scrape loops for every target × profile, fed by static configs and Kubernetes
-// discovery. Each scrape decodes the pprof body with the ingest decoder and stores it with
-// ProfileStore.ingest, exactly like a pushed profile (labels, profile type ids, one transaction).
-import type { Profile } from 'pprof-format';
-import { decodePprof } from '../ingest/pprof';
+// discovery. Each scrape decodes the pprof body in the ingest worker pool (with the delta of
+// cumulative profiles) and stores it with ProfileStore.ingest, exactly like a pushed profile
+// (labels, profile type ids, limits, one transaction).
+import type { DecodePool } from '../ingest/pool';
 import type { ProfileStore } from '../storage/store';
 import { SCRAPE_MARGIN_MS, type JobConfig, type ScrapeConfig } from './config';
-import { toDelta, type DeltaState } from './delta';
+import type { DeltaState } from './delta';
 import { KubernetesDiscovery, type DiscoveryStatus } from './kubernetes';
 import { PROFILE_KIND } from './profiles';
 import type { TargetSpec, TargetStatus } from './targets';
 
 export interface ScrapeManagerOptions {
   store: ProfileStore;
+  pool: DecodePool;
   log?: (msg: string) => void;
 }
 
@@ -92,6 +93,7 @@ class ScrapeLoop {
 
 export class ScrapeManager {
   private readonly store: ProfileStore;
+  private readonly pool: DecodePool;
   private readonly log: (msg: string) => void;
   private readonly semaphore: Semaphore;
   private readonly jobs = new Map<string, JobConfig>();
@@ -105,6 +107,7 @@ export class ScrapeManager {
     opts: ScrapeManagerOptions,
   ) {
     this.store = opts.store;
+    this.pool = opts.pool;
     this.log = opts.log ?? (() => {});
     this.semaphore = new Semaphore(config.maxConcurrentScrapes);
     for (const j of config.jobs) this.jobs.set(j.name, j);
@@ -195,17 +198,18 @@ export class ScrapeManager {
     const st = loop.status;
     try {
       const bytes = await fetchProfile(st.url, signal, this.config.maxProfileBytes);
-      const profile = decodePprof(bytes);
       const kind = PROFILE_KIND[loop.spec.profile];
-      let toStore: Profile | undefined = profile;
-      const d = toDelta(profile, kind.cumulative, loop.delta, started);
-      if (d) {
-        loop.delta = d.state;
-        if (d.reset) this.log(`scrape ${st.job} ${st.url}: counters went down (target restarted); storing the current values as the delta`);
-        toStore = d.profile;
+      const decoded = await this.pool.decode({
+        bytes,
+        budget: Number.MAX_SAFE_INTEGER, // bounded by the pool's limits and max_profile_bytes
+        scrape: { kind: kind.name, prev: loop.delta, nowMs: started },
+      });
+      if (decoded.delta) {
+        loop.delta = decoded.delta.state;
+        if (decoded.delta.reset) this.log(`scrape ${st.job} ${st.url}: counters went down (target restarted); storing the current values as the delta`);
       }
-      if (toStore && !loop.stopped) {
-        this.store.ingest(loop.job.tenant, [{ profile: toStore, labels: loop.spec.labels, timeMs: started, metricName: kind.metricName }]);
+      if (decoded.profile && !loop.stopped) {
+        await this.store.ingest(loop.job.tenant, [{ profile: decoded.profile, labels: loop.spec.labels, timeMs: started }]);
       }
       st.health = 'up';
       st.lastError = null;

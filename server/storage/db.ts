@@ -60,6 +60,13 @@ CREATE INDEX IF NOT EXISTS profiles_by_time ON profiles (time_ms);
 CREATE INDEX IF NOT EXISTS profiles_by_scope ON profiles (scope);
 `;
 
+/** The connection queries read through: it sees committed data only while a sliced write is open on the other. */
+export function openReadConnection(dataDir: string): DB {
+  const db = new Database(join(dataDir, 'flamelens.sqlite'), { readonly: true, fileMustExist: true });
+  db.pragma('busy_timeout = 5000');
+  return db;
+}
+
 export function openDatabase(dataDir: string): DB {
   mkdirSync(dataDir, { recursive: true });
   const db = new Database(join(dataDir, 'flamelens.sqlite'));

@@ -1,27 +1,24 @@
-// The profile store: ingest (one SQLite transaction per request) and the read primitives queries
-// are built from. Series and symbol scopes are cached in memory; profiles are read from SQLite.
-import type { Profile } from 'pprof-format';
+// The profile store: ingest (one SQLite transaction per request, written in slices under the
+// writers' lock) and the read primitives queries are built from. Queries read through a second,
+// read-only connection, so they see only committed profiles while a sliced write is open. Series
+// and symbol scopes are cached in memory.
+import { overLimit, resolveLimits, type Limits } from '../limits';
 import { DAY_MS } from '../time';
 import { matches, type Matcher } from '../query/selector';
-import { IngestError, indexById, profileTypesOf, type ProfileTypeInfo, type SampleTypeOverride } from '../ingest/pprof';
+import type { PreparedProfile } from '../ingest/prepare';
+import type { ProfileTypeInfo } from '../ingest/pprof';
+import { Mutex, Slicer } from '../slice';
 import type { DB } from './db';
-import { SymbolScope, type Frame } from './symbols';
+import { SeriesIndex, SeriesRecord, seriesKey } from './series-index';
+import { SymbolScope } from './symbols';
 
-export interface SeriesRecord {
-  id: number;
-  tenant: string;
-  profileType: string;
-  labels: Map<string, string>;
-}
+export { SeriesRecord };
 
 export interface IngestItem {
-  profile: Profile;
+  profile: PreparedProfile;
   /** Series labels from the request (service_name, pod, ...). */
   labels: Record<string, string>;
   timeMs: number;
-  overrides?: Record<string, SampleTypeOverride>;
-  /** Family name (`__name__`) for every sample type, e.g. from a Push request's labels. */
-  metricName?: string;
 }
 
 /** One stored profile (one sample type) as read back for a query. */
@@ -38,17 +35,55 @@ export interface StoredProfile {
   values?: Float64Array;
 }
 
-/** Sample labels that stay per sample in Pyroscope instead of becoming series labels. */
-const PER_SAMPLE_LABELS = new Set(['span_id', 'trace_id', 'profile_id']);
+interface ProfileRow {
+  id: number;
+  series_id: number;
+  time_ms: number;
+  scope: number;
+  period: number;
+  drop_frames: string;
+  keep_frames: string;
+  total: number;
+  samples?: Buffer;
+}
+
+/** Rows read per batch by a query, between two turns of the event loop at most. */
+const READ_BATCH = 256;
+const INT64_MAX = 2n ** 63n - 1n;
+
+const int64 = (n: number): bigint => {
+  const b = BigInt(Math.round(n));
+  return b > INT64_MAX ? INT64_MAX : b;
+};
+
+/** A series a request needs: found, or to be created by it. */
+interface SeriesPlan {
+  key: string;
+  pairs: [string, string][];
+  type: ProfileTypeInfo;
+  rec?: SeriesRecord;
+}
 
 export class ProfileStore {
-  private series = new Map<string, Map<string, SeriesRecord>>();
-  private seriesIndex = new Map<number, SeriesRecord>();
+  private readonly series = new SeriesIndex();
   private scopes = new Map<string, SymbolScope>();
+  private loading = new Map<string, Promise<SymbolScope | undefined>>();
+  /** Tenants whose series labels have been read (or are being read). */
+  private labelsLoaded = new Map<string, Promise<void>>();
   private scopesById = new Map<number, { tenant: string; day: number }>();
+  private readonly writeLock = new Mutex();
+  private readonly limits: Limits;
   private stmt;
+  private read;
+  /** Series id by tenant and canonical key, through the write connection (it sees the open transaction's own series). */
+  private seriesId;
 
-  constructor(private readonly db: DB) {
+  constructor(
+    private readonly db: DB,
+    private readonly readDb: DB,
+    limits: Partial<Limits> = {},
+  ) {
+    this.limits = resolveLimits(limits);
     this.stmt = {
       insertSeries: db.prepare('INSERT INTO series (tenant, profile_type, labels) VALUES (?, ?, ?)'),
       insertScope: db.prepare('INSERT INTO scopes (tenant, day) VALUES (?, ?)'),
@@ -58,181 +93,162 @@ export class ProfileStore {
         `INSERT INTO profiles (series_id, time_ms, duration_ns, scope, period, drop_frames, keep_frames, total, samples)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       ),
-      selectSamples: db.prepare(
-        `SELECT series_id, time_ms, scope, period, drop_frames, keep_frames, total, samples FROM profiles
-         WHERE series_id = ? AND time_ms >= ? AND time_ms <= ?`,
-      ),
-      selectTotals: db.prepare(
-        'SELECT series_id, time_ms, scope, period, drop_frames, keep_frames, total FROM profiles WHERE series_id = ? AND time_ms >= ? AND time_ms <= ?',
-      ),
-      anyInRange: db.prepare('SELECT 1 FROM profiles WHERE series_id = ? AND time_ms >= ? AND time_ms <= ? LIMIT 1'),
     };
-    for (const row of db.prepare('SELECT id, tenant, profile_type, labels FROM series').iterate() as Iterable<{
-      id: number;
-      tenant: string;
-      profile_type: string;
-      labels: string;
-    }>) {
-      this.addSeriesToCache({ id: row.id, tenant: row.tenant, profileType: row.profile_type, labels: new Map(JSON.parse(row.labels)) }, row.labels);
+    // Keyset pagination on (time_ms, id): the index profiles_by_series_time serves every batch.
+    const cols = 'id, series_id, time_ms, scope, period, drop_frames, keep_frames, total';
+    const where = 'series_id = ? AND time_ms <= ? AND (time_ms, id) > (?, ?) ORDER BY time_ms, id LIMIT ?';
+    this.read = {
+      samples: readDb.prepare(`SELECT ${cols}, samples FROM profiles WHERE ${where}`),
+      totals: readDb.prepare(`SELECT ${cols} FROM profiles WHERE ${where}`),
+      anyInRange: readDb.prepare('SELECT 1 FROM profiles WHERE series_id = ? AND time_ms >= ? AND time_ms <= ? LIMIT 1'),
+      scopeId: readDb.prepare('SELECT id FROM scopes WHERE tenant = ? AND day = ?'),
+      // A tenant's labels in batches, keyset on the unique (tenant, labels) index.
+      tenantLabels: readDb.prepare('SELECT id, labels FROM series WHERE tenant = ? AND labels > ? ORDER BY labels LIMIT ?').raw(),
+    };
+    this.seriesId = db.prepare('SELECT id FROM series WHERE tenant = ? AND labels = ?').pluck();
+    // Labels are read per tenant on first use: start-up with a million series is one narrow scan.
+    for (const row of db.prepare('SELECT id, tenant, profile_type FROM series').raw().iterate() as Iterable<[number, string, string]>) {
+      this.series.add(this.series.record(row[0], row[1], row[2]));
     }
     for (const row of db.prepare('SELECT id, tenant, day FROM scopes').iterate() as Iterable<{ id: number; tenant: string; day: number }>) {
       this.scopesById.set(row.id, { tenant: row.tenant, day: row.day });
     }
   }
 
-  /** Stores every item, or none (one transaction). Returns the number of profile rows written. */
-  ingest(tenant: string, items: IngestItem[]): number {
-    const touched: { scope: SymbolScope; mark: ReturnType<SymbolScope['mark']>; created: boolean }[] = [];
-    const newSeries: SeriesRecord[] = [];
-    const scopeFor = (day: number): SymbolScope => {
-      const existing = this.scopeFor(tenant, day, false);
-      const scope = existing ?? this.createScope(tenant, day);
-      if (!touched.some((t) => t.scope === scope)) touched.push({ scope, mark: scope.mark(), created: !existing });
-      return scope;
-    };
-    let rows = 0;
-    const run = this.db.transaction(() => {
-      for (const item of items) rows += this.ingestOne(tenant, item, scopeFor, newSeries);
-    });
-    try {
-      run();
-    } catch (e) {
-      for (const t of touched) {
-        if (t.created) {
-          this.scopes.delete(`${tenant}\u0000${t.scope.day}`);
-          this.scopesById.delete(t.scope.id);
-        } else t.scope.rollback(t.mark);
-      }
-      for (const s of newSeries) this.removeSeriesFromCache(s);
-      throw e;
-    }
-    return rows;
+  get seriesCount(): number {
+    return this.series.size;
   }
 
-  private ingestOne(tenant: string, item: IngestItem, scopeFor: (day: number) => SymbolScope, newSeries: SeriesRecord[]): number {
+
+  /**
+   * Stores every item, or none (one transaction). The series limits are checked first; then the
+   * writing runs in slices, holding the writers' lock. Returns the number of profile rows written.
+   */
+  ingest(tenant: string, items: IngestItem[]): Promise<number> {
+    return this.writeLock.run(async () => {
+      const plans = this.planSeries(tenant, items);
+      const slicer = new Slicer();
+      const touched: { scope: SymbolScope; mark: ReturnType<SymbolScope['mark']>; created: boolean }[] = [];
+      const created: SeriesRecord[] = [];
+      let rows = 0;
+      this.db.exec('BEGIN');
+      try {
+        for (const [i, item] of items.entries()) {
+          const day = Math.floor(item.timeMs / DAY_MS);
+          let scope = await this.scopeFor(tenant, day);
+          const isNew = !scope;
+          if (!scope) scope = this.createScope(tenant, day);
+          if (!touched.some((t) => t.scope === scope)) touched.push({ scope, mark: scope.mark(), created: isNew });
+          rows += await this.writeItem(scope, item, plans[i]!, created, slicer);
+        }
+        this.db.exec('COMMIT');
+      } catch (e) {
+        if (this.db.inTransaction) this.db.exec('ROLLBACK');
+        for (const t of touched) {
+          if (t.created) {
+            this.scopes.delete(`${tenant}\u0000${t.scope.day}`);
+            this.scopesById.delete(t.scope.id);
+          } else t.scope.rollback(t.mark);
+        }
+        for (const s of created) this.series.remove(s);
+        throw e;
+      }
+      return rows;
+    });
+  }
+
+  /** The series of every item × label group × sample type, checked against the limits before anything is written. */
+  private planSeries(tenant: string, items: IngestItem[]): (SeriesPlan | undefined)[][][] {
+    const L = this.limits;
+    const fresh = new Map<string, SeriesPlan>();
+    const plans = items.map((item) =>
+      item.profile.groups.map((g) => {
+        const seen = new Set<string>();
+        return item.profile.types.map((type) => {
+          if (seen.has(type.id)) return undefined; // a repeated sample type: stored once, as before
+          seen.add(type.id);
+          const all: Record<string, string> = { ...Object.fromEntries(g.labels), ...item.labels };
+          let user = 0;
+          for (const [k, v] of Object.entries(all)) {
+            if (k.length > L.maxLabelNameLength) throw overLimit('maxLabelNameLength', L, `label name ${JSON.stringify(k.slice(0, 64))}… has ${k.length} characters`);
+            if (v.length > L.maxLabelValueLength) throw overLimit('maxLabelValueLength', L, `the value of label ${JSON.stringify(k.slice(0, 64))} has ${v.length} characters`);
+            if (!k.startsWith('__')) user++;
+          }
+          if (user > L.maxLabelsPerSeries) throw overLimit('maxLabelsPerSeries', L, `a series would have ${user} labels`);
+          Object.assign(all, {
+            __name__: type.name,
+            __profile_type__: type.id,
+            __type__: type.sampleType,
+            __unit__: type.sampleUnit,
+            __period_type__: type.periodType,
+            __period_unit__: type.periodUnit,
+          });
+          const pairs = Object.entries(all)
+            .filter(([, v]) => v !== '')
+            .sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
+          const key = seriesKey(pairs);
+          const id = this.seriesId.get(tenant, key) as number | undefined;
+          const rec = id === undefined ? undefined : this.series.get(id);
+          if (rec) return { key, pairs, type, rec };
+          let plan = fresh.get(key);
+          if (!plan) fresh.set(key, (plan = { key, pairs, type }));
+          return plan;
+        });
+      }),
+    );
+    const n = fresh.size;
+    if (n > L.maxNewSeriesPerRequest) throw overLimit('maxNewSeriesPerRequest', L, `the request would create ${n} series`);
+    const have = this.series.countOf(tenant);
+    if (n > 0 && have + n > L.maxSeriesPerTenant) throw overLimit('maxSeriesPerTenant', L, `tenant ${JSON.stringify(tenant)} has ${have} series and the request adds ${n}`);
+    if (n > 0 && this.series.size + n > L.maxSeriesTotal) throw overLimit('maxSeriesTotal', L, `the server holds ${this.series.size} series and the request adds ${n}`);
+    return plans;
+  }
+
+  private async writeItem(scope: SymbolScope, item: IngestItem, plans: (SeriesPlan | undefined)[][], created: SeriesRecord[], slicer: Slicer): Promise<number> {
     const p = item.profile;
-    const strings = p.stringTable.strings;
-    const types = profileTypesOf(p, item.overrides, item.metricName);
-    const scope = scopeFor(Math.floor(item.timeMs / DAY_MS));
     const insertLocation = (id: number, frame: string) => this.stmt.insertLocation.run(scope.id, id, frame);
     const insertNode = (id: number, parent: number, location: number) => this.stmt.insertNode.run(scope.id, id, parent, location);
-
-    const functions = indexById(p.function);
-    const mappings = indexById(p.mapping);
-    const locationIds = new Map<number, number>();
-    let maxLocationId = 0;
-    for (const [pprofId, l] of indexById(p.location)) {
-      const m = mappings.get(Number(l.mappingId));
-      const frame: Frame = {
-        mappingFile: m ? strings[Number(m.filename)] : '',
-        buildId: m ? strings[Number(m.buildId)] : '',
-        address: l.line.length === 0 ? Number(l.address) : 0,
-        lines: l.line.map((line) => {
-          const f = functions.get(Number(line.functionId))!;
-          return {
-            name: strings[Number(f.name)],
-            systemName: strings[Number(f.systemName)],
-            filename: strings[Number(f.filename)],
-            startLine: Number(f.startLine),
-            line: Number(line.line),
-          };
-        }),
-      };
-      locationIds.set(pprofId, scope.internLocation(frame, insertLocation));
-      if (pprofId > maxLocationId) maxLocationId = pprofId;
+    const loc = new Int32Array(p.frameKeys.length);
+    for (let i = 0; i < loc.length; i++) {
+      loc[i] = scope.internEncoded(p.frameKeys[i]!, p.frameData[i]!, insertLocation);
+      if ((i & 255) === 0) await slicer.tick();
     }
-    // Dense ids (the usual case) → array lookup in the per-sample loop.
-    let scopeLocation: (pprofId: number) => number = (id) => locationIds.get(id)!;
-    if (maxLocationId < 1 << 24) {
-      const dense = new Int32Array(maxLocationId + 1);
-      for (const [k, v] of locationIds) dense[k] = v;
-      scopeLocation = (id) => dense[id];
+    const node = new Int32Array(p.nodeParent.length);
+    for (let i = 1; i < node.length; i++) {
+      node[i] = scope.internNode(node[p.nodeParent[i]!]!, loc[p.nodeLocation[i]!]!, insertNode);
+      if ((i & 1023) === 0) await slicer.tick();
     }
-
-    // Samples grouped by their string labels (each group becomes its own series), values summed per stack.
-    const groups = new Map<string, { labels: [string, string][]; values: Map<number, number>[] }>();
-    const width = types.length;
-    for (const s of p.sample) {
-      let node = 0;
-      const ids = s.locationId;
-      for (let i = ids.length - 1; i >= 0; i--) node = scope.internNode(node, scopeLocation(Number(ids[i])), insertNode);
-      const labels: [string, string][] = [];
-      for (const l of s.label) {
-        const key = strings[Number(l.key)];
-        if (Number(l.str) !== 0 && key && !PER_SAMPLE_LABELS.has(key)) labels.push([key, strings[Number(l.str)]]);
-      }
-      labels.sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
-      const gkey = labels.length ? JSON.stringify(labels) : '';
-      let g = groups.get(gkey);
-      if (!g) groups.set(gkey, (g = { labels, values: types.map(() => new Map()) }));
-      for (let t = 0; t < width; t++) {
-        const v = Number(s.value[t]);
-        if (v !== 0) g.values[t].set(node, (g.values[t].get(node) ?? 0) + v);
-      }
-    }
-    if (groups.size === 0) groups.set('', { labels: [], values: types.map(() => new Map()) });
-
-    const dropFrames = strings[Number(p.dropFrames)] ?? '';
-    const keepFrames = strings[Number(p.keepFrames)] ?? '';
     let rows = 0;
-    for (const g of groups.values()) {
-      const seen = new Set<string>();
-      types.forEach((type, t) => {
-        if (seen.has(type.id)) return;
-        seen.add(type.id);
-        const series = this.seriesFor(tenant, type, { ...Object.fromEntries(g.labels), ...item.labels }, newSeries);
-        const values = g.values[t];
-        const n = values.size;
+    for (const [gi, g] of p.groups.entries()) {
+      for (const [t, plan] of plans[gi]!.entries()) {
+        if (!plan) continue;
+        if (!plan.rec) {
+          const id = Number(this.stmt.insertSeries.run(scope.tenant, plan.type.id, plan.key).lastInsertRowid);
+          plan.rec = this.series.record(id, scope.tenant, plan.type.id, plan.pairs);
+          this.series.add(plan.rec);
+          created.push(plan.rec);
+        }
+        const values = g.values[t]!;
+        let n = 0;
+        for (let i = 0; i < values.length; i++) if (values[i] !== 0) n++;
         const blob = Buffer.alloc(n * 12);
         const vals = new Float64Array(blob.buffer, blob.byteOffset, n);
         const ids = new Uint32Array(blob.buffer, blob.byteOffset + n * 8, n);
-        let i = 0;
+        let k = 0;
         let total = 0;
-        for (const [node, v] of values) {
-          ids[i] = node;
-          vals[i++] = v;
+        for (let i = 0; i < values.length; i++) {
+          const v = values[i]!;
+          if (v === 0) continue;
+          ids[k] = node[g.nodes[i]!]!;
+          vals[k++] = v;
           total += v;
         }
-        this.stmt.insertProfile.run(series.id, item.timeMs, BigInt(p.durationNanos ?? 0), scope.id, BigInt(p.period ?? 0), dropFrames, keepFrames, total, blob);
+        this.stmt.insertProfile.run(plan.rec.id, item.timeMs, int64(p.durationNanos), scope.id, int64(p.period), p.dropFrames, p.keepFrames, total, blob);
         rows++;
-      });
+        await slicer.tick();
+      }
     }
     return rows;
-  }
-
-  private seriesFor(tenant: string, type: ProfileTypeInfo, labels: Record<string, string>, created: SeriesRecord[]): SeriesRecord {
-    const all: Record<string, string> = {
-      ...labels,
-      __name__: type.name,
-      __profile_type__: type.id,
-      __type__: type.sampleType,
-      __unit__: type.sampleUnit,
-      __period_type__: type.periodType,
-      __period_unit__: type.periodUnit,
-    };
-    for (const k of Object.keys(all)) if (all[k] === '') delete all[k];
-    const sorted = Object.entries(all).sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
-    const key = JSON.stringify(sorted);
-    const existing = this.series.get(tenant)?.get(key);
-    if (existing) return existing;
-    const id = Number(this.stmt.insertSeries.run(tenant, type.id, key).lastInsertRowid);
-    const rec: SeriesRecord = { id, tenant, profileType: type.id, labels: new Map(sorted) };
-    this.addSeriesToCache(rec, key);
-    created.push(rec);
-    return rec;
-  }
-
-  private addSeriesToCache(rec: SeriesRecord, key: string): void {
-    let t = this.series.get(rec.tenant);
-    if (!t) this.series.set(rec.tenant, (t = new Map()));
-    t.set(key, rec);
-    this.seriesIndex.set(rec.id, rec);
-  }
-
-  private removeSeriesFromCache(rec: SeriesRecord): void {
-    const t = this.series.get(rec.tenant);
-    if (t) for (const [k, v] of t) if (v === rec) t.delete(k);
-    this.seriesIndex.delete(rec.id);
   }
 
   private createScope(tenant: string, day: number): SymbolScope {
@@ -243,107 +259,151 @@ export class ProfileStore {
     return scope;
   }
 
-  private scopeFor(tenant: string, day: number, _create: boolean): SymbolScope | undefined {
+  /** The scope of a tenant's day, loaded (in slices) on first use; undefined when it does not exist. */
+  private scopeFor(tenant: string, day: number): Promise<SymbolScope | undefined> | SymbolScope | undefined {
     const key = `${tenant}\u0000${day}`;
-    let s = this.scopes.get(key);
+    const s = this.scopes.get(key);
     if (s) return s;
-    const row = this.db.prepare('SELECT id FROM scopes WHERE tenant = ? AND day = ?').get(tenant, day) as { id: number } | undefined;
-    if (!row) return undefined;
-    s = SymbolScope.load(this.db, row.id, tenant, day);
-    this.scopes.set(key, s);
+    let p = this.loading.get(key);
+    if (!p) {
+      const row = this.read.scopeId.get(tenant, day) as { id: number } | undefined;
+      if (!row) return undefined;
+      p = SymbolScope.loadSliced(this.readDb, row.id, tenant, day, new Slicer()).then((loaded) => {
+        this.loading.delete(key);
+        this.scopes.set(key, loaded);
+        return loaded;
+      });
+      p.catch(() => this.loading.delete(key));
+      this.loading.set(key, p);
+    }
+    return p;
+  }
+
+  /** Loads the scope of a stored profile before scope() is used for it. */
+  async ensureScope(id: number): Promise<SymbolScope> {
+    const info = this.scopesById.get(id);
+    if (!info) throw new Error(`unknown symbol scope ${id}`);
+    const s = await this.scopeFor(info.tenant, info.day);
+    if (!s) throw new Error(`symbol scope ${id} is missing`);
     return s;
   }
 
-  /** The symbols of a scope id (loaded on first use). */
+  /** The symbols of a scope already loaded by ensureScope(). */
   scope(id: number): SymbolScope {
     const info = this.scopesById.get(id);
-    if (!info) throw new Error(`unknown symbol scope ${id}`);
-    return this.scopeFor(info.tenant, info.day, false)!;
+    const s = info && this.scopes.get(`${info.tenant}\u0000${info.day}`);
+    if (!s) throw new Error(`symbol scope ${id} is not loaded`);
+    return s;
+  }
+
+  /** Reads the labels of a tenant's series loaded at start-up, in batches, once. */
+  private loadLabels(tenant: string): Promise<void> {
+    let p = this.labelsLoaded.get(tenant);
+    if (!p) {
+      p = (async () => {
+        const slicer = new Slicer();
+        for (let after = ''; ; ) {
+          const rows = this.read.tenantLabels.all(tenant, after, 4096) as [number, string][];
+          for (const [id, labels] of rows) this.series.get(id)?.setLabels(labels);
+          if (rows.length < 4096) break;
+          after = rows[rows.length - 1]![1];
+          await slicer.tick();
+        }
+      })();
+      p.catch(() => this.labelsLoaded.delete(tenant));
+      this.labelsLoaded.set(tenant, p);
+    }
+    return p;
   }
 
   /** Series of the tenant matching all matchers (and the profile type, when given). */
-  findSeries(tenant: string, matchers: readonly Matcher[], profileType?: string): SeriesRecord[] {
+  async findSeries(tenant: string, matchers: readonly Matcher[], profileType?: string, slicer = new Slicer()): Promise<SeriesRecord[]> {
+    await this.loadLabels(tenant);
     const out: SeriesRecord[] = [];
-    for (const s of this.series.get(tenant)?.values() ?? []) {
+    let i = 0;
+    for (const s of this.series.byTenant(tenant)) {
+      if ((++i & 255) === 0) await slicer.tick();
       if (profileType !== undefined && s.profileType !== profileType) continue;
-      if (matches(matchers, s.labels)) out.push(s);
+      if (matches(matchers, s)) out.push(s);
     }
     return out;
   }
 
   hasProfilesInRange(seriesId: number, startMs: number, endMs: number): boolean {
-    return this.stmt.anyInRange.get(seriesId, startMs, endMs) !== undefined;
+    return this.read.anyInRange.get(seriesId, startMs, endMs) !== undefined;
   }
 
-  /** Profiles of the series in [startMs, endMs]; withSamples=false reads only totals. */
-  *readProfiles(series: readonly SeriesRecord[], startMs: number, endMs: number, withSamples: boolean): Generator<StoredProfile> {
-    const stmt = withSamples ? this.stmt.selectSamples : this.stmt.selectTotals;
+  /** Profiles of the series in [startMs, endMs], read in batches; withSamples=false reads only totals. */
+  async *readProfiles(series: readonly SeriesRecord[], startMs: number, endMs: number, withSamples: boolean, slicer = new Slicer()): AsyncGenerator<StoredProfile> {
+    const stmt = withSamples ? this.read.samples : this.read.totals;
     for (const s of series) {
-      for (const row of stmt.iterate(s.id, startMs, endMs) as Iterable<{
-        series_id: number;
-        time_ms: number;
-        scope: number;
-        period: number;
-        drop_frames: string;
-        keep_frames: string;
-        total: number;
-        samples?: Buffer;
-      }>) {
-        const p: StoredProfile = {
-          seriesId: row.series_id,
-          timeMs: row.time_ms,
-          scope: row.scope,
-          period: row.period,
-          dropFrames: row.drop_frames,
-          keepFrames: row.keep_frames,
-          total: row.total,
-        };
-        if (row.samples) {
-          const n = row.samples.length / 12;
-          // Copy: SQLite's buffer may not be 8-byte aligned.
-          const copy = new Uint8Array(row.samples);
-          p.values = new Float64Array(copy.buffer, 0, n);
-          p.nodes = new Uint32Array(copy.buffer, n * 8, n);
+      let afterTime = startMs;
+      let afterId = -1;
+      for (;;) {
+        const rows = stmt.all(s.id, endMs, afterTime, afterId, READ_BATCH) as ProfileRow[];
+        for (const row of rows) {
+          const p: StoredProfile = {
+            seriesId: row.series_id,
+            timeMs: row.time_ms,
+            scope: row.scope,
+            period: row.period,
+            dropFrames: row.drop_frames,
+            keepFrames: row.keep_frames,
+            total: row.total,
+          };
+          if (row.samples) {
+            const n = row.samples.length / 12;
+            // Copy: SQLite's buffer may not be 8-byte aligned.
+            const copy = new Uint8Array(row.samples);
+            p.values = new Float64Array(copy.buffer, 0, n);
+            p.nodes = new Uint32Array(copy.buffer, n * 8, n);
+          }
+          yield p;
         }
-        yield p;
+        if (rows.length < READ_BATCH) break;
+        const last = rows[rows.length - 1]!;
+        afterTime = last.time_ms;
+        afterId = last.id;
+        await slicer.tick();
       }
+      await slicer.tick();
     }
   }
 
   seriesById(id: number): SeriesRecord | undefined {
-    return this.seriesIndex.get(id);
+    return this.series.get(id);
   }
 
   /**
    * Deletes profiles older than cutoffMs, then series without profiles and symbol scopes of days
    * that ended before the cutoff and no longer hold profiles. Returns the number of profiles deleted.
    */
-  deleteOlderThan(cutoffMs: number): number {
+  deleteOlderThan(cutoffMs: number): Promise<number> {
     const cutoffDay = Math.floor(cutoffMs / DAY_MS);
-    return this.db.transaction(() => {
-      const deleted = this.db.prepare('DELETE FROM profiles WHERE time_ms < ?').run(cutoffMs).changes;
-      if (deleted === 0) return 0;
-      const emptySeries = this.db
-        .prepare('SELECT id FROM series s WHERE NOT EXISTS (SELECT 1 FROM profiles p WHERE p.series_id = s.id)')
-        .all() as { id: number }[];
-      for (const { id } of emptySeries) {
-        this.db.prepare('DELETE FROM series WHERE id = ?').run(id);
-        const rec = this.seriesIndex.get(id);
-        if (rec) this.removeSeriesFromCache(rec);
-      }
-      const oldScopes = this.db
-        .prepare('SELECT id, tenant, day FROM scopes s WHERE day < ? AND NOT EXISTS (SELECT 1 FROM profiles p WHERE p.scope = s.id)')
-        .all(cutoffDay) as { id: number; tenant: string; day: number }[];
-      for (const s of oldScopes) {
-        this.db.prepare('DELETE FROM locations WHERE scope = ?').run(s.id);
-        this.db.prepare('DELETE FROM stack_nodes WHERE scope = ?').run(s.id);
-        this.db.prepare('DELETE FROM scopes WHERE id = ?').run(s.id);
-        this.scopes.delete(`${s.tenant}\u0000${s.day}`);
-        this.scopesById.delete(s.id);
-      }
-      return deleted;
-    })();
+    return this.writeLock.run(() =>
+      this.db.transaction(() => {
+        const deleted = this.db.prepare('DELETE FROM profiles WHERE time_ms < ?').run(cutoffMs).changes;
+        if (deleted === 0) return 0;
+        const emptySeries = this.db
+          .prepare('SELECT id FROM series s WHERE NOT EXISTS (SELECT 1 FROM profiles p WHERE p.series_id = s.id)')
+          .all() as { id: number }[];
+        for (const { id } of emptySeries) {
+          this.db.prepare('DELETE FROM series WHERE id = ?').run(id);
+          const rec = this.series.get(id);
+          if (rec) this.series.remove(rec);
+        }
+        const oldScopes = this.db
+          .prepare('SELECT id, tenant, day FROM scopes s WHERE day < ? AND NOT EXISTS (SELECT 1 FROM profiles p WHERE p.scope = s.id)')
+          .all(cutoffDay) as { id: number; tenant: string; day: number }[];
+        for (const s of oldScopes) {
+          this.db.prepare('DELETE FROM locations WHERE scope = ?').run(s.id);
+          this.db.prepare('DELETE FROM stack_nodes WHERE scope = ?').run(s.id);
+          this.db.prepare('DELETE FROM scopes WHERE id = ?').run(s.id);
+          this.scopes.delete(`${s.tenant}\u0000${s.day}`);
+          this.scopesById.delete(s.id);
+        }
+        return deleted;
+      })(),
+    );
   }
 }
-
-export { IngestError };

@@ -1,6 +1,7 @@
 // Interned locations and stack trees of one symbol scope (tenant × UTC day), kept in memory and
 // mirrored in SQLite. Ids are dense, so merging is array indexing.
 import type { DB } from './db';
+import type { Slicer } from '../slice';
 import { PairMap } from './pair-map';
 
 export interface FrameLine {
@@ -21,6 +22,8 @@ export interface Frame {
 }
 
 const LOCATION_LIMIT = 1 << 30;
+/** Rows read per batch when a scope is loaded. */
+const LOAD_BATCH = 4096;
 
 export function frameKey(f: Frame): string {
   if (f.lines.length > 0) {
@@ -29,7 +32,7 @@ export function frameKey(f: Frame): string {
   return JSON.stringify([f.mappingFile, f.buildId, f.address]);
 }
 
-function encodeFrame(f: Frame): string {
+export function encodeFrame(f: Frame): string {
   return JSON.stringify([f.mappingFile, f.buildId, f.address, f.lines.map((l) => [l.name, l.systemName, l.filename, l.startLine, l.line])]);
 }
 
@@ -56,25 +59,36 @@ export class SymbolScope {
 
   private constructor(readonly id: number, readonly tenant: string, readonly day: number) {}
 
-  static load(db: DB, id: number, tenant: string, day: number): SymbolScope {
+  /** Loads a scope in batches, yielding between them: a day's symbols can be millions of rows. */
+  static async loadSliced(db: DB, id: number, tenant: string, day: number, slicer: Slicer): Promise<SymbolScope> {
     const s = new SymbolScope(id, tenant, day);
-    for (const row of db.prepare('SELECT id, frame FROM locations WHERE scope = ? ORDER BY id').iterate(id) as Iterable<{ id: number; frame: string }>) {
-      const f = decodeFrame(row.frame);
-      const key = frameKey(f);
-      s.frames[row.id] = f;
-      s.locationKeys[row.id] = key;
-      s.locationIds.set(key, row.id);
+    const locations = db.prepare('SELECT id, frame FROM locations WHERE scope = ? AND id > ? ORDER BY id LIMIT ?');
+    for (let after = -1; ; ) {
+      const rows = locations.all(id, after, LOAD_BATCH) as { id: number; frame: string }[];
+      for (const row of rows) {
+        const f = decodeFrame(row.frame);
+        const key = frameKey(f);
+        s.frames[row.id] = f;
+        s.locationKeys[row.id] = key;
+        s.locationIds.set(key, row.id);
+      }
+      if (rows.length < LOAD_BATCH) break;
+      after = rows[rows.length - 1]!.id;
+      await slicer.tick();
     }
-    for (const row of db.prepare('SELECT id, parent, location FROM stack_nodes WHERE scope = ? ORDER BY id').iterate(id) as Iterable<{
-      id: number;
-      parent: number;
-      location: number;
-    }>) {
-      s.ensureNodeCapacity(row.id + 1);
-      s.parent[row.id] = row.parent;
-      s.location[row.id] = row.location;
-      s.nodeIds.set(row.parent, row.location, row.id);
-      s.nodeCount = Math.max(s.nodeCount, row.id + 1);
+    const nodes = db.prepare('SELECT id, parent, location FROM stack_nodes WHERE scope = ? AND id > ? ORDER BY id LIMIT ?').raw();
+    for (let after = -1; ; ) {
+      const rows = nodes.all(id, after, LOAD_BATCH) as [number, number, number][];
+      for (const [nid, parent, location] of rows) {
+        s.ensureNodeCapacity(nid + 1);
+        s.parent[nid] = parent;
+        s.location[nid] = location;
+        s.nodeIds.set(parent, location, nid);
+        s.nodeCount = Math.max(s.nodeCount, nid + 1);
+      }
+      if (rows.length < LOAD_BATCH) break;
+      after = rows[rows.length - 1]![0];
+      await slicer.tick();
     }
     return s;
   }
@@ -87,15 +101,14 @@ export class SymbolScope {
     return this.frames.length;
   }
 
-  /** Returns the id of the location, adding it (and its row, via insert) when new. */
-  internLocation(frame: Frame, insert: (id: number, frame: string) => void): number {
-    const key = frameKey(frame);
+  /** Returns the id of the location (given as frameKey() and encodeFrame()), adding it (and its row, via insert) when new. */
+  internEncoded(key: string, data: string, insert: (id: number, frame: string) => void): number {
     let id = this.locationIds.get(key);
     if (id === undefined) {
       id = this.frames.length;
       if (id >= LOCATION_LIMIT) throw new Error('too many distinct locations in one day');
-      insert(id, encodeFrame(frame));
-      this.frames.push(frame);
+      insert(id, data);
+      this.frames.push(decodeFrame(data));
       this.locationKeys.push(key);
       this.locationIds.set(key, id);
     }

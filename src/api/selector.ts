@@ -29,7 +29,14 @@ const METRIC = /[a-zA-Z_:][a-zA-Z0-9_:]*/y;
  * `metricName` (the server's API), a metric name may come before the braces, or stand alone, and
  * is matched as `__name__`, as in Prometheus; the empty text is then not a selector.
  */
-export function parseSelector(text: string, opts: { metricName?: boolean } = {}): Matcher[] {
+export function parseSelector(
+  text: string,
+  opts: {
+    metricName?: boolean;
+    /** Checks a =~ / !~ value, returning why it is invalid; by default it must compile as a JavaScript RegExp. The server checks RE2 syntax. */
+    checkRegex?: (value: string) => string | undefined;
+  } = {},
+): Matcher[] {
   let i = 0;
   const s = text.trim();
   const fail = (why: string): never => {
@@ -81,11 +88,8 @@ export function parseSelector(text: string, opts: { metricName?: boolean } = {})
       } else value += c;
     }
     if (op === '=~' || op === '!~') {
-      try {
-        new RegExp(`^(?:${value})$`);
-      } catch {
-        fail(`invalid regular expression ${JSON.stringify(value)}`);
-      }
+      const why = (opts.checkRegex ?? checkJsRegex)(value);
+      if (why !== undefined) fail(`invalid regular expression ${JSON.stringify(value)}${why ? ` (${why})` : ''}`);
     }
     out.push({ name, op: op!, value });
     ws();
@@ -98,6 +102,17 @@ export function parseSelector(text: string, opts: { metricName?: boolean } = {})
   ws();
   if (i !== s.length) fail('unexpected text after "}"');
   return out;
+}
+
+/** A regex must compile on its own (so that `a)|(.*` cannot escape the anchors around it) and anchored. */
+function checkJsRegex(value: string): string | undefined {
+  try {
+    new RegExp(value);
+    new RegExp(`^(?:${value})$`);
+    return undefined;
+  } catch {
+    return '';
+  }
 }
 
 /** The value of `service_name="…"`, if the selector has one. */

@@ -88,8 +88,28 @@ export function invalidProfile(why: string): ProfileError {
 }
 const invalid = invalidProfile;
 
+export interface ValidateOptions {
+  /**
+   * For the server: a table whose ids are unusable (an id 0, or the same id twice, as some .NET
+   * producers write) refers to its entries by position (id N = the N-th entry) instead of being
+   * refused, as resolvedIds() resolves them.
+   */
+  positionalIds?: boolean;
+}
+
+/**
+ * The ids of a table's entries: their own, or with `positional` when any is 0 or repeated, their
+ * positions 1..n.
+ */
+export function resolvedIds(items: readonly { id: number | bigint }[], positional: boolean): number[] {
+  const ids = items.map((it) => Number(it.id));
+  if (positional && (ids.includes(0) || new Set(ids).size !== ids.length)) return ids.map((_, i) => i + 1);
+  return ids;
+}
+
 /** The checks of Go's profile.CheckValid and decoding that `go tool pprof` applies. */
-function validateProfile(p: Profile): void {
+export function validateProfile(p: Profile, opts: ValidateOptions = {}): void {
+  const positional = opts.positionalIds === true;
   const strings = p.stringTable.strings;
   if (strings.length === 0 || strings[0] !== '') throw notPprof('its string table does not start with the empty string');
   const nStrings = strings.length;
@@ -111,8 +131,9 @@ function validateProfile(p: Profile): void {
   checkStr(p.defaultSampleType, 'the default sample type');
 
   const mappingIds = new Set<number>();
-  for (const m of p.mapping) {
-    const id = Number(m.id);
+  const mapIds = resolvedIds(p.mapping, positional);
+  for (const [i, m] of p.mapping.entries()) {
+    const id = mapIds[i]!;
     if (id === 0) throw invalid('found mapping with reserved ID=0');
     if (mappingIds.has(id)) throw invalid(`multiple mappings with the same ID ${id}`);
     mappingIds.add(id);
@@ -120,8 +141,9 @@ function validateProfile(p: Profile): void {
     checkStr(m.buildId, 'a mapping build ID');
   }
   const functionIds = new Set<number>();
-  for (const f of p.function) {
-    const id = Number(f.id);
+  const fnIds = resolvedIds(p.function, positional);
+  for (const [i, f] of p.function.entries()) {
+    const id = fnIds[i]!;
     if (id === 0) throw invalid('found function with reserved ID=0');
     if (functionIds.has(id)) throw invalid(`multiple functions with the same ID ${id}`);
     functionIds.add(id);
@@ -130,8 +152,9 @@ function validateProfile(p: Profile): void {
     checkStr(f.filename, 'a function file name');
   }
   const locationIds = new Set<number>();
-  for (const l of p.location) {
-    const id = Number(l.id);
+  const locIds = resolvedIds(p.location, positional);
+  for (const [i, l] of p.location.entries()) {
+    const id = locIds[i]!;
     if (id === 0) throw invalid('found location with reserved ID=0');
     if (locationIds.has(id)) throw invalid(`multiple locations with the same ID ${id}`);
     locationIds.add(id);

@@ -1,0 +1,80 @@
+// The decoding worker's tasks: request bytes → a validated, limit-checked PreparedProfile (and a
+// merged pprof → JSON). Runs
+// in a worker thread (see pool.ts), so that gunzip, protobuf decoding and preparing never hold
+// up the event loop. Client errors come back as values: an Error's class does not cross threads.
+import { fromBinary, toJsonString } from '@bufbuild/protobuf';
+import { Profile } from 'pprof-format';
+import { ProfileSchema } from '../../src/api/gen/google/v1/profile_pb';
+import { ProfileError } from '../../src/profile/errors';
+import { rawProfileBytes, validateProfile } from '../../src/profile/load';
+import { ClientError } from '../errors';
+import { overLimit, type Limits } from '../limits';
+import { toDelta, type DeltaState } from '../scrape/delta';
+import { PROFILE_KIND, type ProfileKind } from '../scrape/profiles';
+import { prepareProfile, type PreparedProfile } from './prepare';
+import type { SampleTypeOverride } from './pprof';
+import { checkCounts, scanPprof } from './scan';
+
+export interface DecodeTask {
+  bytes: Uint8Array;
+  limits: Limits;
+  /** Decompressed bytes this profile may still use (the request's budget). */
+  budget: number;
+  overrides?: Record<string, SampleTypeOverride>;
+  metricName?: string;
+  /** Pull mode: the scraped profile's kind, the loop's previous delta state and the scrape's time. */
+  scrape?: { kind: ProfileKind; prev?: DeltaState; nowMs: number };
+}
+
+export type DecodeResult =
+  | { ok: true; profile?: PreparedProfile; decompressedBytes: number; delta?: { state: DeltaState; reset: boolean } }
+  | { ok: false; status: ClientError['status']; message: string };
+
+function decode(task: DecodeTask): DecodeResult {
+  const { limits } = task;
+  const budget = Math.min(task.budget, limits.maxDecompressedBytes);
+  let raw: Uint8Array;
+  try {
+    raw = rawProfileBytes(task.bytes, { maxDecompressedBytes: budget });
+  } catch (e) {
+    if (e instanceof ProfileError && e.kind === 'too-large') {
+      throw overLimit('maxDecompressedBytes', limits, `the profile decompresses to more than the ${budget} bytes left for this request`);
+    }
+    throw e;
+  }
+  checkCounts(scanPprof(raw), limits);
+  let p: Profile;
+  try {
+    p = Profile.decode(raw);
+  } catch (e) {
+    throw new ClientError(400, `malformed pprof: protobuf decoding failed: ${(e as Error).message}`);
+  }
+  validateProfile(p, { positionalIds: true });
+  if (p.sampleType.length === 0) throw new ClientError(400, 'invalid pprof: it declares no sample types');
+  if (!task.scrape) return { ok: true, profile: prepareProfile(p, task.overrides, task.metricName), decompressedBytes: raw.length };
+  const kind = PROFILE_KIND[task.scrape.kind];
+  const d = toDelta(p, kind.cumulative, task.scrape.prev, task.scrape.nowMs);
+  const toStore = d ? d.profile : p;
+  return {
+    ok: true,
+    profile: toStore && prepareProfile(toStore, undefined, kind.metricName),
+    decompressedBytes: raw.length,
+    delta: d && { state: d.state, reset: d.reset },
+  };
+}
+
+/** A merged pprof's binary encoding → its Connect JSON (for SelectMergeProfile in JSON), off the event loop. */
+export interface PprofJsonTask {
+  pprofJson: Uint8Array;
+}
+
+export default function run(task: DecodeTask | PprofJsonTask): DecodeResult | string {
+  if ('pprofJson' in task) return toJsonString(ProfileSchema, fromBinary(ProfileSchema, task.pprofJson));
+  try {
+    return decode(task);
+  } catch (e) {
+    if (e instanceof ClientError) return { ok: false, status: e.status, message: e.message };
+    if (e instanceof ProfileError) return { ok: false, status: 400, message: `malformed pprof: ${e.message}` };
+    throw e;
+  }
+}

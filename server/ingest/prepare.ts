@@ -1,0 +1,156 @@
+// A decoded, validated pprof → the compact form the store interns (runs in a decoding worker):
+// distinct locations as frame strings, stacks as a local trie, values summed per label group,
+// stack and sample type. Typed arrays and strings only, so it crosses threads cheaply, and the
+// main thread's work is proportional to what is new in it, not to the profile's size.
+import type { Profile } from 'pprof-format';
+import { resolvedIds } from '../../src/profile/load';
+import { ClientError } from '../errors';
+import { PairMap } from '../storage/pair-map';
+import { encodeFrame, frameKey, type Frame } from '../storage/symbols';
+import { parseProfileTypeId, profileTypesOf, type ProfileTypeInfo, type SampleTypeOverride } from './pprof';
+
+export interface PreparedGroup {
+  /** The group's string sample labels, sorted by name: they become series labels. */
+  labels: [string, string][];
+  /** Leaf trie nodes of the group's stacks, and per sample type their summed values. */
+  nodes: Int32Array;
+  values: Float64Array[];
+}
+
+export interface PreparedProfile {
+  types: ProfileTypeInfo[];
+  /** 0 when the profile has none. */
+  timeNanos: number;
+  durationNanos: number;
+  period: number;
+  dropFrames: string;
+  keepFrames: string;
+  /** Per location of the profile: frameKey() and encodeFrame() of its frame. */
+  frameKeys: string[];
+  frameData: string[];
+  /** Local stack trie: node 0 is the root; node i's parent (< i) and location index. */
+  nodeParent: Int32Array;
+  nodeLocation: Int32Array;
+  groups: PreparedGroup[];
+}
+
+/** Sample labels that stay per sample in Pyroscope instead of becoming series labels. */
+const PER_SAMPLE_LABELS = new Set(['span_id', 'trace_id', 'profile_id']);
+
+/** pprof-format reads int64 fields as unsigned (-1 → 2^64 − 1): the signed value, as a number. */
+export function int64Of(v: number | bigint | undefined): number {
+  return typeof v === 'bigint' ? Number(BigInt.asIntN(64, v)) : (v ?? 0);
+}
+
+function nonNegative(v: number | bigint | undefined, what: string): number {
+  const n = int64Of(v);
+  if (!(n >= 0)) throw new ClientError(400, `invalid pprof: ${what} is ${n}; it must be 0 or more`);
+  return n;
+}
+
+/** Profile type ids are `name:sample_type:sample_unit:period_type:period_unit`: no part may hold a colon. */
+function checkTypes(types: ProfileTypeInfo[]): void {
+  for (const t of types) {
+    for (const [what, v] of [['name', t.name], ['sample type', t.sampleType], ['sample unit', t.sampleUnit], ['period type', t.periodType], ['period unit', t.periodUnit]]) {
+      if (v.includes(':')) throw new ClientError(400, `invalid profile type: the ${what} ${JSON.stringify(v)} contains ":", which separates the parts of a profile type id`);
+    }
+    if (!parseProfileTypeId(t.id)) throw new ClientError(400, `invalid profile type ${JSON.stringify(t.id)}: its name and sample type must not be empty`);
+  }
+}
+
+export function prepareProfile(p: Profile, overrides?: Record<string, SampleTypeOverride>, metricName?: string): PreparedProfile {
+  const strings = p.stringTable.strings;
+  const types = profileTypesOf(p, overrides, metricName);
+  checkTypes(types);
+  const timeNanos = int64Of(p.timeNanos);
+  if (!Number.isFinite(timeNanos)) throw new ClientError(400, 'invalid pprof: time_nanos is not a number');
+  const durationNanos = nonNegative(p.durationNanos, 'duration_nanos');
+  const period = nonNegative(p.period, 'period');
+
+  // Positional ids as validateProfile({ positionalIds: true }) resolved them.
+  const fnIndex = new Map<number, number>();
+  resolvedIds(p.function, true).forEach((id, i) => fnIndex.set(id, i));
+  const mapIndex = new Map<number, number>();
+  resolvedIds(p.mapping, true).forEach((id, i) => mapIndex.set(id, i));
+  const locIndex = new Map<number, number>();
+  const frameKeys: string[] = [];
+  const frameData: string[] = [];
+  resolvedIds(p.location, true).forEach((id, i) => {
+    locIndex.set(id, i);
+    const l = p.location[i]!;
+    const mi = mapIndex.get(Number(l.mappingId));
+    const m = mi === undefined ? undefined : p.mapping[mi];
+    const frame: Frame = {
+      mappingFile: m ? strings[Number(m.filename)]! : '',
+      buildId: m ? strings[Number(m.buildId)]! : '',
+      address: l.line.length === 0 ? Number(l.address) : 0,
+      lines: l.line.map((line) => {
+        const fi = fnIndex.get(Number(line.functionId));
+        const f = fi === undefined ? undefined : p.function[fi];
+        return {
+          name: f ? strings[Number(f.name)]! : '',
+          systemName: f ? strings[Number(f.systemName)]! : '',
+          filename: f ? strings[Number(f.filename)]! : '',
+          startLine: f ? Number(f.startLine) : 0,
+          line: Number(line.line),
+        };
+      }),
+    };
+    frameKeys.push(frameKey(frame));
+    frameData.push(encodeFrame(frame));
+  });
+
+  // Stacks into a trie (root-first), samples grouped by their string labels.
+  const trie = new PairMap(1024);
+  const parent: number[] = [0];
+  const location: number[] = [0];
+  const width = types.length;
+  const groups = new Map<string, { labels: [string, string][]; leaf: Map<number, number>; nodes: number[]; values: number[][] }>();
+  for (const s of p.sample) {
+    let node = 0;
+    const ids = s.locationId;
+    for (let i = ids.length - 1; i >= 0; i--) {
+      const loc = locIndex.get(Number(ids[i]))!;
+      let next = trie.get(node, loc);
+      if (next === 0) {
+        next = parent.length;
+        parent.push(node);
+        location.push(loc);
+        trie.set(node, loc, next);
+      }
+      node = next;
+    }
+    const labels: [string, string][] = [];
+    for (const l of s.label) {
+      const key = strings[Number(l.key)]!;
+      if (Number(l.str) !== 0 && key && !PER_SAMPLE_LABELS.has(key)) labels.push([key, strings[Number(l.str)]!]);
+    }
+    labels.sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
+    const gkey = labels.length ? JSON.stringify(labels) : '';
+    let g = groups.get(gkey);
+    if (!g) groups.set(gkey, (g = { labels, leaf: new Map(), nodes: [], values: types.map(() => []) }));
+    let at = g.leaf.get(node);
+    if (at === undefined) {
+      at = g.nodes.length;
+      g.leaf.set(node, at);
+      g.nodes.push(node);
+      for (const v of g.values) v.push(0);
+    }
+    for (let t = 0; t < width; t++) g.values[t]![at] += int64Of(s.value[t]);
+  }
+  if (groups.size === 0) groups.set('', { labels: [], leaf: new Map(), nodes: [], values: types.map(() => []) });
+
+  return {
+    types,
+    timeNanos,
+    durationNanos,
+    period,
+    dropFrames: strings[Number(p.dropFrames)] ?? '',
+    keepFrames: strings[Number(p.keepFrames)] ?? '',
+    frameKeys,
+    frameData,
+    nodeParent: Int32Array.from(parent),
+    nodeLocation: Int32Array.from(location),
+    groups: [...groups.values()].map((g) => ({ labels: g.labels, nodes: Int32Array.from(g.nodes), values: g.values.map((v) => Float64Array.from(v)) })),
+  };
+}
