@@ -6,8 +6,8 @@ import { join } from 'node:path';
 import { columnSum, decodeFixture, readFixture, startTestServer, type TestServer } from './helpers';
 
 const CPU = 'process_cpu:cpu:nanoseconds:cpu:nanoseconds';
-const cpu = readFixture('cpu.pb.gz'); // Σ cpu = 470000000
-const CPU_TOTAL = 470_000_000;
+const cpu = readFixture('go-cpu-tiny.pb.gz'); // Σ cpu = 80ms
+const CPU_TOTAL = 80_000_000;
 
 let s: TestServer;
 const now = Date.now();
@@ -144,16 +144,19 @@ describe('flame graphs', () => {
     }
     const full = await s.rpc('SelectMergeStacktraces', { profileTypeID: CPU, labelSelector: '{service_name="catalog"}', ...range });
     expect(full.json.flamegraph.names).not.toContain('other');
-    expect(full.json.flamegraph.names).toContain('runtime.mcall');
+    expect(full.json.flamegraph.names).toContain('main.checksumHandler');
   });
 
   it('stack_trace_selector keeps stacks under a call site', async () => {
-    const body = { profileTypeID: CPU, labelSelector: '{service_name="catalog"}', ...range, stackTraceSelector: { callSite: [{ name: 'runtime.mcall' }] } };
+    const path = ['runtime.main', 'main.main', 'main.writeCPU', 'main.serveAll', 'main.handle', 'main.checksumHandler'];
+    const callSite = path.map((name) => ({ name }));
+    const body = { profileTypeID: CPU, labelSelector: '{service_name="catalog"}', ...range, stackTraceSelector: { callSite } };
     const fg = await s.rpc('SelectMergeStacktraces', body);
-    expect(fg.json.flamegraph.total).toBe('460000000'); // runtime.mcall cum in go tool pprof: 46 of 47 samples
+    expect(fg.json.flamegraph.total).toBe('50000000'); // main.checksumHandler's cum in go tool pprof: 50ms of 80ms
     const pprof = await s.rpc('SelectMergeProfile', body);
-    expect(mergedTotal(pprof.json)).toBe(460_000_000);
-    const none = await s.rpc('SelectMergeProfile', { ...body, stackTraceSelector: { callSite: [{ name: 'runtime.park_m' }] } });
+    expect(mergedTotal(pprof.json)).toBe(50_000_000);
+    // The same names, not from the root: no stack starts there.
+    const none = await s.rpc('SelectMergeProfile', { ...body, stackTraceSelector: { callSite: callSite.slice(1) } });
     expect(mergedTotal(none.json)).toBe(0);
   });
 
@@ -187,7 +190,7 @@ describe('tenants', () => {
 describe('ingest', () => {
   it('multipart form with sample_type_config', async () => {
     const form = new FormData();
-    form.append('profile', new Blob([Buffer.from(readFixture('req_3.pprof'))]), 'profile.pprof');
+    form.append('profile', new Blob([Buffer.from(readFixture('go-block.pb.gz'))]), 'profile.pprof');
     form.append('sample_type_config', new Blob([JSON.stringify({ contentions: { units: 'count', 'display-name': 'block_count' }, delay: { units: 'nanoseconds', 'display-name': 'block_duration' } })]));
     const r = await fetch(`${s.url}/ingest?name=blocky&from=${now}`, { method: 'POST', body: form });
     expect(r.status, await r.text()).toBe(200);
@@ -209,14 +212,19 @@ describe('ingest', () => {
     }
   });
 
-  it('pprof sample labels become series labels', async () => {
-    const raw = readFixture('go.cpu.labels.pprof');
+  it('pprof sample labels become series labels, except per-sample ids', async () => {
+    const raw = readFixture('go-cpu.pb.gz');
     expect((await s.ingest({ name: 'labelled', from: String(now), format: 'pprof' }, raw)).status).toBe(200);
     const names = await s.rpc('LabelNames', { matchers: ['{service_name="labelled"}'], ...range });
-    expect(names.json.names).toEqual(expect.arrayContaining(['foo', 'function']));
-    expect(names.json.names).not.toContain('profile_id');
+    expect(names.json.names).toEqual(expect.arrayContaining(['handler', 'tenant']));
     const all = mergedTotal((await merge('{service_name="labelled"}')).json);
     expect(all).toBe(columnSum(decodeFixture(raw), 1));
+    // span-labels.pb.gz: a span_id per sample (not a series label) and a span_name of 3 values.
+    const spans = readFixture('span-labels.pb.gz');
+    expect((await s.ingest({ name: 'spans', from: String(now), format: 'pprof' }, spans)).status).toBe(200);
+    const spanNames = await s.rpc('LabelNames', { matchers: ['{service_name="spans"}'], ...range });
+    expect(spanNames.json.names).toContain('span_name');
+    expect(spanNames.json.names).not.toContain('span_id');
   });
 
   it('malformed pprof → 400 with a message, nothing stored', async () => {

@@ -34,7 +34,7 @@ const exited = (child: ChildProcess) =>
 
 it('every acknowledged profile survives kill -9, none is partial', async () => {
   // go.cpu.labels.pprof: 2 sample types × several sample-label groups = many rows per profile.
-  const raw = readFixture('go.cpu.labels.pprof');
+  const raw = readFixture('go-cpu.pb.gz');
   const original = decodeFixture(raw);
   const sums = [columnSum(original, 0), columnSum(original, 1)];
   const { child, url } = await startChild();

@@ -9,17 +9,17 @@ import { expectReady, mergedTotal, push, pushBody } from './hostile-helpers';
 
 /** The seeds: small real profiles (one list, so that the fixture names can be repointed). */
 export const FUZZ_SEED_PROFILES = [
-  'cpu.pb.gz',
-  'pyspy-1.pb.gz',
-  'req_2.pprof',
-  'req_3.pprof',
-  'req_4.pprof',
-  'req_5.pprof',
+  'go-cpu-tiny.pb.gz',
+  'pyspy.pb.gz',
+  'go-goroutine.pb.gz',
+  'go-block.pb.gz',
+  'go-mutex.pb.gz',
+  'no-mappings.pb.gz',
   'sample.cpu',
   'go.nomappings.crash',
-  'invalid_utf8.pb.gz',
-  'no_addr_no_line.pb.gz',
-  'cpu-unknown.pb.gz',
+  'invalid-utf8.pb.gz',
+  'no-addr-no-line.pb.gz',
+  'native-kernel.pb.gz',
   'cppbench.cpu_no_samples_type',
 ];
 const RUNS = 2000;
@@ -116,7 +116,7 @@ const before = { baseline: 0, kept: 0 };
 beforeAll(async () => {
   // Push keeps each profile's own time (some seeds are from long ago): retention reaches back that far.
   s = await startTestServer({ retention: '36500d' });
-  const cpu = readFixture('cpu.pb.gz');
+  const cpu = readFixture('go-cpu-tiny.pb.gz');
   expect((await s.ingest({ name: 'baseline' }, cpu)).status).toBe(200);
   expect((await s.ingest({ name: 'kept' }, cpu, { 'X-Scope-OrgID': 'keep' })).status).toBe(200);
   before.baseline = await mergedTotal(s, CPU, '{service_name="baseline"}');

@@ -16,7 +16,7 @@ const big = bigProfile({ functions: 120_000, nameLength: 450, samples: 40_000, d
 let s: TestServer;
 beforeAll(async () => {
   s = await startTestServer();
-  expect((await s.ingest({ name: 'other' }, readFixture('cpu.pb.gz'), TEAM_B)).status).toBe(200);
+  expect((await s.ingest({ name: 'other' }, readFixture('go-cpu-tiny.pb.gz'), TEAM_B)).status).toBe(200);
 });
 afterAll(() => s.stop());
 

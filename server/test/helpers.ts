@@ -1,13 +1,11 @@
 // Shared helpers for server tests: a real server on a free port with a temporary data dir.
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gunzipSync } from 'fflate';
 import { Profile } from 'pprof-format';
 import { startServer, type RunningServer, type ServerOptions } from '../app';
 
-export const FIXTURES = join(__dirname, '../../../shared/fixtures');
-export const PROFILES_DIR = join(FIXTURES, 'profiles');
 
 export interface TestServer extends RunningServer {
   dataDir: string;
@@ -45,9 +43,7 @@ export async function startTestServer(opts: Partial<ServerOptions> = {}): Promis
   };
 }
 
-export function readFixture(name: string): Uint8Array {
-  return new Uint8Array(readFileSync(join(PROFILES_DIR, name)));
-}
+export { readFixture } from '../../tests/helpers/corpus';
 
 export function decodeFixture(bytes: Uint8Array): Profile {
   return Profile.decode(bytes[0] === 0x1f && bytes[1] === 0x8b ? gunzipSync(bytes) : bytes);

@@ -11,8 +11,8 @@ import { readFixture, startTestServer, type TestServer } from './helpers';
 import { bigProfile, expectReady, makeProfile, mergedTotal, push, pushBody, rawRequest, whileInFlight } from './hostile-helpers';
 
 const CPU = 'process_cpu:cpu:nanoseconds:cpu:nanoseconds';
-const CPU_TOTAL = 470_000_000; // Σ cpu of cpu.pb.gz
-const cpu = readFixture('cpu.pb.gz');
+const CPU_TOTAL = 80_000_000; // Σ cpu of go-cpu-tiny.pb.gz
+const cpu = readFixture('go-cpu-tiny.pb.gz');
 const TEAM_B = { 'X-Scope-OrgID': 'team-b' };
 
 let s: TestServer;
@@ -197,7 +197,7 @@ describe('5. a colon in a sample type', () => {
     expect(r.status).toBe(400);
     expect((await r.json()).message).toMatch(/"wall:clock" contains ":"/);
     const form = new FormData();
-    form.append('profile', new Blob([Buffer.from(readFixture('req_3.pprof'))]), 'profile.pprof');
+    form.append('profile', new Blob([Buffer.from(readFixture('go-block.pb.gz'))]), 'profile.pprof');
     form.append('sample_type_config', new Blob([JSON.stringify({ contentions: { 'display-name': 'a:b' } })]));
     expect((await fetch(`${s.url}/ingest?name=colon2`, { method: 'POST', body: form })).status).toBe(400);
     const types = await s.rpc('ProfileTypes', { start: '1', end: String(Date.now() + 60_000) });

@@ -13,7 +13,7 @@ const now = Date.now();
 beforeAll(async () => {
   upstream = await startTestServer();
   proxy = await startTestServer({ upstream: { url: upstream.url, tenant: 'team-a' } });
-  const raw = readFixture('go.cpu.labels.pprof');
+  const raw = readFixture('go-cpu.pb.gz');
   const res = await upstream.ingest({ name: 'proxied{pod="p1"}', from: String(now - 60_000), format: 'pprof' }, raw, {
     'X-Scope-OrgID': 'team-a',
   });

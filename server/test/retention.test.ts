@@ -7,7 +7,7 @@ import { readFixture, startTestServer } from './helpers';
 it('a background job deletes profiles past retention; queries never show them', async () => {
   const s = await startTestServer({ retention: '3s', retentionIntervalMs: 200 });
   try {
-    const cpu = readFixture('cpu.pb.gz');
+    const cpu = readFixture('go-cpu-tiny.pb.gz');
     const now = Date.now();
     expect((await s.ingest({ name: 'old-ish', from: String(now - 2000), format: 'pprof' }, cpu)).status).toBe(200);
     expect((await s.ingest({ name: 'fresh', from: String(now + 60_000), format: 'pprof' }, cpu)).status).toBe(200);

@@ -266,10 +266,10 @@ describe('Kubernetes discovery against a stand-in API server', () => {
   beforeAll(async () => {
     // The Go-style pprof endpoint every discovered pod points at (all pods have IP 127.0.0.1).
     const files: Record<string, Uint8Array> = {
-      '/debug/pprof/profile': readFixture('cpu.pb.gz'),
-      '/debug/pprof/heap': readFixture('heap_delta'),
-      '/debug/pprof/goroutine': readFixture('req_2.pprof'),
-      '/custom/goroutine': readFixture('req_2.pprof'),
+      '/debug/pprof/profile': readFixture('go-cpu-tiny.pb.gz'),
+      '/debug/pprof/heap': readFixture('go-heap-2.pb.gz'),
+      '/debug/pprof/goroutine': readFixture('go-goroutine.pb.gz'),
+      '/custom/goroutine': readFixture('go-goroutine.pb.gz'),
     };
     target = await listen((req, res) => {
       const u = new URL(req.url ?? '/', 'http://x');

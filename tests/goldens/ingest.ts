@@ -15,7 +15,15 @@ import { columnSum, decodeFixture, startTestServer, type TestServer } from '../.
 import type { Corpus } from '../helpers/corpus';
 import { readExpectedTop } from '../helpers/expected';
 
-export function defineIngestGoldens(corpus: Corpus, expected: number): void {
+export interface IngestServer {
+  server(): TestServer;
+  /** SelectMergeProfile of one service over all time, as binary pprof (JSON checked to agree). */
+  selectMergeProfile(typeId: string, service: string): Promise<Uint8Array>;
+  push(service: string, raw: Uint8Array): Promise<Response>;
+}
+
+/** A real server for the file's tests (started before them, stopped after). */
+export function ingestServer(): IngestServer {
   const start = 1;
   const end = () => Date.now() + 3_600_000;
   let server: TestServer;
@@ -59,6 +67,11 @@ export function defineIngestGoldens(corpus: Corpus, expected: number): void {
     return fetch(`${server.url}/push.v1.PusherService/Push`, { method: 'POST', headers: { 'content-type': 'application/proto' }, body: Buffer.from(body) });
   }
 
+  return { server: () => server, selectMergeProfile, push };
+}
+
+export function defineIngestGoldens(corpus: Corpus, expected: number, srv: IngestServer = ingestServer()): void {
+  const { selectMergeProfile, push } = srv;
   describe(`${corpus.name}: profiles come back from the server as go tool pprof reads them`, () => {
     let compared = 0;
     for (const fixture of corpus.fixtures()) {
@@ -66,7 +79,7 @@ export function defineIngestGoldens(corpus: Corpus, expected: number): void {
         const raw = corpus.read(fixture);
         const original = decodeFixture(raw);
         const service = (way: string) => `fx-${fixture.replace(/[^a-zA-Z0-9]/g, '_')}-${way}`;
-        const r1 = await server.ingest({ name: service('ingest'), format: 'pprof', from: String(Date.now()) }, raw);
+        const r1 = await srv.server().ingest({ name: service('ingest'), format: 'pprof', from: String(Date.now()) }, raw);
         expect(r1.status, await r1.text()).toBe(200);
         const r2 = await push(service('push'), raw);
         expect(r2.status, await r2.text()).toBe(200);
