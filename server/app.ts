@@ -45,6 +45,8 @@ export interface ServerOptions {
   retention?: string | number;
   /** How often the retention job runs, ms (default: retention / 10, between 1 s and 10 min). */
   retentionIntervalMs?: number;
+  /** The server's clock for retention and the future-time limit (tests pass a fake one). */
+  now?: () => number;
   /** Request body limit in bytes (the same as limits.maxBodyBytes). */
   maxBodyBytes?: number;
   /** Request limits (see limits.ts and server/README.md); defaults for those not given. */
@@ -68,6 +70,8 @@ export interface RunningServer {
   url: string;
   /** Requests being worked on, by kind: tests wait on these instead of on the clock. */
   inFlight: { ingest: number; query: number };
+  /** Runs the retention job now (it also runs every retentionIntervalMs); resolves to the profiles deleted. */
+  deleteExpired(): Promise<number>;
   close(): Promise<void>;
 }
 
@@ -128,12 +132,13 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
       bodies.give(held.taken);
     }
   };
-  const oldestVisibleMs = () => Date.now() - retentionMs;
+  const now = opts.now ?? Date.now;
+  const oldestVisibleMs = () => now() - retentionMs;
   const checkTime = (timeMs: number) => {
     if (!Number.isFinite(timeMs)) throw new ClientError(400, 'profile time is not a valid time');
     if (timeMs < oldestVisibleMs())
       throw new ClientError(400, `profile time ${new Date(timeMs).toISOString()} is older than the retention period (${opts.retention ?? DEFAULT_RETENTION})`);
-    if (timeMs > Date.now() + limits.futureGraceMs) {
+    if (timeMs > now() + limits.futureGraceMs) {
       throw overLimit('futureGraceMs', limits, `profile time ${new Date(timeMs).toISOString()} is in the future`);
     }
   };
@@ -254,11 +259,13 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   const url = `http://${address.family === 'IPv6' ? `[${address.address}]` : address.address}:${port}`;
 
   const intervalMs = opts.retentionIntervalMs ?? Math.min(600_000, Math.max(1000, retentionMs / 10));
+  const deleteExpired = async () => {
+    const n = await store.deleteOlderThan(now() - retentionMs);
+    if (n > 0) log(`retention: deleted ${n} profiles`);
+    return n;
+  };
   const retentionTimer = setInterval(() => {
-    store.deleteOlderThan(Date.now() - retentionMs).then(
-      (n) => n > 0 && log(`retention: deleted ${n} profiles`),
-      (e) => log(`retention job failed: ${(e as Error).message}`),
-    );
+    deleteExpired().catch((e: unknown) => log(`retention job failed: ${(e as Error).message}`));
   }, intervalMs);
   retentionTimer.unref();
 
@@ -274,6 +281,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
     port,
     url,
     inFlight,
+    deleteExpired,
     async close() {
       clearInterval(retentionTimer);
       await demo?.stop();
