@@ -2,6 +2,7 @@
 //   --port N / PORT            (default 4040)
 //   --host H / HOST            listen address (default 127.0.0.1; 0.0.0.0 in containers)
 //   FLAMELENS_DATA             data directory (default ./data)
+//   FLAMELENS_DIST             the built app to serve (default <repo>/dist)
 //   FLAMELENS_RETENTION        e.g. 7d, 12h (default 7d)
 //   FLAMELENS_MAX_BODY         request body limit in bytes (default 64 MiB)
 //   --no-demo / FLAMELENS_DEMO=0   do not start the demo workload
@@ -82,6 +83,7 @@ const server = await startServer({
   port,
   host,
   dataDir: process.env.FLAMELENS_DATA || './data',
+  distDir: process.env.FLAMELENS_DIST || undefined,
   demo,
   retention,
   limits,

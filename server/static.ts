@@ -20,7 +20,7 @@ const MIME: Record<string, string> = {
 
 const MISSING_PAGE = `<!doctype html><meta charset="utf-8"><title>Flamelens: app not built</title>
 <h1>The Flamelens app is not built</h1>
-<p>The API is running, but <code>dist/</code> does not exist. Run <code>npm run build</code> (or <code>npm start</code>, which builds first).</p>`;
+<p>The API is running, but <code>dist/</code> does not exist. Run <code>npm run build</code> (or <code>npm start</code>, which builds it when the sources changed).</p>`;
 
 export function serveStatic(distDir: string, req: IncomingMessage, res: ServerResponse, pathname: string): void {
   const index = join(distDir, 'index.html');
