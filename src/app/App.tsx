@@ -1,13 +1,12 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
-import { DEFAULT_STATE, FLAME_VIEWS, useUrlState, viewFiltersOf } from '../state/url-state';
+import { DEFAULT_STATE, useUrlState } from '../state/url-state';
 import { pageProfileWorker } from '../worker/client';
-import type { FlameNext, LoadProgressMessage, OpenResult } from '../worker/protocol';
+import type { LoadProgressMessage, OpenResult } from '../worker/protocol';
 import { FileOpener } from '../views/FileOpener';
 import { LoadProgress } from '../views/LoadProgress';
 import { useThrottledState } from '../state/use-throttled-state';
 import { Explorer, type MergedDiff, type MergedProfile } from '../views/explore/Explorer';
 import { ProfileViews } from './ProfileViews';
-import { scheduleFlameWarmUp, skipFlameWarmUp } from '../views/flame/warm-up-draw';
 import { ThemeToggle, useTheme } from './theme';
 import { TargetsPage } from '../views/TargetsPage';
 
@@ -75,7 +74,6 @@ function FileDiffBar(p: {
 
 export function App() {
   const [state, setState] = useUrlState();
-  // Started by main.ts before this code loaded; it lives as long as the page.
   const client = pageProfileWorker();
   const theme = useTheme();
 
@@ -87,8 +85,6 @@ export function App() {
   const [progress, setProgress, setProgressSoon] = useThrottledState<LoadProgressMessage | null>(null, 100);
   const [error, setError] = useState<string | null>(null);
   const openSeq = useRef(0);
-  // Once the app is on screen, while the person picks a profile (see warm-up-draw.ts).
-  useEffect(() => scheduleFlameWarmUp(), []);
 
   type Source = Blob | ArrayBuffer;
   const load = useCallback(
@@ -97,7 +93,6 @@ export function App() {
       name: string,
       nextOrigin: Origin,
       onLoaded?: () => void,
-      flameNext?: FlameNext,
     ) => {
       const seq = ++openSeq.current;
       setError(null);
@@ -106,11 +101,9 @@ export function App() {
       const size = diff ? sizeOf(source.base.source) + sizeOf(source.next.source) : sizeOf(source);
       setProgress({ id: 0, type: 'progress', phase: 'reading', done: 0, total: size });
       const opts = {
-        flameNext,
         maxDecompressedBytes: decompressionLimit(),
         onProgress: (p: LoadProgressMessage) => seq === openSeq.current && setProgressSoon(p),
       };
-      skipFlameWarmUp();
       performance.mark('flamelens:page:open'); // see the worker's marks
       (diff ? client.openDiff(source.base, source.next, opts) : client.open(source, name, opts))
         .then((result) => {
@@ -137,20 +130,12 @@ export function App() {
   const openFile = useCallback(
     (file: File) => {
       fileOpening.current = true;
-      // A flame graph on screen: the worker builds the file's first one while the page renders.
-      const flameNext = FLAME_VIEWS.includes(state.view) ? { granularity: state.g, filters: viewFiltersOf(state) } : undefined;
-      load(
-        file,
-        file.name,
-        { kind: 'file', name: file.name },
-        () => {
-          files.current = { next: file };
-          setState({ mode: 'file', file: file.name, diff: false, bfile: '', ...PER_PROFILE });
-        },
-        flameNext,
-      );
+      load(file, file.name, { kind: 'file', name: file.name }, () => {
+        files.current = { next: file };
+        setState({ mode: 'file', file: file.name, diff: false, bfile: '', ...PER_PROFILE });
+      });
     },
-    [load, setState, state],
+    [load, setState],
   );
   const openBaselineFile = useCallback(
     (base: File) => {

@@ -1,11 +1,9 @@
 // The page's side of the profile worker: promise-based requests with progress callbacks.
-import { gunzipNative, isGzip } from '../profile/gunzip';
 import type { Granularity } from '../profile/nodes';
 import type { TopSort } from '../profile/top';
 import type {
   DiffWidth,
   FlameData,
-  FlameNext,
   GraphLayout,
   GraphOptions,
   LoadProgressMessage,
@@ -16,16 +14,6 @@ import type {
   WorkerRequest,
   WorkerResponse,
 } from './protocol';
-
-/** Files up to this size are read and inflated on the page (see open); larger ones in the worker, with progress. */
-const PAGE_READ_MAX_BYTES = 8 << 20;
-
-/** A file's bytes, inflated when gzipped, in an ArrayBuffer of their own (to transfer). */
-async function readOnPage(file: Blob, maxDecompressedBytes?: number): Promise<ArrayBuffer> {
-  const raw = new Uint8Array(await file.arrayBuffer());
-  const bytes = isGzip(raw) ? await gunzipNative(raw, maxDecompressedBytes) : raw;
-  return bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength ? (bytes.buffer as ArrayBuffer) : bytes.slice().buffer;
-}
 
 type DistributiveOmit<T, K extends keyof never> = T extends unknown ? Omit<T, K> : never;
 
@@ -62,10 +50,6 @@ export class ProfileWorkerClient {
   }
 
   private onMessage(msg: WorkerResponse): void {
-    if (msg.type === 'warm-up-over') {
-      this.warmUpOver = true;
-      return;
-    }
     const p = this.pending.get(msg.id);
     if (!p) return;
     if (msg.type === 'progress') {
@@ -102,46 +86,13 @@ export class ProfileWorkerClient {
     return this.helper;
   }
 
-  /** Whether the worker's warm-up has ended: until then, a small file is read on the page. */
-  private warmUpOver = false;
-
-  /**
-   * Opens a file; with `flameNext`, the worker builds that flame graph while the page renders.
-   * During the worker's warm-up (right after the page loads), a small file is read and inflated
-   * here, on the page, while the worker finishes its step; the worker is told at once to stop
-   * there. Afterwards the worker reads it, while the page renders that a file is opening (the
-   * page's read waited for that render: 19 ms from the change event to the worker's start, at
-   * 10k stacks, against 1-2 ms now). Anything that goes wrong on the page sends the file itself,
-   * for the worker to report.
-   */
-  async open(
+  open(
     source: Blob | ArrayBuffer,
     name: string,
-    opts: { maxDecompressedBytes?: number; onProgress?: (p: LoadProgressMessage) => void; flameNext?: FlameNext } = {},
+    opts: { maxDecompressedBytes?: number; onProgress?: (p: LoadProgressMessage) => void } = {},
   ): Promise<OpenResult> {
-    let read: Promise<ArrayBuffer | undefined> = Promise.resolve(undefined);
-    if (source instanceof Blob && source.size <= PAGE_READ_MAX_BYTES && !this.warmUpOver) {
-      this.worker.postMessage({ type: 'hold', id: 0 } satisfies WorkerRequest);
-      read = readOnPage(source, opts.maxDecompressedBytes).catch(() => undefined);
-    }
-    // Opens reach the worker in the order they were asked for, however long each read takes:
-    // the worker keeps the last one it opened, which must be the one the page asked for last.
-    const earlier = this.opensPosted;
-    let posted!: () => void;
-    this.opensPosted = new Promise((resolve) => (posted = resolve));
-    const bytes = await read;
-    await earlier;
-    const result = this.request<OpenResult>(
-      { type: 'open', source: bytes ?? source, name, maxDecompressedBytes: opts.maxDecompressedBytes, flameNext: opts.flameNext },
-      opts.onProgress,
-      bytes ? [bytes] : [],
-    );
-    posted();
-    return result;
+    return this.request<OpenResult>({ type: 'open', source, name, maxDecompressedBytes: opts.maxDecompressedBytes }, opts.onProgress);
   }
-
-  /** Settles once every open asked for so far has been posted to the worker (see open). */
-  private opensPosted: Promise<void> = Promise.resolve();
 
   top(sampleIndex: number, granularity: Granularity, filters?: ViewFilters, sort?: TopSort): Promise<TopColumns> {
     return this.request<TopColumns>({ type: 'top', sampleIndex, granularity, sort, filters });
@@ -168,7 +119,6 @@ export class ProfileWorkerClient {
     next: { source: Blob | ArrayBuffer; name: string },
     opts: { maxDecompressedBytes?: number; onProgress?: (p: LoadProgressMessage) => void } = {},
   ): Promise<OpenResult> {
-    await this.opensPosted; // after a file asked for earlier and still being read (see open)
     const helper = this.sideWorker();
     if (!helper) {
       return this.request<OpenResult>(
@@ -216,11 +166,7 @@ export class ProfileWorkerClient {
 
 let pageClient: ProfileWorkerClient | undefined;
 
-/**
- * The page's profile worker, one for the page's lifetime. main.ts starts it before the app's
- * code has loaded, so that the worker's own start-up and warm-up overlap the page's instead
- * of adding to the time to the first drawn profile.
- */
+/** The page's profile worker, one for the page's lifetime. */
 export function pageProfileWorker(): ProfileWorkerClient {
   return (pageClient ??= new ProfileWorkerClient());
 }

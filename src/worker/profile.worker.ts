@@ -3,14 +3,12 @@
 import { ProfileError } from '../profile/errors';
 import type { Granularity } from '../profile/nodes';
 import { gunzipNative, isGzip } from '../profile/gunzip';
-import { ProfileSession, diffOfSessions, openProfile, readSessionData, sessionOf } from '../profile/session';
-import type { LoadOptions, LoadProgress, ProfileBytes } from '../profile/load';
+import { ProfileSession, diffOfSessions, openProfile } from '../profile/session';
 import { FilterError } from '../profile/filters';
 import { ProfileSource, type ViewFilters } from '../profile/filtered-session';
-import type { DiffWidth, FlameData, GraphLayout, OpenResult, SideMessage, WorkerRequest, WorkerResponse } from './protocol';
+import type { GraphLayout, OpenResult, SideMessage, WorkerRequest, WorkerResponse } from './protocol';
 import { activeFilterLabels } from '../profile/filters';
 import { runInSteps } from './idle-steps';
-import { warmUpInSteps } from './warm-up';
 
 // Graphviz (WebAssembly) is loaded the first time a graph is laid out, not with the worker.
 let vizInstance: Promise<import('@viz-js/viz').Viz> | undefined;
@@ -22,7 +20,7 @@ function viz() {
 declare const self: DedicatedWorkerGlobalScope;
 
 let source: ProfileSource | undefined;
-/** Requests received so far: background work (warm-up, graph preparation) stops at the next one. */
+/** Requests received so far: background work (graph preparation) stops at the next one. */
 let requests = 0;
 
 function post(msg: WorkerResponse, transfer: Transferable[] = []): void {
@@ -77,19 +75,6 @@ function take(box: { bytes?: Uint8Array }): () => Uint8Array {
   };
 }
 
-/**
- * Opens a file's bytes. The warm-up opens its profile through this too: an options object of
- * another shape than the one the engine optimised for sends the code back to the interpreter
- * (V8's --trace-deopt: "wrong map"), at the start of reading the first real file.
- */
-function openFile(bytes: ProfileBytes, maxDecompressedBytes: number | undefined, onProgress: (p: LoadProgress) => void): ProfileSession {
-  return openProfile(bytes, fileOptions(maxDecompressedBytes, onProgress));
-}
-
-function fileOptions(maxDecompressedBytes: number | undefined, onProgress: (p: LoadProgress) => void): LoadOptions {
-  return { maxDecompressedBytes, onProgress };
-}
-
 /** The side of a diff that a helper worker opened (see 'open-side'), as a session. */
 function receiveSide(port: MessagePort, name: string): Promise<ProfileSession> {
   return new Promise((resolve, reject) => {
@@ -130,18 +115,6 @@ function prepareGraphWhenIdle(session: ProfileSession, sampleIndex: number, gran
 }
 
 /**
- * The flame graph an 'open' request's `flameNext` asked for, built right after the profile was
- * opened: the page renders the opened profile meanwhile, then asks for it. Handed over (its arrays
- * are transferred) to the first flame request if that is the one; dropped by any other.
- */
-let prebuilt: { key: string; data: FlameData } | undefined;
-const PREBUILT_FLAME_MAX_NODES = 1 << 20;
-
-function flameKey(sampleIndex: number, granularity: Granularity, widthBy: DiffWidth = 'comparison', filters?: ViewFilters): string {
-  return JSON.stringify([sampleIndex, granularity, widthBy, filters ?? {}]);
-}
-
-/**
  * A User Timing mark (`flamelens:…`) at a step of opening a file: DevTools' Performance panel
  * shows them, and bench/browser/first-draw-phases.ts reads them from a trace.
  */
@@ -175,32 +148,19 @@ async function handle(req: WorkerRequest): Promise<void> {
       await readInto(box, req.source, req.maxDecompressedBytes, progressOf(req.id));
       if (mine !== opensReceived) throw new Overtaken();
       mark('worker:read');
-      const next = openFile(take(box), req.maxDecompressedBytes, (p) => {
-        if (p.phase === 'building') mark('worker:decoded');
-        post({ id: req.id, type: 'progress', ...p });
+      const next = openProfile(take(box), {
+        maxDecompressedBytes: req.maxDecompressedBytes,
+        onProgress: (p) => {
+          if (p.phase === 'building') mark('worker:decoded');
+          post({ id: req.id, type: 'progress', ...p });
+        },
       });
       source = new ProfileSource(next);
-      prebuilt = undefined;
       const result: OpenResult = { name: req.name, summary: next.summary() };
       mark('worker:opened');
       post({ id: req.id, type: 'result', result });
-      // Only for a small profile, where the page's round trip is a fair part of the first draw:
-      // a large one's flame graph is better built once the opening's garbage has gone, and the
-      // round trip is nothing against its seconds.
-      if (req.flameNext && next.trie.size <= PREBUILT_FLAME_MAX_NODES) {
-        const { granularity, filters } = req.flameNext;
-        const si = result.summary.defaultSampleIndex;
-        try {
-          prebuilt = { key: flameKey(si, granularity, 'comparison', filters), data: need(filters).flame(si, granularity, 'comparison', false) };
-          mark('worker:flame-built');
-        } catch {
-          // the page's own request meets the same problem and reports it
-        }
-      }
       return;
     }
-    case 'hold':
-      return;
     case 'top': {
       const top = need(req.filters).top(req.sampleIndex, req.granularity, req.sort);
       post({ id: req.id, type: 'result', result: top }, [top.flat.buffer, top.cum.buffer, top.inline.buffer]);
@@ -220,7 +180,6 @@ async function handle(req: WorkerRequest): Promise<void> {
           throw e;
         }
       };
-      prebuilt = undefined;
       const mine = ++opensReceived;
       const b = req.base;
       // A baseline opened by the helper worker arrives while this worker opens the comparison.
@@ -260,10 +219,8 @@ async function handle(req: WorkerRequest): Promise<void> {
     }
     case 'flame': {
       // An uncached tree, handed over to the page without a copy (a large one is hundreds of MB).
-      const ready = prebuilt?.key === flameKey(req.sampleIndex, req.granularity, req.widthBy, req.filters) ? prebuilt.data : undefined;
-      prebuilt = undefined;
-      const data = ready ?? need(req.filters).flame(req.sampleIndex, req.granularity, req.widthBy, false);
-      if (!ready) mark('worker:flame-built');
+      const data = need(req.filters).flame(req.sampleIndex, req.granularity, req.widthBy, false);
+      mark('worker:flame-built');
       const t = data.tree;
       const buffers = [t.node, t.parent, t.depth, t.end, t.total, t.self, t.start, t.otherSelf, t.otherTotal]
         .filter((a): a is Int32Array | Float64Array => a !== undefined)
@@ -317,7 +274,6 @@ async function handle(req: WorkerRequest): Promise<void> {
 self.onmessage = (ev: MessageEvent<WorkerRequest>) => {
   requests++;
   const req = ev.data;
-  if (req.type !== 'flame' && req.type !== 'top' && req.type !== 'hold') prebuilt = undefined; // the page went elsewhere
   handle(req).catch((e: unknown) => {
     if (e instanceof Overtaken) post({ id: req.id, type: 'error', kind: 'superseded', message: 'Another profile was opened meanwhile.' });
     else if (e instanceof ProfileError) post({ id: req.id, type: 'error', kind: e.kind, message: e.message });
@@ -334,17 +290,3 @@ self.onmessage = (ev: MessageEvent<WorkerRequest>) => {
     }
   });
 };
-
-// While the person picks a file, run the code that opens one on a small made-up profile, so that
-// the real file finds it optimised (see warm-up.ts). It stops at the first request.
-warmUpInSteps(
-  () => requests > 0,
-  {
-    inflate: (gzipped) => gunzipNative(gzipped),
-    // As an open passes its bytes: handed over by a function (take), not as an array, which
-    // gave the real file's reading another shape to check on entry (--trace-deopt: "wrong map").
-    read: (bytes) => readSessionData(take({ bytes }), fileOptions(undefined, () => undefined)),
-    build: sessionOf,
-  },
-  () => post({ id: 0, type: 'warm-up-over' }),
-);
