@@ -1,9 +1,9 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { DEFAULT_STATE, useUrlState } from '../state/url-state';
-import { pageProfileWorker } from '../worker/client';
-import type { LoadProgressMessage, OpenResult } from '../worker/protocol';
+import { profileWorker } from '../worker/client';
+import type { OpenResult } from '../worker/protocol';
 import { FileOpener } from '../views/FileOpener';
-import { LoadProgress } from '../views/LoadProgress';
+import { LoadProgress, type Progress } from '../views/LoadProgress';
 import { useThrottledState } from '../state/use-throttled-state';
 import { Explorer, type MergedDiff, type MergedProfile } from '../views/explore/Explorer';
 import { ProfileViews } from './ProfileViews';
@@ -74,7 +74,7 @@ function FileDiffBar(p: {
 
 export function App() {
   const [state, setState] = useUrlState();
-  const client = pageProfileWorker();
+  const client = profileWorker();
   const theme = useTheme();
 
   const [profile, setProfile] = useState<OpenResult | null>(null);
@@ -82,7 +82,7 @@ export function App() {
   const [profileKey, setProfileKey] = useState(0);
   // The worker's progress messages, shown at most every 100 ms: a small file's two or three
   // messages re-rendered the app (about 6 ms each) while the worker opened it, on two cores.
-  const [progress, setProgress, setProgressSoon] = useThrottledState<LoadProgressMessage | null>(null, 100);
+  const [progress, setProgress, setProgressSoon] = useThrottledState<Progress | null>(null, 100);
   const [error, setError] = useState<string | null>(null);
   const openSeq = useRef(0);
 
@@ -99,13 +99,14 @@ export function App() {
       const sizeOf = (x: Source) => (x instanceof Blob ? x.size : x.byteLength);
       const diff = !(source instanceof Blob || source instanceof ArrayBuffer);
       const size = diff ? sizeOf(source.base.source) + sizeOf(source.next.source) : sizeOf(source);
-      setProgress({ id: 0, type: 'progress', phase: 'reading', done: 0, total: size });
-      const opts = {
-        maxDecompressedBytes: decompressionLimit(),
-        onProgress: (p: LoadProgressMessage) => seq === openSeq.current && setProgressSoon(p),
-      };
+      setProgress({ phase: 'reading', done: 0, total: size });
+      const maxDecompressedBytes = decompressionLimit();
+      const opts = { onProgress: (p: Progress) => seq === openSeq.current && setProgressSoon(p) };
       performance.mark('flamelens:page:open'); // see the worker's marks
-      (diff ? client.openDiff(source.base, source.next, opts) : client.open(source, name, opts))
+      (diff
+        ? client.openDiff(source.base, source.next, maxDecompressedBytes, opts)
+        : client.call('open', { source, name, maxDecompressedBytes }, opts)
+      )
         .then((result) => {
           performance.mark('flamelens:page:opened');
           if (seq !== openSeq.current) return;
@@ -272,9 +273,7 @@ export function App() {
           <TargetsPage />
         ) : showing ? (
           <ProfileViews
-            client={client}
             profile={profile}
-            profileKey={profileKey}
             state={state}
             setState={setState}
             dark={theme.dark}

@@ -1,6 +1,6 @@
 // Messages between the page and the profile worker: one map from request kind to its arguments
 // and result. A request carries an id; the worker answers each with exactly one `result` or
-// `error` of that id, possibly after `progress` messages, and answers requests in the order they came.
+// `error` of that id, possibly after `progress` messages.
 import type { ProfileErrorKind } from '../profile/errors';
 import type { Granularity } from '../profile/nodes';
 import type { ViewFilters } from '../profile/filtered-session';
@@ -76,7 +76,7 @@ export type WorkerResponse =
 /** What a helper worker sends on the port of an 'open-side' request. */
 export type SideMessage =
   | { type: 'result'; data: ProfileData; trie: StackTrie }
-  | { type: 'error'; kind: ErrorKind; message: string };
+  | { type: 'error'; kind: ProfileErrorKind | 'internal'; message: string };
 
 export interface OpenResult {
   /** The profile's id, for the requests about it (ViewArgs.profile). */
