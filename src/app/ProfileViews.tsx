@@ -10,8 +10,7 @@ import { CallGraphView } from '../views/graph/CallGraphView';
 import { TreeReportView } from '../views/tree/TreeReportView';
 import { RefineBar, filterPatch } from '../views/RefineBar';
 import { useWorkerQuery } from '../views/use-worker-query';
-import type { ViewFilters } from '../worker/protocol';
-import { useMemo, useState } from 'react';
+import { useState } from 'react';
 
 const VIEW_LABELS: Record<ViewMode, string> = {
   top: 'Top table',
@@ -39,10 +38,7 @@ export function ProfileViews({ profile, state, setState, dark }: Props) {
   const granularity = state.g;
   const [hoveredName, setHoveredName] = useState<string | null>(null);
 
-  const filters: ViewFilters = useMemo(
-    () => viewFiltersOf(state),
-    [state.focus, state.ignore, state.hide, state.show, state.showFrom, state.rel],
-  );
+  const filters = viewFiltersOf(state);
   const showTable = HAS_TABLE.includes(state.view);
   // What the top table and the diff table share: filter, sort and the selected row, in the URL.
   const tableProps = {
