@@ -14,8 +14,8 @@ import { profileLoader } from './load-profile';
 type Track = <T>(load: (onProgress: (p: Progress) => void) => Promise<T>) => Promise<T>;
 
 /**
- * The progress of the latest load, shown at once and then at most every 100 ms: a small file's
- * two or three messages re-rendered the app (about 6 ms each) while the worker opened it.
+ * The progress of the latest load, shown at once and then at most every 100 ms, so that the
+ * page's renders do not compete with the worker for the machine's cores.
  */
 function useLoadProgress(): [Progress | null, Track] {
   const [progress, setNow, setSoon] = useThrottledState<Progress | null>(null, 100);
@@ -71,11 +71,14 @@ export function useProfile(state: UrlState, range: TimeRange): ProfileLoad {
   const load = (request: ProfileRequest, signal?: AbortSignal) =>
     track((onProgress) => profileLoader().load(request, { signal, onProgress }));
 
-  const pick = useMutation({ mutationFn: (picked: HeldFiles) => load({ kind: 'file', ...picked }) });
+  const asked = profileRequestOf(state, range, files);
+  const askedKey = asked && requestKey(asked);
+  // `during`: what the screen asked for when the files were picked.
+  const pick = useMutation({ mutationFn: (p: { files: HeldFiles; during: string | null }) => load({ kind: 'file', ...p.files }) });
   // While picked files open, nothing else does (the worker holds one profile).
-  const request = pick.isPending ? null : profileRequestOf(state, range, files);
+  const request = pick.isPending ? null : asked;
   const query = useQuery({
-    queryKey: ['profile', request && requestKey(request)],
+    queryKey: ['profile', request && askedKey],
     queryFn: async ({ signal }) => ({ kind: request!.kind, opened: await load(request!, signal) }),
     enabled: request !== null,
     placeholderData: keepPreviousData,
@@ -88,9 +91,11 @@ export function useProfile(state: UrlState, range: TimeRange): ProfileLoad {
   // A file profile in file mode, a query's in the explorer.
   const kind = state.mode === 'file' ? 'file' : 'query';
   const profile = query.data && query.data.kind === kind ? query.data.opened : undefined;
-  // The failure of the last pick, else of the load asked for; shown until dismissed.
+  // The failure of the last pick (until the screen asks for something else), else of the load
+  // asked for; shown until dismissed.
   const [dismissed, setDismissed] = useState<unknown>();
-  const pickText = pick.variables && failure(pick.error, requestName({ kind: 'file', ...pick.variables }));
+  const picked = pick.variables?.during === askedKey ? pick.variables.files : undefined;
+  const pickText = picked && failure(pick.error, requestName({ kind: 'file', ...picked }));
   const error = pickText ? pick.error : query.error;
   const text = pickText ?? (request ? failure(query.error, requestName(request)) : undefined);
   return {
@@ -101,11 +106,14 @@ export function useProfile(state: UrlState, range: TimeRange): ProfileLoad {
     dismissError: () => setDismissed(error),
     files,
     openFiles: (next, then) =>
-      pick.mutate(next, {
-        onSuccess: () => {
-          setFiles(next);
-          then();
+      pick.mutate(
+        { files: next, during: askedKey },
+        {
+          onSuccess: () => {
+            setFiles(next);
+            then();
+          },
         },
-      }),
+      ),
   };
 }
