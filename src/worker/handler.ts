@@ -1,10 +1,9 @@
 // What the worker's request handlers have in common: their type, what they get besides their
-// arguments, and the profile they answer about.
+// arguments, how their failures are told to the page, and their User Timing marks.
 import { ProfileError } from '../profile/errors';
-import type { ProfileSource } from '../profile/filtered-session';
 import { FilterError } from '../profile/filters';
-import type { ProfileSession } from '../profile/session';
-import type { Args, ErrorKind, OpenProgress, RequestKind, Result, ViewArgs } from './protocol';
+import { Superseded } from './held-profile';
+import type { Args, ErrorKind, OpenProgress, RequestKind, Result } from './protocol';
 
 /** A request being answered, as its handler sees it. */
 export interface Call {
@@ -21,23 +20,12 @@ export interface Call {
 export type Handler<K extends RequestKind> = (args: Args<K>, call: Call) => Result<K> | Promise<Result<K>>;
 export type Handlers<K extends RequestKind> = { [P in K]: Handler<P> };
 
-/** Answered as `superseded`: the page has moved on to another profile and ignores the answer. */
-export class Superseded extends Error {}
-
-/** The open profile (or diff) and its id; the previous one stays until the next has loaded. */
-let held: { id: number; source: ProfileSource } | undefined;
-let lastId = 0;
-
-/** Makes `source` the open profile; returns its id. */
-export function hold(source: ProfileSource): number {
-  held = { id: ++lastId, source };
-  return lastId;
-}
-
-/** The session a request asks about: the open profile, refine-filtered as it asks. */
-export function sessionFor(args: Pick<ViewArgs, 'profile' | 'filters'>): ProfileSession {
-  if (held?.id !== args.profile) throw new Superseded('Another profile was opened meanwhile.');
-  return held.source.session(args.filters);
+/**
+ * A User Timing mark (`flamelens:…`) at a step of opening a file: DevTools' Performance panel
+ * shows them, and bench/browser/first-draw-phases.ts reads them from a trace.
+ */
+export function mark(step: string): void {
+  performance.mark(`flamelens:${step}`);
 }
 
 /** What the page is told of a failed request. */

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { readFixture, readMalformed } from '../../../tests/helpers/corpus';
-import { type Call, Superseded, sessionFor } from '../handler';
+import type { Call } from '../handler';
+import { Superseded, sessionFor } from '../held-profile';
 import type { OpenProgress } from '../protocol';
 import { openHandlers } from './open';
 

@@ -4,16 +4,9 @@ import { ProfileError } from '../../profile/errors';
 import { ProfileSource } from '../../profile/filtered-session';
 import { gunzipNative, isGzip } from '../../profile/gunzip';
 import { ProfileSession, diffOfSessions, openProfile } from '../../profile/session';
-import { type Call, type Handlers, Superseded, hold } from '../handler';
+import { type Call, type Handlers, mark } from '../handler';
+import { Superseded, hold } from '../held-profile';
 import type { SideMessage, Source } from '../protocol';
-
-/**
- * A User Timing mark (`flamelens:…`) at a step of opening a file: DevTools' Performance panel
- * shows them, and bench/browser/first-draw-phases.ts reads them from a trace.
- */
-export function mark(step: string): void {
-  performance.mark(`flamelens:${step}`);
-}
 
 /** Reads a Blob in chunks so that the page can show how many bytes have been read. */
 async function readAll(source: Blob | ArrayBuffer, call: Call): Promise<Uint8Array> {

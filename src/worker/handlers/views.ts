@@ -2,9 +2,9 @@
 import { activeFilterLabels } from '../../profile/filters';
 import type { Granularity } from '../../profile/nodes';
 import type { ProfileSession } from '../../profile/session';
-import { type Call, type Handlers, sessionFor } from '../handler';
+import { type Call, type Handlers, mark } from '../handler';
+import { sessionFor } from '../held-profile';
 import { runInSteps } from '../idle-steps';
-import { mark } from './open';
 
 // Graphviz (WebAssembly) is loaded the first time a graph is laid out, not with the worker.
 let vizInstance: Promise<import('@viz-js/viz').Viz> | undefined;
