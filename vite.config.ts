@@ -18,8 +18,6 @@ const devProxy: ProxyOptions = {
 export default defineConfig({
   plugins: [react()],
   worker: { format: 'es' },
-  // The worker's warm-up profiles (src/worker/warm-up*.pb.gz), inlined into its script.
-  assetsInclude: ['**/*.gz'],
   build: { outDir: 'dist', sourcemap: true, target: 'es2022' },
   server: {
     port: 5173,

@@ -1,28 +1,13 @@
-import { useCallback, useEffect, useRef, useState } from 'react';
-import { DEFAULT_STATE, FLAME_VIEWS, useUrlState, viewFiltersOf } from '../state/url-state';
-import { pageProfileWorker } from '../worker/client';
-import type { FlameNext, LoadProgressMessage, OpenResult } from '../worker/protocol';
+import { DEFAULT_STATE, useUrlState } from '../state/url-state';
+import { useTimeRange } from '../state/use-time-range';
 import { FileOpener } from '../views/FileOpener';
+import { FileDiffBar, FileWelcome } from '../views/FileMode';
 import { LoadProgress } from '../views/LoadProgress';
-import { useThrottledState } from '../state/use-throttled-state';
-import { Explorer, type MergedDiff, type MergedProfile } from '../views/explore/Explorer';
-import { ProfileViews } from './ProfileViews';
-import { scheduleFlameWarmUp, skipFlameWarmUp } from '../views/flame/warm-up-draw';
-import { ThemeToggle, useTheme } from './theme';
 import { TargetsPage } from '../views/TargetsPage';
-
-/** `?maxmb=N` sets the 1 GiB decompression limit for one profile to N MiB. */
-function decompressionLimit(): number | undefined {
-  const v = Number(new URLSearchParams(window.location.search).get('maxmb'));
-  return Number.isFinite(v) && v > 0 ? v * 1024 * 1024 : undefined;
-}
-
-/** Where the profile in the worker came from: a file, a backend query (by its key), or a diff of two. */
-type Origin =
-  | { kind: 'file'; name: string }
-  | { kind: 'explore'; key: string }
-  | { kind: 'file-diff'; base: string; next: string }
-  | { kind: 'explore-diff'; key: string };
+import { Explorer } from '../views/explore/Explorer';
+import { ProfileViews } from './ProfileViews';
+import { ThemeToggle, useTheme } from './theme';
+import { useProfile } from './use-profile';
 
 /** Settings of the views that belong to one profile and are reset when another one opens. */
 const PER_PROFILE = {
@@ -32,200 +17,20 @@ const PER_PROFILE = {
   sandwich: DEFAULT_STATE.sandwich,
 };
 
-/** In file mode: compare the open file with a baseline file, or stop comparing. */
-function FileDiffBar(p: {
-  diff: boolean;
-  baseName: string;
-  nextName: string;
-  onBaseline: (f: File) => void;
-  onStop: () => void;
-}) {
-  const input = useRef<HTMLInputElement>(null);
-  return (
-    <div className="diff-sides" data-testid="file-diff-bar">
-      {p.diff ? (
-        <>
-          <span data-testid="diff-description">
-            Comparing <strong>{p.nextName}</strong> with the baseline <strong>{p.baseName}</strong>
-          </span>
-          <button type="button" data-testid="stop-diff" onClick={p.onStop}>
-            Stop comparing
-          </button>
-        </>
-      ) : (
-        <button type="button" data-testid="compare-file" onClick={() => input.current?.click()}>
-          Compare with a baseline file…
-        </button>
-      )}
-      <input
-        ref={input}
-        className="visually-hidden"
-        type="file"
-        data-testid="baseline-file-input"
-        aria-label="Open a baseline profile to compare with"
-        onChange={(e) => {
-          const f = e.target.files?.[0];
-          e.target.value = '';
-          if (f) p.onBaseline(f);
-        }}
-      />
-    </div>
-  );
-}
-
+/** The app: the URL says what to show; the profile it asks for is loaded and shown in every view. */
 export function App() {
   const [state, setState] = useUrlState();
-  // Started by main.ts before this code loaded; it lives as long as the page.
-  const client = pageProfileWorker();
   const theme = useTheme();
+  const time = useTimeRange(state.from, state.to, state.refresh);
+  const load = useProfile(state, time.range);
 
-  const [profile, setProfile] = useState<OpenResult | null>(null);
-  const [origin, setOrigin] = useState<Origin | null>(null);
-  const [profileKey, setProfileKey] = useState(0);
-  // The worker's progress messages, shown at most every 100 ms: a small file's two or three
-  // messages re-rendered the app (about 6 ms each) while the worker opened it, on two cores.
-  const [progress, setProgress, setProgressSoon] = useThrottledState<LoadProgressMessage | null>(null, 100);
-  const [error, setError] = useState<string | null>(null);
-  const openSeq = useRef(0);
-  // Once the app is on screen, while the person picks a profile (see warm-up-draw.ts).
-  useEffect(() => scheduleFlameWarmUp(), []);
-
-  type Source = Blob | ArrayBuffer;
-  const load = useCallback(
-    (
-      source: Source | { base: { source: Source; name: string }; next: { source: Source; name: string } },
-      name: string,
-      nextOrigin: Origin,
-      onLoaded?: () => void,
-      flameNext?: FlameNext,
-    ) => {
-      const seq = ++openSeq.current;
-      setError(null);
-      const sizeOf = (x: Source) => (x instanceof Blob ? x.size : x.byteLength);
-      const diff = !(source instanceof Blob || source instanceof ArrayBuffer);
-      const size = diff ? sizeOf(source.base.source) + sizeOf(source.next.source) : sizeOf(source);
-      setProgress({ id: 0, type: 'progress', phase: 'reading', done: 0, total: size });
-      const opts = {
-        flameNext,
-        maxDecompressedBytes: decompressionLimit(),
-        onProgress: (p: LoadProgressMessage) => seq === openSeq.current && setProgressSoon(p),
-      };
-      skipFlameWarmUp();
-      performance.mark('flamelens:page:open'); // see the worker's marks
-      (diff ? client.openDiff(source.base, source.next, opts) : client.open(source, name, opts))
-        .then((result) => {
-          performance.mark('flamelens:page:opened');
-          if (seq !== openSeq.current) return;
-          setProfile(result);
-          setOrigin(nextOrigin);
-          setProfileKey((k) => k + 1);
-          onLoaded?.();
-        })
-        .catch((e: unknown) => {
-          if (seq !== openSeq.current) return;
-          setError(`Could not open ${name}: ${e instanceof Error ? e.message : String(e)}`);
-        })
-        .finally(() => seq === openSeq.current && setProgress(null));
-    },
-    [],
-  );
-
-  // While a file opens, a backend answer arriving meanwhile must not replace it.
-  const fileOpening = useRef(false);
-  // The files open in this page (a link cannot bring them back).
-  const files = useRef<{ next?: File; base?: File }>({});
-  const openFile = useCallback(
-    (file: File) => {
-      fileOpening.current = true;
-      // A flame graph on screen: the worker builds the file's first one while the page renders.
-      const flameNext = FLAME_VIEWS.includes(state.view) ? { granularity: state.g, filters: viewFiltersOf(state) } : undefined;
-      load(
-        file,
-        file.name,
-        { kind: 'file', name: file.name },
-        () => {
-          files.current = { next: file };
-          setState({ mode: 'file', file: file.name, diff: false, bfile: '', ...PER_PROFILE });
-        },
-        flameNext,
-      );
-    },
-    [load, setState, state],
-  );
-  const openBaselineFile = useCallback(
-    (base: File) => {
-      const next = files.current.next;
-      if (!next) return;
-      fileOpening.current = true;
-      load(
-        { base: { source: base, name: base.name }, next: { source: next, name: next.name } },
-        `${next.name} vs ${base.name}`,
-        { kind: 'file-diff', base: base.name, next: next.name },
-        () => {
-          files.current = { next, base };
-          setState({ mode: 'file', file: next.name, diff: true, bfile: base.name, ...PER_PROFILE });
-        },
-      );
-    },
-    [load, setState],
-  );
-  const stopFileDiff = useCallback(() => {
-    const next = files.current.next;
-    if (next) openFile(next);
-  }, [openFile]);
-  const onMergedDiff = useCallback(
-    (d: MergedDiff) => {
-      if (fileOpening.current) return;
-      load(
-        { base: { source: d.base.bytes, name: d.base.name }, next: { source: d.next.bytes, name: d.next.name } },
-        `${d.next.name} vs ${d.base.name}`,
-        { kind: 'explore-diff', key: d.key },
-      );
-    },
-    [load],
-  );
-  useEffect(() => {
-    if (!progress) fileOpening.current = false;
-  }, [progress]);
-
-  const onMerged = useCallback(
-    (m: MergedProfile) => {
-      if (!fileOpening.current) load(m.bytes, m.name, { kind: 'explore', key: m.key });
-    },
-    [load],
-  );
-
-  const showing =
-    profile &&
-    origin &&
-    (state.mode === 'file'
-      ? state.diff
-        ? origin.kind === 'file-diff' && origin.next === state.file && origin.base === state.bfile
-        : origin.kind === 'file' && origin.name === state.file
-      : state.diff
-        ? origin.kind === 'explore-diff'
-        : origin.kind === 'explore');
-
-  // Back in file mode (after exploring, or through history), reopen the files this page still
-  // holds when the URL names them; the view settings in the URL stay as they are.
-  const reopened = useRef('');
-  useEffect(() => {
-    if (state.mode !== 'file' || showing || progress) return;
-    const { next, base } = files.current;
-    if (!next || next.name !== state.file) return;
-    const key = `${state.file}|${state.bfile}|${state.diff}|${profileKey}`;
-    if (reopened.current === key) return; // tried already: do not loop on a failure
-    reopened.current = key;
-    if (state.diff && base && base.name === state.bfile) {
-      load(
-        { base: { source: base, name: base.name }, next: { source: next, name: next.name } },
-        `${next.name} vs ${base.name}`,
-        { kind: 'file-diff', base: base.name, next: next.name },
-      );
-    } else if (!state.diff) {
-      load(next, next.name, { kind: 'file', name: next.name });
-    }
-  }, [state.mode, state.file, state.bfile, state.diff, showing, progress, load, profileKey]);
+  // Files become the page's (and the URL names them) once they have opened.
+  const openFile = (next: File) =>
+    load.openFiles({ next }, () => setState({ mode: 'file', file: next.name, diff: false, bfile: '', ...PER_PROFILE }));
+  const openBaseline = (base: File) => {
+    const next = load.files?.next;
+    if (next) load.openFiles({ next, base }, () => setState({ mode: 'file', file: next.name, diff: true, bfile: base.name, ...PER_PROFILE }));
+  };
 
   return (
     <div className="app">
@@ -261,70 +66,32 @@ export function App() {
         <span className="spacer" />
         <ThemeToggle theme={theme} />
       </header>
-      {error && (
+      {load.error && (
         <div className="error" role="alert" data-testid="error">
-          <span>{error}</span>
-          <button type="button" onClick={() => setError(null)} aria-label="Dismiss error">
+          <span>{load.error}</span>
+          <button type="button" onClick={load.dismissError} aria-label="Dismiss error">
             Dismiss
           </button>
         </div>
       )}
-      {state.mode === 'explore' && (
-        <Explorer state={state} setState={setState} onProfile={onMerged} onDiff={onMergedDiff} />
-      )}
-      {state.mode === 'file' && showing && (
+      {state.mode === 'explore' && <Explorer state={state} setState={setState} range={time.range} onRefresh={time.refresh} />}
+      {state.mode === 'file' && load.profile && (
         <FileDiffBar
           diff={state.diff}
           baseName={state.bfile}
           nextName={state.file}
-          onBaseline={openBaselineFile}
-          onStop={stopFileDiff}
+          onBaseline={openBaseline}
+          onStop={() => load.files && openFile(load.files.next)}
         />
       )}
-      {progress && <LoadProgress progress={progress} />}
+      {load.progress && <LoadProgress progress={load.progress} />}
       <main className="main">
         {state.mode === 'targets' ? (
           <TargetsPage />
-        ) : showing ? (
-          <ProfileViews
-            client={client}
-            profile={profile}
-            profileKey={profileKey}
-            state={state}
-            setState={setState}
-            dark={theme.dark}
-          />
+        ) : load.profile ? (
+          <ProfileViews profile={load.profile} state={state} setState={setState} dark={theme.dark} />
         ) : (
-          state.mode === 'file' &&
-          !progress && (
-            <div className="welcome" data-testid="welcome">
-              {state.file ? (
-                <>
-                  <h1>Open {state.file} to see this view</h1>
-                  <p data-testid="local-file-note">
-                    This link refers to {state.diff ? 'local files' : 'a local file'}, <strong>{state.file}</strong>
-                    {state.diff && (
-                      <>
-                        {' '}
-                        compared with the baseline <strong>{state.bfile}</strong>
-                      </>
-                    )}
-                    . Files are read in the browser and never uploaded, so a link cannot bring them along: open the
-                    same {state.diff ? 'files' : 'file'} here and the rest of the screen (view, sample type, filters,
-                    zoom) is restored from the link.
-                  </p>
-                </>
-              ) : (
-                <>
-                  <h1>Open a pprof profile</h1>
-                  <p>
-                    Choose a <code>.pb.gz</code> or raw <code>.pb</code> pprof file, or drop it anywhere on this page. It
-                    is read in your browser and never uploaded.
-                  </p>
-                </>
-              )}
-            </div>
-          )
+          state.mode === 'file' && !load.wanted && <FileWelcome file={state.file} diff={state.diff} bfile={state.bfile} />
         )}
       </main>
     </div>

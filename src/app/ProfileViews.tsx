@@ -1,7 +1,5 @@
 import { GRANULARITIES, type Granularity } from '../profile/nodes';
-import { useAsync } from '../state/use-async';
 import { FLAME_VIEWS, type UrlState, VIEW_MODES, type ViewMode, viewFiltersOf } from '../state/url-state';
-import type { ProfileWorkerClient } from '../worker/client';
 import type { OpenResult } from '../worker/protocol';
 import { ProfileFacts } from '../views/ProfileFacts';
 import { TopTable } from '../views/TopTable';
@@ -11,8 +9,8 @@ import { CallTreeView } from '../views/tree/CallTreeView';
 import { CallGraphView } from '../views/graph/CallGraphView';
 import { TreeReportView } from '../views/tree/TreeReportView';
 import { RefineBar, filterPatch } from '../views/RefineBar';
-import type { ViewFilters } from '../worker/protocol';
-import { useMemo, useState } from 'react';
+import { useWorkerQuery } from '../views/use-worker-query';
+import { useState } from 'react';
 
 const VIEW_LABELS: Record<ViewMode, string> = {
   top: 'Top table',
@@ -26,27 +24,21 @@ const VIEW_LABELS: Record<ViewMode, string> = {
 const HAS_TABLE: ViewMode[] = ['top', 'both'];
 
 interface Props {
-  client: ProfileWorkerClient;
   profile: OpenResult;
-  profileKey: number;
   state: UrlState;
   setState: (patch: Partial<UrlState>, how?: 'push' | 'replace') => void;
   dark: boolean;
 }
 
 /** The views of one loaded profile (a file or a backend query), all driven by the URL state. */
-export function ProfileViews({ client, profile, profileKey, state, setState, dark }: Props) {
+export function ProfileViews({ profile, state, setState, dark }: Props) {
   const types = profile.summary.sampleTypes;
   const named = types.findIndex((t) => t.type === state.si);
   const sampleIndex = named >= 0 ? named : profile.summary.defaultSampleIndex;
   const granularity = state.g;
   const [hoveredName, setHoveredName] = useState<string | null>(null);
 
-  const filters: ViewFilters = useMemo(
-    () => viewFiltersOf(state),
-    [state.focus, state.ignore, state.hide, state.show, state.showFrom, state.rel],
-  );
-  const filterKey = JSON.stringify(filters);
+  const filters = viewFiltersOf(state);
   const showTable = HAS_TABLE.includes(state.view);
   // What the top table and the diff table share: filter, sort and the selected row, in the URL.
   const tableProps = {
@@ -58,20 +50,10 @@ export function ProfileViews({ client, profile, profileKey, state, setState, dar
     selectedName: state.fn || null,
     onRowClick: (name: string) => setState({ fn: name === state.fn ? '' : name }),
   };
-  const top = useAsync(
-    () => (showTable ? client.top(sampleIndex, granularity, filters) : undefined),
-    [client, profileKey, sampleIndex, granularity, showTable, filterKey],
-  );
+  const view = { profile: profile.id, sampleIndex, granularity, filters };
+  const top = useWorkerQuery('top', showTable ? view : undefined);
   const treeView = state.view === 'tree' || state.view === 'inverted';
-  const tree = useAsync(
-    () =>
-      treeView
-        ? state.view === 'inverted'
-          ? client.inverted(sampleIndex, granularity, filters)
-          : client.flame(sampleIndex, granularity, undefined, filters)
-        : undefined,
-    [client, profileKey, sampleIndex, granularity, state.view, treeView, filterKey],
-  );
+  const tree = useWorkerQuery(state.view === 'inverted' ? 'inverted' : 'flame', treeView ? view : undefined);
   const viewError = top.error ?? tree.error;
   const warnings = top.data?.warnings ?? tree.data?.warnings;
 
@@ -151,8 +133,7 @@ export function ProfileViews({ client, profile, profileKey, state, setState, dar
         {treeView && tree.data && <CallTreeView data={tree.data} inverted={state.view === 'inverted'} />}
         {state.view === 'report' && (
           <TreeReportView
-            client={client}
-            profileKey={profileKey}
+            profile={profile.id}
             sampleIndex={sampleIndex}
             granularity={granularity}
             options={{ nodeCount: state.nodeCount, nodeFraction: state.nodeFraction, edgeFraction: state.edgeFraction }}
@@ -161,8 +142,7 @@ export function ProfileViews({ client, profile, profileKey, state, setState, dar
         )}
         {state.view === 'graph' && (
           <CallGraphView
-            client={client}
-            profileKey={profileKey}
+            profile={profile.id}
             profileName={profile.name}
             sampleIndex={sampleIndex}
             granularity={granularity}
@@ -176,8 +156,7 @@ export function ProfileViews({ client, profile, profileKey, state, setState, dar
         {showTable && top.data && !top.data.diff && <TopTable top={top.data} {...tableProps} onRowHover={setHoveredName} />}
         {FLAME_VIEWS.includes(state.view) && (
           <FlameGraphView
-            client={client}
-            profileKey={profileKey}
+            profile={profile.id}
             profileName={profile.name}
             sampleIndex={sampleIndex}
             granularity={granularity}

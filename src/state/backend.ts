@@ -28,12 +28,17 @@ export function backendConfig(urlTenant: string): BackendConfig {
   return { baseUrl: storedBackendUrl(), tenant: urlTenant || storedTenant() || undefined };
 }
 
+/** Whether to ask the backend again after a failure: twice at most, and never for a 4xx answer. */
+export function retryBackend(count: number, err: unknown): boolean {
+  return !(err instanceof ApiError && err.status >= 400 && err.status < 500) && count < 2;
+}
+
 /** react-query for every backend call: cached, cancelled when the query changes, no retry on 4xx. */
 export function makeQueryClient(): QueryClient {
   return new QueryClient({
     defaultOptions: {
       queries: {
-        retry: (count, err) => !(err instanceof ApiError && err.status >= 400 && err.status < 500) && count < 2,
+        retry: retryBackend,
         refetchOnWindowFocus: false,
         staleTime: 10_000,
         gcTime: 60_000,

@@ -1,6 +1,6 @@
 // Time ranges as Pyroscope and Grafana write them: relative ("now-1h", "now") or absolute
 // (unix milliseconds). Relative ranges stay relative in the URL and are resolved against an
-// anchor ("now" at the last refresh), so a shared link keeps meaning "the last hour".
+// anchor ("now" at the last refresh, see useTimeRange), so a shared link keeps meaning "the last hour".
 
 const UNIT_MS: Record<string, number> = { s: 1e3, m: 60e3, h: 3600e3, d: 86400e3, w: 7 * 86400e3 };
 
@@ -27,6 +27,16 @@ export function resolveTime(t: string, now: number): number {
   throw new Error(`invalid time ${JSON.stringify(t)}`);
 }
 
+/** A resolved range: unix ms. */
+export interface TimeRange {
+  start: number;
+  end: number;
+}
+
+export function resolveRange(from: string, to: string, now: number): TimeRange {
+  return { start: resolveTime(from, now), end: resolveTime(to, now) };
+}
+
 export function isRelative(t: string): boolean {
   return t.startsWith('now');
 }
@@ -42,11 +52,11 @@ export function formatInstant(ms: number): string {
   return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())} ${p(d.getHours())}:${p(d.getMinutes())}:${p(d.getSeconds())}`;
 }
 
-/** "Last 1h", or the absolute range. */
-export function describeRange(from: string, to: string, now: number): string {
+/** "Last 1h", or the absolute range that `from` and `to` resolved to. */
+export function describeRange(from: string, to: string, range: TimeRange): string {
   if (to === 'now') {
     const m = /^now-(\d+)([smhdw])$/.exec(from);
     if (m) return `Last ${m[1]}${m[2]}`;
   }
-  return `${formatInstant(resolveTime(from, now))} → ${formatInstant(resolveTime(to, now))}`;
+  return `${formatInstant(range.start)} → ${formatInstant(range.end)}`;
 }

@@ -1,113 +1,96 @@
-// Messages between the page and the profile worker. Requests carry an id; the worker answers
-// each with exactly one `result` or `error` of that id, possibly after `progress` messages.
+// Messages between the page and the profile worker: one map from request kind to its arguments
+// and result. A request carries an id; the worker answers each with exactly one `result` or
+// `error` of that id, possibly after `progress` messages.
 import type { ProfileErrorKind } from '../profile/errors';
 import type { Granularity } from '../profile/nodes';
 import type { ViewFilters } from '../profile/filtered-session';
+import type { LoadProgress } from '../profile/load';
 import type { DiffWidth, FlameData, GraphData, GraphOptions, ProfileSummary, TopColumns } from '../profile/session';
 import type { TopSort } from '../profile/top';
 import type { ProfileData } from '../profile/profile-data';
+import type { Sandwich } from '../profile/sandwich';
 import type { StackTrie } from '../profile/stack-trie';
+
+/** A file to open, or a backend's merged profile: its bytes (gzipped or not) and a name to show. */
+export interface Source {
+  source: Blob | ArrayBuffer;
+  name: string;
+}
+
+/** A request about the open profile: which one (OpenResult.id), what part of it and how filtered. */
+export interface ViewArgs {
+  profile: number;
+  sampleIndex: number;
+  granularity: Granularity;
+  filters?: ViewFilters;
+}
+
+export interface Requests {
+  /** Opens a profile; the previous one stays open until it has loaded (a bad file loses nothing). */
+  open: { args: Source & { maxDecompressedBytes?: number }; result: OpenResult };
+  /** Opens the diff of two profiles: the baseline from a file, or from a helper worker's port (see 'open-side'). */
+  'open-diff': {
+    args: { base: Source | { port: MessagePort; name: string }; next: Source; maxDecompressedBytes?: number };
+    result: OpenResult;
+  };
+  /**
+   * To a second worker: open one side of a diff and send it on `port` to the profile worker, as a
+   * SideMessage, so that the two sides are read and decoded at the same time.
+   */
+  'open-side': { args: Source & { maxDecompressedBytes?: number; port: MessagePort }; result: null };
+  top: { args: ViewArgs & { sort?: TopSort }; result: TopColumns };
+  flame: { args: ViewArgs & { widthBy?: DiffWidth }; result: FlameData };
+  inverted: { args: ViewArgs; result: FlameData };
+  sandwich: { args: ViewArgs & { node: number }; result: Sandwich };
+  graph: { args: ViewArgs & { options: GraphOptions }; result: GraphLayout };
+  'tree-report': { args: ViewArgs & { options: GraphOptions }; result: string };
+  'export-pprof': { args: { profile: number }; result: Uint8Array };
+  'export-folded': { args: ViewArgs; result: string };
+}
+
+export type RequestKind = keyof Requests;
+export type Args<K extends RequestKind> = Requests[K]['args'];
+export type Result<K extends RequestKind> = Requests[K]['result'];
+
+export type WorkerRequest<K extends RequestKind = RequestKind> = { [P in K]: { id: number; kind: P; args: Args<P> } }[K];
+
+/** Why a request failed: the profile's own problems, a bad filter, or `superseded` (see below). */
+export type ErrorKind = ProfileErrorKind | 'internal' | 'invalid-filter' | 'superseded';
+
+/** What the worker is doing with a file: reading it, then what openProfile reports. */
+export interface OpenProgress {
+  phase: 'reading' | LoadProgress['phase'];
+  done?: number;
+  total?: number;
+}
+
+export type WorkerResponse =
+  | { id: number; type: 'progress'; progress: OpenProgress }
+  | { id: number; type: 'result'; result: Result<RequestKind> }
+  /**
+   * `superseded`: an open that a later open overtook, or a request about a profile that is no
+   * longer the open one; the page has moved on and ignores it.
+   */
+  | { id: number; type: 'error'; kind: ErrorKind; message: string };
 
 /** What a helper worker sends on the port of an 'open-side' request. */
 export type SideMessage =
   | { type: 'result'; data: ProfileData; trie: StackTrie }
   | { type: 'error'; kind: ProfileErrorKind | 'internal'; message: string };
 
-export type WorkerRequest =
-  | {
-      id: number;
-      type: 'open';
-      source: Blob | ArrayBuffer;
-      name: string;
-      maxDecompressedBytes?: number;
-      /** The flame graph the page will ask for first (see FlameNext), built right after opening. */
-      flameNext?: FlameNext;
-    }
-  /**
-   * A file is on its way (the page is reading it): background work stops now rather than when the
-   * 'open' request comes. No reply.
-   */
-  | { id: number; type: 'hold' }
-  | { id: number; type: 'top'; sampleIndex: number; granularity: Granularity; sort?: TopSort; filters?: ViewFilters }
-  | {
-      id: number;
-      type: 'open-diff';
-      /** A file, or a port on which a helper worker sends the side it opened (see 'open-side'). */
-      base: { source: Blob | ArrayBuffer; name: string } | { port: MessagePort; name: string };
-      next: { source: Blob | ArrayBuffer; name: string };
-      maxDecompressedBytes?: number;
-    }
-  /**
-   * To a second worker: open one side of a diff and send it on `port` to the profile worker, as
-   * a SideMessage, so that the two sides are read and decoded at the same time.
-   */
-  | { id: number; type: 'open-side'; source: Blob | ArrayBuffer; name: string; maxDecompressedBytes?: number; port: MessagePort }
-  | {
-      id: number;
-      type: 'flame';
-      sampleIndex: number;
-      granularity: Granularity;
-      widthBy?: DiffWidth;
-      filters?: ViewFilters;
-    }
-  | {
-      id: number;
-      type: 'graph';
-      sampleIndex: number;
-      granularity: Granularity;
-      options: GraphOptions;
-      filters?: ViewFilters;
-    }
-  | {
-      id: number;
-      type: 'tree-report';
-      sampleIndex: number;
-      granularity: Granularity;
-      options: GraphOptions;
-      filters?: ViewFilters;
-    }
-  | { id: number; type: 'inverted'; sampleIndex: number; granularity: Granularity; filters?: ViewFilters }
-  | { id: number; type: 'sandwich'; sampleIndex: number; granularity: Granularity; node: number; filters?: ViewFilters }
-  | { id: number; type: 'export-pprof' }
-  | { id: number; type: 'export-folded'; sampleIndex: number; granularity: Granularity; filters?: ViewFilters };
-
-/**
- * The page's first flame graph of a newly opened file: the profile's default sample type, widths
- * by the comparison, at this granularity and with these filters.
- */
-export interface FlameNext {
-  granularity: Granularity;
-  filters?: ViewFilters;
-}
-
-export interface LoadProgressMessage {
-  id: number;
-  type: 'progress';
-  phase: 'reading' | 'decompressing' | 'decoding' | 'building';
-  done?: number;
-  total?: number;
-}
-
-export type WorkerResponse =
-  | LoadProgressMessage
-  /** The warm-up has ended (done, or stopped by a request): a file sent now is not kept waiting. */
-  | { id: 0; type: 'warm-up-over' }
-  | { id: number; type: 'result'; result: unknown }
-  /** `superseded`: an open that a later open overtook while it was being read (the page ignores it). */
-  | { id: number; type: 'error'; kind: ProfileErrorKind | 'internal' | 'invalid-filter' | 'superseded'; message: string };
-
 export interface OpenResult {
+  /** The profile's id, for the requests about it (ViewArgs.profile). */
+  id: number;
   name: string;
   summary: ProfileSummary;
   /** Set for a diff: the two sides' names. */
   diff?: { baseName: string; nextName: string };
 }
 
-export type { DiffWidth, FlameData, GraphData, GraphOptions, ProfileSummary, TopColumns, ViewFilters };
-
 /** A laid-out call graph: the DOT that Graphviz laid out and the SVG it drew. */
 export interface GraphLayout extends GraphData {
   svg: string;
 }
-export type { Sandwich } from '../profile/sandwich';
+
+export type { DiffWidth, FlameData, GraphOptions, ProfileSummary, Sandwich, TopColumns, ViewFilters };
 export type { FlameTree } from '../profile/flame-tree';

@@ -1,14 +1,12 @@
 import { useState } from 'react';
-import { resolveTime } from '../../state/time-range';
+import type { TimeRange } from '../../state/time-range';
 import { type UrlState, serializeUrlState } from '../../state/url-state';
 
 /** "Copy link", optionally with a relative range pinned to the absolute times it means now. */
-export function CopyLink({ state, anchor }: { state: UrlState; anchor: number }) {
+export function CopyLink({ state, range }: { state: UrlState; range: TimeRange }) {
   const [copied, setCopied] = useState('');
   const copy = async (pin: boolean) => {
-    const s = pin
-      ? { ...state, from: String(resolveTime(state.from, anchor)), to: String(resolveTime(state.to, anchor)) }
-      : state;
+    const s = pin ? { ...state, from: String(range.start), to: String(range.end) } : state;
     const url = `${window.location.origin}${window.location.pathname}?${serializeUrlState(s)}`;
     try {
       await navigator.clipboard.writeText(url);

@@ -1,58 +1,31 @@
-import { useQuery, useQueryClient } from '@tanstack/react-query';
+import { useQuery } from '@tanstack/react-query';
 import { useEffect, useMemo, useState } from 'react';
-import { friendlyProfileType, parseProfileTypeId } from '../../api/profile-types';
+import { parseProfileTypeId } from '../../api/profile-types';
 import { ApiError, QuerierClient } from '../../api/querier';
-import { parseSelector, serviceOf } from '../../api/selector';
 import { backendConfig, storeTenant, storedBackendUrl } from '../../state/backend';
-import { resolveTime, stepFor } from '../../state/time-range';
+import { selectorError } from '../../state/profile-request';
+import { type TimeRange, stepFor } from '../../state/time-range';
 import type { UrlState } from '../../state/url-state';
 import { QueryBar, defaultProfileType } from './QueryBar';
 import { TimeRangePicker } from './TimeRangePicker';
 import { Timeline } from './Timeline';
 import { CopyLink } from './CopyLink';
 
-export interface MergedProfile {
-  key: string;
-  name: string;
-  bytes: ArrayBuffer;
-}
-
-export interface MergedDiff {
-  key: string;
-  base: { name: string; bytes: ArrayBuffer };
-  next: { name: string; bytes: ArrayBuffer };
-}
-
 interface Props {
   state: UrlState;
   setState: (patch: Partial<UrlState>, how?: 'push' | 'replace') => void;
-  onProfile: (p: MergedProfile) => void;
-  onDiff: (d: MergedDiff) => void;
+  /** The URL's time range, resolved (see useTimeRange), and what refreshes it. */
+  range: TimeRange;
+  onRefresh: () => void;
 }
 
-function errorText(e: unknown): string {
-  return e instanceof Error ? e.message : String(e);
-}
-
-/** The backend explorer: query bar, time range, timeline; hands the merged pprof to the views. */
-export function Explorer({ state, setState, onProfile, onDiff }: Props) {
+/** The backend explorer: query bar, time range, timeline (the profile itself is the app's to load). */
+export function Explorer({ state, setState, range, onRefresh }: Props) {
   const [brushTarget, setBrushTarget] = useState<'comparison' | 'baseline'>('baseline');
   const cfg = backendConfig(state.tenant);
   const clientKey = `${cfg.baseUrl}|${cfg.tenant ?? ''}`;
   const client = useMemo(() => new QuerierClient(cfg), [clientKey]);
-  const queryClient = useQueryClient();
-  const [anchor, setAnchor] = useState(() => Date.now());
-
-  // Auto-refresh moves "now" and refetches.
-  useEffect(() => {
-    if (!state.refresh) return;
-    const t = setInterval(() => setAnchor(Date.now()), state.refresh * 1000);
-    return () => clearInterval(t);
-  }, [state.refresh]);
-
-  const start = resolveTime(state.from, anchor);
-  const end = resolveTime(state.to, anchor);
-  const range = { start, end };
+  const { start, end } = range;
 
   const services = useQuery({
     queryKey: ['services', clientKey, start, end],
@@ -84,13 +57,8 @@ export function Explorer({ state, setState, onProfile, onDiff }: Props) {
     );
   }, [services.data, state.query]);
 
-  let selectorError = '';
-  try {
-    parseSelector(state.query);
-  } catch (e) {
-    selectorError = errorText(e);
-  }
-  const ready = state.query !== '' && state.type !== '' && !selectorError;
+  const queryError = selectorError(state.query);
+  const ready = state.query !== '' && state.type !== '' && !queryError;
   const sampleUnit = parseProfileTypeId(state.type)?.sampleUnit ?? '';
 
   const series = useQuery({
@@ -116,52 +84,10 @@ export function Explorer({ state, setState, onProfile, onDiff }: Props) {
     enabled: ready,
   });
 
-  const [mStart, mEnd] = state.sel ?? [start, end];
-  const mergeKey = JSON.stringify([clientKey, state.type, state.query, mStart, mEnd]);
-  const merged = useQuery({
-    queryKey: ['merge', mergeKey],
-    queryFn: ({ signal }) =>
-      client.selectMergeProfile({ profileTypeID: state.type, labelSelector: state.query, start: mStart, end: mEnd }, signal),
-    enabled: ready,
-    gcTime: 0,
-  });
   // Diff mode: the baseline is the same query (or its own selector) over its own sub-range.
-  let baseSelectorError = '';
-  try {
-    if (state.bquery) parseSelector(state.bquery);
-  } catch (e) {
-    baseSelectorError = errorText(e);
-  }
-  const baseQuery = state.bquery || state.query;
-  const [bStart, bEnd] = state.bsel ?? [start, end];
-  const baseKey = JSON.stringify([clientKey, state.type, baseQuery, bStart, bEnd]);
-  const baseMerged = useQuery({
-    queryKey: ['merge', baseKey],
-    queryFn: ({ signal }) =>
-      client.selectMergeProfile({ profileTypeID: state.type, labelSelector: baseQuery, start: bStart, end: bEnd }, signal),
-    enabled: ready && state.diff && !baseSelectorError,
-    gcTime: 0,
-  });
+  const baseQueryError = state.bquery ? selectorError(state.bquery) : '';
 
-  const label = (q: string) => `${serviceOf(safeMatchers(q)) ?? 'query'} · ${friendlyProfileType(state.type)}`;
-  useEffect(() => {
-    if (!merged.data || state.diff) return;
-    onProfile({ key: mergeKey, name: label(state.query), bytes: merged.data });
-    // mergeKey identifies the data.
-  }, [merged.data, state.diff]);
-  useEffect(() => {
-    if (!state.diff || !merged.data || !baseMerged.data) return;
-    const when = (a: number, b: number) => `${new Date(a).toISOString().slice(11, 19)}–${new Date(b).toISOString().slice(11, 19)}`;
-    onDiff({
-      key: `${baseKey}|${mergeKey}`,
-      base: { name: `${label(baseQuery)} ${when(bStart, bEnd)}`, bytes: baseMerged.data },
-      next: { name: `${label(state.query)} ${when(mStart, mEnd)}`, bytes: merged.data },
-    });
-  }, [merged.data, baseMerged.data, state.diff]);
-
-  const errors = [services.error, series.error, merged.error, labelNames.error, baseMerged.error].filter(
-    Boolean,
-  ) as Error[];
+  const errors = [services.error, series.error, labelNames.error].filter(Boolean) as Error[];
   const needsTenant = errors.some((e) => e instanceof ApiError && e.needsTenant);
 
   return (
@@ -180,13 +106,10 @@ export function Explorer({ state, setState, onProfile, onDiff }: Props) {
         <TimeRangePicker
           from={state.from}
           to={state.to}
-          anchor={anchor}
+          range={range}
           refresh={state.refresh}
           onRange={(from, to) => setState({ from, to, sel: null })}
-          onRefresh={() => {
-            setAnchor(Date.now());
-            void queryClient.invalidateQueries();
-          }}
+          onRefresh={onRefresh}
           onAutoRefresh={(refresh) => setState({ refresh })}
         />
         <button
@@ -198,7 +121,7 @@ export function Explorer({ state, setState, onProfile, onDiff }: Props) {
         >
           {state.diff ? 'Stop comparing' : 'Compare'}
         </button>
-        <CopyLink state={state} anchor={anchor} />
+        <CopyLink state={state} range={range} />
       </div>
       {state.diff && (
         <div className="diff-sides" data-testid="diff-sides">
@@ -224,13 +147,13 @@ export function Explorer({ state, setState, onProfile, onDiff }: Props) {
             comparison
           </label>
           <BaselineQuery value={state.bquery} onApply={(bquery) => setState({ bquery })} />
-          {baseSelectorError && <span className="invalid">{baseSelectorError}</span>}
+          {baseQueryError && <span className="invalid">{baseQueryError}</span>}
         </div>
       )}
       {needsTenant && <TenantPrompt onTenant={(t) => (storeTenant(t), setState({ tenant: t }))} />}
-      {selectorError && (
+      {queryError && (
         <div className="error" role="alert" data-testid="error">
-          {selectorError}
+          {queryError}
         </div>
       )}
       {!needsTenant &&
@@ -274,21 +197,8 @@ export function Explorer({ state, setState, onProfile, onDiff }: Props) {
           />
         </div>
       )}
-      {merged.isFetching && (
-        <div className="progress" data-testid="merge-loading">
-          Fetching the merged profile…
-        </div>
-      )}
     </div>
   );
-}
-
-function safeMatchers(q: string) {
-  try {
-    return parseSelector(q);
-  } catch {
-    return [];
-  }
 }
 
 /** The baseline's own selector, for comparing two queries (pod A vs pod B); empty = the same. */

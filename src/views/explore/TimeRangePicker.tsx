@@ -1,10 +1,10 @@
 import { useEffect, useState } from 'react';
-import { PRESETS, describeRange, isRelative, resolveTime } from '../../state/time-range';
+import { PRESETS, type TimeRange, describeRange, isRelative } from '../../state/time-range';
 
 interface Props {
   from: string;
   to: string;
-  anchor: number;
+  range: TimeRange;
   refresh: number;
   onRange: (from: string, to: string) => void;
   onRefresh: () => void;
@@ -22,9 +22,9 @@ export function TimeRangePicker(p: Props) {
   const [from, setFrom] = useState('');
   const [to, setTo] = useState('');
   useEffect(() => {
-    setFrom(toLocalInput(resolveTime(p.from, p.anchor)));
-    setTo(toLocalInput(resolveTime(p.to, p.anchor)));
-  }, [p.from, p.to, p.anchor, open]);
+    setFrom(toLocalInput(p.range.start));
+    setTo(toLocalInput(p.range.end));
+  }, [p.range.start, p.range.end, open]);
 
   return (
     <div className="time-range">
@@ -40,7 +40,7 @@ export function TimeRangePicker(p: Props) {
         </button>
       ))}
       <button type="button" data-testid="range-custom" onClick={() => setOpen(!open)} title="Absolute range">
-        <span data-testid="range-label">{describeRange(p.from, p.to, p.anchor)}</span>
+        <span data-testid="range-label">{describeRange(p.from, p.to, p.range)}</span>
       </button>
       {open && (
         <form

@@ -2,14 +2,14 @@ import { useEffect, useMemo, useRef, useState } from 'react';
 import { compileSearch, searchFlameTree, type SearchQuery } from '../../profile/flame-search';
 import { formatValue } from '../../profile/format';
 import type { Granularity } from '../../profile/nodes';
-import { useAsync } from '../../state/use-async';
-import type { ProfileWorkerClient } from '../../worker/client';
+import { profileWorker } from '../../worker/client';
 import type { FlameData } from '../../worker/protocol';
 import { FlameGraphCanvas, finishDraw } from './FlameGraphCanvas';
 import { type ColorMode, type DiffStyle, diffColor } from './flame-render';
 import { downloadBlob } from '../download';
 import type { FilterKind } from '../RefineBar';
 import type { ViewFilters } from '../../worker/protocol';
+import { useWorkerQuery } from '../use-worker-query';
 
 export interface FlameSettings {
   /** Names of the frames from the root's child to the zoomed frame ([] = whole profile). */
@@ -30,8 +30,7 @@ export const DEFAULT_FLAME_SETTINGS: FlameSettings = {
 };
 
 interface Props {
-  client: ProfileWorkerClient;
-  profileKey: number;
+  profile: number;
   profileName: string;
   sampleIndex: number;
   granularity: Granularity;
@@ -82,12 +81,9 @@ function namesOfFrame(data: FlameData, frame: number): string[] {
 /** The flame graph with its toolbar: search, zoom, sandwich, colors, orientation and exports. */
 export function FlameGraphView(p: Props) {
   const { settings: s, onSettings } = p;
+  const { profile, sampleIndex, granularity, filters } = p;
   const widthBy = p.diffOptions?.widthBy ?? 'comparison';
-  const filterKey = JSON.stringify(p.filters ?? {});
-  const flame = useAsync(
-    () => p.client.flame(p.sampleIndex, p.granularity, widthBy, p.filters),
-    [p.client, p.profileKey, p.sampleIndex, p.granularity, widthBy, filterKey],
-  );
+  const flame = useWorkerQuery('flame', { profile, sampleIndex, granularity, widthBy, filters });
   const data = flame.data;
   const diffStyle: DiffStyle | undefined = useMemo(
     () =>
@@ -175,11 +171,11 @@ export function FlameGraphView(p: Props) {
     c?.toBlob((b) => b && downloadBlob(b, `${p.profileName}.flamegraph.png`));
   };
   const exportPprof = async () => {
-    const bytes = await p.client.exportPprof();
+    const bytes = await profileWorker().call('export-pprof', { profile });
     downloadBlob(new Blob([bytes as BlobPart], { type: 'application/octet-stream' }), `${baseName(p.profileName)}.pb.gz`);
   };
   const exportFolded = async () => {
-    const text = await p.client.exportFolded(p.sampleIndex, p.granularity, p.filters);
+    const text = await profileWorker().call('export-folded', { profile, sampleIndex, granularity, filters });
     downloadBlob(new Blob([text], { type: 'text/plain' }), `${baseName(p.profileName)}.folded.txt`);
   };
 
@@ -385,10 +381,8 @@ function FrameMenu(p: { x: number; y: number; items: [string, () => void][]; onC
 
 function SandwichPanel(p: Props & { data: FlameData; name: string; onClose: () => void }) {
   const node = p.data.names.indexOf(p.name);
-  const sw = useAsync(
-    () => (node >= 0 ? p.client.sandwich(p.sampleIndex, p.granularity, node, p.filters) : undefined),
-    [p.client, p.profileKey, p.sampleIndex, p.granularity, node, JSON.stringify(p.filters ?? {})],
-  );
+  const { profile, sampleIndex, granularity, filters } = p;
+  const sw = useWorkerQuery('sandwich', node >= 0 ? { profile, sampleIndex, granularity, node, filters } : undefined);
   if (node < 0) {
     return (
       <div className="sandwich-missing">

@@ -1,15 +1,13 @@
 import { useEffect, useLayoutEffect, useRef, useState } from 'react';
 import { formatValue } from '../../profile/format';
 import type { Granularity } from '../../profile/nodes';
-import { useAsync } from '../../state/use-async';
-import type { ProfileWorkerClient } from '../../worker/client';
 import type { GraphOptions, ViewFilters } from '../../worker/protocol';
 import { downloadBlob } from '../download';
 import type { FilterKind } from '../RefineBar';
+import { useWorkerQuery } from '../use-worker-query';
 
 interface Props {
-  client: ProfileWorkerClient;
-  profileKey: number;
+  profile: number;
   profileName: string;
   sampleIndex: number;
   granularity: Granularity;
@@ -47,11 +45,8 @@ interface View {
 
 /** pprof's call graph, laid out by Graphviz in the worker, with pan, zoom and node selection. */
 export function CallGraphView(p: Props) {
-  const filterKey = JSON.stringify(p.filters ?? {});
-  const layout = useAsync(
-    () => p.client.graph(p.sampleIndex, p.granularity, p.options, p.filters),
-    [p.client, p.profileKey, p.sampleIndex, p.granularity, p.options.nodeCount, p.options.nodeFraction, p.options.edgeFraction, filterKey],
-  );
+  const { profile, sampleIndex, granularity, options, filters } = p;
+  const layout = useWorkerQuery('graph', { profile, sampleIndex, granularity, options, filters });
   const host = useRef<HTMLDivElement>(null);
   const viewport = useRef<HTMLDivElement>(null);
   const [view, setView] = useState<View>({ x: 0, y: 0, k: 1 });

@@ -1,12 +1,10 @@
 import { useState } from 'react';
 import type { Granularity } from '../../profile/nodes';
-import { useAsync } from '../../state/use-async';
-import type { ProfileWorkerClient } from '../../worker/client';
 import type { GraphOptions, ViewFilters } from '../../worker/protocol';
+import { useWorkerQuery } from '../use-worker-query';
 
 interface Props {
-  client: ProfileWorkerClient;
-  profileKey: number;
+  profile: number;
   sampleIndex: number;
   granularity: Granularity;
   options: GraphOptions;
@@ -15,10 +13,8 @@ interface Props {
 
 /** pprof's `-tree` report, exactly as `go tool pprof -tree` prints it, with "Copy as text". */
 export function TreeReportView(p: Props) {
-  const report = useAsync(
-    () => p.client.treeReport(p.sampleIndex, p.granularity, p.options, p.filters),
-    [p.client, p.profileKey, p.sampleIndex, p.granularity, p.options.nodeCount, p.options.nodeFraction, p.options.edgeFraction, JSON.stringify(p.filters ?? {})],
-  );
+  const { profile, sampleIndex, granularity, options, filters } = p;
+  const report = useWorkerQuery('tree-report', { profile, sampleIndex, granularity, options, filters });
   const [copied, setCopied] = useState(false);
   if (report.error) {
     return (

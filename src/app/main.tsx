@@ -1,4 +1,4 @@
-// The app itself, loaded by main.ts once the profile worker has been started.
+// The page's entry: the app, with react-query for everything it loads.
 import { QueryClientProvider } from '@tanstack/react-query';
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';

@@ -1,0 +1,85 @@
+// The last steps of loading a profile: a query's bytes are fetched from its backend (a file is
+// its own bytes), then the profile worker opens them.
+import { QuerierClient } from '../api/querier';
+import { type MergeQuery, type ProfileRequest, queryName, requestKey } from '../state/profile-request';
+import type { Progress } from '../views/LoadProgress';
+import { type ProfileWorkerClient, profileWorker } from '../worker/client';
+import type { OpenResult, Source } from '../worker/protocol';
+
+/** `?maxmb=N` (in the URL the page was opened with) sets the 1 GiB decompression limit for one profile to N MiB. */
+function decompressionLimit(): number | undefined {
+  const v = Number(new URLSearchParams(window.location.search).get('maxmb'));
+  return Number.isFinite(v) && v > 0 ? v * 1024 * 1024 : undefined;
+}
+
+async function fetchMerged(q: MergeQuery, inDiff: boolean, signal?: AbortSignal): Promise<Source> {
+  const request = { profileTypeID: q.type, labelSelector: q.selector, start: q.start, end: q.end };
+  return { source: await new QuerierClient(q.backend).selectMergeProfile(request, signal), name: queryName(q, inDiff) };
+}
+
+/** The request's bytes: the files, or the backend's merged profiles (both sides at once). */
+async function sourcesOf(r: ProfileRequest, signal?: AbortSignal): Promise<{ next: Source; base?: Source }> {
+  if (r.kind === 'file') return { next: { source: r.next, name: r.next.name }, base: r.base && { source: r.base, name: r.base.name } };
+  const diff = r.base !== undefined;
+  const [next, base] = await Promise.all([fetchMerged(r.next, diff, signal), r.base && fetchMerged(r.base, diff, signal)]);
+  return { next, base };
+}
+
+const sizeOf = (s: Source | undefined) => (!s ? 0 : s.source instanceof Blob ? s.source.size : s.source.byteLength);
+
+/** Loads requests into the profile worker, which holds one profile at a time. */
+export class ProfileLoader {
+  /**
+   * The profile the worker holds: the last one that opened (a later open that fails leaves it
+   * there), unless an open posted after it is still under way. Opens succeed in the order they
+   * were posted: the worker drops an open that a later one overtakes.
+   */
+  private held?: { key: string; opened: OpenResult; seq: number };
+  private posted = 0;
+  private readonly underWay = new Set<number>();
+
+  constructor(
+    private readonly worker: ProfileWorkerClient,
+    private readonly maxDecompressedBytes?: number,
+  ) {}
+
+  private holds(key: string): OpenResult | undefined {
+    const held = this.held;
+    return held?.key === key && ![...this.underWay].some((seq) => seq > held.seq) ? held.opened : undefined;
+  }
+
+  async load(request: ProfileRequest, opts: { signal?: AbortSignal; onProgress: (p: Progress) => void }): Promise<OpenResult> {
+    const key = requestKey(request);
+    // Files the worker holds already (just opened, or kept after others failed to open) are not
+    // read again. A query is fetched again: the backend's answer may have changed.
+    const held = request.kind === 'file' ? this.holds(key) : undefined;
+    if (held) return held;
+    if (request.kind === 'query') opts.onProgress({ phase: 'fetching' });
+    const { next, base } = await sourcesOf(request, opts.signal);
+    opts.onProgress({ phase: 'reading', done: 0, total: sizeOf(next) + sizeOf(base) });
+    const { maxDecompressedBytes } = this;
+    const callOpts = { onProgress: opts.onProgress };
+    // Not cancelled once posted: the worker opens it or drops it for a later one, and `held`
+    // follows what it did.
+    const seq = ++this.posted;
+    this.underWay.add(seq);
+    try {
+      performance.mark('flamelens:page:open'); // see the worker's marks
+      const opened = await (base
+        ? this.worker.openDiff(base, next, maxDecompressedBytes, callOpts)
+        : this.worker.call('open', { ...next, maxDecompressedBytes }, callOpts));
+      performance.mark('flamelens:page:opened');
+      this.held = { key, opened, seq };
+      return opened;
+    } finally {
+      this.underWay.delete(seq);
+    }
+  }
+}
+
+let pageLoader: ProfileLoader | undefined;
+
+/** The loader of the page's profile worker. */
+export function profileLoader(): ProfileLoader {
+  return (pageLoader ??= new ProfileLoader(profileWorker(), decompressionLimit()));
+}
