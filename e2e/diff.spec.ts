@@ -21,7 +21,6 @@ async function diffRow(page: Page, name: string) {
   return { baseCum: await get('base-cum'), nextCum: await get('next-cum'), cum: await get('cum'), flat: await get('flat') };
 }
 
-
 test.describe('diff', () => {
   test('two files: the diff table is pprof -diff_base, the flame graph shows both sides', async ({ page }) => {
     const errors = trackConsoleErrors(page);
@@ -120,6 +119,22 @@ test.describe('diff', () => {
     expect(fib.nextCum).toBe(2 * fib.baseCum);
     expect(fib.cum).toBe(fib.baseCum);
     expect(fib.baseCum).toBe(640e6);
+    // The table compares each side's share, as the flame graph does: the comparison range holds
+    // twice the samples, yet nothing grew. With "Absolute", main.fib doubled.
+    await page.getByTestId('view-top').click();
+    const fibRow = page.locator('[data-testid="diff-row"][data-name="main.fib"]');
+    await expect(fibRow.locator('[data-col="cum-base-pct"]')).toHaveText('27.71%');
+    await expect(fibRow.locator('[data-col="cum-next-pct"]')).toHaveText('27.71%');
+    const changes = page.locator('[data-testid="diff-row"] [data-col="cum-change"]');
+    expect(await changes.count()).toBeGreaterThan(10);
+    expect(new Set(await changes.allInnerTexts())).toEqual(new Set(['0.00%']));
+    const colorOf = (l: typeof fibRow) => l.evaluate((el) => getComputedStyle(el).color);
+    const plain = await colorOf(fibRow.getByTestId('row-name'));
+    expect(await colorOf(fibRow.locator('[data-col="cum-change"]'))).toBe(plain);
+    await page.getByTestId('table-absolute').check();
+    await expect(fibRow.locator('[data-col="cum-change"]')).toHaveText('+100.00%');
+    expect(await colorOf(fibRow.locator('[data-col="cum-change"]'))).not.toBe(plain);
+    await page.getByTestId('table-absolute').uncheck();
 
     await page.getByTestId('view-flame').click();
     await waitForDraw(page);

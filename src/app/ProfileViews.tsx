@@ -152,7 +152,16 @@ export function ProfileViews({ profile, state, setState, dark }: Props) {
             onRefine={(kind, name) => setState(filterPatch(state, kind, name))}
           />
         )}
-        {showTable && top.data?.diff && <DiffTopTable top={top.data} {...tableProps} absolute={state.diffAbs} />}
+        {showTable && top.data?.diff && (
+          <DiffTopTable
+            top={top.data}
+            {...tableProps}
+            absolute={state.diffAbs}
+            // Beside the flame graph, its own "Absolute" box is the one to use.
+            onAbsoluteChange={state.view === 'top' ? (diffAbs) => setState({ diffAbs }) : undefined}
+            colorBlind={state.cb}
+          />
+        )}
         {showTable && top.data && !top.data.diff && <TopTable top={top.data} {...tableProps} onRowHover={setHoveredName} />}
         {FLAME_VIEWS.includes(state.view) && (
           <FlameGraphView
