@@ -160,6 +160,8 @@ export function ProfileViews({ profile, state, setState, dark }: Props) {
             // Beside the flame graph, its own "Absolute" box is the one to use.
             onAbsoluteChange={state.view === 'top' ? (diffAbs) => setState({ diffAbs }) : undefined}
             colorBlind={state.cb}
+            showUnchanged={state.unchanged}
+            onShowUnchangedChange={(unchanged) => setState({ unchanged })}
           />
         )}
         {showTable && top.data && !top.data.diff && <TopTable top={top.data} {...tableProps} onRowHover={setHoveredName} />}

@@ -50,6 +50,8 @@ export interface UrlState {
   filter: string;
   sort: 'flat' | 'cum' | 'name';
   asc: boolean;
+  /** Diff table: also list functions whose flat and cum net to 0 (pprof -diff_base leaves them out). */
+  unchanged: boolean;
   search: string;
   searchRegex: boolean;
   searchCase: boolean;
@@ -102,6 +104,7 @@ export const DEFAULT_STATE: UrlState = {
   filter: '',
   sort: 'flat',
   asc: false,
+  unchanged: false,
   search: '',
   searchRegex: false,
   searchCase: false,
@@ -156,6 +159,7 @@ const FIELDS: { [K in keyof UrlState]: z.ZodType<UrlState[K]> } = {
   filter: z.string(),
   sort: z.enum(['flat', 'cum', 'name']),
   asc: bool,
+  unchanged: bool,
   search: z.string(),
   searchRegex: bool,
   searchCase: bool,
@@ -200,6 +204,7 @@ const PARAM: { [K in keyof UrlState]: string } = {
   filter: 'filter',
   sort: 'sort',
   asc: 'asc',
+  unchanged: 'unchanged',
   search: 'search',
   searchRegex: 'sre',
   searchCase: 'scase',

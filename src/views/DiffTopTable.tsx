@@ -24,6 +24,9 @@ interface Props {
   onAbsoluteChange?: (absolute: boolean) => void;
   /** Orange/blue instead of red/green, as the flame graph. */
   colorBlind: boolean;
+  /** List the functions whose flat and cum both net to 0, which pprof -diff_base leaves out. */
+  showUnchanged: boolean;
+  onShowUnchangedChange: (show: boolean) => void;
   selectedName?: string | null;
   onRowClick?: (name: string) => void;
 }
@@ -79,22 +82,31 @@ function changeClass(c: number): string {
  * The top table of a diff (pprof's -diff_base: comparison − baseline). Name first; per flat and
  * cum the raw difference, each side's share of its own total and the change of that share, so a
  * longer comparison range does not make every row look worse. The default order is pprof's (by
- * |Δ flat|).
+ * |Δ flat|), and, as pprof, rows whose flat and cum both net to 0 are left out unless asked for.
  */
 export function DiffTopTable(p: Props) {
   const { top } = p;
   const d = top.diff!;
   const { re, error } = compileFilter(p.filter);
+  const unchanged = (i: number) => top.flat[i] === 0 && top.cum[i] === 0;
+  const unchangedCount = useMemo(() => {
+    let n = 0;
+    for (let i = 0; i < top.names.length; i++) if (unchanged(i)) n++;
+    return n;
+    // `unchanged` reads only `top`.
+  }, [top]);
   const order = useMemo(() => {
     const idx: number[] = [];
-    for (let i = 0; i < top.names.length; i++) if (!re || re.test(top.names[i]!)) idx.push(i);
+    for (let i = 0; i < top.names.length; i++) {
+      if ((p.showUnchanged || !unchanged(i)) && (!re || re.test(top.names[i]!))) idx.push(i);
+    }
     const byName = (a: number, b: number) => (top.names[a]! < top.names[b]! ? -1 : top.names[a]! > top.names[b]! ? 1 : 0);
     if (p.sort === 'cum') idx.sort((a, b) => Math.abs(top.cum[b]!) - Math.abs(top.cum[a]!) || byName(a, b));
     else if (p.sort === 'name') idx.sort(byName);
     if (p.ascending === (p.sort !== 'name')) idx.reverse();
     return idx;
     // `re` is derived from `filter`, a stable key for it.
-  }, [top, p.filter, p.sort, p.ascending]);
+  }, [top, p.filter, p.sort, p.ascending, p.showUnchanged]);
 
   // pprof's unit for a diff report: from the differences, against the baseline's total.
   const unit = useMemo(() => {
@@ -159,7 +171,16 @@ export function DiffTopTable(p: Props) {
   return (
     <div className={`top diff-table${p.colorBlind ? ' cb' : ''}`} ref={rootRef}>
       <div className="top-controls">
-        <TableFilter filter={p.filter} onFilterChange={p.onFilterChange} error={error} shown={order.length} total={top.names.length} />
+        <TableFilter filter={p.filter} onFilterChange={p.onFilterChange} error={error} shown={order.length} total={top.names.length - (p.showUnchanged ? 0 : unchangedCount)} />
+        <label className="hint" title="Functions whose flat and cum both net to 0; go tool pprof -diff_base leaves them out">
+          <input
+            type="checkbox"
+            data-testid="show-unchanged"
+            checked={p.showUnchanged}
+            onChange={(e) => p.onShowUnchangedChange(e.target.checked)}
+          />
+          Show unchanged ({unchangedCount})
+        </label>
         {p.onAbsoluteChange && (
           <label className="hint" title="Compare raw values instead of each side's share of its own total">
             <input
@@ -190,7 +211,9 @@ export function DiffTopTable(p: Props) {
         ))}
       </div>
       <div className="top-body" ref={scrollRef} data-testid="diff-table">
-        {order.length === 0 && <div className="empty-rows">No function matches.</div>}
+        {order.length === 0 && (
+          <div className="empty-rows">{top.names.length === 0 || p.filter ? 'No function matches.' : 'No function changed.'}</div>
+        )}
         <div style={{ height: virtualizer.getTotalSize(), position: 'relative' }}>
           {virtualizer.getVirtualItems().map((v) => {
             const i = order[v.index]!;
