@@ -4,7 +4,7 @@ import { Profile } from 'pprof-format';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { scaledLabel, selectOutputUnit } from '../src/profile/format';
+import { scaledLabel, selectOutputUnit } from '../src/profile/reports/format';
 import { startServer } from '../server/app';
 import { EXPECTED_DIR, PROFILES_DIR } from '../tests/helpers/corpus';
 import { readExpectedTop } from '../tests/helpers/expected';

@@ -1,4 +1,4 @@
-import { GRANULARITIES, type Granularity } from '../profile/nodes';
+import { GRANULARITIES, type Granularity } from '../profile/model/nodes';
 import { useAsync } from '../state/use-async';
 import { FLAME_VIEWS, type UrlState, VIEW_MODES, type ViewMode, viewFiltersOf } from '../state/url-state';
 import type { ProfileWorkerClient } from '../worker/client';

@@ -1,6 +1,6 @@
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { useMemo, useRef } from 'react';
-import { scaledLabel, selectOutputUnit } from '../profile/format';
+import { scaledLabel, selectOutputUnit } from '../profile/reports/format';
 import type { TopColumns } from '../worker/protocol';
 import { compileFilter } from './TopTable';
 import { TableFilter } from './TableFilter';

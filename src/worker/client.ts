@@ -1,7 +1,7 @@
 // The page's side of the profile worker: promise-based requests with progress callbacks.
 import { gunzipNative, isGzip } from '../profile/gunzip';
-import type { Granularity } from '../profile/nodes';
-import type { TopSort } from '../profile/top';
+import type { Granularity } from '../profile/model/nodes';
+import type { TopSort } from '../profile/reports/top';
 import type {
   DiffWidth,
   FlameData,

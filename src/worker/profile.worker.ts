@@ -1,14 +1,14 @@
 /// <reference lib="webworker" />
 // The profile worker: decoding and aggregation happen here so that the page stays responsive.
 import { ProfileError } from '../profile/errors';
-import type { Granularity } from '../profile/nodes';
+import type { Granularity } from '../profile/model/nodes';
 import { gunzipNative, isGzip } from '../profile/gunzip';
-import { ProfileSession, diffOfSessions, openProfile, readSessionData, sessionOf } from '../profile/session';
+import { ProfileSession, diffOfSessions, openProfile, readSessionData, sessionOf } from '../profile/model/session';
 import type { LoadOptions, LoadProgress, ProfileBytes } from '../profile/load';
-import { FilterError } from '../profile/filters';
-import { ProfileSource, type ViewFilters } from '../profile/filtered-session';
+import { FilterError } from '../profile/transforms/filters';
+import { ProfileSource, type ViewFilters } from '../profile/model/filtered-session';
 import type { DiffWidth, FlameData, GraphLayout, OpenResult, SideMessage, WorkerRequest, WorkerResponse } from './protocol';
-import { activeFilterLabels } from '../profile/filters';
+import { activeFilterLabels } from '../profile/transforms/filters';
 import { runInSteps } from './idle-steps';
 import { warmUpInSteps } from './warm-up';
 

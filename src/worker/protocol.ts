@@ -1,12 +1,12 @@
 // Messages between the page and the profile worker. Requests carry an id; the worker answers
 // each with exactly one `result` or `error` of that id, possibly after `progress` messages.
 import type { ProfileErrorKind } from '../profile/errors';
-import type { Granularity } from '../profile/nodes';
-import type { ViewFilters } from '../profile/filtered-session';
-import type { DiffWidth, FlameData, GraphData, GraphOptions, ProfileSummary, TopColumns } from '../profile/session';
-import type { TopSort } from '../profile/top';
-import type { ProfileData } from '../profile/profile-data';
-import type { StackTrie } from '../profile/stack-trie';
+import type { Granularity } from '../profile/model/nodes';
+import type { ViewFilters } from '../profile/model/filtered-session';
+import type { DiffWidth, FlameData, GraphData, GraphOptions, ProfileSummary, TopColumns } from '../profile/model/session';
+import type { TopSort } from '../profile/reports/top';
+import type { ProfileData } from '../profile/model/profile-data';
+import type { StackTrie } from '../profile/model/stack-trie';
 
 /** What a helper worker sends on the port of an 'open-side' request. */
 export type SideMessage =
@@ -109,5 +109,5 @@ export type { DiffWidth, FlameData, GraphData, GraphOptions, ProfileSummary, Top
 export interface GraphLayout extends GraphData {
   svg: string;
 }
-export type { Sandwich } from '../profile/sandwich';
-export type { FlameTree } from '../profile/flame-tree';
+export type { Sandwich } from '../profile/transforms/sandwich';
+export type { FlameTree } from '../profile/transforms/flame-tree';

@@ -2,11 +2,11 @@ import { readFileSync } from 'node:fs';
 import { gunzipSync } from 'fflate';
 import { Profile } from 'pprof-format';
 import { describe, expect, it } from 'vitest';
-import { ProfileSession, openProfile } from '../profile/session';
+import { ProfileSession, openProfile } from '../profile/model/session';
 import { TINY_WARM_UP, warmUpProfile } from './warm-up-profile';
 import { bytesOfDataUrl, warmUpInSteps } from './warm-up';
 import { gunzipNative } from '../profile/gunzip';
-import { readSessionData, sessionOf } from '../profile/session';
+import { readSessionData, sessionOf } from '../profile/model/session';
 import inlined from './warm-up.pb.gz?inline';
 import inlinedTiny from './warm-up-tiny.pb.gz?inline';
 

@@ -1,5 +1,5 @@
-import type { ProfileData } from '../profile/profile-data';
-import { ProfileSession } from '../profile/session';
+import type { ProfileData } from '../profile/model/profile-data';
+import { ProfileSession } from '../profile/model/session';
 import { runInSteps } from './idle-steps';
 import warmUpFile from './warm-up.pb.gz?inline';
 import warmUpTiny from './warm-up-tiny.pb.gz?inline';

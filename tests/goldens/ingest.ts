@@ -9,7 +9,7 @@ import { PushRequestSchema } from '../../src/api/gen/push/v1/push_pb';
 import { SelectMergeProfileRequestSchema } from '../../src/api/gen/querier/v1/querier_pb';
 import { loadProfile } from '../../src/profile/load';
 import { formatTopText } from '../../src/profile/text-report';
-import { buildTopTable } from '../../src/profile/top';
+import { buildTopTable } from '../../src/profile/reports/top';
 import { profileTypesOf } from '../../server/ingest/pprof';
 import { columnSum, decodeFixture, startTestServer, type TestServer } from '../../server/test/helpers';
 import type { Corpus } from '../helpers/corpus';

@@ -2,7 +2,7 @@
 // made-up flame graph on a canvas that is never shown, once the app is on screen, so that the
 // first real flame graph runs drawing and coloring code the engine has compiled already, with the
 // canvas and its font set up.
-import type { FlameTree } from '../../profile/flame-tree';
+import type { FlameTree } from '../../profile/transforms/flame-tree';
 import { canvasHeight, drawFlameGraph, drawOptions } from './flame-render';
 
 /** Frame names of the kinds the package rules tell apart (see package-name.ts). */

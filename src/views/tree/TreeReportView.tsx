@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import type { Granularity } from '../../profile/nodes';
+import type { Granularity } from '../../profile/model/nodes';
 import { useAsync } from '../../state/use-async';
 import type { ProfileWorkerClient } from '../../worker/client';
 import type { GraphOptions, ViewFilters } from '../../worker/protocol';

@@ -1,16 +1,16 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { parseDot } from '../../tests/helpers/dot';
-import { readFixture } from '../../tests/helpers/corpus';
-import { GOLDENS_DIR } from '../../tests/helpers/goldens';
+import { parseDot } from '../../../tests/helpers/dot';
+import { readFixture } from '../../../tests/helpers/corpus';
+import { GOLDENS_DIR } from '../../../tests/helpers/goldens';
 import { type CallGraph, type GraphNode, type Tag, buildCallGraph } from './callgraph';
 import { composeDot, dotColor, escapeForDot, multilinePrintableName, profileDot, shortenFunctionName } from './dot';
-import { loadProfile } from './load';
-import type { NodeInfo } from './nodes';
-import { toProfileData } from './profile-data';
-import { buildStackTrie } from './stack-trie';
-import { buildNodeTable } from './nodes';
+import { loadProfile } from '../load';
+import type { NodeInfo } from '../model/nodes';
+import { toProfileData } from '../model/profile-data';
+import { buildStackTrie } from '../model/stack-trie';
+import { buildNodeTable } from '../model/nodes';
 
 function info(name: string, extra: Partial<NodeInfo> = {}): NodeInfo {
   return { name, address: 0, file: '', startLine: 0, lineno: 0, objfile: '', ...extra };

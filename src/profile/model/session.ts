@@ -1,8 +1,8 @@
 import { type AggregatedGraph, aggregateGraph } from './aggregate';
-import { encodeProfileData } from './encode';
-import { type ExpandedFrames, type FlameTree, buildFlameTree, expandFrames } from './flame-tree';
-import { buildSandwich, foldedStacks } from './sandwich';
-import { buildInvertedTree } from './inverted-tree';
+import { encodeProfileData } from '../pprof/encode';
+import { type ExpandedFrames, type FlameTree, buildFlameTree, expandFrames } from '../transforms/flame-tree';
+import { buildSandwich, foldedStacks } from '../transforms/sandwich';
+import { buildInvertedTree } from '../transforms/inverted-tree';
 import {
   DEFAULT_NODE_FRACTION,
   type NodeCutGraph,
@@ -15,15 +15,15 @@ import {
   nodeWeights,
   sampleTagsOf,
   sortedByLeaf,
-} from './callgraph';
-import { composeDot, profileTitle, reportFormatter, reportLabels } from './dot';
-import { profileTree } from './tree-report';
-import type { LoadOptions, ProfileBytes } from './load';
-import { readProfileData } from './pprof-reader';
+} from '../reports/callgraph';
+import { composeDot, profileTitle, reportFormatter, reportLabels } from '../reports/dot';
+import { profileTree } from '../reports/tree-report';
+import type { LoadOptions, ProfileBytes } from '../load';
+import { readProfileData } from '../pprof/reader';
 import { type Granularity, type NodeTable, buildNodeTable } from './nodes';
 import type { ProfileData } from './profile-data';
 import { type StackTrie, buildStackTrie, stacksFromTrie } from './stack-trie';
-import { type TopSort, topRows } from './top';
+import { type TopSort, topRows } from '../reports/top';
 import { type DiffData, diffProfileData, mergeDiffTries, sideSelf } from './diff';
 
 /** What the header shows about a profile. */

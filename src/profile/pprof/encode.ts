@@ -1,6 +1,6 @@
 import { gzipSync } from 'fflate';
 import { Function as PFunction, Label, Line, Location, Mapping, Profile, Sample, StringTable, ValueType } from 'pprof-format';
-import type { ProfileData } from './profile-data';
+import type { ProfileData } from '../model/profile-data';
 
 /**
  * Re-encodes a profile as pprof (gzipped) with pprof-format: sample types, samples with their

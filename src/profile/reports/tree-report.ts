@@ -4,7 +4,7 @@
 import type { CallGraph } from './callgraph';
 import { profileLabels, reportFormatter, reportLabels } from './dot';
 import { formatPercent } from './format';
-import type { ProfileData } from './profile-data';
+import type { ProfileData } from '../model/profile-data';
 
 export const TREE_SEPARATOR = '----------------------------------------------------------+-------------';
 export const TREE_LEGEND = '      flat  flat%   sum%        cum   cum%   calls calls% + context \t \t ';

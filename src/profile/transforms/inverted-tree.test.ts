@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { readFixture } from '../../tests/helpers/corpus';
+import { readFixture } from '../../../tests/helpers/corpus';
 import { buildInvertedTree } from './inverted-tree';
-import { openProfile } from './session';
+import { openProfile } from '../model/session';
 
 describe('inverted (bottom-up) tree', () => {
   it('has one root per function with self value, whose total is its flat', () => {

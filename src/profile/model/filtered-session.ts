@@ -1,4 +1,4 @@
-import { type RefineFilters, applyFilters, hasFilters } from './filters';
+import { type RefineFilters, applyFilters, hasFilters } from '../transforms/filters';
 import { ProfileSession, diffSession } from './session';
 import { buildStackTrie } from './stack-trie';
 

@@ -1,6 +1,6 @@
 import { type FlameTree, layoutFlameTree } from './flame-tree';
-import { GrowableFloat64, GrowableInt32 } from './growable';
-import { ChildTable } from './stack-trie';
+import { GrowableFloat64, GrowableInt32 } from '../model/growable';
+import { ChildTable } from '../model/stack-trie';
 
 /**
  * The bottom-up (inverted) call tree: its roots are the functions with self value, their

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { readFixture } from '../../tests/helpers/corpus';
+import { readFixture } from '../../../tests/helpers/corpus';
 import { openProfile } from './session';
 import { ProfileSource } from './filtered-session';
 

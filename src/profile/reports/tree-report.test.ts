@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { readFixture } from '../../tests/helpers/corpus';
+import { readFixture } from '../../../tests/helpers/corpus';
 import { buildCallGraph } from './callgraph';
-import { loadProfile } from './load';
-import { buildNodeTable } from './nodes';
-import { toProfileData } from './profile-data';
-import { buildStackTrie } from './stack-trie';
+import { loadProfile } from '../load';
+import { buildNodeTable } from '../model/nodes';
+import { toProfileData } from '../model/profile-data';
+import { buildStackTrie } from '../model/stack-trie';
 import { TREE_LEGEND, TREE_SEPARATOR, formatTreeText } from './tree-report';
 
 describe('formatTreeText', () => {

@@ -1,12 +1,12 @@
 import { gzipSync } from 'fflate';
 import { Label, Profile } from 'pprof-format';
 import { describe, expect, it } from 'vitest';
-import { readFixture, readMalformed } from '../../tests/helpers/corpus';
-import { expectSame } from '../../tests/helpers/same-data';
-import { ProfileError } from './errors';
-import { loadProfile } from './load';
-import { readProfileData } from './pprof-reader';
-import { toProfileData } from './profile-data';
+import { readFixture, readMalformed } from '../../../tests/helpers/corpus';
+import { expectSame } from '../../../tests/helpers/same-data';
+import { ProfileError } from '../errors';
+import { loadProfile } from '../load';
+import { readProfileData } from './reader';
+import { toProfileData } from '../model/profile-data';
 
 function errorOf(f: () => unknown): string {
   try {
@@ -42,7 +42,7 @@ describe('streaming pprof reader agrees with pprof-format', () => {
   });
 
   it('a session releases the per-sample stacks and rebuilds them exactly from the trie', async () => {
-    const { openProfile } = await import('./session');
+    const { openProfile } = await import('../model/session');
     for (const f of ['go-heap.pb.gz', 'go-cpu.pb.gz', 'no-addr-no-line.pb.gz', 'large.cpu']) {
       const s = openProfile(readFixture(f));
       expect(s.data.stackLocations.length, f).toBe(0);

@@ -1,6 +1,6 @@
-import type { NodeTable } from './nodes';
-import { GrowableInt32, releaseArray } from './growable';
-import { ChildTable, type StackTrie, childLists, subtreeTotals } from './stack-trie';
+import type { NodeTable } from '../model/nodes';
+import { GrowableInt32, releaseArray } from '../model/growable';
+import { ChildTable, type StackTrie, childLists, subtreeTotals } from '../model/stack-trie';
 
 /**
  * The call tree the flame graph draws: one frame per distinct path of nodes (an inlined frame is

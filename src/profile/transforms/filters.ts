@@ -1,7 +1,7 @@
 // pprof's refine filters (profile/filter.go FilterSamplesByName and ShowFrom, as applied by
 // driver_focus.go): focus, ignore, hide, show, show_from, as a pure ProfileData → ProfileData
 // transform. Regexes are JavaScript RegExps, unanchored, as in pprof's web UI search box.
-import type { ProfileData } from './profile-data';
+import type { ProfileData } from '../model/profile-data';
 
 export interface RefineFilters {
   /** Keep samples with a frame that matches. */

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { readFixture } from '../../tests/helpers/corpus';
+import { readFixture } from '../../../tests/helpers/corpus';
 import { encodeProfileData } from './encode';
-import { openProfile } from './session';
+import { openProfile } from '../model/session';
 
 describe('encodeProfileData', () => {
   for (const fixture of ['go-heap.pb.gz', 'go-cpu.pb.gz', 'java-cpu.pb.gz', 'no-addr-no-line.pb.gz']) {

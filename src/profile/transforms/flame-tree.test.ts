@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { readFixture } from '../../tests/helpers/corpus';
+import { readFixture } from '../../../tests/helpers/corpus';
 import { buildFlameTree } from './flame-tree';
 import { compileSearch, searchFlameTree } from './flame-search';
-import { openProfile } from './session';
+import { openProfile } from '../model/session';
 import { buildSandwich, foldedStacks } from './sandwich';
 
 function tree(fixture: string, granularity: 'functions' | 'lines' = 'functions') {

@@ -1,8 +1,8 @@
 import type { Profile } from 'pprof-format';
-import { type AggregatedGraph, aggregateGraph } from './aggregate';
-import { type Granularity, type NodeInfo, type NodeTable, buildNodeTable } from './nodes';
-import { toProfileData } from './profile-data';
-import { buildStackTrie } from './stack-trie';
+import { type AggregatedGraph, aggregateGraph } from '../model/aggregate';
+import { type Granularity, type NodeInfo, type NodeTable, buildNodeTable } from '../model/nodes';
+import { toProfileData } from '../model/profile-data';
+import { buildStackTrie } from '../model/stack-trie';
 
 export type InlineMark = '' | 'inline' | 'partial-inline';
 

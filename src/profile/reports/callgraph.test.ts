@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { readFixture } from '../../tests/helpers/corpus';
-import { aggregateGraph } from './aggregate';
+import { readFixture } from '../../../tests/helpers/corpus';
+import { aggregateGraph } from '../model/aggregate';
 import { buildCallGraph, entropyScores, nodeWeights, sampleLeaves } from './callgraph';
-import { loadProfile } from './load';
-import { buildNodeTable } from './nodes';
-import { toProfileData } from './profile-data';
-import { buildStackTrie } from './stack-trie';
+import { loadProfile } from '../load';
+import { buildNodeTable } from '../model/nodes';
+import { toProfileData } from '../model/profile-data';
+import { buildStackTrie } from '../model/stack-trie';
 
 describe('buildCallGraph', () => {
   const fixture = 'go-cpu-tiny.pb.gz';

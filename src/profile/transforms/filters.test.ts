@@ -1,14 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { readDriverGolden, syntheticProfile } from '../../tests/helpers/goldens';
-import { readFixture } from '../../tests/helpers/corpus';
-import { buildCallGraph, sampleTagsOf } from './callgraph';
-import { profileDot } from './dot';
+import { readDriverGolden, syntheticProfile } from '../../../tests/helpers/goldens';
+import { readFixture } from '../../../tests/helpers/corpus';
+import { buildCallGraph, sampleTagsOf } from '../reports/callgraph';
+import { profileDot } from '../reports/dot';
 import { type RefineFilters, activeFilterLabels, applyFilters, profileTotal } from './filters';
-import { loadProfile } from './load';
-import { type Granularity, buildNodeTable } from './nodes';
-import { toProfileData } from './profile-data';
-import { buildStackTrie } from './stack-trie';
-import { profileText, profileTree } from './tree-report';
+import { loadProfile } from '../load';
+import { type Granularity, buildNodeTable } from '../model/nodes';
+import { toProfileData } from '../model/profile-data';
+import { buildStackTrie } from '../model/stack-trie';
+import { profileText, profileTree } from '../reports/tree-report';
 
 interface GoldenCase {
   golden: string;

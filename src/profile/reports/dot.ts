@@ -3,8 +3,8 @@
 import type { CallGraph, GraphEdge, GraphNode, Tag } from './callgraph';
 import { MAX_NODELETS } from './callgraph';
 import { formatPercent, scaleValue, scaledLabel, selectOutputUnit } from './format';
-import { type NodeInfo, basename, nameComponents } from './nodes';
-import type { ProfileData } from './profile-data';
+import { type NodeInfo, basename, nameComponents } from '../model/nodes';
+import type { ProfileData } from '../model/profile-data';
 import { compareStrings } from './top';
 
 export interface DotOptions {

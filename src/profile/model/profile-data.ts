@@ -1,5 +1,5 @@
 import type { Profile } from 'pprof-format';
-import { simplifyFunctionName } from './simplify-names';
+import { simplifyFunctionName } from '../pprof/simplify-names';
 
 /**
  * A pprof profile flattened into typed arrays with dense indices, the form every later step

@@ -1,12 +1,12 @@
 // pprof's trimmed call graph (report.go newTrimmedGraph), computed on the stack trie: the
 // graph behind `-dot` (entropy order, nodelets counted against nodecount, redundant residual
 // edges removed) and behind `-tree`/`-text` (flat or cum order).
-import { type AggregatedGraph, aggregateGraph } from './aggregate';
-import { type ProjectedTrie, projectTrie } from './project-trie';
+import { type AggregatedGraph, aggregateGraph } from '../model/aggregate';
+import { type ProjectedTrie, projectTrie } from '../model/project-trie';
 import { scaledLabel } from './format';
-import type { NodeInfo, NodeTable } from './nodes';
-import type { ProfileData } from './profile-data';
-import { PathWalk, type StackTrie, childLists, subtreeTotals } from './stack-trie';
+import type { NodeInfo, NodeTable } from '../model/nodes';
+import type { ProfileData } from '../model/profile-data';
+import { PathWalk, type StackTrie, childLists, subtreeTotals } from '../model/stack-trie';
 import { compareNodesFor, compareStrings } from './top';
 
 /** flat/cum: pprof's text orders; entropy: the order of the DOT call graph (visual mode). */
