@@ -24,7 +24,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { gunzipSync } from 'fflate';
 import { Profile } from 'pprof-format';
 import { aggregateGraph } from '../src/profile/model/aggregate';
-import { gunzipLimited } from '../src/profile/gunzip';
+import { gunzipLimited } from '../src/common/gzip';
 import { loadProfile } from '../src/profile/load';
 import { toProfileData } from '../src/profile/model/profile-data';
 import { ProfileSession, openProfile } from '../src/profile/model/session';

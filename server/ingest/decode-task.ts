@@ -5,7 +5,7 @@
 import { fromBinary, toJsonString } from '@bufbuild/protobuf';
 import { Profile } from 'pprof-format';
 import { ProfileSchema } from '../../src/api/gen/google/v1/profile_pb';
-import { ProfileError } from '../../src/profile/errors';
+import { ProfileError } from '../../src/common/profile-error';
 import { rawProfileBytes, validateProfile } from '../../src/profile/load';
 import { ClientError } from '../errors';
 import { overLimit, type Limits } from '../limits';

@@ -1,7 +1,7 @@
 // pprof on the server: table lookup by id and naming profile types as Pyroscope does. Decoding and
 // validating run in the worker pool (decode-task.ts) with the app's own validator.
 import type { Profile } from 'pprof-format';
-import { type ProfileTypeId as ProfileTypeInfo, parseProfileTypeId } from '../../src/api/profile-types';
+import { type ProfileTypeId as ProfileTypeInfo, parseProfileTypeId } from '../../src/common/profile-types';
 import { ClientError } from '../errors';
 
 /** A client error on ingest (HTTP 400 unless status says otherwise). */

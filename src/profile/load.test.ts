@@ -2,8 +2,8 @@ import { gzipSync } from 'fflate';
 import { Profile } from 'pprof-format';
 import { describe, expect, it } from 'vitest';
 import { readFixture, readMalformed } from '../../tests/helpers/corpus';
-import { ProfileError } from './errors';
-import { gunzipLimited, gunzipNative, isGzip } from './gunzip';
+import { ProfileError } from '../common/profile-error';
+import { gunzipLimited, gunzipNative, isGzip } from '../common/gzip';
 import { loadProfile } from './load';
 
 function loadError(bytes: Uint8Array, opts = {}): ProfileError {

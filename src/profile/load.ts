@@ -1,6 +1,6 @@
 import { Profile } from 'pprof-format';
-import { ProfileError } from './errors';
-import { DEFAULT_MAX_DECOMPRESSED_BYTES, gunzipLimited, isGzip } from './gunzip';
+import { ProfileError } from '../common/profile-error';
+import { DEFAULT_MAX_DECOMPRESSED_BYTES, gunzipLimited, isGzip } from '../common/gzip';
 
 export interface LoadOptions {
   /** Refuse to decompress past this many bytes (default 1 GiB). */

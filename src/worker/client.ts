@@ -1,5 +1,5 @@
 // The page's side of the profile worker: promise-based requests with progress callbacks.
-import { gunzipNative, isGzip } from '../profile/gunzip';
+import { gunzipNative, isGzip } from '../common/gzip';
 import type { Granularity } from '../profile/model/nodes';
 import type { TopSort } from '../profile/reports/top';
 import type {

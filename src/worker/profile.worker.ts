@@ -1,8 +1,8 @@
 /// <reference lib="webworker" />
 // The profile worker: decoding and aggregation happen here so that the page stays responsive.
-import { ProfileError } from '../profile/errors';
+import { ProfileError } from '../common/profile-error';
 import type { Granularity } from '../profile/model/nodes';
-import { gunzipNative, isGzip } from '../profile/gunzip';
+import { gunzipNative, isGzip } from '../common/gzip';
 import { ProfileSession, diffOfSessions, openProfile, readSessionData, sessionOf } from '../profile/model/session';
 import type { LoadOptions, LoadProgress, ProfileBytes } from '../profile/load';
 import { FilterError } from '../profile/transforms/filters';

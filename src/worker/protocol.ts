@@ -1,6 +1,6 @@
 // Messages between the page and the profile worker. Requests carry an id; the worker answers
 // each with exactly one `result` or `error` of that id, possibly after `progress` messages.
-import type { ProfileErrorKind } from '../profile/errors';
+import type { ProfileErrorKind } from '../common/profile-error';
 import type { Granularity } from '../profile/model/nodes';
 import type { ViewFilters } from '../profile/model/filtered-session';
 import type { DiffWidth, FlameData, GraphData, GraphOptions, ProfileSummary, TopColumns } from '../profile/model/session';

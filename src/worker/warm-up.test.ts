@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { ProfileSession, openProfile } from '../profile/model/session';
 import { TINY_WARM_UP, warmUpProfile } from './warm-up-profile';
 import { bytesOfDataUrl, warmUpInSteps } from './warm-up';
-import { gunzipNative } from '../profile/gunzip';
+import { gunzipNative } from '../common/gzip';
 import { readSessionData, sessionOf } from '../profile/model/session';
 import inlined from './warm-up.pb.gz?inline';
 import inlinedTiny from './warm-up-tiny.pb.gz?inline';

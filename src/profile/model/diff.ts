@@ -1,4 +1,4 @@
-import { ProfileError } from '../errors';
+import { ProfileError } from '../../common/profile-error';
 import type { ProfileData } from './profile-data';
 import type { StackTrie } from './stack-trie';
 

@@ -3,7 +3,7 @@ import { Label, Profile } from 'pprof-format';
 import { describe, expect, it } from 'vitest';
 import { readFixture, readMalformed } from '../../../tests/helpers/corpus';
 import { expectSame } from '../../../tests/helpers/same-data';
-import { ProfileError } from '../errors';
+import { ProfileError } from '../../common/profile-error';
 import { loadProfile } from '../load';
 import { readProfileData } from './reader';
 import { toProfileData } from '../model/profile-data';

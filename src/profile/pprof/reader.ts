@@ -4,7 +4,7 @@
 // is tested against pprof-format on every fixture (pprof-reader.test.ts): `toProfileData(
 // loadProfile(bytes))` and `readProfileData(bytes)` must agree exactly. The checks are those of
 // load.ts's validateProfile, with the same messages.
-import { ProfileError } from '../errors';
+import { ProfileError } from '../../common/profile-error';
 import { GrowableFloat64, GrowableInt32 } from '../model/growable';
 import { type LoadOptions, type ProfileBytes, invalidProfile as invalid, notPprof, rawProfileBytes } from '../load';
 import { type LabelTags, LabelSets, type ProfileData, type ProfileDataOptions } from '../model/profile-data';

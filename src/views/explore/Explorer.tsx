@@ -1,8 +1,8 @@
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useEffect, useMemo, useState } from 'react';
-import { friendlyProfileType, parseProfileTypeId } from '../../api/profile-types';
+import { friendlyProfileType, parseProfileTypeId } from '../../common/profile-types';
 import { ApiError, QuerierClient } from '../../api/querier';
-import { parseSelector, serviceOf } from '../../api/selector';
+import { parseSelector, serviceOf } from '../../common/selector';
 import { backendConfig, storeTenant, storedBackendUrl } from '../../state/backend';
 import { resolveTime, stepFor } from '../../state/time-range';
 import type { UrlState } from '../../state/url-state';

@@ -1,5 +1,5 @@
 import { Gunzip } from 'fflate';
-import { ProfileError } from './errors';
+import { ProfileError } from './profile-error';
 
 /** Gzip is recognised by its magic bytes, never by a file name. */
 export function isGzip(bytes: Uint8Array): boolean {
