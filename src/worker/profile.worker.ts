@@ -4,7 +4,7 @@ import { ProfileError } from '../common/profile-error';
 import type { Granularity } from '../profile/model/nodes';
 import { gunzipNative, isGzip } from '../common/gzip';
 import { ProfileSession, diffOfSessions, openProfile, readSessionData, sessionOf } from '../profile/model/session';
-import type { LoadOptions, LoadProgress, ProfileBytes } from '../profile/load';
+import type { LoadOptions, LoadProgress, ProfileBytes } from '../common/pprof-bytes';
 import { FilterError } from '../profile/transforms/filters';
 import { ProfileSource, type ViewFilters } from '../profile/model/filtered-session';
 import type { DiffWidth, FlameData, GraphLayout, OpenResult, SideMessage, WorkerRequest, WorkerResponse } from './protocol';

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { create, toBinary } from '@bufbuild/protobuf';
 import { PushRequestSchema } from '../../src/api/gen/push/v1/push_pb';
 import { SelectMergeProfileRequestSchema } from '../../src/api/gen/querier/v1/querier_pb';
-import { loadProfile } from '../../src/profile/load';
+import { loadProfile } from '../oracle/load';
 import { formatTopText } from '../../src/profile/text-report';
 import { buildTopTable } from '../../src/profile/reports/top';
 import { profileTypesOf } from '../../server/ingest/pprof';

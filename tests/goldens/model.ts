@@ -6,7 +6,7 @@ import { aggregateGraph, type AggregatedGraph } from '../../src/profile/model/ag
 import { buildCallGraph, computeNodeTags, nodeWeights, sampleTagsOf, sortedByLeaf } from '../../src/profile/reports/callgraph';
 import { diffProfileData } from '../../src/profile/model/diff';
 import { profileDot } from '../../src/profile/reports/dot';
-import { loadProfile } from '../../src/profile/load';
+import { loadProfile } from '../oracle/load';
 import { buildNodeTable, type Granularity } from '../../src/profile/model/nodes';
 import { readProfileData } from '../../src/profile/pprof/reader';
 import { toProfileData } from '../../src/profile/model/profile-data';

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { readFixture } from '../../../tests/helpers/corpus';
 import { aggregateGraph } from './aggregate';
 import { diffProfileData, sideSelf } from './diff';
-import { loadProfile } from '../load';
+import { loadProfile } from '../../../tests/oracle/load';
 import { buildNodeTable } from './nodes';
 import { toProfileData } from './profile-data';
 import { buildStackTrie } from './stack-trie';

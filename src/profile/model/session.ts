@@ -18,7 +18,7 @@ import {
 } from '../reports/callgraph';
 import { composeDot, profileTitle, reportFormatter, reportLabels } from '../reports/dot';
 import { profileTree } from '../reports/tree-report';
-import type { LoadOptions, ProfileBytes } from '../load';
+import type { LoadOptions, ProfileBytes } from '../../common/pprof-bytes';
 import { readProfileData } from '../pprof/reader';
 import { type Granularity, type NodeTable, buildNodeTable } from './nodes';
 import type { ProfileData } from './profile-data';

@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { readFixture, readMalformed } from '../../../tests/helpers/corpus';
 import { expectSame } from '../../../tests/helpers/same-data';
 import { ProfileError } from '../../common/profile-error';
-import { loadProfile } from '../load';
+import { loadProfile } from '../../../tests/oracle/load';
 import { readProfileData } from './reader';
 import { toProfileData } from '../model/profile-data';
 

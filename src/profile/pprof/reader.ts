@@ -6,7 +6,8 @@
 // load.ts's validateProfile, with the same messages.
 import { ProfileError } from '../../common/profile-error';
 import { GrowableFloat64, GrowableInt32 } from '../model/growable';
-import { type LoadOptions, type ProfileBytes, invalidProfile as invalid, notPprof, rawProfileBytes } from '../load';
+import { type LoadOptions, type ProfileBytes, rawProfileBytes } from '../../common/pprof-bytes';
+import { invalidProfile as invalid, notPprof } from '../../common/pprof-rules';
 import { type LabelTags, LabelSets, type ProfileData, type ProfileDataOptions } from '../model/profile-data';
 import { simplifyFunctionName } from './simplify-names';
 

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { readFixture } from '../../../tests/helpers/corpus';
 import { aggregateGraph } from '../model/aggregate';
 import { buildCallGraph, entropyScores, nodeWeights, sampleLeaves } from './callgraph';
-import { loadProfile } from '../load';
+import { loadProfile } from '../../../tests/oracle/load';
 import { buildNodeTable } from '../model/nodes';
 import { toProfileData } from '../model/profile-data';
 import { buildStackTrie } from '../model/stack-trie';

@@ -6,7 +6,7 @@ import { readFixture } from '../../../tests/helpers/corpus';
 import { GOLDENS_DIR } from '../../../tests/helpers/goldens';
 import { type CallGraph, type GraphNode, type Tag, buildCallGraph } from './callgraph';
 import { composeDot, dotColor, escapeForDot, multilinePrintableName, profileDot, shortenFunctionName } from './dot';
-import { loadProfile } from '../load';
+import { loadProfile } from '../../../tests/oracle/load';
 import type { NodeInfo } from '../model/nodes';
 import { toProfileData } from '../model/profile-data';
 import { buildStackTrie } from '../model/stack-trie';

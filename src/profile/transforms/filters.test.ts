@@ -4,7 +4,7 @@ import { readFixture } from '../../../tests/helpers/corpus';
 import { buildCallGraph, sampleTagsOf } from '../reports/callgraph';
 import { profileDot } from '../reports/dot';
 import { type RefineFilters, activeFilterLabels, applyFilters, profileTotal } from './filters';
-import { loadProfile } from '../load';
+import { loadProfile } from '../../../tests/oracle/load';
 import { type Granularity, buildNodeTable } from '../model/nodes';
 import { toProfileData } from '../model/profile-data';
 import { buildStackTrie } from '../model/stack-trie';
