@@ -26,7 +26,7 @@ import { Profile } from 'pprof-format';
 import { aggregateGraph } from '../src/profile/model/aggregate';
 import { gunzipLimited } from '../src/common/gzip';
 import { loadProfile } from '../tests/oracle/load';
-import { toProfileData } from '../src/profile/model/profile-data';
+import { toProfileData } from '../tests/oracle/profile-data';
 import { ProfileSession, openProfile } from '../src/profile/model/session';
 import { buildStackTrie } from '../src/profile/model/stack-trie';
 import { topRows } from '../src/profile/reports/top';

@@ -3,7 +3,7 @@
 // `go tool pprof -top` printed for it (tests/goldens/ingest.ts); merging adds exactly.
 import { describe, expect, it } from 'vitest';
 import { loadProfile } from '../../tests/oracle/load';
-import { buildTopTable } from '../../src/profile/reports/top';
+import { buildTopTable } from '../../tests/oracle/top-table';
 import { REPO } from '../../tests/helpers/corpus';
 import { defineIngestGoldens, ingestServer } from '../../tests/goldens/ingest';
 import { profileTypesOf } from '../ingest/pprof';

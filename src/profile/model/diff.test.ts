@@ -4,7 +4,7 @@ import { aggregateGraph } from './aggregate';
 import { diffProfileData, sideSelf } from './diff';
 import { loadProfile } from '../../../tests/oracle/load';
 import { buildNodeTable } from './nodes';
-import { toProfileData } from './profile-data';
+import { toProfileData } from '../../../tests/oracle/profile-data';
 import { buildStackTrie } from './stack-trie';
 
 const data = (name: string) => toProfileData(loadProfile(readFixture(name)));

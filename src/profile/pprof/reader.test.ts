@@ -6,7 +6,7 @@ import { expectSame } from '../../../tests/helpers/same-data';
 import { ProfileError } from '../../common/profile-error';
 import { loadProfile } from '../../../tests/oracle/load';
 import { readProfileData } from './reader';
-import { toProfileData } from '../model/profile-data';
+import { toProfileData } from '../../../tests/oracle/profile-data';
 
 function errorOf(f: () => unknown): string {
   try {

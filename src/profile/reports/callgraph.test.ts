@@ -4,7 +4,7 @@ import { aggregateGraph } from '../model/aggregate';
 import { buildCallGraph, entropyScores, nodeWeights, sampleLeaves } from './callgraph';
 import { loadProfile } from '../../../tests/oracle/load';
 import { buildNodeTable } from '../model/nodes';
-import { toProfileData } from '../model/profile-data';
+import { toProfileData } from '../../../tests/oracle/profile-data';
 import { buildStackTrie } from '../model/stack-trie';
 
 describe('buildCallGraph', () => {

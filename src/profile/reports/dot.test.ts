@@ -5,10 +5,11 @@ import { parseDot } from '../../../tests/helpers/dot';
 import { readFixture } from '../../../tests/helpers/corpus';
 import { GOLDENS_DIR } from '../../../tests/helpers/goldens';
 import { type CallGraph, type GraphNode, type Tag, buildCallGraph } from './callgraph';
-import { composeDot, dotColor, escapeForDot, multilinePrintableName, profileDot, shortenFunctionName } from './dot';
+import { composeDot, dotColor, escapeForDot, multilinePrintableName, shortenFunctionName } from './dot';
+import { profileDot } from '../../../tests/oracle/reports';
 import { loadProfile } from '../../../tests/oracle/load';
 import type { NodeInfo } from '../model/nodes';
-import { toProfileData } from '../model/profile-data';
+import { toProfileData } from '../../../tests/oracle/profile-data';
 import { buildStackTrie } from '../model/stack-trie';
 import { buildNodeTable } from '../model/nodes';
 

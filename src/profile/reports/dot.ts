@@ -382,20 +382,3 @@ export function reportLabels(graph: CallGraph, format: (v: number) => string, op
   if (opts.dot) label.push('\nSee https://git.io/JfYMW for how to read the graph');
   return label;
 }
-
-/** Everything pprof's `-dot` prints for a profile: title, full legend and graph. */
-export function profileDot(
-  graph: CallGraph,
-  data: ProfileData,
-  sampleIndex: number,
-  opts: { activeFilters?: string[]; docUrl?: string; outputUnit?: string } = {},
-): string {
-  const sampleUnit = data.sampleTypes[sampleIndex]?.unit ?? '';
-  const { unit, format } = reportFormatter(graph, graph.total, sampleUnit, opts.outputUnit);
-  const legend = reportLabels(graph, format, {
-    profileLabels: profileLabels(data, sampleIndex, graph.total, format, opts.docUrl),
-    activeFilters: opts.activeFilters,
-    dot: true,
-  });
-  return composeDot(graph, { title: profileTitle(data), legend, total: graph.total, sampleUnit, outputUnit: unit });
-}

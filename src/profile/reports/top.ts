@@ -1,8 +1,5 @@
-import type { Profile } from 'pprof-format';
-import { type AggregatedGraph, aggregateGraph } from '../model/aggregate';
-import { type Granularity, type NodeInfo, type NodeTable, buildNodeTable } from '../model/nodes';
-import { toProfileData } from '../model/profile-data';
-import { buildStackTrie } from '../model/stack-trie';
+import type { AggregatedGraph } from '../model/aggregate';
+import type { NodeInfo, NodeTable } from '../model/nodes';
 
 export type InlineMark = '' | 'inline' | 'partial-inline';
 
@@ -13,11 +10,6 @@ export interface TopRow {
   cum: number;
   /** pprof's "(inline)" / "(partial-inline)" suffix: how this node's callers reach it. */
   inline: InlineMark;
-}
-
-export interface TopTable {
-  total: number;
-  rows: TopRow[];
 }
 
 export type TopSort = 'flat' | 'cum';
@@ -91,19 +83,4 @@ function sprintInfo(i: NodeInfo): string {
 /** Byte-order comparison, as Go compares strings (UTF-16 order differs only above U+E000). */
 export function compareStrings(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
-}
-
-export interface TopTableOptions {
-  sampleIndex?: number;
-  granularity?: Granularity;
-  sort?: TopSort;
-}
-
-/** Convenience for tests and the server: a decoded pprof Profile straight to its top table. */
-export function buildTopTable(profile: Profile, opts: TopTableOptions = {}): TopTable {
-  const data = toProfileData(profile);
-  const trie = buildStackTrie(data);
-  const nodes = buildNodeTable(data, opts.granularity ?? 'functions');
-  const graph = aggregateGraph(trie, nodes, opts.sampleIndex ?? data.defaultSampleIndex);
-  return { total: graph.total, rows: topRows(graph, nodes, opts.sort) };
 }

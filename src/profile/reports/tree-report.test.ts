@@ -3,7 +3,7 @@ import { readFixture } from '../../../tests/helpers/corpus';
 import { buildCallGraph } from './callgraph';
 import { loadProfile } from '../../../tests/oracle/load';
 import { buildNodeTable } from '../model/nodes';
-import { toProfileData } from '../model/profile-data';
+import { toProfileData } from '../../../tests/oracle/profile-data';
 import { buildStackTrie } from '../model/stack-trie';
 import { TREE_LEGEND, TREE_SEPARATOR, formatTreeText } from './tree-report';
 

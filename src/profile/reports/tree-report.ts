@@ -67,45 +67,6 @@ export interface ProfileTreeOptions {
   symbol?: RegExp;
 }
 
-/**
- * pprof's `-text`/`-top` body for a trimmed graph (printText): the header line, then one row per
- * node with flat, flat%, sum%, cum, cum%, name and the (inline)/(partial-inline) mark of its
- * in-edges. Build the graph with order 'flat' or 'cum'.
- */
-export function formatGraphText(graph: CallGraph, opts: Omit<TreeTextOptions, 'symbol'>): string[] {
-  const total = graph.total;
-  const { format } = reportFormatter(graph, total, opts.sampleUnit, opts.outputUnit);
-  const lines = [...(opts.labels ?? [])];
-  lines.push('      flat  flat%   sum%        cum   cum%');
-  let flatSum = 0;
-  for (const n of graph.nodes) {
-    flatSum += n.flat;
-    let inline = false;
-    let noinline = false;
-    for (const e of n.in) {
-      if (e.inline) inline = true;
-      else noinline = true;
-    }
-    const mark = inline ? (noinline ? ' (partial-inline)' : ' (inline)') : '';
-    lines.push(
-      `${format(n.flat).padStart(10)} ${formatPercent(n.flat, total)} ${formatPercent(flatSum, total)} ` +
-        `${format(n.cum).padStart(10)} ${formatPercent(n.cum, total)}  ${n.name}${mark}`,
-    );
-  }
-  return lines;
-}
-
-/** Everything `go tool pprof -text` prints for a graph of `data`, as one string. */
-export function profileText(graph: CallGraph, data: ProfileData, sampleIndex: number, opts: ProfileTreeOptions = {}): string {
-  const sampleUnit = data.sampleTypes[sampleIndex]?.unit ?? '';
-  const { unit, format } = reportFormatter(graph, graph.total, sampleUnit, opts.outputUnit);
-  const labels = reportLabels(graph, format, {
-    profileLabels: opts.compactLabels ? [] : profileLabels(data, sampleIndex, graph.total, format),
-    activeFilters: opts.activeFilters,
-  });
-  return formatGraphText(graph, { sampleUnit, labels, outputUnit: unit }).join('\n') + '\n';
-}
-
 /** Everything `go tool pprof -tree` prints for a graph of `data`, as one string. */
 export function profileTree(graph: CallGraph, data: ProfileData, sampleIndex: number, opts: ProfileTreeOptions = {}): string {
   const sampleUnit = data.sampleTypes[sampleIndex]?.unit ?? '';

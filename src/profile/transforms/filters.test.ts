@@ -2,13 +2,14 @@ import { describe, expect, it } from 'vitest';
 import { readDriverGolden, syntheticProfile } from '../../../tests/helpers/goldens';
 import { readFixture } from '../../../tests/helpers/corpus';
 import { buildCallGraph, sampleTagsOf } from '../reports/callgraph';
-import { profileDot } from '../reports/dot';
+import { profileDot } from '../../../tests/oracle/reports';
 import { type RefineFilters, activeFilterLabels, applyFilters, profileTotal } from './filters';
 import { loadProfile } from '../../../tests/oracle/load';
 import { type Granularity, buildNodeTable } from '../model/nodes';
-import { toProfileData } from '../model/profile-data';
+import { toProfileData } from '../../../tests/oracle/profile-data';
 import { buildStackTrie } from '../model/stack-trie';
-import { profileText, profileTree } from '../reports/tree-report';
+import { profileText } from '../../../tests/oracle/reports';
+import { profileTree } from '../reports/tree-report';
 
 interface GoldenCase {
   golden: string;

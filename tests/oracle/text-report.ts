@@ -1,5 +1,5 @@
-import { formatPercent, scaledLabel, selectOutputUnit } from './reports/format';
-import type { TopTable } from './reports/top';
+import { formatPercent, scaledLabel, selectOutputUnit } from '../../src/profile/reports/format';
+import type { TopTable } from './top-table';
 
 /** The body of `go tool pprof -top`, byte for byte: a summary line, the header and one line per row. */
 export function formatTopText(table: TopTable, sampleUnit: string): string[] {
