@@ -1,5 +1,7 @@
 // The rules a pprof profile must follow to be opened: the checks of Go's profile.CheckValid and
-// of its decoder, as `go tool pprof` applies them, with the messages a person reads.
+// of its decoder, as `go tool pprof` applies them, each defined once with the message a person
+// reads. Two readers apply them: validateProfile to pprof-format's decoded objects (the server),
+// and the app's streaming reader (src/profile/pprof/reader.ts) as it reads the wire format.
 import type { Profile } from 'pprof-format';
 import { ProfileError } from './profile-error';
 
@@ -10,7 +12,44 @@ export function notPprof(why: string): ProfileError {
 export function invalidProfile(why: string): ProfileError {
   return new ProfileError('invalid-profile', `This pprof profile is invalid: ${why} (go tool pprof rejects it too).`);
 }
-const invalid = invalidProfile;
+
+/** The tables whose entries have ids. */
+export type IdTable = 'mapping' | 'function' | 'location';
+
+/** The string table starts with the empty string. */
+export function checkStringTable(strings: readonly string[]): void {
+  if (strings.length === 0 || strings[0] !== '') throw notPprof('its string table does not start with the empty string');
+}
+
+/** A string index (what `what` refers to) lies inside a string table of `nStrings`. */
+export function checkStringIndex(i: number, nStrings: number, what: string): void {
+  if (!(i >= 0 && i < nStrings)) throw notPprof(`${what} refers to string ${i}, past the string table`);
+}
+
+/** A profile with samples declares their types. */
+export function checkSampleTypes(nTypes: number, nSamples: number): void {
+  if (nTypes === 0 && nSamples > 0) throw invalidProfile('it has samples but declares no sample types');
+}
+
+/** Id 0 is reserved: no entry has it. */
+export function checkId(table: IdTable, id: number): void {
+  if (id === 0) throw invalidProfile(`found ${table} with reserved ID=0`);
+}
+
+/** No two entries of a table share an id: the error for one that does. */
+export function duplicateId(table: IdTable, id: number): ProfileError {
+  return invalidProfile(`multiple ${table}s with the same ID ${id}`);
+}
+
+/** Every id referred to exists: the error for one that does not (`from`: "sample 3", "location 7"). */
+export function missingId(from: string, table: IdTable, id: number | bigint): ProfileError {
+  return invalidProfile(`${from} refers to ${table} ${id}, which does not exist`);
+}
+
+/** A sample has one value per sample type. */
+export function checkValueCount(sample: number, values: number, nTypes: number): void {
+  if (values !== nTypes) throw invalidProfile(`sample ${sample} has ${values} values but the profile declares ${nTypes} sample types`);
+}
 
 export interface ValidateOptions {
   /**
@@ -31,19 +70,16 @@ export function resolvedIds(items: readonly { id: number | bigint }[], positiona
   return ids;
 }
 
-/** The checks of Go's profile.CheckValid and decoding that `go tool pprof` applies. */
+/** Every rule above, applied to a profile that pprof-format decoded. */
 export function validateProfile(p: Profile, opts: ValidateOptions = {}): void {
   const positional = opts.positionalIds === true;
   const strings = p.stringTable.strings;
-  if (strings.length === 0 || strings[0] !== '') throw notPprof('its string table does not start with the empty string');
+  checkStringTable(strings);
   const nStrings = strings.length;
-  const checkStr = (v: number | bigint, what: string) => {
-    const i = Number(v);
-    if (!(i >= 0 && i < nStrings)) throw notPprof(`${what} refers to string ${i}, past the string table`);
-  };
+  const checkStr = (v: number | bigint, what: string) => checkStringIndex(Number(v), nStrings, what);
 
   const nTypes = p.sampleType.length;
-  if (nTypes === 0 && p.sample.length > 0) throw invalid('it has samples but declares no sample types');
+  checkSampleTypes(nTypes, p.sample.length);
   for (const st of p.sampleType) {
     checkStr(st.type, 'a sample type');
     checkStr(st.unit, 'a sample unit');
@@ -58,8 +94,8 @@ export function validateProfile(p: Profile, opts: ValidateOptions = {}): void {
   const mapIds = resolvedIds(p.mapping, positional);
   for (const [i, m] of p.mapping.entries()) {
     const id = mapIds[i]!;
-    if (id === 0) throw invalid('found mapping with reserved ID=0');
-    if (mappingIds.has(id)) throw invalid(`multiple mappings with the same ID ${id}`);
+    checkId('mapping', id);
+    if (mappingIds.has(id)) throw duplicateId('mapping', id);
     mappingIds.add(id);
     checkStr(m.filename, 'a mapping file name');
     checkStr(m.buildId, 'a mapping build ID');
@@ -68,8 +104,8 @@ export function validateProfile(p: Profile, opts: ValidateOptions = {}): void {
   const fnIds = resolvedIds(p.function, positional);
   for (const [i, f] of p.function.entries()) {
     const id = fnIds[i]!;
-    if (id === 0) throw invalid('found function with reserved ID=0');
-    if (functionIds.has(id)) throw invalid(`multiple functions with the same ID ${id}`);
+    checkId('function', id);
+    if (functionIds.has(id)) throw duplicateId('function', id);
     functionIds.add(id);
     checkStr(f.name, 'a function name');
     checkStr(f.systemName, 'a function system name');
@@ -79,25 +115,21 @@ export function validateProfile(p: Profile, opts: ValidateOptions = {}): void {
   const locIds = resolvedIds(p.location, positional);
   for (const [i, l] of p.location.entries()) {
     const id = locIds[i]!;
-    if (id === 0) throw invalid('found location with reserved ID=0');
-    if (locationIds.has(id)) throw invalid(`multiple locations with the same ID ${id}`);
+    checkId('location', id);
+    if (locationIds.has(id)) throw duplicateId('location', id);
     locationIds.add(id);
     const mid = Number(l.mappingId);
-    if (mid !== 0 && !mappingIds.has(mid)) throw invalid(`location ${id} refers to mapping ${mid}, which does not exist`);
+    if (mid !== 0 && !mappingIds.has(mid)) throw missingId(`location ${id}`, 'mapping', mid);
     for (const line of l.line) {
       const fid = Number(line.functionId);
-      if (fid !== 0 && !functionIds.has(fid)) {
-        throw invalid(`location ${id} refers to function ${fid}, which does not exist`);
-      }
+      if (fid !== 0 && !functionIds.has(fid)) throw missingId(`location ${id}`, 'function', fid);
     }
   }
   for (let i = 0; i < p.sample.length; i++) {
     const s = p.sample[i]!;
-    if (s.value.length !== nTypes) {
-      throw invalid(`sample ${i} has ${s.value.length} values but the profile declares ${nTypes} sample types`);
-    }
+    checkValueCount(i, s.value.length, nTypes);
     for (const lid of s.locationId) {
-      if (!locationIds.has(Number(lid))) throw invalid(`sample ${i} refers to location ${lid}, which does not exist`);
+      if (!locationIds.has(Number(lid))) throw missingId(`sample ${i}`, 'location', lid);
     }
     for (const label of s.label) {
       checkStr(label.key, 'a label key');

@@ -1,13 +1,21 @@
 // A streaming reader of pprof's protobuf straight into ProfileData's typed arrays: the hot path
 // for large profiles, which pprof-format decodes into one object per sample, location and line
 // (and whose garbage dominates decoding time). It reads only the wire format of profile.proto and
-// is tested against pprof-format on every fixture (pprof-reader.test.ts): `toProfileData(
-// loadProfile(bytes))` and `readProfileData(bytes)` must agree exactly. The checks are those of
-// load.ts's validateProfile, with the same messages.
-import { ProfileError } from '../../common/profile-error';
+// is tested against pprof-format on every fixture (reader.test.ts): `toProfileData(
+// loadProfile(bytes))` and `readProfileData(bytes)` must agree exactly. It applies pprof's rules
+// (src/common/pprof-rules.ts) as it reads, with the indices it builds anyway.
 import { GrowableFloat64, GrowableInt32 } from '../model/growable';
 import { type LoadOptions, type ProfileBytes, rawProfileBytes } from '../../common/pprof-bytes';
-import { invalidProfile as invalid, notPprof } from '../../common/pprof-rules';
+import {
+  checkId,
+  checkSampleTypes,
+  checkStringIndex,
+  checkStringTable,
+  checkValueCount,
+  duplicateId,
+  missingId,
+  notPprof,
+} from '../../common/pprof-rules';
 import { type LabelTags, LabelSets, type ProfileData, type ProfileDataOptions } from '../model/profile-data';
 import { simplifyFunctionName } from './simplify-names';
 
@@ -128,9 +136,9 @@ function readValueType(buf: Uint8Array, s: number, e: number): [number, number] 
   return [type, unit];
 }
 
-/** String i of the table, or the error validateProfile gives for an index past it. */
+/** String i of the table, which must have it. */
 function stringAt(strings: string[], i: number, what: string): string {
-  if (!(i >= 0 && i < strings.length)) throw notPprof(`${what} refers to string ${i}, past the string table`);
+  checkStringIndex(i, strings.length, what);
   return strings[i]!;
 }
 
@@ -302,24 +310,24 @@ export function readProfileData(bytes: ProfileBytes, opts: LoadOptions & Profile
     } else top.skip(wire);
   }
 
-  // The checks of validateProfile, in its order and with its messages.
-  if (strings.length === 0 || strings[0] !== '') throw notPprof('its string table does not start with the empty string');
+  // pprof's rules (src/common/pprof-rules.ts), in validateProfile's order.
+  checkStringTable(strings);
   const str = (i: number, what: string): string => stringAt(strings, i, what);
   const nTypes = sampleTypeIdx.length;
   const nSamples = sampleSpans.length / 2;
-  if (nTypes === 0 && nSamples > 0) throw invalid('it has samples but declares no sample types');
+  checkSampleTypes(nTypes, nSamples);
   const sampleTypes = sampleTypeIdx.map(([t, u]) => ({ type: str(t, 'a sample type'), unit: str(u, 'a sample unit') }));
   const period2 = periodType && { type: str(periodType[0], 'the period type'), unit: str(periodType[1], 'the period unit') };
   const def = str(defaultSampleType, 'the default sample type');
 
-  for (const m of mappings) if (m.id === 0) throw invalid('found mapping with reserved ID=0');
+  for (const m of mappings) checkId('mapping', m.id);
   const mapIndex = new IdIndex(Float64Array.from(mappings, (m) => m.id));
-  if (mapIndex.dup !== undefined) throw invalid(`multiple mappings with the same ID ${mapIndex.dup}`);
+  if (mapIndex.dup !== undefined) throw duplicateId('mapping', mapIndex.dup);
   const mappingFile = mappings.map((m) => str(m.file, 'a mapping file name'));
   const mappingBuildId = mappings.map((m) => str(m.buildId, 'a mapping build ID'));
-  for (const f of functions) if (f.id === 0) throw invalid('found function with reserved ID=0');
+  for (const f of functions) checkId('function', f.id);
   const fnIndex = new IdIndex(Float64Array.from(functions, (f) => f.id));
-  if (fnIndex.dup !== undefined) throw invalid(`multiple functions with the same ID ${fnIndex.dup}`);
+  if (fnIndex.dup !== undefined) throw duplicateId('function', fnIndex.dup);
   const names = functions.map((f) => str(f.name, 'a function name'));
   const systemNames = functions.map((f) => str(f.system, 'a function system name'));
   const files = functions.map((f) => str(f.file, 'a function file name'));
@@ -364,11 +372,11 @@ export function readProfileData(bytes: ProfileBytes, opts: LoadOptions & Profile
         lineColumn.push(col);
       } else r.skip(t & 7);
     }
-    if (id === 0) throw invalid('found location with reserved ID=0');
+    checkId('location', id);
     locIds[l] = id;
     if (mid !== 0) {
       const m = mapIndex.get(mid);
-      if (m < 0) throw invalid(`location ${id} refers to mapping ${mid}, which does not exist`);
+      if (m < 0) throw missingId(`location ${id}`, 'mapping', mid);
       locationMapping[l] = m;
     } else locationMapping[l] = -1;
     for (let li = locationLineStart[l]!; li < lineFunction.length; li++) {
@@ -376,14 +384,14 @@ export function readProfileData(bytes: ProfileBytes, opts: LoadOptions & Profile
       if (fid === 0) lineFunction[li] = -1;
       else {
         const f = fnIndex.get(fid);
-        if (f < 0) throw invalid(`location ${id} refers to function ${fid}, which does not exist`);
+        if (f < 0) throw missingId(`location ${id}`, 'function', fid);
         lineFunction[li] = f;
       }
     }
   }
   locationLineStart[nLoc] = lineFunction.length;
   const locIndex = new IdIndex(locIds);
-  if (locIndex.dup !== undefined) throw invalid(`multiple locations with the same ID ${locIndex.dup}`);
+  if (locIndex.dup !== undefined) throw duplicateId('location', locIndex.dup);
 
   // Samples: location ids to dense indices, values per type, labels.
   const stackStart = new Int32Array(distinct ? 0 : nSamples + 1);
@@ -474,9 +482,7 @@ export function readProfileData(bytes: ProfileBytes, opts: LoadOptions & Profile
         labels.add(key, s, num, unit);
       } else r.skip(wire);
     }
-    if (valueTmp.length !== nTypes) {
-      throw invalid(`sample ${i} has ${valueTmp.length} values but the profile declares ${nTypes} sample types`);
-    }
+    checkValueCount(i, valueTmp.length, nTypes);
     for (let t = 0; t < nTypes; t++) values[t]![i] = valueTmp.data[t]!;
     if (stacks && stacks.add(i, frames.data, firstFrame, frames.length)) frames.length = firstFrame; // seen before
     labels.endSample(i);
@@ -490,7 +496,6 @@ export function readProfileData(bytes: ProfileBytes, opts: LoadOptions & Profile
     const i = sampleTypes.findIndex((t) => t.type === def);
     if (i >= 0) defaultSampleIndex = i;
   }
-  if (nSamples > 0 && values.length === 0) throw new ProfileError('invalid-profile', 'This profile has no values.');
 
   return {
     sampleTypes,
@@ -528,7 +533,7 @@ export function readProfileData(bytes: ProfileBytes, opts: LoadOptions & Profile
 function locationOf(locIndex: IdIndex, rawId: number, sample: number): number {
   const id = rawId < 0 ? rawId + 2 ** 64 : rawId;
   const l = locIndex.get(id);
-  if (l < 0) throw invalid(`sample ${sample} refers to location ${id}, which does not exist`);
+  if (l < 0) throw missingId(`sample ${sample}`, 'location', id);
   return l;
 }
 
