@@ -1,5 +1,6 @@
 import type { NodeTable } from './nodes';
-import { ChildTable, PathWalk, type StackTrie, subtreeTotals } from './stack-trie';
+import { PairMap } from '../../common/pair-map';
+import { PathWalk, type StackTrie, subtreeTotals } from './stack-trie';
 
 /** Flat/cum per node and weighted edges between nodes: pprof's graph.New, computed on the trie. */
 export interface AggregatedGraph {
@@ -50,7 +51,7 @@ export function aggregateGraph(
 
   // (caller, callee) → edge + 1, in a typed hash table: node pairs make keys too large for
   // small integers, and a Map of heap numbers costs more than the rest of the walk.
-  const edgeByKey = new ChildTable(Math.min(nNodes * 4, 1 << 20));
+  const edgeByKey = new PairMap(Math.min(nNodes * 4, 1 << 20));
   let edgeCap = 1024;
   let edgeFrom = new Int32Array(edgeCap);
   let edgeTo = new Int32Array(edgeCap);

@@ -1,6 +1,7 @@
 import { GrowableFloat64, GrowableInt32 } from './growable';
 import type { NodeTable } from './nodes';
-import { ChildTable, PathWalk, type StackTrie, renumberInPreorder } from './stack-trie';
+import { PairMap } from '../../common/pair-map';
+import { PathWalk, type StackTrie, renumberInPreorder } from './stack-trie';
 
 /** The stack trie as seen through a kept set of graph nodes: see projectTrie. */
 export interface ProjectedTrie {
@@ -92,7 +93,7 @@ export function projectTrie(trie: StackTrie, nodes: NodeTable, kept: Uint8Array,
   endsDropped.push(0);
   pSelf.push(self[0]!);
   pAbs.push(selfAbs[0]!);
-  const table = new ChildTable(1024);
+  const table = new PairMap(1024);
   const tDepth = trie.depth;
   const tLocation = trie.location;
   const qAt = new PathWalk(trie).perDepth(Int32Array); // projected node of the open path per depth

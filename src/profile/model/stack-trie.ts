@@ -1,3 +1,4 @@
+import { pairHash, slotCount } from '../../common/pair-map';
 import { GrowableInt32, releaseArray } from './growable';
 import type { ProfileData } from './profile-data';
 
@@ -23,75 +24,13 @@ export interface StackTrie {
   sampleLeaf?: Int32Array;
 }
 
-/** Hash of a (parent, key) pair of ints, for the child tables below. */
-function pairHash(parent: number, key: number): number {
-  return (Math.imul(parent, 0x9e3779b1) ^ Math.imul(key + 0x7f4a7c15, 0x85ebca6b)) >>> 0;
-}
-
-/** Slots for a table that will hold about `hint` entries: a power of two, at most half full. */
-function slotCount(hint: number): number {
-  let cap = 1024;
-  while (cap < hint * 2) cap *= 2;
-  return cap;
-}
-
 /**
- * An open-addressing hash from (parent, key) int pairs to a positive child index. Each slot's
- * parent, key and child sit side by side in one array, so a probe touches one cache line.
+ * PairMap for a tree that keeps its nodes' parents and keys in arrays of its own: slots hold only
+ * the child (4 bytes instead of 12), and a probe compares the candidate's parent and key in those
+ * arrays. For the stack trie's table, the largest, which is built at the memory peak of opening a
+ * large profile.
  */
-export class ChildTable {
-  private slots: Int32Array;
-  private mask: number;
-  private count = 0;
-
-  constructor(capacityHint: number) {
-    const cap = slotCount(capacityHint);
-    this.slots = new Int32Array(cap * 3);
-    this.mask = cap - 1;
-  }
-
-  /** Returns the child, or -(slot+1) when absent so that `insert` needs no second probe. */
-  find(parent: number, loc: number): number {
-    const slots = this.slots;
-    let slot = pairHash(parent, loc) & this.mask;
-    for (;;) {
-      const i = slot * 3;
-      const v = slots[i + 2]!;
-      if (v === 0) return -(slot + 1);
-      if (slots[i] === parent && slots[i + 1] === loc) return v;
-      slot = (slot + 1) & this.mask;
-    }
-  }
-
-  insert(emptySlot: number, parent: number, loc: number, child: number): void {
-    const i = emptySlot * 3;
-    this.slots[i] = parent;
-    this.slots[i + 1] = loc;
-    this.slots[i + 2] = child;
-    if (++this.count * 2 > this.mask + 1) this.grow();
-  }
-
-  private grow(): void {
-    const old = this.slots;
-    const cap = (this.mask + 1) * 2;
-    this.slots = new Int32Array(cap * 3);
-    this.mask = cap - 1;
-    for (let i = 0; i < old.length; i += 3) {
-      if (old[i + 2] === 0) continue;
-      let slot = pairHash(old[i]!, old[i + 1]!) & this.mask;
-      while (this.slots[slot * 3 + 2] !== 0) slot = (slot + 1) & this.mask;
-      this.slots.set(old.subarray(i, i + 3), slot * 3);
-    }
-  }
-}
-
-/**
- * The same map as ChildTable for a tree that keeps its nodes' parents and keys in arrays of its
- * own: slots hold only the child (4 bytes instead of 12), and a probe compares the candidate's
- * parent and key in those arrays. For the stack trie's table, the largest, which is built at the
- * memory peak of opening a large profile.
- */
-export class ChildIndex {
+class ChildIndex {
   private slots: Int32Array;
   private mask: number;
   private count = 0;

@@ -1,6 +1,7 @@
 import type { NodeTable } from '../model/nodes';
 import { GrowableInt32, releaseArray } from '../model/growable';
-import { ChildTable, type StackTrie, childLists, subtreeTotals } from '../model/stack-trie';
+import { PairMap } from '../../common/pair-map';
+import { type StackTrie, childLists, subtreeTotals } from '../model/stack-trie';
 
 /**
  * The call tree the flame graph draws: one frame per distinct path of nodes (an inlined frame is
@@ -59,7 +60,7 @@ export function expandFrames(trie: StackTrie, nodes: NodeTable): ExpandedFrames 
   const firstChild = new Int32Array(bound).fill(-1);
   const nextSibling = new Int32Array(bound);
   const wide = new Uint8Array(bound);
-  const wideChildren = new ChildTable(1024);
+  const wideChildren = new PairMap(1024);
   const WIDE = 8;
   for (let i = 1; i < trie.size; i++) {
     let p = frameOfTrie[trie.parent[i]!]!;

@@ -1,6 +1,6 @@
 import { type FlameTree, layoutFlameTree } from './flame-tree';
 import { GrowableFloat64, GrowableInt32 } from '../model/growable';
-import { ChildTable } from '../model/stack-trie';
+import { PairMap } from '../../common/pair-map';
 
 /**
  * The bottom-up (inverted) call tree: its roots are the functions with self value, their
@@ -14,7 +14,7 @@ export function buildInvertedTree(tree: FlameTree, names: string[]): FlameTree {
   parent.push(-1);
   node.push(-1);
   self.push(0);
-  const table = new ChildTable(Math.min(tree.size * 4, 1 << 22) + 16);
+  const table = new PairMap(Math.min(tree.size * 4, 1 << 22) + 16);
   const child = (p: number, n: number): number => {
     const found = table.find(p, n);
     if (found > 0) return found;

@@ -1,3 +1,4 @@
+import { PairMap } from '../../common/pair-map';
 import { type FlameTree, layoutFlameTree } from './flame-tree';
 
 /** A function's callers (an inverted tree rooted at it) and callees, over all of its occurrences. */
@@ -11,17 +12,16 @@ class TreeBuilder {
   parent: number[] = [-1];
   node: number[] = [-1];
   self: number[] = [0];
-  private children = new Map<number, number>();
-  constructor(private readonly nNodes: number) {}
+  private children = new PairMap();
   child(p: number, n: number): number {
-    const key = p * (this.nNodes + 1) + n + 1;
-    let c = this.children.get(key);
-    if (c === undefined) {
+    let c = this.children.find(p, n);
+    if (c < 0) {
+      const slot = -c - 1;
       c = this.parent.length;
       this.parent.push(p);
       this.node.push(n);
       this.self.push(0);
-      this.children.set(key, c);
+      this.children.insert(slot, p, n, c);
     }
     return c;
   }
@@ -43,8 +43,8 @@ class TreeBuilder {
  * merged subtrees below it, callers the merged paths above it, inverted.
  */
 export function buildSandwich(tree: FlameTree, node: number, names: string[]): Sandwich {
-  const callers = new TreeBuilder(names.length);
-  const callees = new TreeBuilder(names.length);
+  const callers = new TreeBuilder();
+  const callees = new TreeBuilder();
   const cRoot = callers.child(0, node);
   const dRoot = callees.child(0, node);
   const merged = new Int32Array(tree.size);
