@@ -5,7 +5,7 @@ import { useCallback, useSyncExternalStore } from 'react';
 import { z } from 'zod';
 import type { ViewFilters } from '../profile/model/filtered-session';
 import { GRANULARITIES, type Granularity } from '../profile/model/nodes';
-import { isValidTime } from './time-range';
+import { isValidTime } from '../common/time';
 
 export const URL_VERSION = 1;
 

@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import { resolveTime } from '../../state/time-range';
+import { resolveTime } from '../../common/time';
 import { type UrlState, serializeUrlState } from '../../state/url-state';
 
 /** "Copy link", optionally with a relative range pinned to the absolute times it means now. */

@@ -4,7 +4,8 @@ import { friendlyProfileType, parseProfileTypeId } from '../../common/profile-ty
 import { ApiError, QuerierClient } from '../../api/querier';
 import { parseSelector, serviceOf } from '../../common/selector';
 import { backendConfig, storeTenant, storedBackendUrl } from '../../state/backend';
-import { resolveTime, stepFor } from '../../state/time-range';
+import { resolveTime } from '../../common/time';
+import { stepFor } from '../../state/time-range';
 import type { UrlState } from '../../state/url-state';
 import { QueryBar, defaultProfileType } from './QueryBar';
 import { TimeRangePicker } from './TimeRangePicker';

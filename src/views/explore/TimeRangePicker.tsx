@@ -1,5 +1,6 @@
 import { useEffect, useState } from 'react';
-import { PRESETS, describeRange, isRelative, resolveTime } from '../../state/time-range';
+import { PRESETS, describeRange, isRelative } from '../../state/time-range';
+import { resolveTime } from '../../common/time';
 
 interface Props {
   from: string;
