@@ -26,6 +26,12 @@ export function checkStringIndex(i: number, nStrings: number, what: string): voi
   if (!(i >= 0 && i < nStrings)) throw notPprof(`${what} refers to string ${i}, past the string table`);
 }
 
+/** String i of a table, which must have it. */
+export function stringAt(strings: readonly string[], i: number, what: string): string {
+  checkStringIndex(i, strings.length, what);
+  return strings[i]!;
+}
+
 /** A profile with samples declares their types. */
 export function checkSampleTypes(nTypes: number, nSamples: number): void {
   if (nTypes === 0 && nSamples > 0) throw invalidProfile('it has samples but declares no sample types');

@@ -4,143 +4,22 @@
 // is tested against pprof-format on every fixture (reader.test.ts): `toProfileData(
 // loadProfile(bytes))` and `readProfileData(bytes)` must agree exactly. It applies pprof's rules
 // (src/common/pprof-rules.ts) as it reads, with the indices it builds anyway.
-import { GrowableFloat64, GrowableInt32 } from '../model/growable';
 import { type LoadOptions, type ProfileBytes, rawProfileBytes } from '../../common/pprof-bytes';
 import {
   checkId,
   checkSampleTypes,
-  checkStringIndex,
   checkStringTable,
   checkValueCount,
   duplicateId,
   missingId,
   notPprof,
+  stringAt,
 } from '../../common/pprof-rules';
-import { type LabelTags, LabelSets, type ProfileData, type ProfileDataOptions } from '../model/profile-data';
+import { GrowableFloat64, GrowableInt32 } from '../model/growable';
+import type { ProfileData, ProfileDataOptions } from '../model/profile-data';
+import { SampleLabels } from './sample-labels';
 import { simplifyFunctionName } from './simplify-names';
-
-class Reader {
-  pos: number;
-  constructor(
-    readonly buf: Uint8Array,
-    start: number,
-    readonly end: number,
-  ) {
-    this.pos = start;
-  }
-
-  /** An unsigned varint below 2^32 (tags, lengths, ids that fit). */
-  uint32(): number {
-    const b = this.buf;
-    let x = 0;
-    let shift = 0;
-    for (;;) {
-      if (this.pos >= this.end) throw notPprof('protobuf decoding failed: a varint runs past its message');
-      const c = b[this.pos++]!;
-      if (shift < 28) x |= (c & 0x7f) << shift;
-      else x += (c & 0x7f) * 2 ** shift;
-      if (c < 0x80) return x;
-      shift += 7;
-      if (shift > 63) throw notPprof('protobuf decoding failed: a varint is longer than 10 bytes');
-    }
-  }
-
-  /** A varint as an int64 value (two's complement for negatives), exact below 2^53. */
-  int64(): number {
-    return this.varint(true);
-  }
-
-  /** A varint as a uint64 value (ids, addresses), exact below 2^53. */
-  uint64(): number {
-    return this.varint(false);
-  }
-
-  private varint(signed: boolean): number {
-    const b = this.buf;
-    let lo = 0;
-    let hi = 0;
-    let shift = 0;
-    for (;;) {
-      if (this.pos >= this.end) throw notPprof('protobuf decoding failed: a varint runs past its message');
-      const c = b[this.pos++]!;
-      const bits = c & 0x7f;
-      if (shift < 28) lo |= bits << shift;
-      else if (shift === 28) {
-        lo |= (bits & 0x0f) << 28;
-        hi |= bits >>> 4;
-      } else hi |= bits << (shift - 32);
-      if (c < 0x80) break;
-      shift += 7;
-      if (shift > 63) throw notPprof('protobuf decoding failed: a varint is longer than 10 bytes');
-    }
-    lo >>>= 0;
-    return (signed ? hi : hi >>> 0) * 2 ** 32 + lo;
-  }
-
-  /** Skips a field of the given wire type. */
-  skip(wire: number): void {
-    if (wire === 0) this.int64();
-    else if (wire === 1) this.pos += 8;
-    else if (wire === 2) {
-      const len = this.uint32(); // read before adding: `pos += uint32()` would lose the length's bytes
-      this.pos += len;
-    }
-    else if (wire === 5) this.pos += 4;
-    else throw notPprof(`protobuf decoding failed: unsupported wire type ${wire}`);
-    if (this.pos > this.end) throw notPprof('protobuf decoding failed: a field runs past its message');
-  }
-
-  /**
-   * Reads a length-delimited field's length and returns where the field ends; pos is left at its
-   * start. (span() without the array: hot loops read millions of fields.)
-   */
-  lengthEnd(): number {
-    const len = this.uint32();
-    const end = this.pos + len;
-    if (end > this.end) throw notPprof('protobuf decoding failed: a field runs past its message');
-    return end;
-  }
-
-  /** The [start, end) of a length-delimited field. */
-  span(): [number, number] {
-    const len = this.uint32();
-    const start = this.pos;
-    this.pos += len;
-    if (this.pos > this.end) throw notPprof('protobuf decoding failed: a field runs past its message');
-    return [start, this.pos];
-  }
-}
-
-/** Appends a repeated integer field to `out`, packed (wire type 2) or not (wire type 0). */
-function readRepeated(r: Reader, wire: number, out: GrowableFloat64): void {
-  if (wire === 2) {
-    const e = r.lengthEnd();
-    const sub = new Reader(r.buf, r.pos, e);
-    r.pos = e;
-    while (sub.pos < e) out.push(sub.int64());
-  } else if (wire === 0) out.push(r.int64());
-  else r.skip(wire);
-}
-
-/** A ValueType message's [type, unit] string indices. */
-function readValueType(buf: Uint8Array, s: number, e: number): [number, number] {
-  const r = new Reader(buf, s, e);
-  let type = 0;
-  let unit = 0;
-  while (r.pos < e) {
-    const tag = r.uint32();
-    if (tag === 0x08) type = r.int64();
-    else if (tag === 0x10) unit = r.int64();
-    else r.skip(tag & 7);
-  }
-  return [type, unit];
-}
-
-/** String i of the table, which must have it. */
-function stringAt(strings: string[], i: number, what: string): string {
-  checkStringIndex(i, strings.length, what);
-  return strings[i]!;
-}
+import { Reader, countLocationIds, readRepeated, readValueType } from './wire';
 
 /** Maps ids to dense indices: an array when ids are small (the usual 1..n), a Map otherwise. */
 class IdIndex {
@@ -172,51 +51,15 @@ class IdIndex {
 
 const utf8 = new TextDecoder();
 
-/** Label sequences remembered at most (see readLabels): beyond, samples take the full path. */
-const MAX_SEEN_LABEL_NODES = 1 << 16;
-
 /** Below this size, the samples' frames are not counted before they are read (see readProfileData). */
 const SMALL_PROFILE_BYTES = 16 << 20;
-
-/** How many location ids a Sample message holds (packed: one per byte below 0x80). */
-function countLocationIds(buf: Uint8Array, start: number, end: number): number {
-  let n = 0;
-  let p = start;
-  const varint = () => {
-    let x = 0;
-    let mul = 1;
-    for (;;) {
-      if (p >= end) throw notPprof('protobuf decoding failed: a varint runs past its message');
-      const c = buf[p++]!;
-      x += (c & 0x7f) * mul;
-      if (c < 0x80) return x;
-      mul *= 128;
-    }
-  };
-  while (p < end) {
-    const tag = varint();
-    const wire = tag % 8;
-    if (wire === 2) {
-      const len = varint();
-      if (tag === 0x0a) for (let k = p; k < p + len && k < end; k++) if (buf[k]! < 0x80) n++;
-      p += len;
-    } else if (wire === 0) {
-      varint();
-      if (tag === 0x08) n++;
-    } else if (wire === 1) p += 8;
-    else if (wire === 5) p += 4;
-    else throw notPprof(`protobuf decoding failed: unsupported wire type ${wire}`);
-  }
-  return n;
-}
 
 /** Bytes of a pprof file (gzipped or not) → ProfileData, without per-sample objects. */
 export function readProfileData(bytes: ProfileBytes, opts: LoadOptions & ProfileDataOptions = {}): ProfileData {
   const buf = rawProfileBytes(bytes, opts);
   opts.onProgress?.({ phase: 'decoding' });
-  // The options are read here, before the loops, and not between them: optimised code for a
-  // loop also runs the code after it, and an options object of another shape than the warm-up's
-  // there would send the rest of the reading back to the interpreter.
+  // Options are read once, before the hot loops, so that their optimised code never meets an
+  // options object of another shape.
   const distinct = opts.stacks === 'distinct';
   const countFrames = opts.countFrames;
   const fullNames = opts.names === 'full';
@@ -237,10 +80,8 @@ export function readProfileData(bytes: ProfileBytes, opts: LoadOptions & Profile
   const comments: number[] = [];
   let defaultSampleType = 0;
 
-  // The hot loops below call no closures (only the checks after the loops do):
-  // the engine's optimised code for a call of a closure expects the very closure it saw, and each
-  // call of readProfileData makes new ones, so the first file after the worker's warm-up would
-  // drop back to the interpreter (V8's --trace-deopt: "wrong call target").
+  // The hot loops call no closures: each call of readProfileData makes new ones, and optimised
+  // code that met one closure deoptimises on the next.
   while (top.pos < top.end) {
     const tag = top.uint32();
     const field = tag >>> 3;
@@ -398,10 +239,8 @@ export function readProfileData(bytes: ProfileBytes, opts: LoadOptions & Profile
   // Count the frames first (a varint ends at each byte below 0x80), so that the largest array of
   // a profile is allocated once at its exact size: doubling and trimming it would hold two or
   // three copies at the peak. Distinct stacks are fewer: start at a quarter and grow. A small
-  // profile skips the count (its arrays are small; the first file is often small, and the count
-  // is one more pass of code the engine has not optimised yet): each frame takes a byte at least.
-  // Its array starts small enough that the worker's warm-up profile makes it grow, so that the
-  // growing is optimised code too when a real file needs it.
+  // profile skips the count (a pass that costs more than it saves there): its array starts small
+  // and grows, bounded by the file's size, as each frame takes a byte at least.
   let totalFrames = 0;
   const small = !(countFrames ?? buf.length >= SMALL_PROFILE_BYTES);
   if (small) totalFrames = buf.length;
@@ -535,150 +374,6 @@ function locationOf(locIndex: IdIndex, rawId: number, sample: number): number {
   const l = locIndex.get(id);
   if (l < 0) throw missingId(`sample ${sample}`, 'location', id);
   return l;
-}
-
-/**
- * Sample labels as they are read: per key, each sample's value ('' if absent); and the label
- * tags of pprof's graph (string labels as a label set, `bytes` numbers).
- */
-class SampleLabels {
-  readonly labels: { key: string; values: string[] }[] = [];
-  private readonly labelIndex = new Map<string, number>();
-  private readonly labelSet: Int32Array;
-  private readonly numStart: Int32Array;
-  private readonly nums = new GrowableFloat64(16);
-  private readonly labelSets = new LabelSets();
-  private numUnit = '';
-  private anyTag = false;
-  // The current sample's labels as read (string table indices and numbers).
-  private readonly labKey: number[] = [];
-  private readonly labStr: number[] = [];
-  private readonly labNum: number[] = [];
-  private readonly labUnit: number[] = [];
-  private nLab = 0;
-  private readonly parts: string[] = [];
-  // Samples mostly repeat a few label sets: string labels are looked up by their string table
-  // indices, in the order read, and what fullRead made of them the first time is applied again
-  // (no strings built, sorted or hashed per sample). Numeric labels take fullRead every time.
-  private readonly seenLabels: LabelsTrie = {};
-  private seenNodes = 0;
-  private readonly fastLabels: boolean;
-
-  constructor(
-    private readonly strings: string[],
-    private readonly nSamples: number,
-  ) {
-    this.labelSet = new Int32Array(nSamples).fill(-1);
-    this.numStart = new Int32Array(nSamples + 1);
-    this.fastLabels = strings.length < 2 ** 26; // key * nStrings + value stays an exact number
-  }
-
-  startSample(i: number): void {
-    this.numStart[i] = this.nums.length;
-    this.nLab = 0;
-  }
-
-  add(key: number, str: number, num: number, unit: number): void {
-    const j = this.nLab++;
-    this.labKey[j] = key;
-    this.labStr[j] = str;
-    this.labNum[j] = num;
-    this.labUnit[j] = unit;
-  }
-
-  /** Sample i's labels, once all its fields are read. */
-  endSample(i: number): void {
-    if (this.nLab === 0) return;
-    const nStrings = this.strings.length;
-    let node = this.seenLabels;
-    for (let j = 0; j < this.nLab; j++) {
-      const s = this.labStr[j]!;
-      const k = this.labKey[j]!;
-      if (!this.fastLabels || s <= 0 || s >= nStrings || k < 0 || k >= nStrings || this.labNum[j] !== 0 || this.labUnit[j] !== 0) {
-        this.fullRead(i);
-        return;
-      }
-      const code = k * nStrings + s;
-      const children = (node.next ??= new Map());
-      let child = children.get(code);
-      if (!child) {
-        if (this.seenNodes >= MAX_SEEN_LABEL_NODES) {
-          this.fullRead(i); // a label of many values (a span id): caching it would only cost memory
-          return;
-        }
-        this.seenNodes++;
-        children.set(code, (child = {}));
-      }
-      node = child;
-    }
-    let seen = node.seen;
-    if (!seen) {
-      seen = node.seen = { keys: [], values: [], set: -1 };
-      this.fullRead(i, seen);
-    } else {
-      for (let t = 0; t < seen.keys.length; t++) this.labels[seen.keys[t]!]!.values[i] = seen.values[t]!;
-      this.labelSet[i] = seen.set;
-    }
-  }
-
-  /** Sample i's labels: per-key values, the label set (for the graph's tags), numeric tags. */
-  private fullRead(i: number, seen?: LabelsSeen): void {
-    const { strings, parts } = this;
-    parts.length = 0;
-    for (let j = 0; j < this.nLab; j++) {
-      const s = this.labStr[j]!;
-      const num = this.labNum[j]!;
-      const unit = this.labUnit[j]!;
-      const k = stringAt(strings, this.labKey[j]!, 'a label key');
-      const v = stringAt(strings, s, 'a label value');
-      const u = stringAt(strings, unit, 'a label unit');
-      let li = this.labelIndex.get(k);
-      if (li === undefined) {
-        li = this.labels.length;
-        this.labelIndex.set(k, li);
-        this.labels.push({ key: k, values: new Array<string>(this.nSamples).fill('') });
-      }
-      const value = s !== 0 ? v : `${num}${u}`;
-      this.labels[li]!.values[i] = value;
-      seen?.keys.push(li);
-      seen?.values.push(value);
-      if (s !== 0) parts.push(`${k}:${v}`);
-      else if (k === 'bytes' && (num !== 0 || unit !== 0)) {
-        this.nums.push(num);
-        if (!this.numUnit && unit !== 0) this.numUnit = u;
-        this.anyTag = true;
-      }
-    }
-    if (parts.length > 0) {
-      this.anyTag = true;
-      this.labelSet[i] = this.labelSets.indexOf(parts);
-    }
-    if (seen) seen.set = this.labelSet[i]!;
-    this.nLab = 0;
-  }
-
-  /** The label tags, once every sample is read (undefined when there are none). */
-  tags(): LabelTags | undefined {
-    this.numStart[this.nSamples] = this.nums.length;
-    if (!this.anyTag) return undefined;
-    const { labelSet, numStart, nums } = this;
-    return { labelSet, labelSets: this.labelSets.sets, numStart, numValues: nums.data.slice(0, nums.length), numUnit: this.numUnit || 'bytes' };
-  }
-}
-
-/** What a sample's string labels came to (see readLabels), to apply to later samples with the same. */
-interface LabelsSeen {
-  /** Index in `labels` and value of each label, in the order read. */
-  keys: number[];
-  values: string[];
-  /** The label set (LabelTags.labelSet), -1 for none. */
-  set: number;
-}
-
-/** Label sequences seen so far, one level per label (key and value string indices). */
-interface LabelsTrie {
-  next?: Map<number, LabelsTrie>;
-  seen?: LabelsSeen;
 }
 
 /**
