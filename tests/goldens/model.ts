@@ -3,7 +3,8 @@
 // block checks how many cases were compared, so a renamed or missing golden file fails loudly.
 import { describe, expect, it } from 'vitest';
 import { aggregateGraph, type AggregatedGraph } from '../../src/profile/model/aggregate';
-import { buildCallGraph, computeNodeTags, nodeWeights, sampleTagsOf, sortedByLeaf } from '../../src/profile/reports/callgraph';
+import { buildCallGraph, nodeWeights } from '../../src/profile/reports/callgraph';
+import { computeNodeTags, sampleTagsOf, sortedByLeaf } from '../../src/profile/reports/callgraph-tags';
 import { diffProfileData } from '../../src/profile/model/diff';
 import { profileDot } from '../oracle/reports';
 import { loadProfile } from '../oracle/load';

@@ -6,16 +6,13 @@ import { buildInvertedTree } from '../transforms/inverted-tree';
 import {
   DEFAULT_NODE_FRACTION,
   type NodeCutGraph,
-  type SampleTags,
   buildCallGraph,
-  gatherSamples,
   cutOf,
   flatSumOf,
   nodeCutGraph,
   nodeWeights,
-  sampleTagsOf,
-  sortedByLeaf,
 } from '../reports/callgraph';
+import { type SampleTags, gatherSamples, sampleTagsOf, sortedByLeaf } from '../reports/callgraph-tags';
 import { composeDot, profileTitle, reportFormatter, reportLabels } from '../reports/dot';
 import { profileTree } from '../reports/tree-report';
 import type { LoadOptions, ProfileBytes } from '../../common/pprof-bytes';

@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { readFixture } from '../../../tests/helpers/corpus';
 import { aggregateGraph } from '../model/aggregate';
-import { buildCallGraph, entropyScores, nodeWeights, sampleLeaves } from './callgraph';
+import { buildCallGraph, nodeWeights } from './callgraph';
+import { entropyScores } from './graph-order';
+import { sampleLeaves } from './callgraph-tags';
 import { loadProfile } from '../../../tests/oracle/load';
 import { buildNodeTable } from '../model/nodes';
 import { toProfileData } from '../../../tests/oracle/profile-data';

@@ -1,7 +1,7 @@
 // DOT text of a call graph with pprof's styling (internal/graph/dotgraph.go ComposeDot) and the
 // legend lines of pprof's reports (internal/report/report.go reportLabels / ProfileLabels).
-import type { CallGraph, GraphEdge, GraphNode, Tag } from './callgraph';
-import { MAX_NODELETS } from './callgraph';
+import type { CallGraph, GraphEdge, GraphNode } from './callgraph';
+import { MAX_NODELETS, type Tag } from './callgraph-tags';
 import { formatPercent, scaleValue, scaledLabel, selectOutputUnit } from './format';
 import { type NodeInfo, basename, nameComponents } from '../model/nodes';
 import type { ProfileData } from '../model/profile-data';

@@ -76,7 +76,8 @@ function compareNodeInfo(a: NodeInfo, b: NodeInfo, nameA: string, nameB: string)
   return compareStrings(nameA, nameB);
 }
 
-function sprintInfo(i: NodeInfo): string {
+/** fmt.Sprint of pprof's NodeInfo {Name OrigName Address File StartLine Lineno Columnno Objfile}. */
+export function sprintInfo(i: NodeInfo): string {
   return `{${i.name}  ${i.address} ${i.file} ${i.startLine} ${i.lineno} 0 ${i.objfile}}`;
 }
 

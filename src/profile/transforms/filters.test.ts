@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { readDriverGolden, syntheticProfile } from '../../../tests/helpers/goldens';
 import { readFixture } from '../../../tests/helpers/corpus';
-import { buildCallGraph, sampleTagsOf } from '../reports/callgraph';
+import { buildCallGraph } from '../reports/callgraph';
+import { sampleTagsOf } from '../reports/callgraph-tags';
 import { profileDot } from '../../../tests/oracle/reports';
 import { type RefineFilters, activeFilterLabels, applyFilters, profileTotal } from './filters';
 import { loadProfile } from '../../../tests/oracle/load';
