@@ -2,7 +2,8 @@
 // as `go tool pprof` prints them: the golden tests compare them with pprof's own output. The app
 // shows the graph and its legend apart (src/profile/model/session.ts) and has no `-text` view.
 import type { CallGraph } from '../../src/profile/reports/callgraph';
-import { composeDot, profileLabels, profileTitle, reportFormatter, reportLabels } from '../../src/profile/reports/dot';
+import { composeDot } from '../../src/profile/reports/dot';
+import { profileLabels, profileTitle, reportFormatter, reportLabels } from '../../src/profile/reports/legend';
 import { formatPercent } from '../../src/profile/reports/format';
 import type { ProfileTreeOptions, TreeTextOptions } from '../../src/profile/reports/tree-report';
 import type { ProfileData } from '../../src/profile/model/profile-data';

@@ -13,7 +13,8 @@ import {
   nodeWeights,
 } from '../reports/callgraph';
 import { type SampleTags, gatherSamples, sampleTagsOf, sortedByLeaf } from '../reports/callgraph-tags';
-import { composeDot, profileTitle, reportFormatter, reportLabels } from '../reports/dot';
+import { composeDot } from '../reports/dot';
+import { profileTitle, reportFormatter, reportLabels } from '../reports/legend';
 import { profileTree } from '../reports/tree-report';
 import type { LoadOptions, ProfileBytes } from '../../common/pprof-bytes';
 import { readProfileData } from '../pprof/reader';

@@ -2,7 +2,7 @@
 // of the trimmed graph, its callers above and its callees below, with weights and the share of
 // the node's cum each one accounts for.
 import type { CallGraph } from './callgraph';
-import { profileLabels, reportFormatter, reportLabels } from './dot';
+import { profileLabels, reportFormatter, reportLabels } from './legend';
 import { formatPercent } from './format';
 import type { ProfileData } from '../model/profile-data';
 
