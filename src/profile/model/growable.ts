@@ -57,8 +57,8 @@ export class GrowableFloat64 {
 /**
  * Gives a large scratch array's memory back now instead of at the next garbage collection, by
  * detaching its buffer with ArrayBuffer.prototype.transfer. Opening a large profile allocates its
- * biggest arrays right after dropping others, and whether those had been collected yet decided
- * the memory peak: 1.81 or 1.91 GiB at 1M stacks, depending on what the worker had done before.
+ * biggest arrays right after dropping others: the memory peak then does not depend on whether the
+ * collector has run yet (about 100 MiB at 1M stacks).
  * Where the engine lacks transfer (Node 20), the buffer is still detached (moved into a clone that
  * is dropped), so that any later use of a released array shows in the unit tests too.
  * The array must own its buffer (not be a view into one still in use) and not be used afterwards.
