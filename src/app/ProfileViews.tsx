@@ -1,4 +1,4 @@
-import { GRANULARITIES, type Granularity } from '../profile/nodes';
+import { GRANULARITIES, type Granularity } from '../profile/model/nodes';
 import { FLAME_VIEWS, type UrlState, VIEW_MODES, type ViewMode, viewFiltersOf } from '../state/url-state';
 import type { OpenResult } from '../worker/protocol';
 import { ProfileFacts } from '../views/ProfileFacts';

@@ -3,9 +3,9 @@
 // old links keep working when it changes (parse older versions here when there are any).
 import { useCallback, useSyncExternalStore } from 'react';
 import { z } from 'zod';
-import type { ViewFilters } from '../profile/filtered-session';
-import { GRANULARITIES, type Granularity } from '../profile/nodes';
-import { isValidTime } from './time-range';
+import type { ViewFilters } from '../profile/model/filtered-session';
+import { GRANULARITIES, type Granularity } from '../profile/model/nodes';
+import { isValidTime } from '../common/time';
 
 export const URL_VERSION = 1;
 

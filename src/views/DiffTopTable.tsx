@@ -1,6 +1,6 @@
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { useMemo, useRef } from 'react';
-import { formatPercent, scaledLabel, selectOutputUnit } from '../profile/format';
+import { formatPercent, scaledLabel, selectOutputUnit } from '../profile/reports/format';
 import type { TopColumns } from '../worker/protocol';
 import { relativeChange } from './flame/flame-render';
 import { compileFilter } from './TopTable';

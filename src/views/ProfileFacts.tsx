@@ -1,4 +1,4 @@
-import { formatValue, groupDigits } from '../profile/format';
+import { formatValue, groupDigits } from '../profile/reports/format';
 import type { ProfileSummary } from '../worker/protocol';
 
 interface Props {

@@ -1,6 +1,6 @@
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { useEffect, useMemo, useRef } from 'react';
-import { formatPercent, scaledLabel, selectOutputUnit } from '../profile/format';
+import { formatPercent, scaledLabel, selectOutputUnit } from '../profile/reports/format';
 import type { TopColumns } from '../worker/protocol';
 import { TableFilter } from './TableFilter';
 import { fitColumns, gridTracks } from './table-layout';

@@ -1,6 +1,6 @@
 import { useQuery } from '@tanstack/react-query';
 import { useEffect, useMemo, useState } from 'react';
-import { parseProfileTypeId } from '../../api/profile-types';
+import { parseProfileTypeId } from '../../common/profile-types';
 import { ApiError, QuerierClient } from '../../api/querier';
 import { backendConfig, storeTenant, storedBackendUrl } from '../../state/backend';
 import { selectorError } from '../../state/profile-request';

@@ -1,8 +1,8 @@
 import { useState } from 'react';
 import { useElementWidth } from '../use-element-width';
 import type { Series } from '../../api/querier';
-import { formatValue } from '../../profile/format';
-import { hashString } from '../../profile/package-name';
+import { formatValue } from '../../profile/reports/format';
+import { hashString } from '../../profile/reports/package-name';
 import { formatInstant } from '../../state/time-range';
 
 interface Props {

@@ -1,6 +1,6 @@
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { useEffect, useMemo, useRef, useState } from 'react';
-import { formatValue } from '../../profile/format';
+import { formatValue } from '../../profile/reports/format';
 import type { FlameData } from '../../worker/protocol';
 
 const ROW_HEIGHT = 22;

@@ -1,9 +1,9 @@
 // Opening profiles: a file or a backend's bytes, the two sides of a diff, and (in the helper
 // worker) one side of a diff handed over to the profile worker.
-import { ProfileError } from '../../profile/errors';
-import { ProfileSource } from '../../profile/filtered-session';
-import { gunzipNative, isGzip } from '../../profile/gunzip';
-import { ProfileSession, diffOfSessions, openProfile } from '../../profile/session';
+import { ProfileError } from '../../common/profile-error';
+import { ProfileSource } from '../../profile/model/filtered-session';
+import { gunzipNative, isGzip } from '../../common/gzip';
+import { ProfileSession, diffOfSessions, openProfile } from '../../profile/model/session';
 import { type Call, type Handlers, mark } from '../handler';
 import { Superseded, hold } from '../held-profile';
 import type { SideMessage, Source } from '../protocol';
