@@ -75,7 +75,10 @@ export function defineIngestGoldens(corpus: Corpus, expected: number, srv: Inges
   describe(`${corpus.name}: profiles come back from the server as go tool pprof reads them`, () => {
     let compared = 0;
     for (const fixture of corpus.fixtures()) {
-      it(fixture, async () => {
+      // A megabyte-sized profile (large.cpu) goes through the server eight times: on a busy
+      // 2-core machine that can take minutes, which is not what this test is about.
+      const timeout = corpus.read(fixture).length > 1e6 ? 600_000 : undefined;
+      it(fixture, { timeout }, async () => {
         const raw = corpus.read(fixture);
         const original = decodeFixture(raw);
         const service = (way: string) => `fx-${fixture.replace(/[^a-zA-Z0-9]/g, '_')}-${way}`;
