@@ -27,6 +27,15 @@ export function viewFiltersOf(s: UrlState): ViewFilters {
   };
 }
 
+/**
+ * What the screen asks of the backend, apart from the time range: when it changes, relative
+ * ranges are resolved again (see useTimeRange). Not the views' settings, nor the timeline
+ * selection (absolute times within the resolved range).
+ */
+export function queryIdentityOf(s: UrlState): string {
+  return JSON.stringify([s.mode, s.tenant, s.type, s.query, s.groupBy, s.diff, s.bquery]);
+}
+
 export interface UrlState {
   mode: 'explore' | 'file' | 'targets';
   /** The local file a link refers to (files cannot be restored from a link). */

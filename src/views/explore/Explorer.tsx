@@ -1,4 +1,4 @@
-import { useQuery } from '@tanstack/react-query';
+import { type Query, useQuery } from '@tanstack/react-query';
 import { useEffect, useMemo, useState } from 'react';
 import { parseProfileTypeId } from '../../api/profile-types';
 import { ApiError, QuerierClient } from '../../api/querier';
@@ -10,6 +10,15 @@ import { QueryBar, defaultProfileType } from './QueryBar';
 import { TimeRangePicker } from './TimeRangePicker';
 import { Timeline } from './Timeline';
 import { CopyLink } from './CopyLink';
+
+/** How often an empty screen asks again, with "now" moved (data may arrive any moment on a fresh server). */
+export const EMPTY_POLL_MS = 5000;
+
+/** While the next answer loads, the last one for the same backend stays on screen. */
+function sameBackend(clientKey: string) {
+  return <T,>(prev: T | undefined, prevQuery: Query<T, Error, T, readonly unknown[]> | undefined) =>
+    prevQuery?.queryKey[1] === clientKey ? prev : undefined;
+}
 
 interface Props {
   state: UrlState;
@@ -43,8 +52,7 @@ export function Explorer({ state, setState, range, onRefresh }: Props) {
       for (const l of m.values()) l.sort();
       return m;
     },
-    // A fresh server fills up as the demo pushes: look again while there is nothing.
-    refetchInterval: (q) => (q.state.data && q.state.data.size > 0 ? false : 5000),
+    placeholderData: sameBackend(clientKey),
   });
 
   // With no query yet, start on the first service (CPU if it has it).
@@ -76,13 +84,25 @@ export function Explorer({ state, setState, range, onRefresh }: Props) {
         signal,
       ),
     enabled: ready,
+    placeholderData: sameBackend(clientKey),
   });
 
   const labelNames = useQuery({
     queryKey: ['labelNames-groupBy', clientKey, state.query, start, end],
     queryFn: ({ signal }) => client.labelNames([state.query], range, signal),
     enabled: ready,
+    placeholderData: sameBackend(clientKey),
   });
+
+  // An empty screen (no profiles at all, or none for the query) asks again every few seconds with
+  // "now" moved, so that it fills in by itself once profiles arrive.
+  const noServices = services.data?.size === 0 && !services.error;
+  const noPoints = ready && !series.isPlaceholderData && series.data?.every((s) => s.points.length === 0) === true;
+  useEffect(() => {
+    if (!noServices && !noPoints) return;
+    const t = setInterval(onRefresh, EMPTY_POLL_MS);
+    return () => clearInterval(t);
+  }, [noServices, noPoints, onRefresh]);
 
   // Diff mode: the baseline is the same query (or its own selector) over its own sub-range.
   const baseQueryError = state.bquery ? selectorError(state.bquery) : '';
@@ -108,7 +128,8 @@ export function Explorer({ state, setState, range, onRefresh }: Props) {
           to={state.to}
           range={range}
           refresh={state.refresh}
-          onRange={(from, to) => setState({ from, to, sel: null })}
+          // A preset clicked again asks again as of now (a relative range means "the last N minutes").
+          onRange={(from, to) => (from === state.from && to === state.to ? onRefresh() : setState({ from, to, sel: null }))}
           onRefresh={onRefresh}
           onAutoRefresh={(refresh) => setState({ refresh })}
         />
@@ -162,7 +183,7 @@ export function Explorer({ state, setState, range, onRefresh }: Props) {
             <span>Backend error: {e.message}</span>
           </div>
         ))}
-      {services.data && services.data.size === 0 && !services.error && (
+      {noServices && (
         <div className="welcome" data-testid="no-data">
           <p>
             No profiles in this range{storedBackendUrl() ? '' : ' yet'}. The embedded demo pushes its first profiles
