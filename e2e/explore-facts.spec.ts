@@ -1,0 +1,32 @@
+// Issue 19, items 10 and 12: what the explorer says about what it shows (an empty profile type,
+// the facts of a query's profile, the colours of a split timeline).
+import { expect, test } from '@playwright/test';
+import { corpusProfile, ingestProfile } from './helpers';
+import { makePprof } from './pprof';
+
+const RUN = Date.now().toString(36);
+const NOW = Date.now();
+const CPU = 'process_cpu:cpu:nanoseconds:cpu:nanoseconds';
+const BLOCK = 'block:contentions:count:contentions:count';
+
+const explore = (service: string, type: string, extra = '') =>
+  `/?type=${encodeURIComponent(type)}&query=${encodeURIComponent(`{service_name="${service}"}`)}&from=now-1h&to=now${extra}`;
+
+test('a profile type without samples says so, and asks whether its profiling is on', async ({ page }) => {
+  // A Go process whose block profiling is off: its block profiles are scraped, stored and empty.
+  const service = `goapp-${RUN}`;
+  await ingestProfile(corpusProfile('go-cpu.pb.gz'), { name: service, labels: 'pod=a', timeMs: NOW - 10 * 60_000 });
+  const emptyBlock = makePprof({ sampleTypes: [['contentions', 'count'], ['delay', 'nanoseconds']], periodType: ['contentions', 'count'], samples: [] });
+  await ingestProfile(emptyBlock, { name: service, labels: 'pod=a', timeMs: NOW - 10 * 60_000 });
+
+  await page.goto(explore(service, BLOCK));
+  await expect(page.getByTestId('profile-type-select')).toHaveValue(BLOCK);
+  await expect(page.getByTestId('empty-profile')).toHaveText('No samples in this range (is block profiling enabled in the process?)');
+  await expect(page.getByTestId('flamegraph')).toHaveCount(0);
+  await expect(page.getByTestId('top-row')).toHaveCount(0);
+
+  // A type with samples shows its views again.
+  await page.getByTestId('profile-type-select').selectOption(CPU);
+  await expect(page.getByTestId('top-row').first()).toBeVisible();
+  await expect(page.getByTestId('empty-profile')).toHaveCount(0);
+});
