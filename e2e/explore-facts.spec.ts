@@ -1,6 +1,7 @@
 // Issue 19, items 10 and 12: what the explorer says about what it shows (an empty profile type,
 // the facts of a query's profile, the colours of a split timeline).
 import { expect, test } from '@playwright/test';
+import { deltaE, parseRgb } from './colors';
 import { corpusProfile, ingestProfile } from './helpers';
 import { makePprof } from './pprof';
 
@@ -29,4 +30,20 @@ test('a profile type without samples says so, and asks whether its profiling is 
   await page.getByTestId('profile-type-select').selectOption(CPU);
   await expect(page.getByTestId('top-row').first()).toBeVisible();
   await expect(page.getByTestId('empty-profile')).toHaveCount(0);
+});
+
+test('"Split by" draws each series in a colour told apart from the others', async ({ page }) => {
+  // The demo's checkout pods, whose names hashed to two near-identical greens.
+  const service = `checkout-${RUN}`;
+  const pods = ['checkout-7d9f-abcde', 'checkout-7d9f-fghij', 'checkout-7d9f-klmno'];
+  for (const pod of pods) await ingestProfile(corpusProfile('go-cpu-tiny.pb.gz'), { name: service, labels: `pod=${pod}`, timeMs: NOW - 5 * 60_000 });
+
+  await page.goto(explore(service, CPU, '&groupBy=pod'));
+  const legend = page.locator('.timeline-legend .legend-item');
+  await expect(legend).toHaveText(pods);
+  const colors = await legend.locator('.swatch').evaluateAll((els) => els.map((e) => getComputedStyle(e).backgroundColor));
+  const rgb = colors.map(parseRgb);
+  for (let i = 0; i < rgb.length; i++) {
+    for (let j = i + 1; j < rgb.length; j++) expect(deltaE(rgb[i]!, rgb[j]!), `${pods[i]} vs ${pods[j]}`).toBeGreaterThan(20);
+  }
 });
