@@ -2,7 +2,7 @@
 // the facts of a query's profile, the colours of a split timeline).
 import { expect, test } from '@playwright/test';
 import { deltaE, parseRgb } from './colors';
-import { corpusProfile, ingestProfile } from './helpers';
+import { corpusProfile, dragTimeline, ingestProfile } from './helpers';
 import { makePprof } from './pprof';
 
 const RUN = Date.now().toString(36);
@@ -46,4 +46,21 @@ test('"Split by" draws each series in a colour told apart from the others', asyn
   for (let i = 0; i < rgb.length; i++) {
     for (let j = i + 1; j < rgb.length; j++) expect(deltaE(rgb[i]!, rgb[j]!), `${pods[i]} vs ${pods[j]}`).toBeGreaterThan(20);
   }
+});
+
+test('the facts bar says a query result is a query, of which service and type, over which range', async ({ page }) => {
+  const service = `facts-${RUN}`;
+  await ingestProfile(corpusProfile('go-cpu-tiny.pb.gz'), { name: service, labels: 'pod=a', timeMs: NOW - 20 * 60_000 });
+  await page.goto(explore(service, CPU));
+  const facts = page.getByTestId('profile-facts');
+  await expect(facts.locator('dt').first()).toHaveText('Query');
+  await expect(page.getByTestId('profile-name')).toHaveText(`${service} · CPU`);
+  await expect(page.getByTestId('profile-name')).toHaveAttribute('title', `{service_name="${service}"}`);
+  await expect(page.getByTestId('profile-range')).toHaveText(/^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d → \d\d:\d\d:\d\d \(1h\)$/);
+  await expect(page.getByTestId('profile-aggregation')).toHaveText('sum over time');
+  await expect(facts).not.toContainText('File');
+
+  // A brushed selection is the profile's range.
+  await dragTimeline(page, NOW - 30 * 60_000, NOW - 10 * 60_000);
+  await expect(page.getByTestId('profile-range')).toHaveText(/\((19m \d+s|20m( \d+s)?)\)$/);
 });

@@ -48,3 +48,15 @@ export function friendlyProfileType(id: string): string {
   if (!t) return id;
   return FRIENDLY[`${t.name}:${t.sampleType}`] ?? `${t.name} ${t.sampleType}`.replace(/_/g, ' ');
 }
+
+/**
+ * Whether a profile type is a gauge: each profile is a snapshot (memory in use, goroutines alive),
+ * so profiles over time are averaged rather than summed. These are the sample types Pyroscope's
+ * default sample type config marks `aggregation: average` (not cumulative): `inuse_objects`,
+ * `inuse_space` (and any other `inuse_*`) and `goroutine(s)`.
+ */
+export function isGaugeType(id: string): boolean {
+  const t = parseProfileTypeId(id);
+  if (!t) return false;
+  return /^inuse_/.test(t.sampleType) || /^goroutines?$/.test(t.sampleType) || /^goroutines?$/.test(t.name);
+}

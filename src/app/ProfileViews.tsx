@@ -1,6 +1,6 @@
 import { GRANULARITIES, type Granularity } from '../profile/nodes';
 import { FLAME_VIEWS, type UrlState, VIEW_MODES, type ViewMode, viewFiltersOf } from '../state/url-state';
-import type { OpenResult } from '../worker/protocol';
+import type { LoadedProfile } from './load-profile';
 import { ProfileFacts } from '../views/ProfileFacts';
 import { TopTable } from '../views/TopTable';
 import { type DiffOptions, type FlameSettings, FlameGraphView } from '../views/flame/FlameGraphView';
@@ -25,7 +25,7 @@ const VIEW_LABELS: Record<ViewMode, string> = {
 const HAS_TABLE: ViewMode[] = ['top', 'both'];
 
 interface Props {
-  profile: OpenResult;
+  profile: LoadedProfile;
   state: UrlState;
   setState: (patch: Partial<UrlState>, how?: 'push' | 'replace') => void;
   dark: boolean;
@@ -135,7 +135,7 @@ export function ProfileViews({ profile, state, setState, dark }: Props) {
           ))}
         </span>
       </div>
-      <ProfileFacts name={profile.name} summary={profile.summary} sampleIndex={sampleIndex} />
+      <ProfileFacts name={profile.name} summary={profile.summary} sampleIndex={sampleIndex} query={profile.query} />
       <RefineBar state={state} setState={setState} warnings={warnings} error={viewError?.message} />
       {empty ? (
         <EmptyProfile type={state.type} />

@@ -1,11 +1,12 @@
 import { type Query, useQuery } from '@tanstack/react-query';
 import { useEffect, useMemo, useState } from 'react';
-import { parseProfileTypeId } from '../../api/profile-types';
+import { perSeries, sumOfAverages } from '../../api/gauge';
+import { isGaugeType, parseProfileTypeId } from '../../api/profile-types';
 import { ApiError, QuerierClient } from '../../api/querier';
 import { backendConfig, storeTenant, storedBackendUrl } from '../../state/backend';
 import { selectorError } from '../../state/profile-request';
 import { type TimeRange, stepFor } from '../../state/time-range';
-import type { UrlState } from '../../state/url-state';
+import { type Aggregation, type UrlState, aggregationOf } from '../../state/url-state';
 import { QueryBar, defaultProfileType } from './QueryBar';
 import { TimeRangePicker } from './TimeRangePicker';
 import { Timeline } from './Timeline';
@@ -69,20 +70,17 @@ export function Explorer({ state, setState, range, onRefresh }: Props) {
   const ready = state.query !== '' && state.type !== '' && !queryError;
   const sampleUnit = parseProfileTypeId(state.type)?.sampleUnit ?? '';
 
+  // The total over time, or for an average (a gauge's default) the sum across series of each
+  // series' average per step, so that a step holding several scrapes counts each pod once.
+  const average = aggregationOf(state) === 'average';
   const series = useQuery({
-    queryKey: ['series-points', clientKey, state.type, state.query, state.groupBy, start, end],
-    queryFn: ({ signal }) =>
-      client.selectSeries(
-        {
-          profileTypeID: state.type,
-          labelSelector: state.query,
-          start,
-          end,
-          step: stepFor(start, end),
-          groupBy: state.groupBy ? [state.groupBy] : [],
-        },
-        signal,
-      ),
+    queryKey: ['series-points', clientKey, state.type, state.query, state.groupBy, average, start, end],
+    queryFn: async ({ signal }) => {
+      const q = { profileTypeID: state.type, labelSelector: state.query, start, end, step: stepFor(start, end) };
+      if (!average) return client.selectSeries({ ...q, groupBy: state.groupBy ? [state.groupBy] : [] }, signal);
+      const { averages } = await perSeries(client, q, { sums: false }, signal);
+      return sumOfAverages(averages, state.groupBy);
+    },
     enabled: ready,
     placeholderData: sameBackend(clientKey),
   });
@@ -120,8 +118,14 @@ export function Explorer({ state, setState, range, onRefresh }: Props) {
           services={services.data ?? new Map()}
           profileType={state.type}
           query={state.query}
-          onChange={(patch) => setState({ ...patch, sel: null, zoom: [], sandwich: '', fn: '' })}
+          onChange={(patch) =>
+            // Another type starts on its own default aggregation.
+            setState({ ...patch, ...(patch.type && patch.type !== state.type ? { agg: '' } : {}), sel: null, zoom: [], sandwich: '', fn: '' })
+          }
         />
+        {(isGaugeType(state.type) || state.agg) && (
+          <AggregationPicker state={state} onChange={(agg) => setState({ agg })} />
+        )}
         <span className="spacer" />
         <TimeRangePicker
           from={state.from}
@@ -219,6 +223,24 @@ export function Explorer({ state, setState, range, onRefresh }: Props) {
         </div>
       )}
     </div>
+  );
+}
+
+/** Average or sum of the profiles over time; the type's default is left out of the link. */
+function AggregationPicker({ state, onChange }: { state: UrlState; onChange: (agg: UrlState['agg']) => void }) {
+  const byDefault = aggregationOf({ type: state.type, agg: '' });
+  return (
+    <label title="How the profiles of the time range are combined: a gauge (memory in use, goroutines) is averaged">
+      Over time
+      <select
+        data-testid="aggregation"
+        value={aggregationOf(state)}
+        onChange={(e) => onChange(e.target.value === byDefault ? '' : (e.target.value as Aggregation))}
+      >
+        <option value="average">average</option>
+        <option value="sum">sum</option>
+      </select>
+    </label>
   );
 }
 
