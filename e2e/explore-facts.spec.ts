@@ -57,7 +57,7 @@ test('the facts bar says a query result is a query, of which service and type, o
   await expect(page.getByTestId('profile-name')).toHaveText(`${service} · CPU`);
   await expect(page.getByTestId('profile-name')).toHaveAttribute('title', `{service_name="${service}"}`);
   await expect(page.getByTestId('profile-range')).toHaveText(/^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d → \d\d:\d\d:\d\d \(1h\)$/);
-  await expect(page.getByTestId('profile-aggregation')).toHaveText('sum over time');
+  await expect(page.getByTestId('profile-aggregation')).toHaveText('Total');
   await expect(facts).not.toContainText('File');
 
   // A brushed selection is the profile's range.

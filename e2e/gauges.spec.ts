@@ -31,7 +31,7 @@ test.beforeAll(async () => {
 test('goroutines are averaged over time and summed across processes, in every view; "sum" is a choice', async ({ page }) => {
   await page.goto(explore(GOROUTINES, '&view=top'));
   await expect(page.getByTestId('aggregation')).toHaveValue('average');
-  await expect(page.getByTestId('profile-aggregation')).toHaveText('average over time (6 scrapes)');
+  await expect(page.getByTestId('profile-aggregation')).toHaveText('Average over time (6 scrapes)');
   // 8 + 4 goroutines at any time, not 6 × 12.
   await expect(page.getByTestId('top-total')).toHaveAttribute('data-value', '12');
   await expect(page.getByTestId('top-total')).toHaveText('12');
@@ -47,7 +47,7 @@ test('goroutines are averaged over time and summed across processes, in every vi
   // Summed over time on request, and the link says so.
   await page.getByTestId('aggregation').selectOption('sum');
   await expect(page.getByTestId('top-total')).toHaveAttribute('data-value', '48');
-  await expect(page.getByTestId('profile-aggregation')).toHaveText('sum over time');
+  await expect(page.getByTestId('profile-aggregation')).toHaveText('Sum over time');
   expect(new URL(page.url()).searchParams.get('agg')).toBe('sum');
   await page.goBack();
   await expect(page.getByTestId('top-total')).toHaveAttribute('data-value', '8');
@@ -67,5 +67,6 @@ test('a diff averages each side over its own scrapes', async ({ page }) => {
   await page.goto(explore(GOROUTINES, `&view=top&diff=1&bquery=${base}`));
   await expect(page.getByTestId('profile-total')).toHaveAttribute('data-value', '12');
   await expect(page.getByTestId('profile-base-total')).toHaveAttribute('data-value', '4');
-  await expect(page.getByTestId('profile-aggregation')).toHaveText('average over time (6 / 6 scrapes)');
+  await expect(page.getByTestId('profile-aggregation')).toHaveText('Comparison average over time (6 scrapes)');
+  await expect(page.getByTestId('profile-facts')).toContainText('Baseline average over time (6 scrapes)');
 });

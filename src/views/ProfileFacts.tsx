@@ -1,4 +1,5 @@
 import type { QuerySide } from '../app/load-profile';
+import { isGaugeType } from '../api/profile-types';
 import { formatValue, groupDigits } from '../profile/format';
 import { formatInstant } from '../state/time-range';
 import type { ProfileSummary } from '../worker/protocol';
@@ -22,6 +23,8 @@ function formatTime(ns: number): string {
   return Number.isNaN(d.getTime()) ? '—' : d.toISOString().replace('T', ' ').replace(/\.\d+Z$/, ' UTC');
 }
 
+const lower = (s: string) => s.charAt(0).toLowerCase() + s.slice(1);
+
 /** A span of time as people say it: "1h", "15m", "2h 30m", "45s". */
 export function formatSpan(ms: number): string {
   let s = Math.round(ms / 1000);
@@ -41,11 +44,15 @@ export function formatRange(start: number, end: number): string {
   return `${a} → ${to} (${formatSpan(end - start)})`;
 }
 
-/** "average over time (240 scrapes)", "sum over time". */
-function aggregationText(q: { next: QuerySide; base?: QuerySide }): string {
-  const over = (s: QuerySide | undefined) => (s?.averagedOver === undefined ? '?' : String(Math.round(s.averagedOver * 10) / 10));
-  if (!q.next.query.average) return 'sum over time';
-  return `average over time (${q.base ? `${over(q.next)} / ${over(q.base)}` : over(q.next)} scrapes)`;
+/**
+ * What a total is: "Total" (a file, or a query of a cumulative type summed over time), "Sum over
+ * time" (a gauge summed on request), "Average over time (240 scrapes)" (see src/api/gauge.ts).
+ */
+function totalLabel(query: Props['query'], side: 'next' | 'base', typeIsGauge: boolean): string {
+  const s = query?.[side];
+  if (!s?.query.average) return typeIsGauge && s ? 'Sum over time' : 'Total';
+  const over = s.averagedOver === undefined ? '' : ` (${Math.round(s.averagedOver * 10) / 10} scrapes)`;
+  return `Average over time${over}`;
 }
 
 /**
@@ -55,8 +62,8 @@ function aggregationText(q: { next: QuerySide; base?: QuerySide }): string {
 export function ProfileFacts({ name, summary, sampleIndex, query }: Props) {
   const st = summary.sampleTypes[sampleIndex];
   const total = summary.totals[sampleIndex] ?? 0;
-  const averaged = query?.next.query.average === true;
-  const totalLabel = averaged ? 'Average' : 'Total';
+  const gauge = query !== undefined && isGaugeType(query.next.query.type);
+  const [nextLabel, baseLabel] = [totalLabel(query, 'next', gauge), totalLabel(query, 'base', gauge)];
   return (
     <dl className="facts" data-testid="profile-facts">
       <div>
@@ -77,10 +84,6 @@ export function ProfileFacts({ name, summary, sampleIndex, query }: Props) {
               <dd data-testid="profile-base-range">{formatRange(query.base.query.start, query.base.query.end)}</dd>
             </div>
           )}
-          <div>
-            <dt>Over time</dt>
-            <dd data-testid="profile-aggregation">{aggregationText(query)}</dd>
-          </div>
         </>
       )}
       <div>
@@ -88,14 +91,14 @@ export function ProfileFacts({ name, summary, sampleIndex, query }: Props) {
         <dd data-testid="profile-type">{st ? `${st.type}/${st.unit}` : '—'}</dd>
       </div>
       <div>
-        <dt>{summary.baseTotals ? `Comparison ${totalLabel.toLowerCase()}` : totalLabel}</dt>
+        <dt data-testid="profile-aggregation">{summary.baseTotals ? `Comparison ${lower(nextLabel)}` : nextLabel}</dt>
         <dd data-testid="profile-total" data-value={String(total)}>
           {st ? formatValue(total, st.unit) : '—'}
         </dd>
       </div>
       {summary.baseTotals && st && (
         <div>
-          <dt>Baseline {totalLabel.toLowerCase()}</dt>
+          <dt>Baseline {lower(baseLabel)}</dt>
           <dd data-testid="profile-base-total" data-value={String(summary.baseTotals[sampleIndex] ?? 0)}>
             {formatValue(summary.baseTotals[sampleIndex] ?? 0, st.unit)}
           </dd>
