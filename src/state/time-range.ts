@@ -1,6 +1,6 @@
 // Time ranges as Pyroscope and Grafana write them: relative ("now-1h", "now") or absolute
-// (unix milliseconds). Relative ranges stay relative in the URL and are resolved against an
-// anchor ("now" at the last refresh, see useTimeRange), so a shared link keeps meaning "the last hour".
+// (unix milliseconds). Relative ranges stay relative in the URL and are resolved against "now" as
+// of the screen's last question (see useTimeRange), so a shared link keeps meaning "the last hour".
 
 const UNIT_MS: Record<string, number> = { s: 1e3, m: 60e3, h: 3600e3, d: 86400e3, w: 7 * 86400e3 };
 
