@@ -11,7 +11,7 @@
  * Medians of the runs, in one process; single and diff alternate.
  */
 import { readFileSync } from 'node:fs';
-import { diffOfSessions, openProfile } from '../src/profile/session';
+import { diffOfSessions, openProfile } from '../src/profile/model/session';
 import { argValue, parseSizes, profilePath, runsFor } from './lib/sizes';
 
 const gc = (globalThis as { gc?: () => void }).gc ?? (() => {});

@@ -21,6 +21,18 @@ async function diffRow(page: Page, name: string) {
   return { baseCum: await get('base-cum'), nextCum: await get('next-cum'), cum: await get('cum'), flat: await get('flat') };
 }
 
+/** The diff table's rows as shown, top to bottom: name and the Δ flat, Δ cum and cum change texts. */
+async function shownDiffRows(page: Page) {
+  return page.getByTestId('diff-row').evaluateAll((els) =>
+    els
+      .map((el) => {
+        const text = (col: string) => el.querySelector<HTMLElement>(`[data-col="${col}"]`)?.innerText ?? '';
+        return { top: parseFloat((el as HTMLElement).style.top), name: el.getAttribute('data-name')!, flat: text('flat'), cum: text('cum') };
+      })
+      .sort((a, b) => a.top - b.top)
+      .map(({ top: _, ...r }) => r),
+  );
+}
 
 test.describe('diff', () => {
   test('two files: the diff table is pprof -diff_base, the flame graph shows both sides', async ({ page }) => {
@@ -42,6 +54,8 @@ test.describe('diff', () => {
     const ms = (s: string) => (s === '0' ? 0 : Math.round(parseFloat(s) * 1e6));
     // Every function pprof lists, with its flat and cum differences.
     await expect(page.getByTestId('diff-row').first()).toHaveAttribute('data-name', expected.parsed[0]!.name);
+    // The table's rows are pprof's, in pprof's order (all 30 are rendered at this height).
+    expect((await shownDiffRows(page)).map((r) => r.name)).toEqual(expected.parsed.map((r) => r.name));
     for (const r of expected.parsed.slice(0, 8)) {
       const row = await diffRow(page, r.name);
       expect([row.flat, row.cum], r.name).toEqual([ms(r.flat), ms(r.cum)]);
@@ -96,6 +110,45 @@ test.describe('diff', () => {
     await expect(page.locator('[data-testid="diff-row"][data-name="runtime.futex"]')).toHaveAttribute('data-flat', String(-10e6));
   });
 
+  test('functions that net to zero are left out as pprof -diff_base does, and listed on request', async ({ page }) => {
+    const errors = trackConsoleErrors(page);
+    await page.setViewportSize({ width: 1600, height: 1000 });
+    await page.goto('/?mode=file');
+    await openFixture(page, 'go-cpu.pb.gz');
+    await page.getByTestId('baseline-file-input').setInputFiles({
+      name: 'go-cpu-variant.pb.gz',
+      mimeType: 'application/octet-stream',
+      buffer: fixture('go-cpu-variant.pb.gz'),
+    });
+    const expected = readExpectedTop(
+      join(TESTDATA, 'expected-diff', 'go-cpu-variant.pb.gz__vs__go-cpu.pb.gz', '1.cpu.top.txt'),
+    );
+    const n = expected.parsed.length;
+    await expect(page.getByTestId('profile-base-total')).toHaveAttribute('data-value', String(2460e6));
+    await expect(page.getByTestId('top-count')).toHaveText(`${n} of ${n} rows`);
+    // The rows and their order as go tool pprof prints them, in the default layout (Both) ...
+    expect((await shownDiffRows(page)).map((r) => r.name)).toEqual(expected.parsed.map((r) => r.name));
+    // ... and in the Top table view, where Δ cum has room too, the differences (+ marks growth).
+    await page.getByTestId('view-top').click();
+    await expect(page.locator('[data-testid="diff-row"] [data-col="cum"]').first()).toBeVisible();
+    const rows = await shownDiffRows(page);
+    expect(rows.map((r) => r.name)).toEqual(expected.parsed.map((r) => r.name));
+    expect(rows.map((r) => [r.flat.replace(/^\+/, ''), r.cum.replace(/^\+/, '')])).toEqual(
+      expected.parsed.map((r) => [r.flat, r.cum]),
+    );
+
+    // Asked for, the functions whose flat and cum both net to 0 come back, and the link keeps it.
+    await page.getByTestId('show-unchanged').check();
+    const all = await shownDiffRows(page);
+    await expect(page.getByTestId('top-count')).toHaveText(`${all.length} of ${all.length} rows`);
+    const unchanged = all.filter((r) => !expected.parsed.some((e) => e.name === r.name));
+    expect(unchanged.map((r) => r.name)).toContain('runtime.mallocgc');
+    expect(unchanged.length).toBe(all.length - n);
+    for (const r of unchanged) expect([r.name, r.flat, r.cum]).toEqual([r.name, '0', '0']);
+    expect(new URL(page.url()).searchParams.get('unchanged')).toBe('1');
+    expect(errors).toEqual([]);
+  });
+
   test('two time ranges: twice the same profile shows no change relative, +100% absolute', async ({ page, context }) => {
     const ingest = async (t: number) => {
       const url = `${BASE}/ingest?name=${encodeURIComponent(`${SERVICE}{pod="x"}`)}&from=${t}&format=pprof`;
@@ -120,6 +173,22 @@ test.describe('diff', () => {
     expect(fib.nextCum).toBe(2 * fib.baseCum);
     expect(fib.cum).toBe(fib.baseCum);
     expect(fib.baseCum).toBe(640e6);
+    // The table compares each side's share, as the flame graph does: the comparison range holds
+    // twice the samples, yet nothing grew. With "Absolute", main.fib doubled.
+    await page.getByTestId('view-top').click();
+    const fibRow = page.locator('[data-testid="diff-row"][data-name="main.fib"]');
+    await expect(fibRow.locator('[data-col="cum-base-pct"]')).toHaveText('27.71%');
+    await expect(fibRow.locator('[data-col="cum-next-pct"]')).toHaveText('27.71%');
+    const changes = page.locator('[data-testid="diff-row"] [data-col="cum-change"]');
+    expect(await changes.count()).toBeGreaterThan(10);
+    expect(new Set(await changes.allInnerTexts())).toEqual(new Set(['0.00%']));
+    const colorOf = (l: typeof fibRow) => l.evaluate((el) => getComputedStyle(el).color);
+    const plain = await colorOf(fibRow.getByTestId('row-name'));
+    expect(await colorOf(fibRow.locator('[data-col="cum-change"]'))).toBe(plain);
+    await page.getByTestId('table-absolute').check();
+    await expect(fibRow.locator('[data-col="cum-change"]')).toHaveText('+100.00%');
+    expect(await colorOf(fibRow.locator('[data-col="cum-change"]'))).not.toBe(plain);
+    await page.getByTestId('table-absolute').uncheck();
 
     await page.getByTestId('view-flame').click();
     await waitForDraw(page);

@@ -4,7 +4,8 @@ import { Profile } from 'pprof-format';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { scaledLabel, selectOutputUnit } from '../src/profile/format';
+import { isGzip } from '../src/common/gzip';
+import { scaledLabel, selectOutputUnit } from '../src/profile/reports/format';
 import { startServer } from '../server/app';
 import { EXPECTED_DIR, PROFILES_DIR } from '../tests/helpers/corpus';
 import { readExpectedTop } from '../tests/helpers/expected';
@@ -21,7 +22,7 @@ const T_B = NOW - 20 * 60_000; // pod b: go-cpu-tiny.pb.gz, 20 minutes ago
 const fixture = (name: string) => readFileSync(join(PROFILES_DIR, name));
 function cpuTotal(name: string): number {
   let b = new Uint8Array(fixture(name));
-  if (b[0] === 0x1f && b[1] === 0x8b) b = gunzipSync(b);
+  if (isGzip(b)) b = gunzipSync(b);
   const p = Profile.decode(b);
   const i = p.sampleType.findIndex((t) => p.stringTable.strings[Number(t.type)] === 'cpu');
   return p.sample.reduce((a, s) => a + Number(s.value[i]), 0);

@@ -3,6 +3,7 @@ import { gunzipSync } from 'fflate';
 import { Profile } from 'pprof-format';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { isGzip } from '../src/common/gzip';
 import { EXPECTED_DIR, PROFILES_DIR } from '../tests/helpers/corpus';
 import { readExpectedTop } from '../tests/helpers/expected';
 import { openFixture, trackConsoleErrors } from './helpers';
@@ -13,7 +14,7 @@ const FIXTURE = 'go-cpu.pb.gz';
 /** Σ cpu (sample type 1) of the samples where some frame's function name matches `re`. */
 function coveredBy(re: RegExp): { covered: number; total: number } {
   let bytes = new Uint8Array(readFileSync(join(PROFILES_DIR, FIXTURE)));
-  if (bytes[0] === 0x1f && bytes[1] === 0x8b) bytes = gunzipSync(bytes);
+  if (isGzip(bytes)) bytes = gunzipSync(bytes);
   const p = Profile.decode(bytes);
   const str = p.stringTable.strings;
   const fnName = new Map(p.function.map((f) => [Number(f.id), str[Number(f.name)]!]));

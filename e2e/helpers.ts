@@ -7,8 +7,15 @@ export interface VisibleRow {
   name: string;
   flat: number;
   cum: number;
+  /**
+   * The texts of the top table's cells in pprof's -top order, whatever the order on screen:
+   * flat, flat%, sum%, cum, cum%, name. A column too narrow to be shown reads ''.
+   */
   cells: string[];
 }
+
+/** The top table's columns in `go tool pprof -top`'s order (the cells' data-col). */
+const PPROF_COLUMNS = ['flat', 'flat-pct', 'sum-pct', 'cum', 'cum-pct'];
 
 /** Errors that reached the console or escaped as uncaught exceptions: the tests expect none. */
 export function trackConsoleErrors(page: Page): string[] {
@@ -32,17 +39,22 @@ export async function openFixture(page: Page, fixture: string): Promise<void> {
 
 /** The rows the virtualized table has rendered, in display order. */
 export async function visibleRows(page: Page): Promise<VisibleRow[]> {
-  return page.getByTestId('top-row').evaluateAll((els) =>
-    els
-      .map((el) => ({
-        top: parseFloat((el as HTMLElement).style.top),
-        name: el.getAttribute('data-name') ?? '',
-        flat: Number(el.getAttribute('data-flat')),
-        cum: Number(el.getAttribute('data-cum')),
-        cells: Array.from(el.children).map((c) => (c as HTMLElement).innerText),
-      }))
-      .sort((a, b) => a.top - b.top)
-      .map(({ name, flat, cum, cells }) => ({ name, flat, cum, cells })),
+  return page.getByTestId('top-row').evaluateAll(
+    (els, columns) =>
+      els
+        .map((el) => ({
+          top: parseFloat((el as HTMLElement).style.top),
+          name: el.getAttribute('data-name') ?? '',
+          flat: Number(el.getAttribute('data-flat')),
+          cum: Number(el.getAttribute('data-cum')),
+          cells: [
+            ...columns.map((c) => el.querySelector<HTMLElement>(`[data-col="${c}"]`)?.innerText ?? ''),
+            el.querySelector<HTMLElement>('[data-testid="row-name"]')?.innerText ?? '',
+          ],
+        }))
+        .sort((a, b) => a.top - b.top)
+        .map(({ name, flat, cum, cells }) => ({ name, flat, cum, cells })),
+    PPROF_COLUMNS,
   );
 }
 

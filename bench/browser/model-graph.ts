@@ -10,7 +10,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { instance } from '@viz-js/viz';
-import { openProfile } from '../../src/profile/session';
+import { openProfile } from '../../src/profile/model/session';
 
 const GRAPH_OPTS = { nodeCount: 80, nodeFraction: 0.005, edgeFraction: 0.001 };
 

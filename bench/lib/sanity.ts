@@ -1,5 +1,5 @@
 import type { Profile } from 'pprof-format';
-import type { TopColumns } from '../../src/profile/session';
+import type { TopColumns } from '../../src/profile/model/session';
 
 /**
  * An independent check that the model being timed computes the right thing, so that a wrong

@@ -1,5 +1,5 @@
 import { Prng, zipfCdf } from './prng';
-import { GrowableInt32 } from '../../src/profile/growable';
+import { GrowableInt32 } from '../../src/profile/model/growable';
 
 /**
  * A synthetic Go-like program and random stacks through it, for the benchmark profiles.

@@ -7,7 +7,7 @@ import { ConnectError, createConnectRouter, createContextKey, createContextValue
 import type { UniversalHandler } from '@connectrpc/connect/protocol';
 import { universalResponseToNodeResponse } from '@connectrpc/connect-node';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { gunzipLimited } from '../../src/profile/gunzip';
+import { gunzipLimited } from '../../src/common/gzip';
 import { ClientError } from '../errors';
 import { overLimit, type Limits } from '../limits';
 

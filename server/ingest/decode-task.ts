@@ -5,8 +5,9 @@
 import { fromBinary, toJsonString } from '@bufbuild/protobuf';
 import { Profile } from 'pprof-format';
 import { ProfileSchema } from '../../src/api/gen/google/v1/profile_pb';
-import { ProfileError } from '../../src/profile/errors';
-import { rawProfileBytes, validateProfile } from '../../src/profile/load';
+import { ProfileError } from '../../src/common/profile-error';
+import { rawProfileBytes } from '../../src/common/pprof-bytes';
+import { validateProfile } from '../../src/common/pprof-rules';
 import { ClientError } from '../errors';
 import { overLimit, type Limits } from '../limits';
 import { toDelta, type DeltaState } from '../scrape/delta';

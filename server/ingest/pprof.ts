@@ -1,7 +1,8 @@
 // pprof on the server: table lookup by id and naming profile types as Pyroscope does. Decoding and
 // validating run in the worker pool (decode-task.ts) with the app's own validator.
 import type { Profile } from 'pprof-format';
-import { type ProfileTypeId as ProfileTypeInfo, parseProfileTypeId } from '../../src/api/profile-types';
+import { resolvedIds } from '../../src/common/pprof-rules';
+import { type ProfileTypeId as ProfileTypeInfo, parseProfileTypeId } from '../../src/common/profile-types';
 import { ClientError } from '../errors';
 
 /** A client error on ingest (HTTP 400 unless status says otherwise). */
@@ -12,25 +13,14 @@ export class IngestError extends ClientError {
 }
 
 /**
- * Table lookup by id. Some producers (e.g. .NET) leave every id at 0 and refer to entries by
- * position (id N = the N-th entry); `go tool pprof` rejects those files ("reserved ID=0"), we
- * resolve them by position so the user still sees the named frames.
+ * Table lookup by id, with ids resolved as the validator resolves them (resolvedIds): some
+ * producers (e.g. .NET) leave every id at 0 and refer to entries by position (id N = the N-th
+ * entry); `go tool pprof` rejects those files ("reserved ID=0"), we resolve them by position so
+ * the user still sees the named frames.
  */
-export function indexById<T extends { id: unknown }>(items: readonly T[]): Map<number, T> {
-  const byId = new Map<number, T>();
-  let usable = true;
-  for (const it of items) {
-    const id = Number(it.id);
-    if (id === 0 || byId.has(id)) {
-      usable = false;
-      break;
-    }
-    byId.set(id, it);
-  }
-  if (usable) return byId;
-  const byPosition = new Map<number, T>();
-  items.forEach((it, i) => byPosition.set(i + 1, it));
-  return byPosition;
+export function indexById<T extends { id: number | bigint }>(items: readonly T[]): Map<number, T> {
+  const ids = resolvedIds(items, true);
+  return new Map(items.map((it, i) => [ids[i]!, it]));
 }
 
 // Profile type IDs are parsed by the same code as in the app.

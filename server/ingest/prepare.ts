@@ -3,9 +3,9 @@
 // stack and sample type. Typed arrays and strings only, so it crosses threads cheaply, and the
 // main thread's work is proportional to what is new in it, not to the profile's size.
 import type { Profile } from 'pprof-format';
-import { resolvedIds } from '../../src/profile/load';
+import { resolvedIds } from '../../src/common/pprof-rules';
 import { ClientError } from '../errors';
-import { PairMap } from '../storage/pair-map';
+import { PairMap } from '../../src/common/pair-map';
 import { encodeFrame, frameKey, type Frame } from '../storage/symbols';
 import { parseProfileTypeId, profileTypesOf, type ProfileTypeInfo, type SampleTypeOverride } from './pprof';
 
@@ -111,12 +111,13 @@ export function prepareProfile(p: Profile, overrides?: Record<string, SampleType
     const ids = s.locationId;
     for (let i = ids.length - 1; i >= 0; i--) {
       const loc = locIndex.get(Number(ids[i]))!;
-      let next = trie.get(node, loc);
-      if (next === 0) {
+      let next = trie.find(node, loc);
+      if (next < 0) {
+        const slot = -next - 1;
         next = parent.length;
         parent.push(node);
         location.push(loc);
-        trie.set(node, loc, next);
+        trie.insert(slot, node, loc, next);
       }
       node = next;
     }

@@ -1,9 +1,9 @@
-// Label selectors on the server: the API's grammar (src/api/selector.ts, with a metric name allowed
+// Label selectors on the server: the API's grammar (src/common/selector.ts, with a metric name allowed
 // before the braces, matched against __name__). Regular expressions run on RE2 (re2js: linear
 // time, RE2 syntax as in Prometheus and Pyroscope), fully anchored as ^(?:…)$ with `.` matching
 // newlines, after the expression alone has compiled, so that `a)|(.*` cannot escape the anchors.
 import { RE2JS } from 're2js';
-import { type MatchOp, type Matcher as ParsedMatcher, SelectorError, parseSelector as parse } from '../../src/api/selector';
+import { type MatchOp, type Matcher as ParsedMatcher, SelectorError, parseSelector as parse } from '../../src/common/selector';
 import { DEFAULT_LIMITS, type Limits } from '../limits';
 
 export { SelectorError, type MatchOp };

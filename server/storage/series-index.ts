@@ -2,7 +2,7 @@
 // be ready at start-up within seconds and well under a gigabyte. Start-up loads ids and profile
 // types only; a tenant's labels are read on its first query (in batches, see ProfileStore) into
 // one flat array of interned strings per series, without the labels its profile type implies. Lookup by label set goes to SQLite's unique index.
-import { parseProfileTypeId } from '../../src/api/profile-types';
+import { parseProfileTypeId } from '../../src/common/profile-types';
 
 /**
  * The private labels every series of a profile type has (__name__, __profile_type__, __type__,

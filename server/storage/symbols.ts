@@ -2,7 +2,7 @@
 // mirrored in SQLite. Ids are dense, so merging is array indexing.
 import type { DB } from './db';
 import type { Slicer } from '../slice';
-import { PairMap } from './pair-map';
+import { PairMap } from '../../src/common/pair-map';
 
 export interface FrameLine {
   name: string;
@@ -116,14 +116,15 @@ export class SymbolScope {
   }
 
   internNode(parent: number, location: number, insert: (id: number, parent: number, location: number) => void): number {
-    let id = this.nodeIds.get(parent, location);
-    if (id === 0) {
+    let id = this.nodeIds.find(parent, location);
+    if (id < 0) {
+      const slot = -id - 1;
       id = this.nodeCount;
       insert(id, parent, location);
       this.ensureNodeCapacity(id + 1);
       this.parent[id] = parent;
       this.location[id] = location;
-      this.nodeIds.set(parent, location, id);
+      this.nodeIds.insert(slot, parent, location, id);
       this.nodeCount++;
     }
     return id;

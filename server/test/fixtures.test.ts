@@ -2,8 +2,8 @@
 // through Push, comes back from SelectMergeProfile with the same per-function flat/cum as
 // `go tool pprof -top` printed for it (tests/goldens/ingest.ts); merging adds exactly.
 import { describe, expect, it } from 'vitest';
-import { loadProfile } from '../../src/profile/load';
-import { buildTopTable } from '../../src/profile/top';
+import { loadProfile } from '../../tests/oracle/load';
+import { buildTopTable } from '../../tests/oracle/top-table';
 import { REPO } from '../../tests/helpers/corpus';
 import { defineIngestGoldens, ingestServer } from '../../tests/goldens/ingest';
 import { profileTypesOf } from '../ingest/pprof';

@@ -4,6 +4,7 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { Label, Profile } from 'pprof-format';
 import { gzipSync, gunzipSync } from 'node:zlib';
+import { isGzip } from '../../src/common/gzip';
 import { readFixture, startTestServer, type TestServer } from './helpers';
 import { expectReady, mergedTotal, push, pushBody } from './hostile-helpers';
 
@@ -28,7 +29,7 @@ const CPU = 'process_cpu:cpu:nanoseconds:cpu:nanoseconds';
 
 const seeds = FUZZ_SEED_PROFILES.map((name) => {
   const bytes = readFixture(name);
-  return new Uint8Array(bytes[0] === 0x1f && bytes[1] === 0x8b ? gunzipSync(bytes) : bytes);
+  return new Uint8Array(isGzip(bytes) ? gunzipSync(bytes) : bytes);
 });
 
 type Mutation =

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gunzipSync } from 'fflate';
 import { Profile } from 'pprof-format';
+import { isGzip } from '../../src/common/gzip';
 import { startServer, type RunningServer, type ServerOptions } from '../app';
 
 
@@ -46,7 +47,7 @@ export async function startTestServer(opts: Partial<ServerOptions> = {}): Promis
 export { readFixture } from '../../tests/helpers/corpus';
 
 export function decodeFixture(bytes: Uint8Array): Profile {
-  return Profile.decode(bytes[0] === 0x1f && bytes[1] === 0x8b ? gunzipSync(bytes) : bytes);
+  return Profile.decode(isGzip(bytes) ? gunzipSync(bytes) : bytes);
 }
 
 /** Σ of one sample-type column, exact for integers up to 2^53. */

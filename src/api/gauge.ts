@@ -19,7 +19,20 @@
 // Per series and per step, SelectSeries gives the sum and (with aggregation AVERAGE) the mean of
 // the profiles' totals: their ratio is the number of profiles, whatever the step; the scrape
 // interval is estimated from each series' first and last step and its number of profiles.
+import { parseProfileTypeId } from '../common/profile-types';
 import type { QuerierClient, Series, RangeRequest } from './querier';
+
+/**
+ * Whether a profile type is a gauge: each profile is a snapshot (memory in use, goroutines alive),
+ * so profiles over time are averaged rather than summed. These are the sample types Pyroscope's
+ * default sample type config marks `aggregation: average` (not cumulative): `inuse_objects`,
+ * `inuse_space` (and any other `inuse_*`) and `goroutine(s)`.
+ */
+export function isGaugeType(id: string): boolean {
+  const t = parseProfileTypeId(id);
+  if (!t) return false;
+  return /^inuse_/.test(t.sampleType) || /^goroutines?$/.test(t.sampleType) || /^goroutines?$/.test(t.name);
+}
 
 export interface SeriesQuery extends RangeRequest {
   profileTypeID: string;

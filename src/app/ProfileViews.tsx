@@ -1,4 +1,4 @@
-import { GRANULARITIES, type Granularity } from '../profile/nodes';
+import { GRANULARITIES, type Granularity } from '../profile/model/nodes';
 import { FLAME_VIEWS, type UrlState, VIEW_MODES, type ViewMode, viewFiltersOf } from '../state/url-state';
 import type { LoadedProfile } from './load-profile';
 import { ProfileFacts } from '../views/ProfileFacts';
@@ -11,7 +11,7 @@ import { TreeReportView } from '../views/tree/TreeReportView';
 import { RefineBar, filterPatch } from '../views/RefineBar';
 import { useWorkerQuery } from '../views/use-worker-query';
 import { useState } from 'react';
-import { parseProfileTypeId } from '../api/profile-types';
+import { parseProfileTypeId } from '../common/profile-types';
 
 const VIEW_LABELS: Record<ViewMode, string> = {
   top: 'Top table',
@@ -163,7 +163,18 @@ export function ProfileViews({ profile, state, setState, dark }: Props) {
               onRefine={(kind, name) => setState(filterPatch(state, kind, name))}
             />
           )}
-          {showTable && top.data?.diff && <DiffTopTable top={top.data} {...tableProps} absolute={state.diffAbs} />}
+          {showTable && top.data?.diff && (
+            <DiffTopTable
+              top={top.data}
+              {...tableProps}
+              absolute={state.diffAbs}
+              // Beside the flame graph, its own "Absolute" box is the one to use.
+              onAbsoluteChange={state.view === 'top' ? (diffAbs) => setState({ diffAbs }) : undefined}
+              colorBlind={state.cb}
+              showUnchanged={state.unchanged}
+              onShowUnchangedChange={(unchanged) => setState({ unchanged })}
+            />
+          )}
           {showTable && top.data && !top.data.diff && <TopTable top={top.data} {...tableProps} onRowHover={setHoveredName} />}
           {FLAME_VIEWS.includes(state.view) && (
             <FlameGraphView

@@ -1,8 +1,8 @@
 // What profile the screen asks for: from the URL state (and, for files, the files this page
 // holds, which a link cannot carry), with time ranges resolved to unix ms.
-import { friendlyProfileType } from '../api/profile-types';
+import { friendlyProfileType } from '../common/profile-types';
 import type { BackendConfig } from '../api/querier';
-import { parseSelector, serviceOf } from '../api/selector';
+import { parseSelector, serviceOf } from '../common/selector';
 import { backendConfig } from './backend';
 import type { TimeRange } from './time-range';
 import { type UrlState, aggregationOf } from './url-state';

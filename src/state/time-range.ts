@@ -1,8 +1,8 @@
 // Time ranges as Pyroscope and Grafana write them: relative ("now-1h", "now") or absolute
-// (unix milliseconds). Relative ranges stay relative in the URL and are resolved against "now" as
-// of the screen's last question (see useTimeRange), so a shared link keeps meaning "the last hour".
-
-const UNIT_MS: Record<string, number> = { s: 1e3, m: 60e3, h: 3600e3, d: 86400e3, w: 7 * 86400e3 };
+// (a unix timestamp; see src/common/time.ts for the grammar the server shares). Relative ranges
+// stay relative in the URL and are resolved against "now" as of the screen's last question (see
+// useTimeRange), so a shared link keeps meaning "the last hour".
+import { resolveTime } from '../common/time';
 
 export const PRESETS: { label: string; from: string }[] = [
   { label: '5m', from: 'now-5m' },
@@ -12,20 +12,6 @@ export const PRESETS: { label: string; from: string }[] = [
   { label: '24h', from: 'now-24h' },
   { label: '7d', from: 'now-7d' },
 ];
-
-export function isValidTime(t: string): boolean {
-  return /^now(-\d+[smhdw])?$/.test(t) || /^\d{10,16}$/.test(t);
-}
-
-/** Resolves "now", "now-<n><s|m|h|d|w>" or unix ms (or s, by digit count) to unix ms. */
-export function resolveTime(t: string, now: number): number {
-  if (t === 'now') return now;
-  const rel = /^now-(\d+)([smhdw])$/.exec(t);
-  if (rel) return now - Number(rel[1]) * UNIT_MS[rel[2]!]!;
-  if (/^\d{10}$/.test(t)) return Number(t) * 1000;
-  if (/^\d{11,16}$/.test(t)) return Number(t);
-  throw new Error(`invalid time ${JSON.stringify(t)}`);
-}
 
 /** A resolved range: unix ms. */
 export interface TimeRange {

@@ -3,10 +3,10 @@
 // old links keep working when it changes (parse older versions here when there are any).
 import { useCallback, useSyncExternalStore } from 'react';
 import { z } from 'zod';
-import type { ViewFilters } from '../profile/filtered-session';
-import { GRANULARITIES, type Granularity } from '../profile/nodes';
-import { isGaugeType } from '../api/profile-types';
-import { isValidTime } from './time-range';
+import type { ViewFilters } from '../profile/model/filtered-session';
+import { GRANULARITIES, type Granularity } from '../profile/model/nodes';
+import { isValidTime } from '../common/time';
+import { isGaugeType } from '../api/gauge';
 
 export const URL_VERSION = 1;
 
@@ -72,6 +72,8 @@ export interface UrlState {
   filter: string;
   sort: 'flat' | 'cum' | 'name';
   asc: boolean;
+  /** Diff table: also list functions whose flat and cum net to 0 (pprof -diff_base leaves them out). */
+  unchanged: boolean;
   search: string;
   searchRegex: boolean;
   searchCase: boolean;
@@ -125,6 +127,7 @@ export const DEFAULT_STATE: UrlState = {
   filter: '',
   sort: 'flat',
   asc: false,
+  unchanged: false,
   search: '',
   searchRegex: false,
   searchCase: false,
@@ -180,6 +183,7 @@ const FIELDS: { [K in keyof UrlState]: z.ZodType<UrlState[K]> } = {
   filter: z.string(),
   sort: z.enum(['flat', 'cum', 'name']),
   asc: bool,
+  unchanged: bool,
   search: z.string(),
   searchRegex: bool,
   searchCase: bool,
@@ -225,6 +229,7 @@ const PARAM: { [K in keyof UrlState]: string } = {
   filter: 'filter',
   sort: 'sort',
   asc: 'asc',
+  unchanged: 'unchanged',
   search: 'search',
   searchRegex: 'sre',
   searchCase: 'scase',

@@ -1,6 +1,6 @@
 import type { QuerySide } from '../app/load-profile';
-import { isGaugeType } from '../api/profile-types';
-import { formatValue, groupDigits } from '../profile/format';
+import { isGaugeType } from '../api/gauge';
+import { formatValue, groupDigits } from '../profile/reports/format';
 import { formatInstant } from '../state/time-range';
 import type { ProfileSummary } from '../worker/protocol';
 

@@ -1,4 +1,4 @@
-import { groupDigits } from '../profile/format';
+import { groupDigits } from '../profile/reports/format';
 /** The regex filter box of the tables, with the row count or what is wrong with the expression. */
 export function TableFilter(p: {
   filter: string;

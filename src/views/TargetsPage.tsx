@@ -1,5 +1,5 @@
 import { useQuery } from '@tanstack/react-query';
-import { type Matcher, formatSelector } from '../api/selector';
+import { type Matcher, formatSelector } from '../common/selector';
 import { storedBackendUrl } from '../state/backend';
 import { DEFAULT_STATE, type UrlState, getUrlState, serializeUrlState, setUrlState } from '../state/url-state';
 

@@ -1,8 +1,10 @@
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { useEffect, useMemo, useRef } from 'react';
-import { formatPercent, scaledLabel, selectOutputUnit } from '../profile/format';
+import { formatPercent, scaledLabel, selectOutputUnit } from '../profile/reports/format';
 import type { TopColumns } from '../worker/protocol';
 import { TableFilter } from './TableFilter';
+import { fitColumns, gridTracks } from './table-layout';
+import { useElementWidth } from './use-element-width';
 
 export type TopSortKey = 'flat' | 'cum' | 'name';
 
@@ -22,6 +24,19 @@ interface Props {
 
 const ROW_HEIGHT = 22;
 
+type TopColumn = 'flat' | 'flat-pct' | 'sum-pct' | 'cum' | 'cum-pct';
+/**
+ * pprof's columns, in pprof's order after Name. When the table is narrow, sum% goes first, then
+ * the percentages; flat and cum stay.
+ */
+const COLUMNS: { key: TopColumn; label: string; width: number; rank: number }[] = [
+  { key: 'flat', label: 'Flat', width: 84, rank: 1 },
+  { key: 'flat-pct', label: 'Flat%', width: 60, rank: 3 },
+  { key: 'sum-pct', label: 'Sum%', width: 60, rank: 5 },
+  { key: 'cum', label: 'Cum', width: 84, rank: 2 },
+  { key: 'cum-pct', label: 'Cum%', width: 60, rank: 4 },
+];
+
 /** Compiles the filter box's text; an invalid expression filters nothing and says why. */
 export function compileFilter(filter: string): { re?: RegExp; error?: string } {
   if (filter === '') return {};
@@ -33,8 +48,9 @@ export function compileFilter(filter: string): { re?: RegExp; error?: string } {
 }
 
 /**
- * pprof's top table (flat, flat%, sum%, cum, cum%, name), virtualized. Values use one unit for
- * the whole table, chosen as pprof does; sum% runs in display order, as in pprof's web UI.
+ * pprof's top table, virtualized: Name first (so that it can be read in a narrow pane), then
+ * pprof's flat, flat%, sum%, cum, cum% as far as they fit (table-layout.ts). Values use one unit
+ * for the whole table, chosen as pprof does; sum% runs in display order, as in pprof's web UI.
  */
 export function TopTable({
   top,
@@ -81,6 +97,10 @@ export function TopTable({
     return s;
   }, [order, top]);
 
+  const [rootRef, width] = useElementWidth<HTMLDivElement>();
+  const columns = fitColumns(COLUMNS, width, sort);
+  const tracks = { gridTemplateColumns: gridTracks(columns) };
+
   const scrollRef = useRef<HTMLDivElement>(null);
   const virtualizer = useVirtualizer({
     count: order.length,
@@ -110,29 +130,42 @@ export function TopTable({
     </button>
   );
 
+  const cell = (key: TopColumn, i: number, pos: number): string => {
+    switch (key) {
+      case 'flat':
+        return fmt(top.flat[i]!);
+      case 'flat-pct':
+        return formatPercent(top.flat[i]!, top.total).trim();
+      case 'sum-pct':
+        return formatPercent(sums[pos]!, top.total).trim();
+      case 'cum':
+        return fmt(top.cum[i]!);
+      case 'cum-pct':
+        return formatPercent(top.cum[i]!, top.total).trim();
+    }
+  };
+
   return (
-    <div className="top">
+    <div className="top" ref={rootRef}>
       <div className="top-controls">
         <TableFilter filter={filter} onFilterChange={onFilterChange} error={error} shown={order.length} total={top.names.length} />
         <span className="hint">
           of <span data-testid="top-total" data-value={String(top.total)}>{fmt(top.total)}</span> total
         </span>
       </div>
-      <div className="top-grid-row top-head" role="row">
-        <span className="num">{header('flat', 'Flat')}</span>
-        <span className="num">Flat%</span>
-        <span className="num">Sum%</span>
-        <span className="num">{header('cum', 'Cum')}</span>
-        <span className="num">Cum%</span>
+      <div className="top-grid-row top-head" role="row" data-testid="table-head" style={tracks}>
         <span>{header('name', 'Name')}</span>
+        {columns.map((c) => (
+          <span key={c.key} className="num" data-col={c.key}>
+            {c.key === 'flat' || c.key === 'cum' ? header(c.key, c.label) : c.label}
+          </span>
+        ))}
       </div>
       <div className="top-body" ref={scrollRef} data-testid="top-table">
         {order.length === 0 && <div className="empty-rows">No function matches.</div>}
         <div style={{ height: virtualizer.getTotalSize(), position: 'relative' }}>
           {virtualizer.getVirtualItems().map((v) => {
             const i = order[v.index]!;
-            const flat = top.flat[i]!;
-            const cum = top.cum[i]!;
             const name = top.names[i]!;
             const inl = top.inline[i] === 1 ? ' (inline)' : top.inline[i] === 2 ? ' (partial-inline)' : '';
             return (
@@ -144,21 +177,21 @@ export function TopTable({
                 onClick={() => onRowClick?.(name)}
                 onMouseEnter={() => onRowHover?.(name)}
                 onMouseLeave={() => onRowHover?.(null)}
-                style={{ top: v.start, height: ROW_HEIGHT }}
+                style={{ ...tracks, top: v.start, height: ROW_HEIGHT }}
                 data-testid="top-row"
                 data-name={name}
-                data-flat={String(flat)}
-                data-cum={String(cum)}
+                data-flat={String(top.flat[i])}
+                data-cum={String(top.cum[i])}
               >
-                <span className="num">{fmt(flat)}</span>
-                <span className="num">{formatPercent(flat, top.total).trim()}</span>
-                <span className="num">{formatPercent(sums[v.index]!, top.total).trim()}</span>
-                <span className="num">{fmt(cum)}</span>
-                <span className="num">{formatPercent(cum, top.total).trim()}</span>
-                <span className="name" title={name}>
+                <span className="name" data-testid="row-name" title={name}>
                   {name}
                   {inl && <span className="inl">{inl}</span>}
                 </span>
+                {columns.map((c) => (
+                  <span key={c.key} className="num" data-col={c.key}>
+                    {cell(c.key, i, v.index)}
+                  </span>
+                ))}
               </div>
             );
           })}

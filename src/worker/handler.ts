@@ -1,7 +1,7 @@
 // What the worker's request handlers have in common: their type, what they get besides their
 // arguments, how their failures are told to the page, and their User Timing marks.
-import { ProfileError } from '../profile/errors';
-import { FilterError } from '../profile/filters';
+import { ProfileError } from '../common/profile-error';
+import { FilterError } from '../profile/transforms/filters';
 import { Superseded } from './held-profile';
 import type { Args, ErrorKind, OpenProgress, RequestKind, Result } from './protocol';
 

@@ -1,6 +1,6 @@
 // The profile the worker holds (one at a time), and the requests' access to it.
-import type { ProfileSource } from '../profile/filtered-session';
-import type { ProfileSession } from '../profile/session';
+import type { ProfileSource } from '../profile/model/filtered-session';
+import type { ProfileSession } from '../profile/model/session';
 import type { ViewArgs } from './protocol';
 
 /** Answered as `superseded`: the page has moved on to another profile and ignores the answer. */

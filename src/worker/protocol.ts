@@ -1,15 +1,15 @@
 // Messages between the page and the profile worker: one map from request kind to its arguments
 // and result. A request carries an id; the worker answers each with exactly one `result` or
 // `error` of that id, possibly after `progress` messages.
-import type { ProfileErrorKind } from '../profile/errors';
-import type { Granularity } from '../profile/nodes';
-import type { ViewFilters } from '../profile/filtered-session';
-import type { LoadProgress } from '../profile/load';
-import type { DiffWidth, FlameData, GraphData, GraphOptions, ProfileSummary, TopColumns } from '../profile/session';
-import type { TopSort } from '../profile/top';
-import type { ProfileData } from '../profile/profile-data';
-import type { Sandwich } from '../profile/sandwich';
-import type { StackTrie } from '../profile/stack-trie';
+import type { ProfileErrorKind } from '../common/profile-error';
+import type { Granularity } from '../profile/model/nodes';
+import type { ViewFilters } from '../profile/model/filtered-session';
+import type { LoadProgress } from '../common/pprof-bytes';
+import type { DiffWidth, FlameData, GraphData, GraphOptions, ProfileSummary, TopColumns } from '../profile/model/session';
+import type { TopSort } from '../profile/reports/top';
+import type { ProfileData } from '../profile/model/profile-data';
+import type { Sandwich } from '../profile/transforms/sandwich';
+import type { StackTrie } from '../profile/model/stack-trie';
 
 /** A file to open, or a backend's merged profile: its bytes (gzipped or not) and a name to show. */
 export interface Source {
@@ -95,4 +95,4 @@ export interface GraphLayout extends GraphData {
 }
 
 export type { DiffWidth, FlameData, GraphOptions, ProfileSummary, Sandwich, TopColumns, ViewFilters };
-export type { FlameTree } from '../profile/flame-tree';
+export type { FlameTree } from '../profile/transforms/flame-tree';

@@ -2,20 +2,22 @@
 // Each define* function declares one describe block per kind of report; the last test of each
 // block checks how many cases were compared, so a renamed or missing golden file fails loudly.
 import { describe, expect, it } from 'vitest';
-import { aggregateGraph, type AggregatedGraph } from '../../src/profile/aggregate';
-import { buildCallGraph, computeNodeTags, nodeWeights, sampleTagsOf, sortedByLeaf } from '../../src/profile/callgraph';
-import { diffProfileData } from '../../src/profile/diff';
-import { profileDot } from '../../src/profile/dot';
-import { loadProfile } from '../../src/profile/load';
-import { buildNodeTable, type Granularity } from '../../src/profile/nodes';
-import { readProfileData } from '../../src/profile/pprof-reader';
-import { toProfileData } from '../../src/profile/profile-data';
-import { projectTrie } from '../../src/profile/project-trie';
-import { diffSession, openProfile, ProfileSession } from '../../src/profile/session';
-import { buildStackTrie } from '../../src/profile/stack-trie';
-import { formatTopText } from '../../src/profile/text-report';
-import { buildTopTable, topRows } from '../../src/profile/top';
-import { profileTree } from '../../src/profile/tree-report';
+import { aggregateGraph, type AggregatedGraph } from '../../src/profile/model/aggregate';
+import { buildCallGraph, nodeWeights } from '../../src/profile/reports/callgraph';
+import { computeNodeTags, sampleTagsOf, sortedByLeaf } from '../../src/profile/reports/callgraph-tags';
+import { diffProfileData } from '../../src/profile/model/diff';
+import { profileDot } from '../oracle/reports';
+import { loadProfile } from '../oracle/load';
+import { buildNodeTable, type Granularity } from '../../src/profile/model/nodes';
+import { readProfileData } from '../../src/profile/pprof/reader';
+import { toProfileData } from '../oracle/profile-data';
+import { projectTrie } from '../../src/profile/model/project-trie';
+import { diffSession, openProfile, ProfileSession } from '../../src/profile/model/session';
+import { buildStackTrie } from '../../src/profile/model/stack-trie';
+import { formatTopText } from '../oracle/text-report';
+import { buildTopTable } from '../oracle/top-table';
+import { topRows } from '../../src/profile/reports/top';
+import { profileTree } from '../../src/profile/reports/tree-report';
 import { type Corpus, readExpectedText, reportsIn, withComparableTime } from '../helpers/corpus';
 import { readExpectedTop } from '../helpers/expected';
 import { expectSame } from '../helpers/same-data';

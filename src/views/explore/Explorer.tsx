@@ -1,7 +1,7 @@
 import { type Query, useQuery } from '@tanstack/react-query';
 import { useEffect, useMemo, useState } from 'react';
-import { perSeries, sumOfAverages } from '../../api/gauge';
-import { isGaugeType, parseProfileTypeId } from '../../api/profile-types';
+import { isGaugeType, perSeries, sumOfAverages } from '../../api/gauge';
+import { parseProfileTypeId } from '../../common/profile-types';
 import { ApiError, QuerierClient } from '../../api/querier';
 import { backendConfig, storeTenant, storedBackendUrl } from '../../state/backend';
 import { selectorError } from '../../state/profile-request';

@@ -1,7 +1,7 @@
 import { useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
 import type { QuerierClient, RangeRequest } from '../../api/querier';
-import { MATCH_OPS, type MatchOp, type Matcher } from '../../api/selector';
+import { MATCH_OPS, type MatchOp, type Matcher } from '../../common/selector';
 
 interface Props {
   client: QuerierClient;

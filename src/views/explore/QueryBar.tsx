@@ -1,8 +1,8 @@
 import { useQuery } from '@tanstack/react-query';
 import { useEffect, useState } from 'react';
-import { friendlyProfileType } from '../../api/profile-types';
+import { friendlyProfileType } from '../../common/profile-types';
 import type { QuerierClient, RangeRequest } from '../../api/querier';
-import { MATCH_OPS, type MatchOp, type Matcher, formatSelector, parseSelector, serviceOf } from '../../api/selector';
+import { MATCH_OPS, type MatchOp, type Matcher, formatSelector, parseSelector, serviceOf } from '../../common/selector';
 import { FilterPicker } from './FilterPicker';
 
 interface Props {

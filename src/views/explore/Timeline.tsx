@@ -1,7 +1,7 @@
 import { useState } from 'react';
 import { useElementWidth } from '../use-element-width';
 import type { Series } from '../../api/querier';
-import { formatValue } from '../../profile/format';
+import { formatValue } from '../../profile/reports/format';
 import { formatInstant } from '../../state/time-range';
 import { seriesColor } from './series-colors';
 

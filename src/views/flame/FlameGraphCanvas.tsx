@@ -1,7 +1,7 @@
 import { useEffect, useRef, useState } from 'react';
 import { useElementWidth } from '../use-element-width';
-import type { FlameTree } from '../../profile/flame-tree';
-import { formatValue } from '../../profile/format';
+import type { FlameTree } from '../../profile/transforms/flame-tree';
+import { formatValue } from '../../profile/reports/format';
 import {
   type ColorMode,
   type DiffStyle,

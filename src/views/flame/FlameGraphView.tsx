@@ -1,7 +1,7 @@
 import { useEffect, useMemo, useRef, useState } from 'react';
-import { compileSearch, searchFlameTree, type SearchQuery } from '../../profile/flame-search';
-import { formatValue } from '../../profile/format';
-import type { Granularity } from '../../profile/nodes';
+import { compileSearch, searchFlameTree, type SearchQuery } from '../../profile/transforms/flame-search';
+import { formatValue } from '../../profile/reports/format';
+import type { Granularity } from '../../profile/model/nodes';
 import { profileWorker } from '../../worker/client';
 import type { FlameData } from '../../worker/protocol';
 import { FlameGraphCanvas, finishDraw } from './FlameGraphCanvas';

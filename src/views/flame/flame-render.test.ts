@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { readFixture } from '../../../tests/helpers/corpus';
-import { openProfile } from '../../profile/session';
+import { openProfile } from '../../profile/model/session';
 import { ROW_HEIGHT, canvasHeight, depthsInView, drawFlameGraph, type DrawOptions } from './flame-render';
 
 /**

@@ -1,7 +1,7 @@
 // Drawing and hit-testing of a flame tree on a 2D canvas. Pure functions of their inputs: the
 // component decides when to call them.
-import type { FlameTree } from '../../profile/flame-tree';
-import { packageHue } from '../../profile/package-name';
+import type { FlameTree } from '../../profile/transforms/flame-tree';
+import { packageHue } from '../../profile/reports/package-name';
 
 export const ROW_HEIGHT = 18;
 /** Frames narrower than this (CSS px) are not drawn; their siblings' remainder is merged. */

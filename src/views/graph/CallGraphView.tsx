@@ -1,6 +1,6 @@
 import { useEffect, useLayoutEffect, useRef, useState } from 'react';
-import { formatValue } from '../../profile/format';
-import type { Granularity } from '../../profile/nodes';
+import { formatValue } from '../../profile/reports/format';
+import type { Granularity } from '../../profile/model/nodes';
 import type { GraphOptions, ViewFilters } from '../../worker/protocol';
 import { downloadBlob } from '../download';
 import type { FilterKind } from '../RefineBar';

@@ -1,6 +1,6 @@
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { useEffect, useMemo, useRef, useState } from 'react';
-import { formatValue } from '../../profile/format';
+import { formatValue } from '../../profile/reports/format';
 import type { FlameData } from '../../worker/protocol';
 
 const ROW_HEIGHT = 22;
@@ -171,7 +171,7 @@ export function CallTreeView({ data, inverted, testId = 'call-tree' }: Props) {
                     <span className="num">{self ? pct(self, total) : ''}</span>
                   </>
                 )}
-                <span className="name" style={{ paddingLeft: depth * INDENT }} title={name}>
+                <span className="name" data-testid="row-name" style={{ paddingLeft: depth * INDENT }} title={name}>
                   <span className="twisty">{hasChildren(f) ? (expanded[f] ? '▾' : '▸') : ' '}</span>
                   {name}
                 </span>

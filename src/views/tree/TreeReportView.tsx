@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import type { Granularity } from '../../profile/nodes';
+import type { Granularity } from '../../profile/model/nodes';
 import type { GraphOptions, ViewFilters } from '../../worker/protocol';
 import { useWorkerQuery } from '../use-worker-query';
 

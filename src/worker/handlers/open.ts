@@ -1,11 +1,11 @@
 // Opening profiles: a file or a backend's bytes, the two sides of a diff, and (in the helper
 // worker) one side of a diff handed over to the profile worker.
-import { ProfileError } from '../../profile/errors';
-import { ProfileSource } from '../../profile/filtered-session';
-import { gunzipNative, isGzip } from '../../profile/gunzip';
-import type { LoadProgress } from '../../profile/load';
-import type { ProfileData } from '../../profile/profile-data';
-import { ProfileSession, diffOfSessions, readSessionData, sessionOf } from '../../profile/session';
+import { ProfileError } from '../../common/profile-error';
+import { ProfileSource } from '../../profile/model/filtered-session';
+import { gunzipNative, isGzip } from '../../common/gzip';
+import type { LoadProgress } from '../../common/pprof-bytes';
+import type { ProfileData } from '../../profile/model/profile-data';
+import { ProfileSession, diffOfSessions, readSessionData, sessionOf } from '../../profile/model/session';
 import { type Call, type Handlers, mark } from '../handler';
 import { Superseded, hold } from '../held-profile';
 import type { SideMessage, Source } from '../protocol';

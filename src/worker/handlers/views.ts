@@ -1,7 +1,7 @@
 // The views of the open profile: tables, flame graphs, trees, the call graph and exports.
-import { activeFilterLabels } from '../../profile/filters';
-import type { Granularity } from '../../profile/nodes';
-import type { ProfileSession } from '../../profile/session';
+import { activeFilterLabels } from '../../profile/transforms/filters';
+import type { Granularity } from '../../profile/model/nodes';
+import type { ProfileSession } from '../../profile/model/session';
 import { type Call, type Handlers, mark } from '../handler';
 import { sessionFor } from '../held-profile';
 import { runInSteps } from '../idle-steps';
