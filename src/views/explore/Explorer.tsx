@@ -118,14 +118,13 @@ export function Explorer({ state, setState, range, onRefresh }: Props) {
           services={services.data ?? new Map()}
           profileType={state.type}
           query={state.query}
-          onChange={(patch) =>
+          onChange={(patch) => {
             // Another type starts on its own default aggregation.
-            setState({ ...patch, ...(patch.type && patch.type !== state.type ? { agg: '' } : {}), sel: null, zoom: [], sandwich: '', fn: '' })
-          }
+            const agg = patch.type && patch.type !== state.type ? { agg: '' as const } : {};
+            setState({ ...patch, ...agg, sel: null, zoom: [], sandwich: '', fn: '' });
+          }}
         />
-        {(isGaugeType(state.type) || state.agg) && (
-          <AggregationPicker state={state} onChange={(agg) => setState({ agg })} />
-        )}
+        {(isGaugeType(state.type) || state.agg) && <AggregationPicker state={state} onChange={(agg) => setState({ agg })} />}
         <span className="spacer" />
         <TimeRangePicker
           from={state.from}
