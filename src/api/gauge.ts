@@ -1,6 +1,7 @@
 // Gauge profile types (memory in use, goroutines) over a time range. Every profile is a snapshot,
 // so their sum over time means nothing; what is shown is the average over time of the total across
-// series. Everything here comes from SelectSeries, which Grafana Pyroscope answers as our server does.
+// series. What is counted comes from LabelNames and SelectSeries, which Grafana Pyroscope answers as
+// our server does.
 //
 // The average profile is the merged profile (SelectMergeProfile: every profile of every series in
 // the range, summed) divided by one number D, the number of scrapes "per series" (averageDivisor):
