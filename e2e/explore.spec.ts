@@ -77,6 +77,37 @@ test.describe('explorer', () => {
     expect(errors).toEqual([]);
   });
 
+  test('"+ Filter" asks for a label, pod first, then a value, and filters nothing before', async ({ page }) => {
+    await page.goto(exploreUrl());
+    const both = fmtTotal(cpuTotal('go-cpu.pb.gz') + cpuTotal('go-cpu-tiny.pb.gz'));
+    await expect(page.getByTestId('top-total')).toHaveText(both);
+    const before = page.url();
+    await page.getByTestId('add-filter').click();
+    const picker = page.getByTestId('filter-picker');
+    await expect(picker.getByTestId('filter-label')).toHaveValue('pod');
+    const offered = await picker.getByTestId('filter-label').locator('option').allTextContents();
+    expect(offered[0]).toBe('pod');
+    expect(offered).toContain('namespace');
+    await expect(picker.locator('datalist option')).toHaveCount(2);
+    expect(page.url()).toBe(before);
+    await expect(page.getByTestId('label-filter')).toHaveCount(0);
+    await expect(page.getByTestId('top-total')).toHaveText(both);
+
+    await picker.getByTestId('filter-value').fill('b');
+    await picker.getByTestId('filter-value').press('Enter');
+    await expect(page.getByTestId('top-total')).toHaveText(fmtTotal(cpuTotal('go-cpu-tiny.pb.gz')));
+    await expect(page.getByTestId('label-filter')).toHaveCount(1);
+    await expect(picker).toHaveCount(0);
+    expect(new URL(page.url()).searchParams.get('query')).toBe(`{service_name="${SERVICE}", pod="b"}`);
+
+    // Escape puts the picker away, and nothing changes.
+    const filtered = page.url();
+    await page.getByTestId('add-filter').click();
+    await picker.getByTestId('filter-label').press('Escape');
+    await expect(picker).toHaveCount(0);
+    expect(page.url()).toBe(filtered);
+  });
+
   test('brushing the timeline shows only the profiles inside the selection', async ({ page }) => {
     await page.goto(exploreUrl());
     const both = cpuTotal('go-cpu.pb.gz') + cpuTotal('go-cpu-tiny.pb.gz');

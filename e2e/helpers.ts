@@ -71,3 +71,21 @@ export async function dragTimeline(page: Page, fromMs: number, toMs: number): Pr
   await page.mouse.move(x(toMs), box.y + 40, { steps: 4 });
   await page.mouse.up();
 }
+
+/**
+ * Posts a pprof to the e2e server's /ingest as `name{labels}` at `timeMs`, optionally for a
+ * tenant, and expects it stored.
+ */
+export async function ingestProfile(
+  body: Uint8Array,
+  o: { name: string; labels: string; timeMs: number; tenant?: string },
+): Promise<void> {
+  const url = `${process.env.E2E_BASE_URL}/ingest?name=${encodeURIComponent(`${o.name}{${o.labels}}`)}&from=${Math.round(o.timeMs)}&format=pprof`;
+  const res = await fetch(url, { method: 'POST', body: body as BodyInit, headers: o.tenant ? { 'X-Scope-OrgID': o.tenant } : {} });
+  expect(res.status, await res.clone().text()).toBe(200);
+}
+
+/** A corpus profile's bytes. */
+export function corpusProfile(name: string): Uint8Array {
+  return new Uint8Array(readFileSync(join(PROFILES_DIR, name)));
+}

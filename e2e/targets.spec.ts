@@ -69,6 +69,41 @@ test('the targets page lists every scrape target with its health and error', asy
   }
 });
 
+test('a target row links to that target\'s profiles in Explore', async ({ page }) => {
+  const good = await target(false);
+  const port = (good.address() as AddressInfo).port;
+  const server = await startServer({
+    port: 0,
+    host: '127.0.0.1',
+    dataDir: mkdtempSync(join(tmpdir(), 'flamelens-targets-link-')),
+    scrape: {
+      scrape_configs: [
+        {
+          job_name: 'go-apps',
+          scrape_interval: '2s',
+          profiles: { process_cpu: false, goroutine: false, mutex: false, block: false },
+          static_configs: [{ targets: [`http://127.0.0.1:${port}`], labels: { service_name: 'linked-app', namespace: 'shop' } }],
+        },
+      ],
+    },
+  });
+  try {
+    await page.goto(`http://127.0.0.1:${server.port}/?mode=targets`);
+    const row = page.getByTestId('target-row');
+    await expect(row).toHaveAttribute('data-health', 'up', { timeout: 20_000 });
+    await row.getByTestId('target-explore').click();
+    await expect(page.getByTestId('mode-explore')).toHaveAttribute('aria-pressed', 'true');
+    await expect(page.getByTestId('service')).toHaveValue('linked-app');
+    await expect(page.getByTestId('profile-type-select')).toHaveValue('memory:inuse_space:bytes:space:bytes');
+    const query = new URL(page.url()).searchParams.get('query');
+    expect(query).toBe(`{service_name="linked-app", instance="127.0.0.1:${port}", job="go-apps", namespace="shop"}`);
+    await expect(page.getByTestId('top-row').first()).toBeVisible();
+  } finally {
+    await server.close();
+    good.close();
+  }
+});
+
 test('without a scrape config the targets page says how to add one', async ({ page }) => {
   await page.goto('/?mode=targets');
   await expect(page.getByTestId('no-targets')).toContainText('--config flamelens.yaml');

@@ -104,13 +104,19 @@ export class QuerierClient {
     return (j.labelsSet ?? []).map((s) => s.labels ?? []);
   }
 
+  /**
+   * Each group's profile totals per time step: summed, or (`average`) averaged over the profiles
+   * of the step. Steps without a profile have no point.
+   */
   async selectSeries(
-    req: { profileTypeID: string; labelSelector: string; step: number; groupBy: string[] } & RangeRequest,
+    req: { profileTypeID: string; labelSelector: string; step: number; groupBy: string[]; average?: boolean } & RangeRequest,
     signal?: AbortSignal,
   ): Promise<Series[]> {
+    const { average, ...rest } = req;
+    const body = average ? { ...rest, aggregation: 'TIME_SERIES_AGGREGATION_TYPE_AVERAGE' } : rest;
     const j = await this.json<{
       series?: { labels?: Label[]; points?: { timestamp: string | number; value?: number }[] }[];
-    }>('SelectSeries', req, signal);
+    }>('SelectSeries', body, signal);
     return (j.series ?? []).map((s) => ({
       labels: s.labels ?? [],
       points: (s.points ?? []).map((p) => ({ timestamp: Number(p.timestamp), value: p.value ?? 0 })),

@@ -1,4 +1,4 @@
-import { DEFAULT_STATE, useUrlState } from '../state/url-state';
+import { DEFAULT_STATE, queryIdentityOf, useUrlState } from '../state/url-state';
 import { useTimeRange } from '../state/use-time-range';
 import { FileOpener } from '../views/FileOpener';
 import { FileDiffBar, FileWelcome } from '../views/FileMode';
@@ -21,7 +21,7 @@ const PER_PROFILE = {
 export function App() {
   const [state, setState] = useUrlState();
   const theme = useTheme();
-  const time = useTimeRange(state.from, state.to, state.refresh);
+  const time = useTimeRange(state.from, state.to, state.refresh, queryIdentityOf(state));
   const load = useProfile(state, time.range);
 
   // Files become the page's (and the URL names them) once they have opened.

@@ -1,6 +1,6 @@
 import { GRANULARITIES, type Granularity } from '../profile/model/nodes';
 import { FLAME_VIEWS, type UrlState, VIEW_MODES, type ViewMode, viewFiltersOf } from '../state/url-state';
-import type { OpenResult } from '../worker/protocol';
+import type { LoadedProfile } from './load-profile';
 import { ProfileFacts } from '../views/ProfileFacts';
 import { TopTable } from '../views/TopTable';
 import { type DiffOptions, type FlameSettings, FlameGraphView } from '../views/flame/FlameGraphView';
@@ -11,6 +11,7 @@ import { TreeReportView } from '../views/tree/TreeReportView';
 import { RefineBar, filterPatch } from '../views/RefineBar';
 import { useWorkerQuery } from '../views/use-worker-query';
 import { useState } from 'react';
+import { parseProfileTypeId } from '../common/profile-types';
 
 const VIEW_LABELS: Record<ViewMode, string> = {
   top: 'Top table',
@@ -24,7 +25,7 @@ const VIEW_LABELS: Record<ViewMode, string> = {
 const HAS_TABLE: ViewMode[] = ['top', 'both'];
 
 interface Props {
-  profile: OpenResult;
+  profile: LoadedProfile;
   state: UrlState;
   setState: (patch: Partial<UrlState>, how?: 'push' | 'replace') => void;
   dark: boolean;
@@ -79,6 +80,13 @@ export function ProfileViews({ profile, state, setState, dark }: Props) {
       s.search.text !== state.search ? 'replace' : 'push',
     );
 
+  // A query that found profiles without samples (e.g. Go's mutex and block profiles while their
+  // profiling is off in the process) says so in the views' place, instead of blank views.
+  const empty =
+    state.mode === 'explore' &&
+    (profile.summary.totals[sampleIndex] ?? 0) === 0 &&
+    (profile.summary.baseTotals?.[sampleIndex] ?? 0) === 0;
+
   const diffOptions: DiffOptions = { widthBy: state.diffWidth, absolute: state.diffAbs, colorBlind: state.cb };
   const setDiffOptions = (o: DiffOptions) => setState({ diffWidth: o.widthBy, diffAbs: o.absolute, cb: o.colorBlind });
 
@@ -127,62 +135,76 @@ export function ProfileViews({ profile, state, setState, dark }: Props) {
           ))}
         </span>
       </div>
-      <ProfileFacts name={profile.name} summary={profile.summary} sampleIndex={sampleIndex} />
+      <ProfileFacts name={profile.name} summary={profile.summary} sampleIndex={sampleIndex} query={profile.query} />
       <RefineBar state={state} setState={setState} warnings={warnings} error={viewError?.message} />
-      <div className={state.view === 'both' ? 'both' : 'main'}>
-        {treeView && tree.data && <CallTreeView data={tree.data} inverted={state.view === 'inverted'} />}
-        {state.view === 'report' && (
-          <TreeReportView
-            profile={profile.id}
-            sampleIndex={sampleIndex}
-            granularity={granularity}
-            options={{ nodeCount: state.nodeCount, nodeFraction: state.nodeFraction, edgeFraction: state.edgeFraction }}
-            filters={filters}
-          />
-        )}
-        {state.view === 'graph' && (
-          <CallGraphView
-            profile={profile.id}
-            profileName={profile.name}
-            sampleIndex={sampleIndex}
-            granularity={granularity}
-            options={{ nodeCount: state.nodeCount, nodeFraction: state.nodeFraction, edgeFraction: state.edgeFraction }}
-            onOptions={(o) => setState(o, 'replace')}
-            filters={filters}
-            onRefine={(kind, name) => setState(filterPatch(state, kind, name))}
-          />
-        )}
-        {showTable && top.data?.diff && (
-          <DiffTopTable
-            top={top.data}
-            {...tableProps}
-            absolute={state.diffAbs}
-            // Beside the flame graph, its own "Absolute" box is the one to use.
-            onAbsoluteChange={state.view === 'top' ? (diffAbs) => setState({ diffAbs }) : undefined}
-            colorBlind={state.cb}
-            showUnchanged={state.unchanged}
-            onShowUnchangedChange={(unchanged) => setState({ unchanged })}
-          />
-        )}
-        {showTable && top.data && !top.data.diff && <TopTable top={top.data} {...tableProps} onRowHover={setHoveredName} />}
-        {FLAME_VIEWS.includes(state.view) && (
-          <FlameGraphView
-            profile={profile.id}
-            profileName={profile.name}
-            sampleIndex={sampleIndex}
-            granularity={granularity}
-            settings={flame}
-            onSettings={setFlame}
-            dark={dark}
-            selectedName={hoveredName ?? (state.fn || null)}
-            onSelectName={(fn) => setState({ fn: fn ?? '' })}
-            diffOptions={diffOptions}
-            onDiffOptions={setDiffOptions}
-            filters={filters}
-            onRefine={(kind, name) => setState(filterPatch(state, kind, name))}
-          />
-        )}
-      </div>
+      {empty ? (
+        <EmptyProfile type={state.type} />
+      ) : (
+        <div className={state.view === 'both' ? 'both' : 'main'}>
+          {treeView && tree.data && <CallTreeView data={tree.data} inverted={state.view === 'inverted'} />}
+          {state.view === 'report' && (
+            <TreeReportView
+              profile={profile.id}
+              sampleIndex={sampleIndex}
+              granularity={granularity}
+              options={{ nodeCount: state.nodeCount, nodeFraction: state.nodeFraction, edgeFraction: state.edgeFraction }}
+              filters={filters}
+            />
+          )}
+          {state.view === 'graph' && (
+            <CallGraphView
+              profile={profile.id}
+              profileName={profile.name}
+              sampleIndex={sampleIndex}
+              granularity={granularity}
+              options={{ nodeCount: state.nodeCount, nodeFraction: state.nodeFraction, edgeFraction: state.edgeFraction }}
+              onOptions={(o) => setState(o, 'replace')}
+              filters={filters}
+              onRefine={(kind, name) => setState(filterPatch(state, kind, name))}
+            />
+          )}
+          {showTable && top.data?.diff && (
+            <DiffTopTable
+              top={top.data}
+              {...tableProps}
+              absolute={state.diffAbs}
+              // Beside the flame graph, its own "Absolute" box is the one to use.
+              onAbsoluteChange={state.view === 'top' ? (diffAbs) => setState({ diffAbs }) : undefined}
+              colorBlind={state.cb}
+              showUnchanged={state.unchanged}
+              onShowUnchangedChange={(unchanged) => setState({ unchanged })}
+            />
+          )}
+          {showTable && top.data && !top.data.diff && <TopTable top={top.data} {...tableProps} onRowHover={setHoveredName} />}
+          {FLAME_VIEWS.includes(state.view) && (
+            <FlameGraphView
+              profile={profile.id}
+              profileName={profile.name}
+              sampleIndex={sampleIndex}
+              granularity={granularity}
+              settings={flame}
+              onSettings={setFlame}
+              dark={dark}
+              selectedName={hoveredName ?? (state.fn || null)}
+              onSelectName={(fn) => setState({ fn: fn ?? '' })}
+              diffOptions={diffOptions}
+              onDiffOptions={setDiffOptions}
+              filters={filters}
+              onRefine={(kind, name) => setState(filterPatch(state, kind, name))}
+            />
+          )}
+        </div>
+      )}
     </>
+  );
+}
+
+/** What an empty query result means, in the views' place. */
+function EmptyProfile({ type }: { type: string }) {
+  const name = parseProfileTypeId(type)?.name ?? 'this';
+  return (
+    <p className="welcome empty-profile" data-testid="empty-profile">
+      No samples in this range (is {name} profiling enabled in the process?)
+    </p>
   );
 }

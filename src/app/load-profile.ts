@@ -1,7 +1,9 @@
 // The last steps of loading a profile: a query's bytes are fetched from its backend (a file is
 // its own bytes), then the profile worker opens them.
+import { averageDivisorOf } from '../api/gauge';
 import { QuerierClient } from '../api/querier';
 import { type MergeQuery, type ProfileRequest, queryName, requestKey } from '../state/profile-request';
+import { stepFor } from '../state/time-range';
 import type { Progress } from '../views/LoadProgress';
 import { type ProfileWorkerClient, profileWorker } from '../worker/client';
 import type { OpenResult, Source } from '../worker/protocol';
@@ -12,17 +14,32 @@ function decompressionLimit(): number | undefined {
   return Number.isFinite(v) && v > 0 ? v * 1024 * 1024 : undefined;
 }
 
-async function fetchMerged(q: MergeQuery, inDiff: boolean, signal?: AbortSignal): Promise<Source> {
+/** What a query's profile is: the query, and for an average the number of profiles it is over (see src/api/gauge.ts). */
+export interface QuerySide {
+  query: MergeQuery;
+  averagedOver?: number;
+}
+
+/** A profile as the page holds it: the worker's, and what each side of a query is. */
+export type LoadedProfile = OpenResult & { query?: { next: QuerySide; base?: QuerySide } };
+
+/** A query's merged profile, and for an average, the number its values are divided by (both asked at once). */
+async function fetchMerged(q: MergeQuery, inDiff: boolean, signal?: AbortSignal): Promise<{ source: Source; side: QuerySide }> {
+  const client = new QuerierClient(q.backend);
   const request = { profileTypeID: q.type, labelSelector: q.selector, start: q.start, end: q.end };
-  return { source: await new QuerierClient(q.backend).selectMergeProfile(request, signal), name: queryName(q, inDiff) };
+  const [bytes, averagedOver] = await Promise.all([
+    client.selectMergeProfile(request, signal),
+    q.average ? averageDivisorOf(client, { ...request, step: stepFor(q.start, q.end) }, signal) : undefined,
+  ]);
+  return { source: { source: bytes, name: queryName(q, inDiff), divideBy: averagedOver }, side: { query: q, averagedOver } };
 }
 
 /** The request's bytes: the files, or the backend's merged profiles (both sides at once). */
-async function sourcesOf(r: ProfileRequest, signal?: AbortSignal): Promise<{ next: Source; base?: Source }> {
+async function sourcesOf(r: ProfileRequest, signal?: AbortSignal): Promise<{ next: Source; base?: Source; query?: LoadedProfile['query'] }> {
   if (r.kind === 'file') return { next: { source: r.next, name: r.next.name }, base: r.base && { source: r.base, name: r.base.name } };
   const diff = r.base !== undefined;
   const [next, base] = await Promise.all([fetchMerged(r.next, diff, signal), r.base && fetchMerged(r.base, diff, signal)]);
-  return { next, base };
+  return { next: next.source, base: base?.source, query: { next: next.side, base: base?.side } };
 }
 
 const sizeOf = (s: Source | undefined) => (!s ? 0 : s.source instanceof Blob ? s.source.size : s.source.byteLength);
@@ -34,7 +51,7 @@ export class ProfileLoader {
    * there), unless an open posted after it is still under way. Opens succeed in the order they
    * were posted: the worker drops an open that a later one overtakes.
    */
-  private held?: { key: string; opened: OpenResult; seq: number };
+  private held?: { key: string; opened: LoadedProfile; seq: number };
   private posted = 0;
   private readonly underWay = new Set<number>();
 
@@ -43,19 +60,19 @@ export class ProfileLoader {
     private readonly maxDecompressedBytes?: number,
   ) {}
 
-  private holds(key: string): OpenResult | undefined {
+  private holds(key: string): LoadedProfile | undefined {
     const held = this.held;
     return held?.key === key && ![...this.underWay].some((seq) => seq > held.seq) ? held.opened : undefined;
   }
 
-  async load(request: ProfileRequest, opts: { signal?: AbortSignal; onProgress: (p: Progress) => void }): Promise<OpenResult> {
+  async load(request: ProfileRequest, opts: { signal?: AbortSignal; onProgress: (p: Progress) => void }): Promise<LoadedProfile> {
     const key = requestKey(request);
     // Files the worker holds already (just opened, or kept after others failed to open) are not
     // read again. A query is fetched again: the backend's answer may have changed.
     const held = request.kind === 'file' ? this.holds(key) : undefined;
     if (held) return held;
     if (request.kind === 'query') opts.onProgress({ phase: 'fetching' });
-    const { next, base } = await sourcesOf(request, opts.signal);
+    const { next, base, query } = await sourcesOf(request, opts.signal);
     opts.onProgress({ phase: 'reading', done: 0, total: sizeOf(next) + sizeOf(base) });
     const { maxDecompressedBytes } = this;
     const callOpts = { onProgress: opts.onProgress };
@@ -65,10 +82,11 @@ export class ProfileLoader {
     this.underWay.add(seq);
     try {
       performance.mark('flamelens:page:open'); // see the worker's marks
-      const opened = await (base
+      const result = await (base
         ? this.worker.openDiff(base, next, maxDecompressedBytes, callOpts)
         : this.worker.call('open', { ...next, maxDecompressedBytes }, callOpts));
       performance.mark('flamelens:page:opened');
+      const opened: LoadedProfile = query ? { ...result, query } : result;
       this.held = { key, opened, seq };
       return opened;
     } finally {

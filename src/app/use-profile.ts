@@ -8,8 +8,7 @@ import type { UrlState } from '../state/url-state';
 import { useThrottledState } from '../state/use-throttled-state';
 import type { Progress } from '../views/LoadProgress';
 import { WorkerError } from '../worker/client';
-import type { OpenResult } from '../worker/protocol';
-import { profileLoader } from './load-profile';
+import { type LoadedProfile, profileLoader } from './load-profile';
 
 type Track = <T>(load: (onProgress: (p: Progress) => void) => Promise<T>) => Promise<T>;
 
@@ -46,7 +45,7 @@ function failure(e: unknown, name: string): string | undefined {
 
 export interface ProfileLoad {
   /** The profile to show in this mode; the previous one stays while the next loads or if it fails. */
-  profile?: OpenResult;
+  profile?: LoadedProfile;
   /** Whether a profile is asked for (it may be loading, or have failed). */
   wanted: boolean;
   progress: Progress | null;

@@ -5,7 +5,7 @@ import type { BackendConfig } from '../api/querier';
 import { parseSelector, serviceOf } from '../common/selector';
 import { backendConfig } from './backend';
 import type { TimeRange } from './time-range';
-import type { UrlState } from './url-state';
+import { type UrlState, aggregationOf } from './url-state';
 
 /** A backend's merged profile: of one profile type and selector over a resolved time range. */
 export interface MergeQuery {
@@ -14,6 +14,8 @@ export interface MergeQuery {
   selector: string;
   start: number;
   end: number;
+  /** Profiles over time averaged (a gauge's default, see aggregationOf) instead of summed. */
+  average: boolean;
 }
 
 /** The files opened in this page: a file, or the comparison and its baseline. */
@@ -49,7 +51,8 @@ export function profileRequestOf(state: UrlState, range: TimeRange, files: HeldF
   }
   if (state.mode !== 'explore' || !state.type || !state.query || selectorError(state.query)) return null;
   const backend = backendConfig(state.tenant);
-  const query = (selector: string, [start, end]: [number, number]): MergeQuery => ({ backend, type: state.type, selector, start, end });
+  const average = aggregationOf(state) === 'average';
+  const query = (selector: string, [start, end]: [number, number]): MergeQuery => ({ backend, type: state.type, selector, start, end, average });
   const next = query(state.query, state.sel ?? [range.start, range.end]);
   if (!state.diff) return { kind: 'query', next };
   if (state.bquery && selectorError(state.bquery)) return null;

@@ -1,6 +1,6 @@
 // Time ranges as Pyroscope and Grafana write them: relative ("now-1h", "now") or absolute
 // (a unix timestamp; see src/common/time.ts for the grammar the server shares). Relative ranges
-// stay relative in the URL and are resolved against an anchor ("now" at the last refresh, see
+// stay relative in the URL and are resolved against "now" as of the screen's last question (see
 // useTimeRange), so a shared link keeps meaning "the last hour".
 import { resolveTime } from '../common/time';
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_STATE, parseUrlState, serializeUrlState } from './url-state';
+import { DEFAULT_STATE, aggregationOf, parseUrlState, serializeUrlState } from './url-state';
 
 describe('URL state', () => {
   it('round-trips every field', () => {
@@ -12,6 +12,7 @@ describe('URL state', () => {
       to: 'now',
       sel: [1700000000000, 1700000060000] as [number, number],
       groupBy: 'pod',
+      agg: 'sum' as const,
       refresh: 30,
       tenant: 'team-a',
       view: 'flame' as const,
@@ -45,6 +46,15 @@ describe('URL state', () => {
     expect(s.g).toBe('lines');
     expect(s.sel).toBeNull();
     expect(s.refresh).toBe(0);
+  });
+
+  it('averages gauge types over time unless the link says agg=sum', () => {
+    const inuse = 'memory:inuse_space:bytes:space:bytes';
+    expect(aggregationOf(parseUrlState(`?type=${inuse}`))).toBe('average');
+    expect(aggregationOf(parseUrlState(`?type=${inuse}&agg=sum`))).toBe('sum');
+    expect(aggregationOf(parseUrlState('?type=goroutine:goroutine:count:goroutine:count'))).toBe('average');
+    expect(aggregationOf(parseUrlState('?type=memory:alloc_space:bytes:space:bytes'))).toBe('sum');
+    expect(aggregationOf(parseUrlState('?type=process_cpu:cpu:nanoseconds:cpu:nanoseconds&agg=bogus'))).toBe('sum');
   });
 
   it('reads links without a version as version 1', () => {

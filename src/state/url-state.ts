@@ -6,6 +6,7 @@ import { z } from 'zod';
 import type { ViewFilters } from '../profile/model/filtered-session';
 import { GRANULARITIES, type Granularity } from '../profile/model/nodes';
 import { isValidTime } from '../common/time';
+import { isGaugeType } from '../api/gauge';
 
 export const URL_VERSION = 1;
 
@@ -27,6 +28,25 @@ export function viewFiltersOf(s: UrlState): ViewFilters {
   };
 }
 
+/**
+ * What the screen asks of the backend, apart from the time range: when it changes, relative
+ * ranges are resolved again (see useTimeRange). Not the views' settings, nor the timeline
+ * selection (absolute times within the resolved range).
+ */
+export function queryIdentityOf(s: UrlState): string {
+  return JSON.stringify([s.mode, s.tenant, s.type, s.query, s.groupBy, s.diff, s.bquery, s.agg]);
+}
+
+export type Aggregation = 'average' | 'sum';
+
+/**
+ * How a query's profiles over time are combined: as the URL says (`agg`), else averaged for a
+ * gauge type (memory in use, goroutines: see isGaugeType) and summed for any other.
+ */
+export function aggregationOf(s: Pick<UrlState, 'agg' | 'type'>): Aggregation {
+  return s.agg || (isGaugeType(s.type) ? 'average' : 'sum');
+}
+
 export interface UrlState {
   mode: 'explore' | 'file' | 'targets';
   /** The local file a link refers to (files cannot be restored from a link). */
@@ -40,6 +60,8 @@ export interface UrlState {
   sel: [number, number] | null;
   /** Timeline split by this label ('' = one line). */
   groupBy: string;
+  /** How profiles over time are combined ('' = the type's default, see aggregationOf). */
+  agg: '' | Aggregation;
   /** Auto-refresh period in seconds (0 = off). */
   refresh: number;
   tenant: string;
@@ -96,6 +118,7 @@ export const DEFAULT_STATE: UrlState = {
   to: 'now',
   sel: null,
   groupBy: '',
+  agg: '',
   refresh: 0,
   tenant: '',
   view: 'both',
@@ -151,6 +174,7 @@ const FIELDS: { [K in keyof UrlState]: z.ZodType<UrlState[K]> } = {
   to: time,
   sel: range,
   groupBy: z.string(),
+  agg: z.enum(['', 'average', 'sum']),
   refresh: z.coerce.number().int().min(0).max(86400),
   tenant: z.string(),
   view: z.enum(VIEW_MODES as [ViewMode, ...ViewMode[]]),
@@ -196,6 +220,7 @@ const PARAM: { [K in keyof UrlState]: string } = {
   to: 'to',
   sel: 'sel',
   groupBy: 'groupBy',
+  agg: 'agg',
   refresh: 'refresh',
   tenant: 'tenant',
   view: 'view',

@@ -1,5 +1,7 @@
 import { useQuery } from '@tanstack/react-query';
+import { type Matcher, formatSelector } from '../common/selector';
 import { storedBackendUrl } from '../state/backend';
+import { DEFAULT_STATE, type UrlState, getUrlState, serializeUrlState, setUrlState } from '../state/url-state';
 
 interface Target {
   job: string;
@@ -7,6 +9,7 @@ interface Target {
   profile: string;
   url: string;
   labels: Record<string, string>;
+  tenant?: string;
   health: 'unknown' | 'up' | 'down';
   lastScrape: string | null;
   lastScrapeDurationMs: number | null;
@@ -28,6 +31,58 @@ async function fetchTargets(signal: AbortSignal): Promise<{ targets: Target[]; d
   const res = await fetch(`${storedBackendUrl().replace(/\/$/, '')}/targets`, { signal });
   if (!res.ok) throw new Error(`${res.status} ${await res.text().catch(() => '')}`);
   return res.json();
+}
+
+/**
+ * The profile type a target's profile is first shown as: the ids pull mode stores (see
+ * server/README.md, "Storing"), with the type a Pyroscope user looks at first for each.
+ */
+const TARGET_TYPES: Record<string, string> = {
+  process_cpu: 'process_cpu:cpu:nanoseconds:cpu:nanoseconds',
+  cpu: 'process_cpu:cpu:nanoseconds:cpu:nanoseconds',
+  memory: 'memory:inuse_space:bytes:space:bytes',
+  goroutine: 'goroutine:goroutine:count:goroutine:count',
+  mutex: 'mutex:delay:nanoseconds:contentions:count',
+  block: 'block:delay:nanoseconds:contentions:count',
+};
+
+/** What Explore shows for a target: its series (all its labels) of its profile's type. */
+function exploreStateOf(t: Target): Partial<UrlState> {
+  const labels = Object.entries(t.labels).sort(([a], [b]) => (a === 'service_name' ? -1 : b === 'service_name' ? 1 : a < b ? -1 : 1));
+  const matchers: Matcher[] = labels.map(([name, value]) => ({ name, op: '=', value }));
+  return {
+    mode: 'explore',
+    type: TARGET_TYPES[t.profile] ?? '',
+    query: formatSelector(matchers),
+    tenant: t.tenant && t.tenant !== 'anonymous' ? t.tenant : '',
+    // A new question: nothing of the last profile's selection carries over.
+    sel: null,
+    diff: false,
+    bquery: '',
+    groupBy: '',
+    si: '',
+    zoom: [],
+    fn: '',
+    sandwich: '',
+  };
+}
+
+/** A link to a target's profiles in Explore (in this page, or a new tab as any link). */
+function ExploreLink({ target }: { target: Target }) {
+  const patch = exploreStateOf(target);
+  return (
+    <a
+      data-testid="target-explore"
+      href={`?${serializeUrlState({ ...DEFAULT_STATE, ...getUrlState(), ...patch })}`}
+      onClick={(e) => {
+        if (e.button !== 0 || e.metaKey || e.ctrlKey || e.shiftKey || e.altKey) return;
+        e.preventDefault();
+        setUrlState(patch);
+      }}
+    >
+      Profiles
+    </a>
+  );
 }
 
 /** Pull mode: every scrape target with its labels, last scrape, duration and error. */
@@ -88,6 +143,7 @@ export function TargetsPage() {
               <th>Duration</th>
               <th>Scrapes / failures</th>
               <th>Error</th>
+              <th />
             </tr>
           </thead>
           <tbody>
@@ -109,6 +165,9 @@ export function TargetsPage() {
                 </td>
                 <td className="err" data-testid="target-error">
                   {t.lastError ?? ''}
+                </td>
+                <td>
+                  <ExploreLink target={t} />
                 </td>
               </tr>
             ))}

@@ -150,7 +150,7 @@ export function TopTable({
       <div className="top-controls">
         <TableFilter filter={filter} onFilterChange={onFilterChange} error={error} shown={order.length} total={top.names.length} />
         <span className="hint">
-          of <span data-testid="top-total">{fmt(top.total)}</span> total
+          of <span data-testid="top-total" data-value={String(top.total)}>{fmt(top.total)}</span> total
         </span>
       </div>
       <div className="top-grid-row top-head" role="row" data-testid="table-head" style={tracks}>

@@ -15,6 +15,8 @@ import type { StackTrie } from '../profile/model/stack-trie';
 export interface Source {
   source: Blob | ArrayBuffer;
   name: string;
+  /** Every value is divided by this: a gauge's profiles averaged over time (see src/api/gauge.ts). */
+  divideBy?: number;
 }
 
 /** A request about the open profile: which one (OpenResult.id), what part of it and how filtered. */

@@ -1,15 +1,25 @@
-import { useQuery } from '@tanstack/react-query';
+import { type Query, useQuery } from '@tanstack/react-query';
 import { useEffect, useMemo, useState } from 'react';
+import { isGaugeType, perSeries, sumOfAverages } from '../../api/gauge';
 import { parseProfileTypeId } from '../../common/profile-types';
 import { ApiError, QuerierClient } from '../../api/querier';
 import { backendConfig, storeTenant, storedBackendUrl } from '../../state/backend';
 import { selectorError } from '../../state/profile-request';
 import { type TimeRange, stepFor } from '../../state/time-range';
-import type { UrlState } from '../../state/url-state';
+import { type Aggregation, type UrlState, aggregationOf } from '../../state/url-state';
 import { QueryBar, defaultProfileType } from './QueryBar';
 import { TimeRangePicker } from './TimeRangePicker';
 import { Timeline } from './Timeline';
 import { CopyLink } from './CopyLink';
+
+/** How often an empty screen asks again, with "now" moved (data may arrive any moment on a fresh server). */
+export const EMPTY_POLL_MS = 5000;
+
+/** While the next answer loads, the last one for the same backend stays on screen. */
+function sameBackend(clientKey: string) {
+  return <T,>(prev: T | undefined, prevQuery: Query<T, Error, T, readonly unknown[]> | undefined) =>
+    prevQuery?.queryKey[1] === clientKey ? prev : undefined;
+}
 
 interface Props {
   state: UrlState;
@@ -43,8 +53,7 @@ export function Explorer({ state, setState, range, onRefresh }: Props) {
       for (const l of m.values()) l.sort();
       return m;
     },
-    // A fresh server fills up as the demo pushes: look again while there is nothing.
-    refetchInterval: (q) => (q.state.data && q.state.data.size > 0 ? false : 5000),
+    placeholderData: sameBackend(clientKey),
   });
 
   // With no query yet, start on the first service (CPU if it has it).
@@ -61,28 +70,37 @@ export function Explorer({ state, setState, range, onRefresh }: Props) {
   const ready = state.query !== '' && state.type !== '' && !queryError;
   const sampleUnit = parseProfileTypeId(state.type)?.sampleUnit ?? '';
 
+  // The total over time, or for an average (a gauge's default) the sum across series of each
+  // series' average per step, so that a step holding several scrapes counts each pod once.
+  const average = aggregationOf(state) === 'average';
   const series = useQuery({
-    queryKey: ['series-points', clientKey, state.type, state.query, state.groupBy, start, end],
-    queryFn: ({ signal }) =>
-      client.selectSeries(
-        {
-          profileTypeID: state.type,
-          labelSelector: state.query,
-          start,
-          end,
-          step: stepFor(start, end),
-          groupBy: state.groupBy ? [state.groupBy] : [],
-        },
-        signal,
-      ),
+    queryKey: ['series-points', clientKey, state.type, state.query, state.groupBy, average, start, end],
+    queryFn: async ({ signal }) => {
+      const q = { profileTypeID: state.type, labelSelector: state.query, start, end, step: stepFor(start, end) };
+      if (!average) return client.selectSeries({ ...q, groupBy: state.groupBy ? [state.groupBy] : [] }, signal);
+      const { averages } = await perSeries(client, q, { sums: false }, signal);
+      return sumOfAverages(averages, state.groupBy);
+    },
     enabled: ready,
+    placeholderData: sameBackend(clientKey),
   });
 
   const labelNames = useQuery({
     queryKey: ['labelNames-groupBy', clientKey, state.query, start, end],
     queryFn: ({ signal }) => client.labelNames([state.query], range, signal),
     enabled: ready,
+    placeholderData: sameBackend(clientKey),
   });
+
+  // An empty screen (no profiles at all, or none for the query) asks again every few seconds with
+  // "now" moved, so that it fills in by itself once profiles arrive.
+  const noServices = services.data?.size === 0 && !services.error;
+  const noPoints = ready && !series.isPlaceholderData && series.data?.every((s) => s.points.length === 0) === true;
+  useEffect(() => {
+    if (!noServices && !noPoints) return;
+    const t = setInterval(onRefresh, EMPTY_POLL_MS);
+    return () => clearInterval(t);
+  }, [noServices, noPoints, onRefresh]);
 
   // Diff mode: the baseline is the same query (or its own selector) over its own sub-range.
   const baseQueryError = state.bquery ? selectorError(state.bquery) : '';
@@ -100,15 +118,21 @@ export function Explorer({ state, setState, range, onRefresh }: Props) {
           services={services.data ?? new Map()}
           profileType={state.type}
           query={state.query}
-          onChange={(patch) => setState({ ...patch, sel: null, zoom: [], sandwich: '', fn: '' })}
+          onChange={(patch) => {
+            // Another type starts on its own default aggregation.
+            const agg = patch.type && patch.type !== state.type ? { agg: '' as const } : {};
+            setState({ ...patch, ...agg, sel: null, zoom: [], sandwich: '', fn: '' });
+          }}
         />
+        {(isGaugeType(state.type) || state.agg) && <AggregationPicker state={state} onChange={(agg) => setState({ agg })} />}
         <span className="spacer" />
         <TimeRangePicker
           from={state.from}
           to={state.to}
           range={range}
           refresh={state.refresh}
-          onRange={(from, to) => setState({ from, to, sel: null })}
+          // A preset clicked again asks again as of now (a relative range means "the last N minutes").
+          onRange={(from, to) => (from === state.from && to === state.to ? onRefresh() : setState({ from, to, sel: null }))}
           onRefresh={onRefresh}
           onAutoRefresh={(refresh) => setState({ refresh })}
         />
@@ -162,7 +186,7 @@ export function Explorer({ state, setState, range, onRefresh }: Props) {
             <span>Backend error: {e.message}</span>
           </div>
         ))}
-      {services.data && services.data.size === 0 && !services.error && (
+      {noServices && (
         <div className="welcome" data-testid="no-data">
           <p>
             No profiles in this range{storedBackendUrl() ? '' : ' yet'}. The embedded demo pushes its first profiles
@@ -198,6 +222,24 @@ export function Explorer({ state, setState, range, onRefresh }: Props) {
         </div>
       )}
     </div>
+  );
+}
+
+/** Average or sum of the profiles over time; the type's default is left out of the link. */
+function AggregationPicker({ state, onChange }: { state: UrlState; onChange: (agg: UrlState['agg']) => void }) {
+  const byDefault = aggregationOf({ type: state.type, agg: '' });
+  return (
+    <label title="How the profiles of the time range are combined: a gauge (memory in use, goroutines) is averaged">
+      Over time
+      <select
+        data-testid="aggregation"
+        value={aggregationOf(state)}
+        onChange={(e) => onChange(e.target.value === byDefault ? '' : (e.target.value as Aggregation))}
+      >
+        <option value="average">average</option>
+        <option value="sum">sum</option>
+      </select>
+    </label>
   );
 }
 

@@ -3,6 +3,7 @@ import { useEffect, useState } from 'react';
 import { friendlyProfileType } from '../../common/profile-types';
 import type { QuerierClient, RangeRequest } from '../../api/querier';
 import { MATCH_OPS, type MatchOp, type Matcher, formatSelector, parseSelector, serviceOf } from '../../common/selector';
+import { FilterPicker } from './FilterPicker';
 
 interface Props {
   client: QuerierClient;
@@ -41,6 +42,7 @@ export function QueryBar(p: Props) {
   const [textMode, setTextMode] = useState(false);
   const [text, setText] = useState(p.query);
   const [textError, setTextError] = useState('');
+  const [picking, setPicking] = useState(false);
   useEffect(() => setText(p.query), [p.query]);
 
   const serviceSelector = service ? formatSelector([{ name: 'service_name', op: '=', value: service }]) : '';
@@ -48,6 +50,8 @@ export function QueryBar(p: Props) {
     queryKey: ['labelNames', p.clientKey, serviceSelector, p.range.start, p.range.end],
     queryFn: ({ signal }) => p.client.labelNames(serviceSelector ? [serviceSelector] : [], p.range, signal),
     enabled: service !== '',
+    // "Now" moves at every refresh: the names stay while they are asked again.
+    placeholderData: (prev, q) => (q?.queryKey[1] === p.clientKey && q.queryKey[2] === serviceSelector ? prev : undefined),
   });
 
   const setFilters = (next: Matcher[]) => {
@@ -137,16 +141,24 @@ export function QueryBar(p: Props) {
               onRemove={() => setFilters(filters.filter((_, k) => k !== i))}
             />
           ))}
-          <button
-            type="button"
-            data-testid="add-filter"
-            disabled={!service}
-            onClick={() =>
-              setFilters([...filters, { name: (labelNames.data ?? []).find((n) => n !== 'service_name') ?? 'pod', op: '=', value: '' }])
-            }
-          >
-            + Filter
-          </button>
+          {picking ? (
+            <FilterPicker
+              client={p.client}
+              clientKey={p.clientKey}
+              range={p.range}
+              serviceSelector={serviceSelector}
+              labelNames={labelNames.data ?? []}
+              onAdd={(m) => {
+                setPicking(false);
+                setFilters([...filters, m]);
+              }}
+              onCancel={() => setPicking(false)}
+            />
+          ) : (
+            <button type="button" data-testid="add-filter" disabled={!service} onClick={() => setPicking(true)}>
+              + Filter
+            </button>
+          )}
         </div>
       )}
       <button type="button" data-testid="selector-mode" onClick={() => setTextMode(!textMode)}>
@@ -169,6 +181,7 @@ function LabelFilter(
   const values = useQuery({
     queryKey: ['labelValues', p.clientKey, m.name, p.serviceSelector, p.range.start, p.range.end],
     queryFn: ({ signal }) => p.client.labelValues(m.name, p.serviceSelector ? [p.serviceSelector] : [], p.range, signal),
+    placeholderData: (prev, q) => (q?.queryKey[2] === m.name ? prev : undefined),
   });
   const [value, setValue] = useState(m.value);
   useEffect(() => setValue(m.value), [m.value]);

@@ -2,8 +2,8 @@ import { useState } from 'react';
 import { useElementWidth } from '../use-element-width';
 import type { Series } from '../../api/querier';
 import { formatValue } from '../../profile/reports/format';
-import { hashString } from '../../profile/reports/package-name';
 import { formatInstant } from '../../state/time-range';
+import { seriesColor } from './series-colors';
 
 interface Props {
   series: Series[];
@@ -50,8 +50,7 @@ export function Timeline({
   for (const s of series) for (const p of s.points) max = Math.max(max, p.value);
   const plotH = HEIGHT - PAD_TOP - PAD_BOTTOM;
   const y = (v: number) => PAD_TOP + plotH - (max > 0 ? (v / max) * plotH : 0);
-  const color = (s: Series) =>
-    series.length === 1 ? 'var(--accent)' : `hsl(${hashString(s.labels.map((l) => l.value).join(',')) % 360}, 60%, 45%)`;
+  const color = (i: number) => (series.length === 1 ? 'var(--accent)' : seriesColor(i));
 
   const localX = (e: React.PointerEvent) => e.clientX - (e.currentTarget as SVGElement).getBoundingClientRect().left;
   const dragging = drag ? [Math.min(drag.x0, drag.x1), Math.max(drag.x0, drag.x1)] : null;
@@ -102,9 +101,9 @@ export function Timeline({
           const d = pts.map((p, k) => `${k === 0 ? 'M' : 'L'}${x(p.timestamp).toFixed(1)},${y(p.value).toFixed(1)}`).join('');
           return (
             <g key={i}>
-              <path d={d} fill="none" stroke={color(s)} strokeWidth={1.5} />
+              <path d={d} fill="none" stroke={color(i)} strokeWidth={1.5} />
               {pts.map((p, k) => (
-                <circle key={k} cx={x(p.timestamp)} cy={y(p.value)} r={2} fill={color(s)} />
+                <circle key={k} cx={x(p.timestamp)} cy={y(p.value)} r={2} fill={color(i)} />
               ))}
             </g>
           );
@@ -119,7 +118,7 @@ export function Timeline({
         {series.length > 1 &&
           series.map((s, i) => (
             <span key={i} className="legend-item">
-              <span className="swatch" style={{ background: color(s) }} />
+              <span className="swatch" style={{ background: color(i) }} />
               {s.labels.map((l) => l.value).join(', ') || '(none)'}
             </span>
           ))}

@@ -24,6 +24,15 @@ describe("the worker's opens", () => {
     expect(sessionFor({ profile: opened.id }).summary().totals).toEqual(opened.summary.totals);
   });
 
+  it("divide every value by a source's divideBy (a gauge's average), in the totals and the views", async () => {
+    const whole = await openHandlers.open(file('go-cpu-tiny.pb.gz'), call());
+    const wholeTop = sessionFor({ profile: whole.id }).top(1, 'functions');
+    const averaged = await openHandlers.open({ ...file('go-cpu-tiny.pb.gz'), divideBy: 4 }, call());
+    expect(averaged.summary.totals).toEqual(whole.summary.totals.map((t) => t / 4));
+    const top = sessionFor({ profile: averaged.id }).top(1, 'functions');
+    expect([...top.flat]).toEqual([...wholeTop.flat].map((v) => v / 4));
+  });
+
   it('replace the open profile: requests naming the previous one are superseded', async () => {
     const first = await openHandlers.open(file('go-cpu-tiny.pb.gz'), call());
     const second = await openHandlers.open(file('go-cpu.pb.gz'), call());

@@ -3,7 +3,9 @@
 import { ProfileError } from '../../common/profile-error';
 import { ProfileSource } from '../../profile/model/filtered-session';
 import { gunzipNative, isGzip } from '../../common/gzip';
-import { ProfileSession, diffOfSessions, openProfile } from '../../profile/model/session';
+import type { LoadProgress } from '../../common/pprof-bytes';
+import type { ProfileData } from '../../profile/model/profile-data';
+import { ProfileSession, diffOfSessions, readSessionData, sessionOf } from '../../profile/model/session';
 import { type Call, type Handlers, mark } from '../handler';
 import { Superseded, hold } from '../held-profile';
 import type { SideMessage, Source } from '../protocol';
@@ -46,13 +48,19 @@ async function openSource(side: Source, maxBytes: number | undefined, call: Call
     box.bytes = undefined;
     return bytes;
   };
-  return openProfile(take, {
-    maxDecompressedBytes: maxBytes,
-    onProgress: (p) => {
-      if (p.phase === 'building') mark('worker:decoded');
-      call.progress(p);
-    },
-  });
+  const onProgress = (p: LoadProgress) => {
+    if (p.phase === 'building') mark('worker:decoded');
+    call.progress(p);
+  };
+  const data = readSessionData(take, { maxDecompressedBytes: maxBytes, onProgress });
+  if (side.divideBy !== undefined && side.divideBy !== 1) divideValues(data, side.divideBy);
+  onProgress({ phase: 'building' });
+  return sessionOf(data);
+}
+
+/** Divides every sample's values, before anything is built from them (an average over `by` profiles). */
+function divideValues(data: ProfileData, by: number): void {
+  for (const values of data.values) for (let i = 0; i < values.length; i++) values[i] = values[i]! / by;
 }
 
 /** A diff side's problem names its file. */
