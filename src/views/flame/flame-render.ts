@@ -232,7 +232,7 @@ export function drawFlameGraph(ctx: CanvasRenderingContext2D, o: DrawOptions): n
     const d = tree.depth[f]!;
     if ((d >= dFrom && d <= dTo) === inside) {
       let color: number;
-      if (f === 0) color = rootColor;
+      if (tree.node[f]! < 0) color = rootColor;
       else if (nodeColor) {
         const n = tree.node[f]!;
         color = nodeColor[n]!;
@@ -292,12 +292,41 @@ export function drawFlameGraph(ctx: CanvasRenderingContext2D, o: DrawOptions): n
     const w = ws[i]!;
     if (w < minLabel) continue;
     const f = frames[i]!;
-    const name = f === 0 ? 'all' : (names[tree.node[f]!] ?? '');
+    const name = frameName(tree, names, f);
     const fit = Math.floor((w - 6) / charW);
     const text = name.length <= fit ? name : fit > 1 ? name.slice(0, fit - 1) + '…' : '';
     if (text) ctx.fillText(text, xs[i]! + 3, rowY(o, tree.depth[f]!) + ROW_HEIGHT / 2, w - 6);
   }
   return frames.length;
+}
+
+/** A frame's label: its function, or "all" for the root of the whole profile (node -1). */
+export function frameName(tree: FlameTree, names: string[], f: number): string {
+  const n = tree.node[f]!;
+  return n < 0 ? 'all' : (names[n] ?? '');
+}
+
+/**
+ * The tree below the root's only child, with that child as its root: a sandwich's halves start
+ * at the function itself (next to the other half), not at an "all" frame that means nothing there.
+ */
+export function withoutRoot(tree: FlameTree): FlameTree {
+  if (tree.size < 2 || tree.end[1] !== tree.size) return tree; // the root has not exactly one child
+  const minus1 = (a: Int32Array) => a.subarray(1).map((v) => v - 1);
+  return {
+    sampleIndex: tree.sampleIndex,
+    size: tree.size - 1,
+    node: tree.node.subarray(1),
+    parent: minus1(tree.parent),
+    depth: minus1(tree.depth),
+    end: minus1(tree.end),
+    total: tree.total.subarray(1),
+    self: tree.self.subarray(1),
+    start: tree.start.subarray(1),
+    maxDepth: Math.max(0, tree.maxDepth - 1),
+    otherSelf: tree.otherSelf?.subarray(1),
+    otherTotal: tree.otherTotal?.subarray(1),
+  };
 }
 
 /** The frame under a point (CSS px), or -1. */
@@ -359,7 +388,7 @@ export function frameOfPath(tree: FlameTree, path: number[]): number {
 
 /**
  * Where the frames of a function are drawn (CSS px, centre of each box, widest first): used by
- * the test/debug hook `window.__flamelens.frames(testId, name)`.
+ * the test/debug hook `window.__flamelens.frames[testId](name)`.
  */
 export function locateFrames(v: FlameView, name: string): { x: number; y: number; width: number; frame: number }[] {
   const { tree, zoom, width, names } = v;
@@ -368,7 +397,7 @@ export function locateFrames(v: FlameView, name: string): { x: number; y: number
   const scale = width / span;
   const out: { x: number; y: number; width: number; frame: number }[] = [];
   const place = (f: number, x: number, w: number) => {
-    if (f > 0 && names[tree.node[f]!] === name) {
+    if (tree.node[f]! >= 0 && names[tree.node[f]!] === name) {
       out.push({ x: x + w / 2, y: rowY(v, tree.depth[f]!) + ROW_HEIGHT / 2, width: w, frame: f });
     }
   };
