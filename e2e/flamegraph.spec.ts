@@ -9,6 +9,8 @@ import { openFixture, trackConsoleErrors } from './helpers';
 import { ROW, findFrame, hover, waitForDraw } from './flame-helpers';
 
 const FIXTURE = 'go-cpu.pb.gz';
+const BASE = process.env.E2E_BASE_URL!;
+const CPU_TYPE = 'process_cpu:cpu:nanoseconds:cpu:nanoseconds';
 
 /** Σ cpu (sample type 1) of the samples where some frame's function name matches `re`. */
 function coveredBy(re: RegExp): { covered: number; total: number } {
@@ -307,5 +309,25 @@ test.describe('flame graph', () => {
     const root = await findFrame(page, 'runtime.main', 'sandwich-callers');
     expect(caller.y).toBe(callers.height - ROW - ROW / 2);
     expect(root.y).toBeLessThan(caller.y);
+  });
+
+  test('exports are named for a file system: service and type, no spaces or "·"', async ({ page }) => {
+    const service = `export-svc-${Date.now().toString(36)}`;
+    const url = `${BASE}/ingest?name=${encodeURIComponent(`${service}{pod="a"}`)}&from=${Date.now() - 60_000}&format=pprof`;
+    expect((await fetch(url, { method: 'POST', body: readFileSync(join(PROFILES_DIR, FIXTURE)) })).status).toBe(200);
+    await page.goto(`/?type=${encodeURIComponent(CPU_TYPE)}&query=${encodeURIComponent(`{service_name="${service}"}`)}&view=flame`);
+    await waitForDraw(page);
+    for (const [id, name] of [
+      ['export-png', `${service}-cpu.flamegraph.png`],
+      ['export-pprof', `${service}-cpu.pb.gz`],
+      ['export-folded', `${service}-cpu.folded.txt`],
+    ] as const) {
+      await page.getByTestId('export-menu').click();
+      const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId(id).click()]);
+      expect(download.suggestedFilename()).toBe(name);
+    }
+    await page.getByTestId('view-graph').click();
+    const [dot] = await Promise.all([page.waitForEvent('download'), page.getByTestId('download-dot').click()]);
+    expect(dot.suggestedFilename()).toBe(`${service}-cpu.dot`);
   });
 });

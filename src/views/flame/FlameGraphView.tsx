@@ -8,7 +8,7 @@ import { FlameGraphCanvas, finishDraw } from './FlameGraphCanvas';
 import { FrameMenu } from './FrameMenu';
 import { SandwichPanel } from './SandwichPanel';
 import { type ColorMode, type DiffStyle, diffColor } from './flame-render';
-import { downloadBlob } from '../download';
+import { downloadBlob, exportName } from '../download';
 import type { FilterKind } from '../RefineBar';
 import type { ViewFilters } from '../../worker/protocol';
 import { useWorkerQuery } from '../use-worker-query';
@@ -184,15 +184,15 @@ export function FlameGraphView(p: Props) {
   const exportPng = () => {
     const c = document.querySelector<HTMLCanvasElement>('[data-testid="flamegraph"]');
     if (c) finishDraw(c);
-    c?.toBlob((b) => b && downloadBlob(b, `${p.profileName}.flamegraph.png`));
+    c?.toBlob((b) => b && downloadBlob(b, `${exportName(p.profileName)}.flamegraph.png`));
   };
   const exportPprof = async () => {
     const bytes = await profileWorker().call('export-pprof', { profile });
-    downloadBlob(new Blob([bytes as BlobPart], { type: 'application/octet-stream' }), `${baseName(p.profileName)}.pb.gz`);
+    downloadBlob(new Blob([bytes as BlobPart], { type: 'application/octet-stream' }), `${exportName(p.profileName)}.pb.gz`);
   };
   const exportFolded = async () => {
     const text = await profileWorker().call('export-folded', { profile, sampleIndex, granularity, filters });
-    downloadBlob(new Blob([text], { type: 'text/plain' }), `${baseName(p.profileName)}.folded.txt`);
+    downloadBlob(new Blob([text], { type: 'text/plain' }), `${exportName(p.profileName)}.folded.txt`);
   };
 
   return (
@@ -390,10 +390,6 @@ function DiffControls({ style, options, onChange }: { style: DiffStyle; options:
       </span>
     </span>
   );
-}
-
-function baseName(name: string): string {
-  return name.replace(/\.(pb\.gz|pb|pprof|gz)$/i, '') || 'profile';
 }
 
 /** Whether keys on this element are someone's text or choice (a field, a select, a menu). */

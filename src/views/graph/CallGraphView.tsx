@@ -2,7 +2,7 @@ import { useEffect, useLayoutEffect, useRef, useState } from 'react';
 import { formatValue } from '../../profile/format';
 import type { Granularity } from '../../profile/nodes';
 import type { GraphOptions, ViewFilters } from '../../worker/protocol';
-import { downloadBlob } from '../download';
+import { downloadBlob, exportName } from '../download';
 import type { FilterKind } from '../RefineBar';
 import { useWorkerQuery } from '../use-worker-query';
 
@@ -106,7 +106,7 @@ export function CallGraphView(p: Props) {
       </div>
     );
   }
-  const base = p.profileName.replace(/\.(pb\.gz|pb|pprof|gz)$/i, '') || 'profile';
+  const base = exportName(p.profileName);
   const set = (patch: Partial<GraphOptions>) => p.onOptions({ ...p.options, ...patch });
   return (
     <div className="graph-view">
