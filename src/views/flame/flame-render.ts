@@ -50,13 +50,35 @@ export function relativeChange(base: number, next: number, d: DiffStyle): number
   return (n - b) / Math.abs(b);
 }
 
-export function diffColor(change: number, d: DiffStyle, dark: boolean): string {
-  const c = Math.max(-1, Math.min(1, Number.isFinite(change) ? change : 1));
-  if (Math.abs(c) < 0.02) return dark ? '#5a6068' : '#c8ccd2';
-  const i = Math.abs(c);
-  const hue = c > 0 ? (d.colorBlind ? 28 : 0) : d.colorBlind ? 212 : 125;
-  return dark ? `hsl(${hue}, 65%, ${34 - 12 * i}%)` : `hsl(${hue}, ${55 + 30 * i}%, ${86 - 36 * i}%)`;
+/** A color as hue (degrees), saturation and lightness (percent). */
+export interface Hsl {
+  h: number;
+  s: number;
+  l: number;
 }
+
+export const hslText = (c: Hsl): string => `hsl(${c.h}, ${+c.s.toFixed(1)}%, ${+c.l.toFixed(1)}%)`;
+
+/**
+ * The diff palette, shared by the flame graph and the call graph: grey for no change, then
+ * red (or orange) for growth and green (or blue) for shrinkage, stronger up to ±100%. Every
+ * color keeps the labels drawn on it (dark text in the light theme, light text in the dark
+ * one) at a WCAG contrast of at least 4.5 (tested), so the extremes stay readable.
+ */
+export function diffHsl(change: number, colorBlind: boolean, dark: boolean): Hsl {
+  const c = Math.max(-1, Math.min(1, Number.isFinite(change) ? change : 1));
+  if (Math.abs(c) < 0.02) return dark ? { h: 214, s: 7, l: 38 } : { h: 216, s: 9, l: 80 };
+  const i = Math.abs(c);
+  const h = c > 0 ? (colorBlind ? 28 : 0) : colorBlind ? 212 : 125;
+  return dark ? { h, s: 20 + 45 * i, l: 30 - 6 * i } : { h, s: 50 + 25 * i, l: 88 - 22 * i };
+}
+
+export function diffColor(change: number, d: Pick<DiffStyle, 'colorBlind'>, dark: boolean): string {
+  return hslText(diffHsl(change, d.colorBlind, dark));
+}
+
+/** The label color drawn on frames (and on the call graph's nodes in the dark theme). */
+export const labelColor = (dark: boolean): string => (dark ? '#e9ecef' : '#1d2126');
 
 export interface DrawOptions extends FlameView {
   colorMode: ColorMode;
@@ -286,7 +308,7 @@ export function drawFlameGraph(ctx: CanvasRenderingContext2D, o: DrawOptions): n
     }
   }
   // Labels fit the frame (ellipsis, then nothing).
-  ctx.fillStyle = o.dark ? '#e9ecef' : '#1d2126';
+  ctx.fillStyle = labelColor(o.dark);
   const minLabel = charW * 3 + 6;
   for (let i = 0; i < frames.length; i++) {
     const w = ws[i]!;

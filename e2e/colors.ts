@@ -1,0 +1,65 @@
+import type { Locator } from '@playwright/test';
+
+/** An sRGB color, 0..255 per channel, as getComputedStyle gives it. */
+export type Rgb = [number, number, number];
+
+export function parseRgb(css: string): Rgb {
+  const m = /rgba?\(\s*([\d.]+)[,\s]+([\d.]+)[,\s]+([\d.]+)/.exec(css);
+  if (!m) throw new Error(`not an rgb() color: ${css}`);
+  return [Number(m[1]), Number(m[2]), Number(m[3])];
+}
+
+/** WCAG 2 relative luminance. */
+function luminance(c: Rgb): number {
+  const [r, g, b] = c.map((v) => {
+    const s = v / 255;
+    return s <= 0.04045 ? s / 12.92 : ((s + 0.055) / 1.055) ** 2.4;
+  }) as Rgb;
+  return 0.2126 * r + 0.7152 * g + 0.0722 * b;
+}
+
+/** WCAG 2 contrast ratio (1 to 21). */
+export function contrast(a: Rgb, b: Rgb): number {
+  const [x, y] = [luminance(a), luminance(b)].sort((p, q) => q - p) as [number, number];
+  return (x + 0.05) / (y + 0.05);
+}
+
+/** Hue (degrees) and chroma (0..1, how far from grey) of a color. */
+export function hueChroma(c: Rgb): { hue: number; chroma: number } {
+  const [r, g, b] = c.map((v) => v / 255) as Rgb;
+  const max = Math.max(r, g, b);
+  const d = max - Math.min(r, g, b);
+  let h = 0;
+  if (d > 0) h = max === r ? ((g - b) / d + 6) % 6 : max === g ? (b - r) / d + 2 : (r - g) / d + 4;
+  return { hue: h * 60, chroma: d };
+}
+
+/**
+ * The text color of an element and the background it is read on, from computed styles: its own
+ * background, else the nearest ancestor's that is not transparent (the page's at the end). For
+ * SVG text, its fill, read on the fill of the shape it labels (the first shape of its group), or
+ * on the background of the SVG's container.
+ */
+export async function textAndBackground(el: Locator): Promise<{ text: string; background: string }> {
+  return el.evaluate((e) => {
+    const opaque = (c: string) => c !== '' && c !== 'none' && c !== 'transparent' && !/rgba\([^)]*,\s*0\)$/.test(c);
+    const style = getComputedStyle(e);
+    let background = '';
+    if (e instanceof SVGElement) {
+      const shape = e.parentElement?.querySelector('polygon, ellipse, path');
+      const fill = shape && e.closest('g.node') ? getComputedStyle(shape).fill : '';
+      if (opaque(fill)) background = fill;
+    }
+    for (let a: Element | null = e instanceof SVGElement ? e.closest('svg')!.parentElement : e; !background && a; a = a.parentElement) {
+      const bg = getComputedStyle(a).backgroundColor;
+      if (opaque(bg)) background = bg;
+    }
+    return { text: e instanceof SVGElement ? style.fill : style.color, background: background || 'rgb(255, 255, 255)' };
+  });
+}
+
+/** The contrast of an element's text on its background. */
+export async function textContrast(el: Locator): Promise<number> {
+  const { text, background } = await textAndBackground(el);
+  return contrast(parseRgb(text), parseRgb(background));
+}
