@@ -34,32 +34,50 @@ export function hueChroma(c: Rgb): { hue: number; chroma: number } {
   return { hue: h * 60, chroma: d };
 }
 
+export interface TextOn {
+  /** The element's test id, else the start of its text. */
+  name: string;
+  text: string;
+  background: string;
+}
+
 /**
- * The text color of an element and the background it is read on, from computed styles: its own
- * background, else the nearest ancestor's that is not transparent (the page's at the end). For
- * SVG text, its fill, read on the fill of the shape it labels (the first shape of its group), or
- * on the background of the SVG's container.
+ * The text color of each visible element and the background it is read on, from computed
+ * styles: its own background, else the nearest ancestor's that is not transparent (the page's
+ * at the end). SVG text: its fill, read on the fill of the node shape it labels, else on the
+ * background of the SVG's container.
  */
-export async function textAndBackground(el: Locator): Promise<{ text: string; background: string }> {
-  return el.evaluate((e) => {
+export async function textsOn(elements: Locator): Promise<TextOn[]> {
+  return elements.evaluateAll((els) => {
     const opaque = (c: string) => c !== '' && c !== 'none' && c !== 'transparent' && !/rgba\([^)]*,\s*0\)$/.test(c);
-    const style = getComputedStyle(e);
-    let background = '';
-    if (e instanceof SVGElement) {
-      const shape = e.parentElement?.querySelector('polygon, ellipse, path');
-      const fill = shape && e.closest('g.node') ? getComputedStyle(shape).fill : '';
-      if (opaque(fill)) background = fill;
-    }
-    for (let a: Element | null = e instanceof SVGElement ? e.closest('svg')!.parentElement : e; !background && a; a = a.parentElement) {
-      const bg = getComputedStyle(a).backgroundColor;
-      if (opaque(bg)) background = bg;
-    }
-    return { text: e instanceof SVGElement ? style.fill : style.color, background: background || 'rgb(255, 255, 255)' };
+    const visible = (e: Element) => {
+      const r = e.getBoundingClientRect();
+      return r.width > 0 && r.height > 0 && getComputedStyle(e).visibility !== 'hidden';
+    };
+    return els.filter(visible).map((e) => {
+      let background = '';
+      if (e instanceof SVGElement) {
+        const shape = e.closest('g.node') && e.parentElement?.querySelector('polygon, ellipse, path');
+        const fill = shape ? getComputedStyle(shape).fill : '';
+        if (opaque(fill)) background = fill;
+      }
+      for (let a: Element | null = e instanceof SVGElement ? e.closest('svg')!.parentElement : e; !background && a; a = a.parentElement) {
+        const bg = getComputedStyle(a).backgroundColor;
+        if (opaque(bg)) background = bg;
+      }
+      const style = getComputedStyle(e);
+      return {
+        name: e.getAttribute('data-testid') ?? (e.textContent ?? '').trim().slice(0, 40),
+        text: e instanceof SVGElement ? style.fill : style.color,
+        background: background || 'rgb(255, 255, 255)',
+      };
+    });
   });
 }
 
-/** The contrast of an element's text on its background. */
-export async function textContrast(el: Locator): Promise<number> {
-  const { text, background } = await textAndBackground(el);
-  return contrast(parseRgb(text), parseRgb(background));
+/** The text color of one element and the background it is read on (see textsOn). */
+export async function textAndBackground(el: Locator): Promise<TextOn> {
+  const [t] = await textsOn(el.first());
+  if (!t) throw new Error('the element is not visible');
+  return t;
 }
