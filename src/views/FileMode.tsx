@@ -25,19 +25,35 @@ export function FileDiffBar(p: {
           Compare with a baseline file…
         </button>
       )}
-      <input
+      <HiddenFileInput
         ref={input}
-        className="visually-hidden"
-        type="file"
-        data-testid="baseline-file-input"
-        aria-label="Open a baseline profile to compare with"
-        onChange={(e) => {
-          const f = e.target.files?.[0];
-          e.target.value = '';
-          if (f) p.onBaseline(f);
-        }}
+        testId="baseline-file-input"
+        label="Open a baseline profile to compare with"
+        onFile={p.onBaseline}
       />
     </div>
+  );
+}
+
+/**
+ * A file input for a visible button to open: not shown, and not a stop of its own for Tab or a
+ * screen reader (the button is). Choosing the same file again opens it again.
+ */
+export function HiddenFileInput(p: { ref: React.Ref<HTMLInputElement>; testId: string; label: string; onFile: (f: File) => void }) {
+  return (
+    <input
+      ref={p.ref}
+      hidden
+      tabIndex={-1}
+      type="file"
+      data-testid={p.testId}
+      aria-label={p.label}
+      onChange={(e) => {
+        const f = e.target.files?.[0];
+        e.target.value = '';
+        if (f) p.onFile(f);
+      }}
+    />
   );
 }
 

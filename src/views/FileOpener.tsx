@@ -1,4 +1,5 @@
 import { useEffect, useRef, useState } from 'react';
+import { HiddenFileInput } from './FileMode';
 
 interface Props {
   onFile: (file: File) => void;
@@ -54,19 +55,7 @@ export function FileOpener({ onFile }: Props) {
       <button type="button" data-testid="open-file" onClick={() => input.current?.click()}>
         Open profile…
       </button>
-      <input
-        ref={input}
-        className="visually-hidden"
-        type="file"
-        data-testid="file-input"
-        aria-label="Open a pprof profile"
-        onChange={(e) => {
-          const file = e.target.files?.[0];
-          // Reset so that choosing the same file again opens it again.
-          e.target.value = '';
-          if (file) onFile(file);
-        }}
-      />
+      <HiddenFileInput ref={input} testId="file-input" label="Open a pprof profile" onFile={onFile} />
       {dragging && (
         <div className="drop-overlay" data-testid="drop-overlay">
           Drop a pprof profile to open it
