@@ -1,16 +1,17 @@
-import { useEffect, useRef, useState } from 'react';
+import { type RefObject, useEffect, useState } from 'react';
 import { HiddenFileInput } from './FileMode';
 
 interface Props {
   onFile: (file: File) => void;
+  /** The file input, which other buttons (the welcome's) open too. */
+  input: RefObject<HTMLInputElement | null>;
 }
 
 /**
  * "Open profile…" button with its file input, and drag-and-drop of a file anywhere on the page.
  * The file's contents decide how it is read (gzip magic bytes), never its name.
  */
-export function FileOpener({ onFile }: Props) {
-  const input = useRef<HTMLInputElement>(null);
+export function FileOpener({ onFile, input }: Props) {
   const [dragging, setDragging] = useState(false);
 
   useEffect(() => {
