@@ -83,4 +83,6 @@ test('dark theme: controls, tables, tooltips, menus and the call graph read at a
   await page.getByTestId('mode-explore').click();
   await expect(page.getByTestId('selector-text').or(page.getByTestId('service')).first()).toBeVisible();
   expect(await expectReadable(page.locator(CONTROLS), 'explorer control')).toBeGreaterThan(5);
+  await page.getByTestId('copy-link').click();
+  expect(await expectReadable(page.getByTestId('copied-link'), 'copied link')).toBe(1);
 });

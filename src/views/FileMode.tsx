@@ -126,9 +126,11 @@ export function FileWelcome({ link, onOpen }: { link?: LinkedFiles; onOpen: () =
           </li>
         </ol>
       )}
-      <button type="button" data-testid="open-linked-file" onClick={onOpen}>
-        Open {wanted}…
-      </button>
+      <p>
+        <button type="button" data-testid="open-linked-file" onClick={onOpen}>
+          Open {wanted}…
+        </button>
+      </p>
       <p className="hint">…or drop it on this page.</p>
     </div>
   );
