@@ -73,6 +73,8 @@ test('dark theme: controls, tables, tooltips, menus and the call graph read at a
   });
   await expect(page.getByTestId('diff-description')).toContainText('go-cpu-variant.pb.gz');
   await expect(page.getByTestId('graph-diff-legend')).toBeVisible({ timeout: 30_000 });
+  // The diff's own graph (the previous one stays until it is laid out): it has negative values.
+  await expect(graph.locator('svg g.node text', { hasText: /^-\d/ }).first()).toBeVisible({ timeout: 30_000 });
   expect(await expectReadable(graph.locator('svg g.node text'), 'diff graph node label')).toBeGreaterThan(30);
   await page.getByTestId('view-top').click();
   await expect(page.getByTestId('diff-row').first()).toBeVisible();
@@ -84,5 +86,6 @@ test('dark theme: controls, tables, tooltips, menus and the call graph read at a
   await expect(page.getByTestId('selector-text').or(page.getByTestId('service')).first()).toBeVisible();
   expect(await expectReadable(page.locator(CONTROLS), 'explorer control')).toBeGreaterThan(5);
   await page.getByTestId('copy-link').click();
+  await expect(page.getByTestId('copied-link')).toBeVisible();
   expect(await expectReadable(page.getByTestId('copied-link'), 'copied link')).toBe(1);
 });
