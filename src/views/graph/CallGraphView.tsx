@@ -2,7 +2,7 @@ import { useEffect, useLayoutEffect, useRef, useState } from 'react';
 import { formatValue } from '../../profile/format';
 import { diffColor } from '../flame/flame-render';
 import type { Granularity } from '../../profile/nodes';
-import type { GraphOptions, ViewFilters } from '../../worker/protocol';
+import type { GraphLayout, GraphOptions, ViewFilters } from '../../worker/protocol';
 import { downloadBlob, exportName } from '../download';
 import type { FilterKind } from '../RefineBar';
 import { useWorkerQuery } from '../use-worker-query';
@@ -82,8 +82,14 @@ export function CallGraphView(p: Props) {
     fit();
   }, [data]);
 
+  // Whether each layout is a diff's, as it was when the layout came: the previous profile's
+  // graph stays on screen until the next one's is laid out, and keeps its own colors meanwhile.
+  const [diffLayouts] = useState(() => new WeakMap<GraphLayout, boolean>());
+  if (data && !diffLayouts.has(data)) diffLayouts.set(data, p.diff);
+  const diff = data ? diffLayouts.get(data)! : false;
+
   // The page's colors (the downloads keep pprof's): see graph-colors.ts.
-  const { dark, diff, colorBlind } = p;
+  const { dark, colorBlind } = p;
   useLayoutEffect(() => {
     const svg = host.current?.querySelector('svg');
     if (svg && data) recolorGraph(svg, { dark, diff, colorBlind, total: data.total, cums: data.nodes.map((n) => n.cum) });
