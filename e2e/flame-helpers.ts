@@ -16,7 +16,7 @@ export interface FoundFrame {
 
 /**
  * Finds where a function's widest frame is drawn, through the app's test hook
- * `window.__flamelens.frames(testId, name)`, then checks it by hovering it and reading the
+ * `window.__flamelens.frames[testId](name)`, then checks it by hovering it and reading the
  * tooltip, as a person would. Returns a point relative to the canvas.
  */
 export async function findFrame(page: Page, name: string, testId = 'flamegraph'): Promise<FoundFrame> {

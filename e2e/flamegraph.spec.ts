@@ -10,6 +10,8 @@ import { openFixture, trackConsoleErrors } from './helpers';
 import { ROW, findFrame, hover, waitForDraw } from './flame-helpers';
 
 const FIXTURE = 'go-cpu.pb.gz';
+const BASE = process.env.E2E_BASE_URL!;
+const CPU_TYPE = 'process_cpu:cpu:nanoseconds:cpu:nanoseconds';
 
 /** Σ cpu (sample type 1) of the samples where some frame's function name matches `re`. */
 function coveredBy(re: RegExp): { covered: number; total: number } {
@@ -193,5 +195,140 @@ test.describe('flame graph', () => {
         expect(lines.reduce((a, l) => a + Number(l.slice(l.lastIndexOf(' ') + 1)), 0)).toBe(total);
       }
     }
+  });
+
+  test('shortcuts act only on the focused view, never in the search box, a select or the frame menu', async ({ page }) => {
+    await page.goto('/?mode=file');
+    await openFixture(page, FIXTURE);
+    await page.getByTestId('view-flame').click();
+    await waitForDraw(page);
+    const canvas = page.getByTestId('flamegraph');
+    const box = (await canvas.boundingBox())!;
+    const at = await findFrame(page, 'main.checksumHandler');
+    await page.mouse.click(box.x + at.x, box.y + at.y);
+    await expect(canvas).not.toHaveAttribute('data-zoom-frame', '0');
+    const zoomed = (await canvas.getAttribute('data-zoom-frame'))!;
+    await expect(page.getByTestId('flame-scroll')).toBeFocused();
+
+    // In the search box every key is text: "s" is a letter, arrows move the caret, Enter does not zoom.
+    const search = page.getByTestId('flame-search');
+    await search.click();
+    await page.keyboard.type('Hash');
+    await expect(search).toHaveValue('Hash');
+    await page.keyboard.press('ArrowLeft');
+    await page.keyboard.press('ArrowLeft');
+    await page.keyboard.press('Enter');
+    await page.keyboard.type('X');
+    // Once X is in, the keys before it have been handled.
+    await expect(search).toHaveValue('HaXsh');
+    await expect(page.getByTestId('sandwich')).toHaveCount(0);
+    await expect(canvas).toHaveAttribute('data-zoom-frame', zoomed);
+    await search.fill('');
+
+    // In a select, arrows choose an option.
+    await page.getByTestId('color-mode').focus();
+    await page.keyboard.press('ArrowDown');
+    await expect(page.getByTestId('color-mode')).toHaveValue('self');
+    await expect(canvas).toHaveAttribute('data-zoom-frame', zoomed);
+
+    // The frame menu has the keyboard: arrows move between its items, Enter acts.
+    await page.mouse.click(box.x + at.x, box.y + at.y, { button: 'right' });
+    const menu = page.getByTestId('frame-menu');
+    await expect(menu.getByRole('menuitem').first()).toBeFocused();
+    await page.keyboard.press('ArrowDown');
+    await expect(menu.getByRole('menuitem', { name: 'Sandwich view' })).toBeFocused();
+    await page.keyboard.press('Enter');
+    await expect(page.getByTestId('sandwich-name')).toHaveText('main.checksumHandler');
+    await expect(menu).toHaveCount(0);
+    // The sandwich has the keyboard: Escape goes back to the flame graph, which has it again.
+    await page.keyboard.press('Escape');
+    await waitForDraw(page);
+    await expect(page.getByTestId('flame-scroll')).toBeFocused();
+    await expect(canvas).toHaveAttribute('data-zoom-frame', zoomed);
+    // On the view, the shortcuts work: "s" opens the focused frame's sandwich, Escape zooms out.
+    await page.keyboard.press('s');
+    await expect(page.getByTestId('sandwich-name')).toHaveText('main.checksumHandler');
+    await page.keyboard.press('Escape');
+    await waitForDraw(page);
+    await page.keyboard.press('Escape');
+    await expect(canvas).not.toHaveAttribute('data-zoom-frame', zoomed);
+  });
+
+  test('the frame menu is on top, and the tooltip hides while it is open', async ({ page }) => {
+    await page.goto('/?mode=file');
+    await openFixture(page, FIXTURE);
+    await page.getByTestId('view-flame').click();
+    await waitForDraw(page);
+    const box = (await page.getByTestId('flamegraph').boundingBox())!;
+    const at = await findFrame(page, 'main.checksumHandler');
+    await expect(page.getByTestId('flame-tooltip')).toBeVisible();
+    await page.mouse.click(box.x + at.x, box.y + at.y, { button: 'right' });
+    const menu = page.getByTestId('frame-menu');
+    await expect(menu).toBeVisible();
+    await expect(page.getByTestId('flame-tooltip')).toHaveCount(0);
+    // Nothing covers an item: the element under its middle is the item.
+    for (const item of await menu.getByRole('menuitem').all()) {
+      const b = (await item.boundingBox())!;
+      const under = await page.evaluate(([x, y]) => document.elementFromPoint(x!, y!)?.textContent, [b.x + b.width / 2, b.y + b.height / 2]);
+      expect(under).toBe(await item.textContent());
+    }
+    // Hovering other frames on the way to the menu shows no tooltip either; closed, it comes back.
+    await page.mouse.move(box.x + 5, box.y + ROW / 2);
+    await menu.getByRole('menuitem').first().hover();
+    await expect(page.getByTestId('flame-tooltip')).toHaveCount(0);
+    await page.keyboard.press('Escape');
+    await expect(menu).toHaveCount(0);
+    await hover(page, 'flamegraph', { x: at.x + 1, y: at.y });
+    await expect(page.getByTestId('tooltip-name')).toHaveText('main.checksumHandler');
+  });
+
+  test('sandwich: the function sits at the inner edge of both halves, callers above it, no "all" frame', async ({ page }) => {
+    await page.goto('/?mode=file');
+    await openFixture(page, FIXTURE);
+    await page.getByTestId('view-flame').click();
+    await waitForDraw(page);
+    const at = await findFrame(page, 'runtime.asyncPreempt');
+    const box = (await page.getByTestId('flamegraph').boundingBox())!;
+    await page.mouse.click(box.x + at.x, box.y + at.y, { button: 'right' });
+    await page.getByTestId('frame-menu').getByText('Sandwich view').click();
+    await waitForDraw(page, 'sandwich-callers');
+    await waitForDraw(page, 'sandwich-callees');
+    const tooltipOf = (testId: string) => page.getByTestId(testId).locator('..').getByTestId('tooltip-name');
+    // The callers' bottom row, all its width, is the function (40ms, all of it), right above the callees.
+    const callers = (await page.getByTestId('sandwich-callers').boundingBox())!;
+    for (const x of [3, callers.width / 2, callers.width - 3]) {
+      await hover(page, 'sandwich-callers', { x, y: callers.height - ROW / 2 });
+      await expect(tooltipOf('sandwich-callers')).toHaveText('runtime.asyncPreempt');
+      await expect(page.getByTestId('tooltip-total')).toHaveAttribute('data-value', String(40e6));
+    }
+    const callees = (await page.getByTestId('sandwich-callees').boundingBox())!;
+    expect(callees.y).toBeGreaterThanOrEqual(callers.y + callers.height);
+    await hover(page, 'sandwich-callees', { x: callees.width / 2, y: ROW / 2 });
+    await expect(tooltipOf('sandwich-callees')).toHaveText('runtime.asyncPreempt');
+    // Callers read upwards, to the stacks' root at the far end.
+    const caller = await findFrame(page, 'slices.partitionOrdered[go.shape.int]', 'sandwich-callers');
+    const root = await findFrame(page, 'runtime.main', 'sandwich-callers');
+    expect(caller.y).toBe(callers.height - ROW - ROW / 2);
+    expect(root.y).toBeLessThan(caller.y);
+  });
+
+  test('exports are named for a file system: service and type, no spaces or "·"', async ({ page }) => {
+    const service = `export-svc-${Date.now().toString(36)}`;
+    const url = `${BASE}/ingest?name=${encodeURIComponent(`${service}{pod="a"}`)}&from=${Date.now() - 60_000}&format=pprof`;
+    expect((await fetch(url, { method: 'POST', body: readFileSync(join(PROFILES_DIR, FIXTURE)) })).status).toBe(200);
+    await page.goto(`/?type=${encodeURIComponent(CPU_TYPE)}&query=${encodeURIComponent(`{service_name="${service}"}`)}&view=flame`);
+    await waitForDraw(page);
+    for (const [id, name] of [
+      ['export-png', `${service}-cpu.flamegraph.png`],
+      ['export-pprof', `${service}-cpu.pb.gz`],
+      ['export-folded', `${service}-cpu.folded.txt`],
+    ] as const) {
+      await page.getByTestId('export-menu').click();
+      const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId(id).click()]);
+      expect(download.suggestedFilename()).toBe(name);
+    }
+    await page.getByTestId('view-graph').click();
+    const [dot] = await Promise.all([page.waitForEvent('download'), page.getByTestId('download-dot').click()]);
+    expect(dot.suggestedFilename()).toBe(`${service}-cpu.dot`);
   });
 });

@@ -161,6 +161,10 @@ export function ProfileViews({ profile, state, setState, dark }: Props) {
               onOptions={(o) => setState(o, 'replace')}
               filters={filters}
               onRefine={(kind, name) => setState(filterPatch(state, kind, name))}
+              dark={dark}
+              diff={profile.diff !== undefined}
+              colorBlind={state.cb}
+              onColorBlind={(cb) => setState({ cb })}
             />
           )}
           {showTable && top.data?.diff && (

@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'react';
+import { useEffect, useLayoutEffect, useState } from 'react';
 
 export type ThemeChoice = 'system' | 'light' | 'dark';
 const KEY = 'flamelens.theme';
@@ -9,7 +9,11 @@ export interface Theme {
   setChoice: (c: ThemeChoice) => void;
 }
 
-/** Light, dark or the system's: a per-browser choice, kept in localStorage (not in the URL). */
+/**
+ * Light, dark or the system's: a per-browser choice, kept in localStorage (not in the URL). The
+ * page's root element always carries the theme in use (`data-theme="light"` or `"dark"`, the
+ * system's resolved), so that app.css has one set of dark colors and the canvas views agree with it.
+ */
 export function useTheme(): Theme {
   const [choice, setChoice] = useState<ThemeChoice>(() => {
     const v = typeof localStorage !== 'undefined' ? localStorage.getItem(KEY) : null;
@@ -23,16 +27,15 @@ export function useTheme(): Theme {
     media.addEventListener('change', on);
     return () => media.removeEventListener('change', on);
   }, [media]);
+  const dark = choice === 'dark' || (choice === 'system' && systemDark);
+  useLayoutEffect(() => {
+    document.documentElement.dataset.theme = dark ? 'dark' : 'light';
+  }, [dark]);
   useEffect(() => {
-    if (choice === 'system') {
-      delete document.documentElement.dataset.theme;
-      localStorage.removeItem(KEY);
-    } else {
-      document.documentElement.dataset.theme = choice;
-      localStorage.setItem(KEY, choice);
-    }
+    if (choice === 'system') localStorage.removeItem(KEY);
+    else localStorage.setItem(KEY, choice);
   }, [choice]);
-  return { choice, dark: choice === 'dark' || (choice === 'system' && systemDark), setChoice };
+  return { choice, dark, setChoice };
 }
 
 export function ThemeToggle({ theme }: { theme: Theme }) {

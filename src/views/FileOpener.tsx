@@ -1,15 +1,17 @@
-import { useEffect, useRef, useState } from 'react';
+import { type RefObject, useEffect, useState } from 'react';
+import { HiddenFileInput } from './FileMode';
 
 interface Props {
   onFile: (file: File) => void;
+  /** The file input, which other buttons (the welcome's) open too. */
+  input: RefObject<HTMLInputElement | null>;
 }
 
 /**
  * "Open profile…" button with its file input, and drag-and-drop of a file anywhere on the page.
  * The file's contents decide how it is read (gzip magic bytes), never its name.
  */
-export function FileOpener({ onFile }: Props) {
-  const input = useRef<HTMLInputElement>(null);
+export function FileOpener({ onFile, input }: Props) {
   const [dragging, setDragging] = useState(false);
 
   useEffect(() => {
@@ -54,19 +56,7 @@ export function FileOpener({ onFile }: Props) {
       <button type="button" data-testid="open-file" onClick={() => input.current?.click()}>
         Open profile…
       </button>
-      <input
-        ref={input}
-        className="visually-hidden"
-        type="file"
-        data-testid="file-input"
-        aria-label="Open a pprof profile"
-        onChange={(e) => {
-          const file = e.target.files?.[0];
-          // Reset so that choosing the same file again opens it again.
-          e.target.value = '';
-          if (file) onFile(file);
-        }}
-      />
+      <HiddenFileInput ref={input} testId="file-input" label="Open a pprof profile" onFile={onFile} />
       {dragging && (
         <div className="drop-overlay" data-testid="drop-overlay">
           Drop a pprof profile to open it

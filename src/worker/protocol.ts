@@ -92,6 +92,8 @@ export interface OpenResult {
 /** A laid-out call graph: the DOT that Graphviz laid out and the SVG it drew. */
 export interface GraphLayout extends GraphData {
   svg: string;
+  /** What the graph's percentages and pprof's node colors refer to (pprof's rpt.total). */
+  total: number;
 }
 
 export type { DiffWidth, FlameData, GraphOptions, ProfileSummary, Sandwich, TopColumns, ViewFilters };

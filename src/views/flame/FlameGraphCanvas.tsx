@@ -10,6 +10,7 @@ import {
   drawFlameGraph,
   drawOptions,
   frameAt,
+  frameName,
   frameSides,
   locateFrames,
   relativeChange,
@@ -34,6 +35,8 @@ export interface FlameCanvasProps {
   onFrameContextMenu?: (frame: number, clientX: number, clientY: number) => void;
   onHoverNode?: (node: number | undefined) => void;
   diff?: DiffStyle;
+  /** False while a menu is open over the graph: the tooltip would sit in its way. */
+  tooltip?: boolean;
 }
 
 interface Hover {
@@ -153,8 +156,9 @@ export function FlameGraphCanvas(p: FlameCanvasProps) {
   };
 
   const t = p.tree;
-  const h = hover && hover.frame >= 0 ? hover.frame : -1;
-  const parent = h > 0 ? t.parent[h]! : -1;
+  const h = hover && hover.frame >= 0 && p.tooltip !== false ? hover.frame : -1;
+  const parent = h >= 0 ? t.parent[h]! : -1;
+  const isFunction = (f: number) => t.node[f]! >= 0; // not the root of the whole profile
   return (
     <div className="flame-canvas-wrap" ref={wrap}>
       <canvas
@@ -165,7 +169,7 @@ export function FlameGraphCanvas(p: FlameCanvasProps) {
         onMouseMove={(e) => {
           const a = at(e);
           setHover(a.frame >= 0 ? a : null);
-          p.onHoverNode?.(a.frame > 0 ? t.node[a.frame]! : undefined);
+          p.onHoverNode?.(a.frame >= 0 && isFunction(a.frame) ? t.node[a.frame]! : undefined);
         }}
         onMouseLeave={() => {
           setHover(null);
@@ -177,7 +181,7 @@ export function FlameGraphCanvas(p: FlameCanvasProps) {
         }}
         onContextMenu={(e) => {
           const a = at(e);
-          if (a.frame > 0 && p.onFrameContextMenu) {
+          if (a.frame >= 0 && isFunction(a.frame) && p.onFrameContextMenu) {
             e.preventDefault();
             p.onFrameContextMenu(a.frame, e.clientX, e.clientY);
           }
@@ -190,9 +194,9 @@ export function FlameGraphCanvas(p: FlameCanvasProps) {
           style={{ left: Math.min(hover.x + 14, Math.max(0, width - 380)), top: hover.y + 16 }}
         >
           <div className="tt-name" data-testid="tooltip-name">
-            {h === 0 ? 'all' : p.names[t.node[h]!]}
+            {frameName(t, p.names, h)}
           </div>
-          {h > 0 && p.files?.[t.node[h]!] && <div className="tt-file">{p.files[t.node[h]!]}</div>}
+          {isFunction(h) && p.files?.[t.node[h]!] && <div className="tt-file">{p.files[t.node[h]!]}</div>}
           {p.diff ? (
             <DiffTooltipTable tree={t} frame={h} diff={p.diff} unit={p.unit} />
           ) : (

@@ -5,8 +5,10 @@ import type { Granularity } from '../../profile/model/nodes';
 import { profileWorker } from '../../worker/client';
 import type { FlameData } from '../../worker/protocol';
 import { FlameGraphCanvas, finishDraw } from './FlameGraphCanvas';
+import { FrameMenu } from './FrameMenu';
+import { SandwichPanel } from './SandwichPanel';
 import { type ColorMode, type DiffStyle, diffColor } from './flame-render';
-import { downloadBlob } from '../download';
+import { downloadBlob, exportName } from '../download';
 import type { FilterKind } from '../RefineBar';
 import type { ViewFilters } from '../../worker/protocol';
 import { useWorkerQuery } from '../use-worker-query';
@@ -97,6 +99,10 @@ export function FlameGraphView(p: Props) {
     [data, p.diffOptions?.absolute, p.diffOptions?.colorBlind],
   );
   const searchInput = useRef<HTMLInputElement>(null);
+  /** The focusable view: the flame graph's scroll area, or the sandwich's. */
+  const viewRef = useRef<HTMLDivElement>(null);
+  /** Set when the keyboard should go (back) to the view after this render. */
+  const refocus = useRef(false);
   const exportMenu = useRef<HTMLDetailsElement>(null);
   const [focusFrame, setFocusFrame] = useState<number | undefined>(undefined);
   const [menu, setMenu] = useState<{ frame: number; x: number; y: number } | null>(null);
@@ -117,26 +123,31 @@ export function FlameGraphView(p: Props) {
   const set = (patch: Partial<FlameSettings>) => onSettings({ ...s, ...patch });
   const zoomTo = (frame: number) => data && set({ zoomPath: namesOfFrame(data, frame) });
 
-  // `/` focuses search from anywhere on the page (unless typing in a field).
+  // `/` focuses search from anywhere on the page, except where keys are someone's text or choice.
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
-      const target = e.target as HTMLElement | null;
-      const typing = target && (target.tagName === 'INPUT' || target.tagName === 'TEXTAREA' || target.tagName === 'SELECT');
-      if (e.key === '/' && !typing) {
-        e.preventDefault();
-        searchInput.current?.focus();
-      }
+      if (e.key !== '/' || e.ctrlKey || e.metaKey || e.altKey || takesKeys(e.target)) return;
+      e.preventDefault();
+      searchInput.current?.focus();
     };
     window.addEventListener('keydown', onKey);
     return () => window.removeEventListener('keydown', onKey);
   }, []);
+  useEffect(() => {
+    if (!refocus.current) return;
+    refocus.current = false;
+    viewRef.current?.focus();
+  });
 
   if (flame.error) return <div className="error" data-testid="error">{flame.error.message}</div>;
   if (!data) return <div className="progress">Building flame graph…</div>;
   const t = data.tree;
   const profileTotal = data.profileTotal;
 
+  // The view's shortcuts: only while the view itself has the focus, so that they never fire in
+  // the search box, the selects or the menus (keys there bubble up to here).
   const onKeyDown = (e: React.KeyboardEvent) => {
+    if (e.target !== e.currentTarget || e.ctrlKey || e.metaKey || e.altKey) return;
     const cur = focusFrame ?? zoom;
     let next: number | undefined;
     const up = s.flip ? 'ArrowDown' : 'ArrowUp';
@@ -156,31 +167,36 @@ export function FlameGraphView(p: Props) {
     } else if (e.key === 'Enter') {
       zoomTo(cur);
     } else if (e.key === 'Escape') {
-      if (s.sandwich) set({ sandwich: null });
-      else if (zoom > 0) zoomTo(t.parent[zoom]!);
+      if (zoom > 0) zoomTo(t.parent[zoom]!);
     } else if (e.key === 's' && cur > 0) {
+      refocus.current = true; // the sandwich's view takes the keyboard (Escape comes back)
       set({ sandwich: data.names[t.node[cur]!]! });
     } else return;
     e.preventDefault();
     if (next !== undefined) setFocusFrame(next);
   };
 
+  const closeMenu = (refocusView: boolean) => {
+    refocus.current ||= refocusView;
+    setMenu(null);
+  };
+
   const exportPng = () => {
     const c = document.querySelector<HTMLCanvasElement>('[data-testid="flamegraph"]');
     if (c) finishDraw(c);
-    c?.toBlob((b) => b && downloadBlob(b, `${p.profileName}.flamegraph.png`));
+    c?.toBlob((b) => b && downloadBlob(b, `${exportName(p.profileName)}.flamegraph.png`));
   };
   const exportPprof = async () => {
     const bytes = await profileWorker().call('export-pprof', { profile });
-    downloadBlob(new Blob([bytes as BlobPart], { type: 'application/octet-stream' }), `${baseName(p.profileName)}.pb.gz`);
+    downloadBlob(new Blob([bytes as BlobPart], { type: 'application/octet-stream' }), `${exportName(p.profileName)}.pb.gz`);
   };
   const exportFolded = async () => {
     const text = await profileWorker().call('export-folded', { profile, sampleIndex, granularity, filters });
-    downloadBlob(new Blob([text], { type: 'text/plain' }), `${baseName(p.profileName)}.folded.txt`);
+    downloadBlob(new Blob([text], { type: 'text/plain' }), `${exportName(p.profileName)}.folded.txt`);
   };
 
   return (
-    <div className="flame-view" onKeyDown={onKeyDown}>
+    <div className="flame-view">
       <div className="flame-toolbar">
         <input
           ref={searchInput}
@@ -257,9 +273,30 @@ export function FlameGraphView(p: Props) {
         </details>
       </div>
       {s.sandwich ? (
-        <SandwichPanel {...p} data={data} name={s.sandwich} onClose={() => set({ sandwich: null })} />
+        <SandwichPanel
+          profile={profile}
+          sampleIndex={sampleIndex}
+          granularity={granularity}
+          filters={filters}
+          data={data}
+          colorMode={s.colorMode}
+          dark={p.dark}
+          name={s.sandwich}
+          viewRef={viewRef}
+          onClose={() => {
+            refocus.current = true;
+            set({ sandwich: null });
+          }}
+        />
       ) : (
-        <div className="flame-scroll" tabIndex={0} data-testid="flame-scroll" aria-label="Flame graph">
+        <div
+          className="flame-scroll"
+          ref={viewRef}
+          tabIndex={0}
+          data-testid="flame-scroll"
+          aria-label="Flame graph"
+          onKeyDown={onKeyDown}
+        >
           <FlameGraphCanvas
             tree={t}
             names={data.names}
@@ -274,6 +311,7 @@ export function FlameGraphView(p: Props) {
             selectedNode={selectedNode}
             focusFrame={focusFrame}
             diff={diffStyle}
+            tooltip={!menu}
             onFrameClick={(f) => {
               setFocusFrame(f);
               zoomTo(f);
@@ -288,7 +326,7 @@ export function FlameGraphView(p: Props) {
         <FrameMenu
           x={menu.x}
           y={menu.y}
-          onClose={() => setMenu(null)}
+          onClose={closeMenu}
           items={[
             ['Zoom', () => zoomTo(menu.frame)],
             ['Sandwich view', () => set({ sandwich: data.names[t.node[menu.frame]!]! })],
@@ -354,69 +392,7 @@ function DiffControls({ style, options, onChange }: { style: DiffStyle; options:
   );
 }
 
-function baseName(name: string): string {
-  return name.replace(/\.(pb\.gz|pb|pprof|gz)$/i, '') || 'profile';
-}
-
-function FrameMenu(p: { x: number; y: number; items: [string, () => void][]; onClose: () => void }) {
-  useEffect(() => {
-    const close = () => p.onClose();
-    window.addEventListener('click', close);
-    window.addEventListener('keydown', close);
-    return () => {
-      window.removeEventListener('click', close);
-      window.removeEventListener('keydown', close);
-    };
-  });
-  return (
-    <div className="context-menu" style={{ left: p.x, top: p.y }} role="menu" data-testid="frame-menu">
-      {p.items.map(([label, act]) => (
-        <button key={label} type="button" role="menuitem" onClick={act}>
-          {label}
-        </button>
-      ))}
-    </div>
-  );
-}
-
-function SandwichPanel(p: Props & { data: FlameData; name: string; onClose: () => void }) {
-  const node = p.data.names.indexOf(p.name);
-  const { profile, sampleIndex, granularity, filters } = p;
-  const sw = useWorkerQuery('sandwich', node >= 0 ? { profile, sampleIndex, granularity, node, filters } : undefined);
-  if (node < 0) {
-    return (
-      <div className="sandwich-missing">
-        {p.name} is not in this profile. <button onClick={p.onClose}>Back</button>
-      </div>
-    );
-  }
-  const common = {
-    names: p.data.names,
-    files: p.data.files,
-    unit: p.data.unit,
-    profileTotal: p.data.profileTotal,
-    zoom: 0,
-    colorMode: p.settings.colorMode,
-    dark: p.dark,
-  };
-  return (
-    <div className="sandwich" data-testid="sandwich">
-      <div className="sandwich-head">
-        <button type="button" data-testid="sandwich-close" onClick={p.onClose}>
-          ← Back
-        </button>
-        <span>
-          Sandwich of <strong data-testid="sandwich-name">{p.name}</strong>: callers above, callees below
-        </span>
-      </div>
-      {sw.data && (
-        <div className="flame-scroll">
-          <div className="sandwich-label">Callers</div>
-          <FlameGraphCanvas {...common} tree={sw.data.callers} flip testId="sandwich-callers" />
-          <div className="sandwich-label">Callees</div>
-          <FlameGraphCanvas {...common} tree={sw.data.callees} flip={false} testId="sandwich-callees" />
-        </div>
-      )}
-    </div>
-  );
+/** Whether keys on this element are someone's text or choice (a field, a select, a menu). */
+function takesKeys(target: EventTarget | null): boolean {
+  return target instanceof Element && target.closest('input, textarea, select, [contenteditable], [role="menu"]') !== null;
 }

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { readFixture } from '../../../tests/helpers/corpus';
 import { openProfile } from '../../profile/model/session';
-import { ROW_HEIGHT, canvasHeight, depthsInView, drawFlameGraph, type DrawOptions } from './flame-render';
+import { ROW_HEIGHT, canvasHeight, depthsInView, drawFlameGraph, type DrawOptions, frameName, withoutRoot } from './flame-render';
 
 /**
  * A stand-in for a canvas's 2D context (there is no canvas in Node): it records the rectangles
@@ -72,4 +72,28 @@ describe('drawing the rows in view first', () => {
       expect([...parts.labels].sort()).toEqual([...whole.labels].sort());
     });
   }
+});
+
+describe('a sandwich half without its root', () => {
+  it('starts at the function, with the same frames below it and no "all" label', () => {
+    const s = openProfile(readFixture('go-cpu.pb.gz'));
+    const si = s.summary().defaultSampleIndex;
+    const flame = s.flame(si, 'functions');
+    const node = flame.names.indexOf('runtime.asyncPreempt');
+    const callers = s.sandwich(si, 'functions', node).callers;
+    const half = withoutRoot(callers);
+    expect(half.size).toBe(callers.size - 1);
+    expect(half.maxDepth).toBe(callers.maxDepth - 1);
+    expect(frameName(half, flame.names, 0)).toBe('runtime.asyncPreempt');
+    expect(half.parent[0]).toBe(-1);
+    for (let f = 1; f < half.size; f++) {
+      expect(half.parent[f]).toBe(callers.parent[f + 1]! - 1);
+      expect(half.depth[f]).toBe(callers.depth[f + 1]! - 1);
+      expect(half.end[f]).toBe(callers.end[f + 1]! - 1);
+    }
+    const draw = recordingContext();
+    drawFlameGraph(draw.ctx, { ...options(true), tree: half, names: flame.names });
+    expect(draw.labels.some((l) => l.startsWith('all '))).toBe(false);
+    expect(draw.labels.some((l) => l.startsWith('runtime.asyncPreempt '))).toBe(true);
+  });
 });

@@ -50,13 +50,35 @@ export function relativeChange(base: number, next: number, d: DiffStyle): number
   return (n - b) / Math.abs(b);
 }
 
-export function diffColor(change: number, d: DiffStyle, dark: boolean): string {
-  const c = Math.max(-1, Math.min(1, Number.isFinite(change) ? change : 1));
-  if (Math.abs(c) < 0.02) return dark ? '#5a6068' : '#c8ccd2';
-  const i = Math.abs(c);
-  const hue = c > 0 ? (d.colorBlind ? 28 : 0) : d.colorBlind ? 212 : 125;
-  return dark ? `hsl(${hue}, 65%, ${34 - 12 * i}%)` : `hsl(${hue}, ${55 + 30 * i}%, ${86 - 36 * i}%)`;
+/** A color as hue (degrees), saturation and lightness (percent). */
+export interface Hsl {
+  h: number;
+  s: number;
+  l: number;
 }
+
+export const hslText = (c: Hsl): string => `hsl(${c.h}, ${+c.s.toFixed(1)}%, ${+c.l.toFixed(1)}%)`;
+
+/**
+ * The diff palette, shared by the flame graph and the call graph: grey for no change, then
+ * red (or orange) for growth and green (or blue) for shrinkage, stronger up to ±100%. Every
+ * color keeps the labels drawn on it (dark text in the light theme, light text in the dark
+ * one) at a WCAG contrast of at least 4.5 (tested), so the extremes stay readable.
+ */
+export function diffHsl(change: number, colorBlind: boolean, dark: boolean): Hsl {
+  const c = Math.max(-1, Math.min(1, Number.isFinite(change) ? change : 1));
+  if (Math.abs(c) < 0.02) return dark ? { h: 214, s: 7, l: 38 } : { h: 216, s: 9, l: 80 };
+  const i = Math.abs(c);
+  const h = c > 0 ? (colorBlind ? 28 : 0) : colorBlind ? 212 : 125;
+  return dark ? { h, s: 20 + 45 * i, l: 30 - 6 * i } : { h, s: 50 + 25 * i, l: 88 - 22 * i };
+}
+
+export function diffColor(change: number, d: Pick<DiffStyle, 'colorBlind'>, dark: boolean): string {
+  return hslText(diffHsl(change, d.colorBlind, dark));
+}
+
+/** The label color drawn on frames (and on the call graph's nodes in the dark theme). */
+export const labelColor = (dark: boolean): string => (dark ? '#e9ecef' : '#1d2126');
 
 export interface DrawOptions extends FlameView {
   colorMode: ColorMode;
@@ -232,7 +254,7 @@ export function drawFlameGraph(ctx: CanvasRenderingContext2D, o: DrawOptions): n
     const d = tree.depth[f]!;
     if ((d >= dFrom && d <= dTo) === inside) {
       let color: number;
-      if (f === 0) color = rootColor;
+      if (tree.node[f]! < 0) color = rootColor;
       else if (nodeColor) {
         const n = tree.node[f]!;
         color = nodeColor[n]!;
@@ -286,18 +308,47 @@ export function drawFlameGraph(ctx: CanvasRenderingContext2D, o: DrawOptions): n
     }
   }
   // Labels fit the frame (ellipsis, then nothing).
-  ctx.fillStyle = o.dark ? '#e9ecef' : '#1d2126';
+  ctx.fillStyle = labelColor(o.dark);
   const minLabel = charW * 3 + 6;
   for (let i = 0; i < frames.length; i++) {
     const w = ws[i]!;
     if (w < minLabel) continue;
     const f = frames[i]!;
-    const name = f === 0 ? 'all' : (names[tree.node[f]!] ?? '');
+    const name = frameName(tree, names, f);
     const fit = Math.floor((w - 6) / charW);
     const text = name.length <= fit ? name : fit > 1 ? name.slice(0, fit - 1) + '…' : '';
     if (text) ctx.fillText(text, xs[i]! + 3, rowY(o, tree.depth[f]!) + ROW_HEIGHT / 2, w - 6);
   }
   return frames.length;
+}
+
+/** A frame's label: its function, or "all" for the root of the whole profile (node -1). */
+export function frameName(tree: FlameTree, names: string[], f: number): string {
+  const n = tree.node[f]!;
+  return n < 0 ? 'all' : (names[n] ?? '');
+}
+
+/**
+ * The tree below the root's only child, with that child as its root: a sandwich's halves start
+ * at the function itself (next to the other half), not at an "all" frame that means nothing there.
+ */
+export function withoutRoot(tree: FlameTree): FlameTree {
+  if (tree.size < 2 || tree.end[1] !== tree.size) return tree; // the root has not exactly one child
+  const minus1 = (a: Int32Array) => a.subarray(1).map((v) => v - 1);
+  return {
+    sampleIndex: tree.sampleIndex,
+    size: tree.size - 1,
+    node: tree.node.subarray(1),
+    parent: minus1(tree.parent),
+    depth: minus1(tree.depth),
+    end: minus1(tree.end),
+    total: tree.total.subarray(1),
+    self: tree.self.subarray(1),
+    start: tree.start.subarray(1),
+    maxDepth: Math.max(0, tree.maxDepth - 1),
+    otherSelf: tree.otherSelf?.subarray(1),
+    otherTotal: tree.otherTotal?.subarray(1),
+  };
 }
 
 /** The frame under a point (CSS px), or -1. */
@@ -359,7 +410,7 @@ export function frameOfPath(tree: FlameTree, path: number[]): number {
 
 /**
  * Where the frames of a function are drawn (CSS px, centre of each box, widest first): used by
- * the test/debug hook `window.__flamelens.frames(testId, name)`.
+ * the test/debug hook `window.__flamelens.frames[testId](name)`.
  */
 export function locateFrames(v: FlameView, name: string): { x: number; y: number; width: number; frame: number }[] {
   const { tree, zoom, width, names } = v;
@@ -368,7 +419,7 @@ export function locateFrames(v: FlameView, name: string): { x: number; y: number
   const scale = width / span;
   const out: { x: number; y: number; width: number; frame: number }[] = [];
   const place = (f: number, x: number, w: number) => {
-    if (f > 0 && names[tree.node[f]!] === name) {
+    if (tree.node[f]! >= 0 && names[tree.node[f]!] === name) {
       out.push({ x: x + w / 2, y: rowY(v, tree.depth[f]!) + ROW_HEIGHT / 2, width: w, frame: f });
     }
   };

@@ -1,10 +1,12 @@
 import { useEffect, useLayoutEffect, useRef, useState } from 'react';
 import { formatValue } from '../../profile/reports/format';
+import { diffColor } from '../flame/flame-render';
 import type { Granularity } from '../../profile/model/nodes';
-import type { GraphOptions, ViewFilters } from '../../worker/protocol';
-import { downloadBlob } from '../download';
+import type { GraphLayout, GraphOptions, ViewFilters } from '../../worker/protocol';
+import { downloadBlob, exportName } from '../download';
 import type { FilterKind } from '../RefineBar';
 import { useWorkerQuery } from '../use-worker-query';
+import { recolorGraph } from './graph-colors';
 
 interface Props {
   profile: number;
@@ -15,6 +17,12 @@ interface Props {
   onOptions: (o: GraphOptions) => void;
   filters?: ViewFilters;
   onRefine?: (kind: FilterKind, name: string) => void;
+  dark: boolean;
+  /** The profile is a diff: nodes are colored by their change. */
+  diff: boolean;
+  /** Blue/orange instead of green/red for a diff (shared with the flame graph). */
+  colorBlind: boolean;
+  onColorBlind: (on: boolean) => void;
 }
 
 /**
@@ -43,6 +51,9 @@ interface View {
   k: number;
 }
 
+/** Room left around a fitted graph (px), so that its outer nodes do not touch the edges. */
+const FIT_MARGIN = 8;
+
 /** pprof's call graph, laid out by Graphviz in the worker, with pan, zoom and node selection. */
 export function CallGraphView(p: Props) {
   const { profile, sampleIndex, granularity, options, filters } = p;
@@ -53,6 +64,8 @@ export function CallGraphView(p: Props) {
   const [selected, setSelected] = useState<number | null>(null);
   const [menu, setMenu] = useState<{ node: number; x: number; y: number } | null>(null);
   const drag = useRef<{ x: number; y: number; vx: number; vy: number; moved: boolean } | null>(null);
+  /** The graph is as Fit left it (not panned or zoomed since): it fits again when the viewport resizes. */
+  const fitted = useRef(true);
   const data = layout.data;
 
   // Put the SVG into the page (as sanitized DOM) and fit it.
@@ -69,6 +82,27 @@ export function CallGraphView(p: Props) {
     fit();
   }, [data]);
 
+  // Whether each layout is a diff's, as it was when the layout came: the previous profile's
+  // graph stays on screen until the next one's is laid out, and keeps its own colors meanwhile.
+  const [diffLayouts] = useState(() => new WeakMap<GraphLayout, boolean>());
+  if (data && !diffLayouts.has(data)) diffLayouts.set(data, p.diff);
+  const diff = data ? diffLayouts.get(data)! : false;
+
+  // The page's colors (the downloads keep pprof's): see graph-colors.ts.
+  const { dark, colorBlind } = p;
+  useLayoutEffect(() => {
+    const svg = host.current?.querySelector('svg');
+    if (svg && data) recolorGraph(svg, { dark, diff, colorBlind, total: data.total, cums: data.nodes.map((n) => n.cum) });
+  }, [data, dark, diff, colorBlind]);
+
+  useEffect(() => {
+    const box = viewport.current;
+    if (!box) return;
+    const onResize = new ResizeObserver(() => fitted.current && fit());
+    onResize.observe(box);
+    return () => onResize.disconnect();
+  }, []);
+
   // Selection: the node and its edges stand out, the rest fades.
   useEffect(() => {
     const svg = host.current?.querySelector('svg');
@@ -82,14 +116,18 @@ export function CallGraphView(p: Props) {
     }
   }, [selected, data]);
 
+  /** The whole graph in the viewport, centred, at most at its natural size. */
   const fit = () => {
     const svg = host.current?.querySelector('svg');
     const box = viewport.current;
     if (!svg || !box) return;
+    fitted.current = true;
     const w = svg.width.baseVal.value || 1;
     const h = svg.height.baseVal.value || 1;
-    const k = Math.min(box.clientWidth / w, box.clientHeight / h, 1);
-    setView({ k, x: (box.clientWidth - w * k) / 2, y: 10 });
+    const width = box.clientWidth;
+    const height = box.clientHeight;
+    const k = Math.max(0.01, Math.min((width - 2 * FIT_MARGIN) / w, (height - 2 * FIT_MARGIN) / h, 1));
+    setView({ k, x: (width - w * k) / 2, y: (height - h * k) / 2 });
   };
 
   const nodeOf = (target: EventTarget | null): number | null => {
@@ -106,7 +144,7 @@ export function CallGraphView(p: Props) {
       </div>
     );
   }
-  const base = p.profileName.replace(/\.(pb\.gz|pb|pprof|gz)$/i, '') || 'profile';
+  const base = exportName(p.profileName);
   const set = (patch: Partial<GraphOptions>) => p.onOptions({ ...p.options, ...patch });
   return (
     <div className="graph-view">
@@ -148,6 +186,9 @@ export function CallGraphView(p: Props) {
         <button type="button" data-testid="graph-fit" onClick={fit}>
           Fit
         </button>
+        {diff && data && (
+          <GraphDiffLegend largest={largestChange(data.nodes)} unit={data.unit} dark={dark} colorBlind={colorBlind} onColorBlind={p.onColorBlind} />
+        )}
         <span className="spacer" />
         {data && (
           <>
@@ -185,6 +226,7 @@ export function CallGraphView(p: Props) {
           const mx = e.clientX - r.left;
           const my = e.clientY - r.top;
           const f = e.deltaY < 0 ? 1.1 : 1 / 1.1;
+          fitted.current = false;
           setView((v) => {
             const k = Math.min(10, Math.max(0.05, v.k * f));
             return { k, x: mx - ((mx - v.x) * k) / v.k, y: my - ((my - v.y) * k) / v.k };
@@ -197,6 +239,7 @@ export function CallGraphView(p: Props) {
           const d = drag.current;
           if (!d) return;
           if (Math.abs(e.clientX - d.x) + Math.abs(e.clientY - d.y) > 2) d.moved = true;
+          if (d.moved) fitted.current = false;
           if (d.moved) setView((v) => ({ ...v, x: d.vx + e.clientX - d.x, y: d.vy + e.clientY - d.y }));
         }}
         onPointerUp={(e) => {
@@ -245,5 +288,31 @@ export function CallGraphView(p: Props) {
         </div>
       )}
     </div>
+  );
+}
+
+/** The node whose change is largest (a diff's nodes have comparison − baseline as cum). */
+function largestChange(nodes: { cum: number }[]): number {
+  return nodes.reduce((m, n) => Math.max(m, Math.abs(n.cum)), 0);
+}
+
+/** A diff graph's color scale, and the color-blind palette switch it shares with the flame graph. */
+function GraphDiffLegend(p: { largest: number; unit: string; dark: boolean; colorBlind: boolean; onColorBlind: (on: boolean) => void }) {
+  const stops = [-1, -0.6, -0.25, 0, 0.25, 0.6, 1];
+  return (
+    <span className="diff-controls">
+      <label title="Blue/orange instead of red/green">
+        <input type="checkbox" data-testid="graph-colorblind" checked={p.colorBlind} onChange={(e) => p.onColorBlind(e.target.checked)} />
+        Color-blind palette
+      </label>
+      <span className="diff-legend" data-testid="graph-diff-legend">
+        <span>shrank</span>
+        {stops.map((c) => (
+          <span key={c} className="diff-swatch" style={{ background: diffColor(c, p, p.dark) }} />
+        ))}
+        <span>grew</span>
+        <span className="hint">(full color = ±{formatValue(p.largest, p.unit)}, the largest change shown)</span>
+      </span>
+    </span>
   );
 }

@@ -51,9 +51,10 @@ export const viewHandlers: Handlers<'top' | 'flame' | 'inverted' | 'sandwich' | 
 
   async graph(args) {
     const labels = args.filters ? activeFilterLabels(args.filters) : [];
-    const data = sessionFor(args).graph(args.sampleIndex, args.granularity, args.options, labels);
+    const session = sessionFor(args);
+    const data = session.graph(args.sampleIndex, args.granularity, args.options, labels);
     const svg = (await viz()).renderString(data.dot, { format: 'svg', engine: 'dot' });
-    return { ...data, svg };
+    return { ...data, svg, total: session.percentTotal(args.sampleIndex) };
   },
 
   'tree-report': (args) =>
