@@ -78,8 +78,8 @@ test('dark theme: controls, tables, tooltips, menus and the call graph read at a
   expect(await expectReadable(graph.locator('svg g.node text'), 'diff graph node label')).toBeGreaterThan(30);
   await page.getByTestId('view-top').click();
   await expect(page.getByTestId('diff-row').first()).toBeVisible();
-  expect(await expectReadable(page.locator('.diff-table .pos'), 'growth')).toBeGreaterThan(3);
-  expect(await expectReadable(page.locator('.diff-table .neg'), 'shrinkage')).toBeGreaterThan(3);
+  expect(await expectReadable(page.locator('.diff-table .grew'), 'growth')).toBeGreaterThan(3);
+  expect(await expectReadable(page.locator('.diff-table .shrank'), 'shrinkage')).toBeGreaterThan(3);
 
   // The explorer's controls.
   await page.getByTestId('mode-explore').click();
