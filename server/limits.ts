@@ -47,6 +47,8 @@ interface LimitSpec {
 
 const MiB = 1024 * 1024;
 
+// One limit a line, like the README's table of them: Prettier would spread most over six lines.
+// prettier-ignore
 export const LIMIT_SPECS: readonly LimitSpec[] = [
   { key: 'maxBodyBytes', env: 'FLAMELENS_MAX_BODY', default: 64 * MiB, status: 413, what: 'request body, bytes as sent' },
   { key: 'maxInflightBodyBytes', env: 'FLAMELENS_MAX_INFLIGHT_BYTES', default: 256 * MiB, status: 429, what: 'request bodies held at once, all requests together, bytes' },
