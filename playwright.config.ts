@@ -17,7 +17,8 @@ const dataDir = process.env.E2E_DATA;
 process.env.E2E_BASE_URL = `http://127.0.0.1:${port}`;
 
 function freePort(): string {
-  const script = "const s=require('net').createServer().listen(0,'127.0.0.1',()=>{process.stdout.write(String(s.address().port));s.close()})";
+  const script =
+    "const s=require('net').createServer().listen(0,'127.0.0.1',()=>{process.stdout.write(String(s.address().port));s.close()})";
   return execFileSync(process.execPath, ['-e', script], { encoding: 'utf8' });
 }
 

@@ -68,9 +68,7 @@ test.describe('bad input gets a clear error and loses nothing', () => {
     const st = new StringTable();
     // A system name that differs from the name marks it as already demangled: pprof (and the
     // app) then shows it untouched instead of simplifying C++-looking <…> and (…) groups.
-    const fns = evil.map(
-      (name, i) => new PFunction({ id: i + 1, name: st.dedup(name), systemName: st.dedup(`evil${i}`) }),
-    );
+    const fns = evil.map((name, i) => new PFunction({ id: i + 1, name: st.dedup(name), systemName: st.dedup(`evil${i}`) }));
     const locs = evil.map((_, i) => new Location({ id: i + 1, line: [new Line({ functionId: i + 1 })] }));
     const profile = new Profile({
       sampleType: [new ValueType({ type: st.dedup('samples'), unit: st.dedup('count') })],

@@ -62,7 +62,11 @@ export async function textsOn(elements: Locator): Promise<TextOn[]> {
         const fill = shape ? getComputedStyle(shape).fill : '';
         if (opaque(fill)) background = fill;
       }
-      for (let a: Element | null = e instanceof SVGElement ? e.closest('svg')!.parentElement : e; !background && a; a = a.parentElement) {
+      for (
+        let a: Element | null = e instanceof SVGElement ? e.closest('svg')!.parentElement : e;
+        !background && a;
+        a = a.parentElement
+      ) {
         const bg = getComputedStyle(a).backgroundColor;
         if (opaque(bg)) background = bg;
       }

@@ -27,7 +27,12 @@ async function shownDiffRows(page: Page) {
     els
       .map((el) => {
         const text = (col: string) => el.querySelector<HTMLElement>(`[data-col="${col}"]`)?.innerText ?? '';
-        return { top: parseFloat((el as HTMLElement).style.top), name: el.getAttribute('data-name')!, flat: text('flat'), cum: text('cum') };
+        return {
+          top: parseFloat((el as HTMLElement).style.top),
+          name: el.getAttribute('data-name')!,
+          flat: text('flat'),
+          cum: text('cum'),
+        };
       })
       .sort((a, b) => a.top - b.top)
       .map(({ top: _, ...r }) => r),
@@ -48,9 +53,7 @@ test.describe('diff', () => {
     // The header gives each side's total: 2.31s compared with 80ms (go tool pprof's totals).
     await expect(page.getByTestId('profile-total')).toHaveAttribute('data-value', String(2310e6));
     await expect(page.getByTestId('profile-base-total')).toHaveAttribute('data-value', String(80e6));
-    const expected = readExpectedTop(
-      join(TESTDATA, 'expected-diff', 'go-cpu-tiny.pb.gz__vs__go-cpu.pb.gz', '1.cpu.top.txt'),
-    );
+    const expected = readExpectedTop(join(TESTDATA, 'expected-diff', 'go-cpu-tiny.pb.gz__vs__go-cpu.pb.gz', '1.cpu.top.txt'));
     const ms = (s: string) => (s === '0' ? 0 : Math.round(parseFloat(s) * 1e6));
     // Every function pprof lists, with its flat and cum differences.
     await expect(page.getByTestId('diff-row').first()).toHaveAttribute('data-name', expected.parsed[0]!.name);
@@ -61,7 +64,10 @@ test.describe('diff', () => {
       expect([row.flat, row.cum], r.name).toEqual([ms(r.flat), ms(r.cum)]);
     }
     // Functions on one side only are marked (the baseline-only case is in the next test).
-    await expect(page.locator('[data-testid="diff-row"][data-name="main.sortHandler"]')).toHaveAttribute('data-only', 'comparison');
+    await expect(page.locator('[data-testid="diff-row"][data-name="main.sortHandler"]')).toHaveAttribute(
+      'data-only',
+      'comparison',
+    );
 
     await page.getByTestId('view-flame').click();
     await waitForDraw(page);
@@ -120,9 +126,7 @@ test.describe('diff', () => {
       mimeType: 'application/octet-stream',
       buffer: fixture('go-cpu-variant.pb.gz'),
     });
-    const expected = readExpectedTop(
-      join(TESTDATA, 'expected-diff', 'go-cpu-variant.pb.gz__vs__go-cpu.pb.gz', '1.cpu.top.txt'),
-    );
+    const expected = readExpectedTop(join(TESTDATA, 'expected-diff', 'go-cpu-variant.pb.gz__vs__go-cpu.pb.gz', '1.cpu.top.txt'));
     const n = expected.parsed.length;
     await expect(page.getByTestId('profile-base-total')).toHaveAttribute('data-value', String(2460e6));
     await expect(page.getByTestId('top-count')).toHaveText(`${n} of ${n} rows`);

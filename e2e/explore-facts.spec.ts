@@ -17,12 +17,21 @@ test('a profile type without samples says so, and asks whether its profiling is 
   // A Go process whose block profiling is off: its block profiles are scraped, stored and empty.
   const service = `goapp-${RUN}`;
   await ingestProfile(corpusProfile('go-cpu.pb.gz'), { name: service, labels: 'pod=a', timeMs: NOW - 10 * 60_000 });
-  const emptyBlock = makePprof({ sampleTypes: [['contentions', 'count'], ['delay', 'nanoseconds']], periodType: ['contentions', 'count'], samples: [] });
+  const emptyBlock = makePprof({
+    sampleTypes: [
+      ['contentions', 'count'],
+      ['delay', 'nanoseconds'],
+    ],
+    periodType: ['contentions', 'count'],
+    samples: [],
+  });
   await ingestProfile(emptyBlock, { name: service, labels: 'pod=a', timeMs: NOW - 10 * 60_000 });
 
   await page.goto(explore(service, BLOCK));
   await expect(page.getByTestId('profile-type-select')).toHaveValue(BLOCK);
-  await expect(page.getByTestId('empty-profile')).toHaveText('No samples in this range (is block profiling enabled in the process?)');
+  await expect(page.getByTestId('empty-profile')).toHaveText(
+    'No samples in this range (is block profiling enabled in the process?)',
+  );
   await expect(page.getByTestId('flamegraph')).toHaveCount(0);
   await expect(page.getByTestId('top-row')).toHaveCount(0);
 
@@ -36,7 +45,8 @@ test('"Split by" draws each series in a colour told apart from the others', asyn
   // The demo's checkout pods, whose names hashed to two near-identical greens.
   const service = `checkout-${RUN}`;
   const pods = ['checkout-7d9f-abcde', 'checkout-7d9f-fghij', 'checkout-7d9f-klmno'];
-  for (const pod of pods) await ingestProfile(corpusProfile('go-cpu-tiny.pb.gz'), { name: service, labels: `pod=${pod}`, timeMs: NOW - 5 * 60_000 });
+  for (const pod of pods)
+    await ingestProfile(corpusProfile('go-cpu-tiny.pb.gz'), { name: service, labels: `pod=${pod}`, timeMs: NOW - 5 * 60_000 });
 
   await page.goto(explore(service, CPU, '&groupBy=pod'));
   const legend = page.locator('.timeline-legend .legend-item');

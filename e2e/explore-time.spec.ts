@@ -36,7 +36,10 @@ test('a preset clicked later means the last minutes as of the click', async ({ p
 
   // 201 s after the page resolved "now", 1h then 15m: each window ends at the moment of its click.
   await page.clock.fastForward(201_000);
-  for (const [preset, minutes] of [['1h', 60], ['15m', 15]] as const) {
+  for (const [preset, minutes] of [
+    ['1h', 60],
+    ['15m', 15],
+  ] as const) {
     const before = await page.evaluate(() => Date.now());
     await page.getByTestId(`range-${preset}`).click();
     await expect(page.getByTestId('range-label')).toHaveText(`Last ${preset}`);

@@ -32,7 +32,11 @@ const fmtTotal = (v: number) => scaledLabel(v, 'nanoseconds', selectOutputUnit([
 
 async function ingest(base: string, name: string, labels: string, timeMs: number, tenant?: string) {
   const url = `${base}/ingest?name=${encodeURIComponent(`${name}{${labels}}`)}&from=${timeMs}&format=pprof`;
-  const res = await fetch(url, { method: 'POST', body: fixture(labels.includes('pod=a') ? 'go-cpu.pb.gz' : 'go-cpu-tiny.pb.gz'), headers: tenant ? { 'X-Scope-OrgID': tenant } : {} });
+  const res = await fetch(url, {
+    method: 'POST',
+    body: fixture(labels.includes('pod=a') ? 'go-cpu.pb.gz' : 'go-cpu-tiny.pb.gz'),
+    headers: tenant ? { 'X-Scope-OrgID': tenant } : {},
+  });
   expect(res.status).toBe(200);
 }
 
@@ -43,7 +47,6 @@ test.beforeAll(async () => {
 
 const exploreUrl = (extra = '') =>
   `/?type=${encodeURIComponent(TYPE)}&query=${encodeURIComponent(`{service_name="${SERVICE}"}`)}&from=now-1h&to=now${extra}`;
-
 
 test.describe('explorer', () => {
   test('pick a service, filter by pod, and read the totals of the ingested fixtures', async ({ page }) => {

@@ -34,7 +34,13 @@ async function diffScreen(page: Page) {
   await page.getByTestId('frame-menu').getByText('Sandwich view').click();
   await expect(page.getByTestId('sandwich-name')).toHaveText('main.checksumHandler');
   const url = new URL(page.url());
-  for (const [k, v] of [['diff', '1'], ['bfile', 'go-cpu-variant.pb.gz'], ['si', 'samples'], ['fn', 'main.checksumHandler'], ['sandwich', 'main.checksumHandler']]) {
+  for (const [k, v] of [
+    ['diff', '1'],
+    ['bfile', 'go-cpu-variant.pb.gz'],
+    ['si', 'samples'],
+    ['fn', 'main.checksumHandler'],
+    ['sandwich', 'main.checksumHandler'],
+  ]) {
     expect(url.searchParams.get(k), k).toBe(v);
   }
   expect(url.searchParams.getAll('zoom').at(-1)).toBe('main.checksumHandler');
@@ -42,7 +48,10 @@ async function diffScreen(page: Page) {
 }
 
 test.describe('file mode', () => {
-  test('a file-diff link asks for both files in turn and restores the diff with its zoom, sample type, function and sandwich', async ({ page, context }) => {
+  test('a file-diff link asks for both files in turn and restores the diff with its zoom, sample type, function and sandwich', async ({
+    page,
+    context,
+  }) => {
     const link = await diffScreen(page);
     const other = await context.newPage();
     await other.goto(link);
@@ -53,7 +62,12 @@ test.describe('file mode', () => {
     await expect(other.getByTestId('welcome-title').or(other.getByTestId('profile-name'))).toBeVisible();
     expect(params(other.url())).toEqual(params(link));
     await expect(other.getByTestId('welcome-title')).toHaveText('Now open the baseline go-cpu-variant.pb.gz');
-    expect(await other.getByTestId('link-files').locator('li').evaluateAll((li) => li.map((l) => l.getAttribute('data-state')))).toEqual(['picked', 'wanted']);
+    expect(
+      await other
+        .getByTestId('link-files')
+        .locator('li')
+        .evaluateAll((li) => li.map((l) => l.getAttribute('data-state'))),
+    ).toEqual(['picked', 'wanted']);
     await pickThroughWelcome(other, 'go-cpu-variant.pb.gz');
     await expect(other.getByTestId('diff-description')).toContainText('go-cpu-variant.pb.gz');
     await expect(other.getByTestId('sample-type').locator('option:checked')).toHaveText('samples/count');
@@ -65,7 +79,10 @@ test.describe('file mode', () => {
     await expect(other.getByTestId('flamegraph')).not.toHaveAttribute('data-zoom-frame', '0');
   });
 
-  test('a link to one file: opening it (by the header button too) keeps the link’s screen; another file starts afresh', async ({ page, context }) => {
+  test('a link to one file: opening it (by the header button too) keeps the link’s screen; another file starts afresh', async ({
+    page,
+    context,
+  }) => {
     await page.goto('/?mode=file&view=both');
     await openFixture(page, 'go-cpu.pb.gz');
     await page.getByTestId('sample-type').selectOption({ label: 'samples/count' });

@@ -42,7 +42,12 @@ test.describe('flame graph', () => {
     await waitForDraw(page);
     const { total } = coveredBy(/$^/);
     // The page's User Timing marks (read by bench/browser/first-draw-phases.ts), in order.
-    const marks = await page.evaluate(() => performance.getEntriesByType('mark').map((m) => m.name).filter((n) => n.startsWith('flamelens:')));
+    const marks = await page.evaluate(() =>
+      performance
+        .getEntriesByType('mark')
+        .map((m) => m.name)
+        .filter((n) => n.startsWith('flamelens:')),
+    );
     expect(marks.slice(0, 3)).toEqual(['flamelens:page:open', 'flamelens:page:opened', 'flamelens:page:drawn']);
 
     // The root frame holds the whole profile.
@@ -161,10 +166,7 @@ test.describe('flame graph', () => {
     const at = await findFrame(page, 'main.rotl');
     const box = (await page.getByTestId('flamegraph').boundingBox())!;
     await page.mouse.click(box.x + at.x, box.y + at.y);
-    await expect(page.locator('[data-testid="top-row"][aria-selected="true"]')).toHaveAttribute(
-      'data-name',
-      'main.rotl',
-    );
+    await expect(page.locator('[data-testid="top-row"][aria-selected="true"]')).toHaveAttribute('data-name', 'main.rotl');
   });
 
   test('exports PNG, pprof and folded stacks', async ({ page }) => {
@@ -174,7 +176,12 @@ test.describe('flame graph', () => {
     await waitForDraw(page);
     const { total } = coveredBy(/$^/);
     // The page's User Timing marks (read by bench/browser/first-draw-phases.ts), in order.
-    const marks = await page.evaluate(() => performance.getEntriesByType('mark').map((m) => m.name).filter((n) => n.startsWith('flamelens:')));
+    const marks = await page.evaluate(() =>
+      performance
+        .getEntriesByType('mark')
+        .map((m) => m.name)
+        .filter((n) => n.startsWith('flamelens:')),
+    );
     expect(marks.slice(0, 3)).toEqual(['flamelens:page:open', 'flamelens:page:opened', 'flamelens:page:drawn']);
     for (const [id, suffix] of [
       ['export-png', '.flamegraph.png'],
@@ -269,7 +276,10 @@ test.describe('flame graph', () => {
     // Nothing covers an item: the element under its middle is the item.
     for (const item of await menu.getByRole('menuitem').all()) {
       const b = (await item.boundingBox())!;
-      const under = await page.evaluate(([x, y]) => document.elementFromPoint(x!, y!)?.textContent, [b.x + b.width / 2, b.y + b.height / 2]);
+      const under = await page.evaluate(
+        ([x, y]) => document.elementFromPoint(x!, y!)?.textContent,
+        [b.x + b.width / 2, b.y + b.height / 2],
+      );
       expect(under).toBe(await item.textContent());
     }
     // Hovering other frames on the way to the menu shows no tooltip either; closed, it comes back.
@@ -316,7 +326,9 @@ test.describe('flame graph', () => {
     const service = `export-svc-${Date.now().toString(36)}`;
     const url = `${BASE}/ingest?name=${encodeURIComponent(`${service}{pod="a"}`)}&from=${Date.now() - 60_000}&format=pprof`;
     expect((await fetch(url, { method: 'POST', body: readFileSync(join(PROFILES_DIR, FIXTURE)) })).status).toBe(200);
-    await page.goto(`/?type=${encodeURIComponent(CPU_TYPE)}&query=${encodeURIComponent(`{service_name="${service}"}`)}&view=flame`);
+    await page.goto(
+      `/?type=${encodeURIComponent(CPU_TYPE)}&query=${encodeURIComponent(`{service_name="${service}"}`)}&view=flame`,
+    );
     await waitForDraw(page);
     for (const [id, name] of [
       ['export-png', `${service}-cpu.flamegraph.png`],

@@ -21,11 +21,16 @@ test.beforeAll(async () => {
   // (5 workers, 3 HTTP handlers), pod b has 4 (workers).
   for (let k = 0; k < 6; k++) {
     const t = START + k * SCRAPE;
-    await ingestProfile(goroutines({ 'runtime.gopark;main.worker': 5, 'runtime.gopark;net/http.serve': 3 }), { name: SERVICE, labels: 'pod=a', timeMs: t });
+    await ingestProfile(goroutines({ 'runtime.gopark;main.worker': 5, 'runtime.gopark;net/http.serve': 3 }), {
+      name: SERVICE,
+      labels: 'pod=a',
+      timeMs: t,
+    });
     await ingestProfile(goroutines({ 'runtime.gopark;main.worker': 4 }), { name: SERVICE, labels: 'pod=b', timeMs: t + 7_000 });
   }
   // The same heap scraped three times: its average in-use memory is the heap's own.
-  for (let k = 0; k < 3; k++) await ingestProfile(corpusProfile('go-heap.pb.gz'), { name: SERVICE, labels: 'pod=a', timeMs: START + k * SCRAPE });
+  for (let k = 0; k < 3; k++)
+    await ingestProfile(corpusProfile('go-heap.pb.gz'), { name: SERVICE, labels: 'pod=a', timeMs: START + k * SCRAPE });
 });
 
 test('goroutines are averaged over time and summed across processes, in every view; "sum" is a choice', async ({ page }) => {

@@ -31,13 +31,28 @@ async function nodesOutside(page: Page): Promise<string[]> {
 /** A value pprof prints (0.41s, -10ms, 1.50MB...) in its base unit, for comparisons of size. */
 function pprofValue(text: string): number {
   const m = /^(-?[\d.]+)([a-zµ]*)$/i.exec(text)!;
-  const scale: Record<string, number> = { '': 1, ns: 1e-9, us: 1e-6, 'µs': 1e-6, ms: 1e-3, s: 1, kB: 1024, MB: 1024 ** 2, GB: 1024 ** 3, B: 1 };
+  const scale: Record<string, number> = {
+    '': 1,
+    ns: 1e-9,
+    us: 1e-6,
+    µs: 1e-6,
+    ms: 1e-3,
+    s: 1,
+    kB: 1024,
+    MB: 1024 ** 2,
+    GB: 1024 ** 3,
+    B: 1,
+  };
   return Number(m[1]) * (scale[m[2]!] ?? 1);
 }
 
 /** The main nodes of a pprof DOT file: id (N<i>), name and cum, from the tooltip pprof writes. */
 function dotNodes(dot: string): { id: string; name: string; cum: number }[] {
-  return [...dot.matchAll(/^(N\d+) \[.* tooltip="(.*) \((-?[^()]+)\)" color=/gm)].map((m) => ({ id: m[1]!, name: m[2]!, cum: pprofValue(m[3]!) }));
+  return [...dot.matchAll(/^(N\d+) \[.* tooltip="(.*) \((-?[^()]+)\)" color=/gm)].map((m) => ({
+    id: m[1]!,
+    name: m[2]!,
+    cum: pprofValue(m[3]!),
+  }));
 }
 
 test.describe('call graph', () => {
@@ -95,7 +110,10 @@ test.describe('call graph', () => {
     expect(await page.evaluate(() => (window as unknown as { __pwned?: number }).__pwned)).toBeUndefined();
   });
 
-  for (const size of [{ width: 1600, height: 1000 }, { width: 1000, height: 700 }]) {
+  for (const size of [
+    { width: 1600, height: 1000 },
+    { width: 1000, height: 700 },
+  ]) {
     test(`Fit shows every node of the graph at ${size.width}×${size.height}`, async ({ page }) => {
       await page.setViewportSize(size);
       await page.goto('/?mode=file');
@@ -115,7 +133,9 @@ test.describe('call graph', () => {
     });
   }
 
-  test('a diff graph: the nodes that changed most are clearly red and green at fit, readable, and the DOT is pprof’s', async ({ page }) => {
+  test('a diff graph: the nodes that changed most are clearly red and green at fit, readable, and the DOT is pprof’s', async ({
+    page,
+  }) => {
     await page.goto('/?mode=file');
     await openFixture(page, 'go-cpu.pb.gz');
     await page.getByTestId('baseline-file-input').setInputFiles({
@@ -136,7 +156,11 @@ test.describe('call graph', () => {
     const dot = readFileSync((await download.path())!, 'utf8');
     const graphLines = (t: string) => t.split('\n').filter((l) => /^N\d+/.test(l) && !/ -> N0 \[/.test(l));
     const nodeLines = (t: string) => graphLines(t).filter((l) => /^N\d+ \[/.test(l));
-    const rest = (t: string) => graphLines(t).filter((l) => !/^N\d+ \[/.test(l)).map((l) => l.replace(/N(\d+)_\d+/g, 'N$1_*')).sort();
+    const rest = (t: string) =>
+      graphLines(t)
+        .filter((l) => !/^N\d+ \[/.test(l))
+        .map((l) => l.replace(/N(\d+)_\d+/g, 'N$1_*'))
+        .sort();
     expect(nodeLines(dot)).toEqual(nodeLines(expected));
     expect(rest(dot)).toEqual(rest(expected));
 
@@ -148,7 +172,13 @@ test.describe('call graph', () => {
     expect(grew.cum).toBeGreaterThan(0);
     expect(shrank.cum).toBeLessThan(0);
     const node = (id: string) => graph.locator('svg g.node').filter({ has: page.locator(`title:text-is("${id}")`) });
-    const fillOf = async (id: string) => parseRgb(await node(id).locator('polygon').first().evaluate((e) => getComputedStyle(e).fill));
+    const fillOf = async (id: string) =>
+      parseRgb(
+        await node(id)
+          .locator('polygon')
+          .first()
+          .evaluate((e) => getComputedStyle(e).fill),
+      );
     const look = async (id: string) => hueChroma(await fillOf(id));
     const red = await look(grew.id);
     const green = await look(shrank.id);

@@ -81,7 +81,11 @@ export async function ingestProfile(
   o: { name: string; labels: string; timeMs: number; tenant?: string },
 ): Promise<void> {
   const url = `${process.env.E2E_BASE_URL}/ingest?name=${encodeURIComponent(`${o.name}{${o.labels}}`)}&from=${Math.round(o.timeMs)}&format=pprof`;
-  const res = await fetch(url, { method: 'POST', body: body as BodyInit, headers: o.tenant ? { 'X-Scope-OrgID': o.tenant } : {} });
+  const res = await fetch(url, {
+    method: 'POST',
+    body: body as BodyInit,
+    headers: o.tenant ? { 'X-Scope-OrgID': o.tenant } : {},
+  });
   expect(res.status, await res.clone().text()).toBe(200);
 }
 

@@ -22,9 +22,7 @@ test.describe('opening a local pprof file', () => {
     await expect(page.getByTestId('top-total')).toHaveText(cpu.total);
     await expect(page.getByTestId('top-count')).toHaveText(`${cpu.parsed.length} of ${cpu.parsed.length} rows`);
     let rows = await visibleRows(page);
-    expect(rows.map((r) => [r.name, r.cells[0], r.cells[3]])).toEqual(
-      cpu.parsed.map((r) => [r.name, r.flat, r.cum]),
-    );
+    expect(rows.map((r) => [r.name, r.cells[0], r.cells[3]])).toEqual(cpu.parsed.map((r) => [r.name, r.flat, r.cum]));
 
     await page.getByTestId('sample-type').selectOption({ label: 'samples/count' });
     const samples = expectedTop('go-cpu-tiny.pb.gz', '0.samples.top.txt');
@@ -32,9 +30,7 @@ test.describe('opening a local pprof file', () => {
     await expect(page.getByTestId('top-row').first()).toHaveAttribute('data-name', samples.parsed[0]!.name);
     rows = await visibleRows(page);
     // Counts are bare integers: the raw hooks equal what pprof prints.
-    expect(rows.map((r) => [r.name, String(r.flat), String(r.cum)])).toEqual(
-      samples.parsed.map((r) => [r.name, r.flat, r.cum]),
-    );
+    expect(rows.map((r) => [r.name, String(r.flat), String(r.cum)])).toEqual(samples.parsed.map((r) => [r.name, r.flat, r.cum]));
     expect(errors).toEqual([]);
   });
 

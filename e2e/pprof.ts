@@ -8,7 +8,11 @@ export interface StackValues {
 }
 
 /** A pprof of these samples: one function and location per distinct name. */
-export function makePprof(o: { sampleTypes: [string, string][]; periodType: [string, string]; samples: StackValues[] }): Uint8Array {
+export function makePprof(o: {
+  sampleTypes: [string, string][];
+  periodType: [string, string];
+  samples: StackValues[];
+}): Uint8Array {
   const st = new StringTable();
   const ids = new Map<string, number>();
   const functions: PFunction[] = [];

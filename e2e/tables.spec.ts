@@ -90,7 +90,11 @@ for (const [width, height] of [
       const layout = await expectReadable(page, 'diff-table', 'main.(*parser).factor');
       // Each side's share and the change of share are there when the table is the whole view.
       if (view === 'top') {
-        const cols = await page.locator('[data-testid="diff-row"]').first().locator('[data-col]').evaluateAll((els) => els.map((e) => e.getAttribute('data-col')));
+        const cols = await page
+          .locator('[data-testid="diff-row"]')
+          .first()
+          .locator('[data-col]')
+          .evaluateAll((els) => els.map((e) => e.getAttribute('data-col')));
         expect(cols).toEqual(expect.arrayContaining(['flat', 'cum', 'cum-base-pct', 'cum-next-pct', 'cum-change']));
       }
       if (view === 'both') {
@@ -144,9 +148,12 @@ test('a very long name is cut with its full text on hover; the row and the numbe
     );
     expect(ends.length).toBe(2);
     for (const [textEnd, cellEnd] of ends) expect(Math.abs(textEnd! - cellEnd!)).toBeLessThan(1.5);
-    expect(await page.locator('[data-col="flat"]').first().evaluate((el) => getComputedStyle(el).fontVariantNumeric)).toContain(
-      'tabular-nums',
-    );
+    expect(
+      await page
+        .locator('[data-col="flat"]')
+        .first()
+        .evaluate((el) => getComputedStyle(el).fontVariantNumeric),
+    ).toContain('tabular-nums');
   }
 
   // The call tree's names carry the same hook and hover text.

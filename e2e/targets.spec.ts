@@ -15,7 +15,11 @@ function target(garbage: boolean): Promise<Server> {
       res.end('this is not a profile');
       return;
     }
-    const file = req.url?.startsWith('/debug/pprof/profile') ? 'go-cpu-tiny.pb.gz' : req.url?.startsWith('/debug/pprof/heap') ? 'go-heap.pb.gz' : null;
+    const file = req.url?.startsWith('/debug/pprof/profile')
+      ? 'go-cpu-tiny.pb.gz'
+      : req.url?.startsWith('/debug/pprof/heap')
+        ? 'go-heap.pb.gz'
+        : null;
     if (!file) {
       res.writeHead(404);
       res.end();
@@ -60,7 +64,9 @@ test('the targets page lists every scrape target with its health and error', asy
     await expect(badRow).toHaveAttribute('data-health', 'down', { timeout: 20_000 });
     await expect(badRow.getByTestId('target-error')).toContainText(/pprof/i);
     // The scraped profiles are queryable like any other.
-    await page.goto(`http://127.0.0.1:${server.port}/?query=${encodeURIComponent('{service_name="good-app"}')}&type=${encodeURIComponent('memory:inuse_space:bytes:space:bytes')}`);
+    await page.goto(
+      `http://127.0.0.1:${server.port}/?query=${encodeURIComponent('{service_name="good-app"}')}&type=${encodeURIComponent('memory:inuse_space:bytes:space:bytes')}`,
+    );
     await expect(page.getByTestId('top-total')).toBeVisible({ timeout: 20_000 });
   } finally {
     await server.close();
@@ -69,7 +75,7 @@ test('the targets page lists every scrape target with its health and error', asy
   }
 });
 
-test('a target row links to that target\'s profiles in Explore', async ({ page }) => {
+test("a target row links to that target's profiles in Explore", async ({ page }) => {
   const good = await target(false);
   const port = (good.address() as AddressInfo).port;
   const server = await startServer({

@@ -16,7 +16,9 @@ const CONTROLS = 'input:not([type=checkbox]):not([type=radio]):not([type=file]),
 async function expectReadable(elements: Locator, what: string): Promise<number> {
   const texts = await textsOn(elements);
   for (const { name, text, background } of texts) {
-    expect(contrast(parseRgb(text), parseRgb(background)), `${what}: ${name} (${text} on ${background})`).toBeGreaterThanOrEqual(4.5);
+    expect(contrast(parseRgb(text), parseRgb(background)), `${what}: ${name} (${text} on ${background})`).toBeGreaterThanOrEqual(
+      4.5,
+    );
   }
   return texts.length;
 }

@@ -14,12 +14,14 @@ if (configured) {
 }
 const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
 if (!existsSync('/usr/bin/apt-get')) {
-  console.error('ensure-chromium: /usr/bin/chromium is missing and apt-get is not available; install Chromium ' +
-    'and set FLAMELENS_CHROMIUM to its path, or set FLAMELENS_CHROMIUM=playwright after `npx playwright install chromium`.');
+  console.error(
+    'ensure-chromium: /usr/bin/chromium is missing and apt-get is not available; install Chromium ' +
+      'and set FLAMELENS_CHROMIUM to its path, or set FLAMELENS_CHROMIUM=playwright after `npx playwright install chromium`.',
+  );
   process.exit(1);
 }
 const sudo = isRoot ? '' : 'sudo ';
-console.log('ensure-chromium: installing Debian\'s chromium package for the end-to-end tests…');
+console.log("ensure-chromium: installing Debian's chromium package for the end-to-end tests…");
 try {
   execSync(`${sudo}apt-get update -qq && DEBIAN_FRONTEND=noninteractive ${sudo}apt-get install -y -qq chromium`, {
     stdio: 'inherit',

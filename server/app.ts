@@ -117,7 +117,9 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   const store = new ProfileStore(db, readDb, limits);
   const pool = new DecodePool(limits, opts.decodeThreads);
   const inFlight = { ingest: 0, query: 0 };
-  const bodies = new BodyBudget(limits.maxInflightBodyBytes, (used) => overLimit('maxInflightBodyBytes', limits, `${used} bytes of request bodies are being worked on; retry later`));
+  const bodies = new BodyBudget(limits.maxInflightBodyBytes, (used) =>
+    overLimit('maxInflightBodyBytes', limits, `${used} bytes of request bodies are being worked on; retry later`),
+  );
   /** Reads a body within the server-wide budget, runs `work`, then gives the bytes back. */
   const withBody = async (req: IncomingMessage, work: (body: Buffer) => Promise<void>) => {
     const held = { budget: bodies, taken: 0 };
@@ -137,7 +139,10 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   const checkTime = (timeMs: number) => {
     if (!Number.isFinite(timeMs)) throw new ClientError(400, 'profile time is not a valid time');
     if (timeMs < oldestVisibleMs())
-      throw new ClientError(400, `profile time ${new Date(timeMs).toISOString()} is older than the retention period (${opts.retention ?? DEFAULT_RETENTION})`);
+      throw new ClientError(
+        400,
+        `profile time ${new Date(timeMs).toISOString()} is older than the retention period (${opts.retention ?? DEFAULT_RETENTION})`,
+      );
     if (timeMs > now() + limits.futureGraceMs) {
       throw overLimit('futureGraceMs', limits, `profile time ${new Date(timeMs).toISOString()} is in the future`);
     }
@@ -164,7 +169,11 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
     await withBody(req, async (body) => {
       const parsed = await parseIngestRequest(query, String(req.headers['content-type'] ?? ''), body);
       checkTime(parsed.timeMs);
-      const decoded = await pool.decode({ bytes: parsed.profileBytes, budget: limits.maxDecompressedBytes, overrides: parsed.overrides });
+      const decoded = await pool.decode({
+        bytes: parsed.profileBytes,
+        budget: limits.maxDecompressedBytes,
+        overrides: parsed.overrides,
+      });
       await store.ingest(tenant.tenant, [{ profile: decoded.profile!, labels: parsed.labels, timeMs: parsed.timeMs }]);
     });
     res.writeHead(200, { 'content-length': 0 });
@@ -182,7 +191,8 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
       res.end('ready\n');
       return;
     }
-    if (isIngest || isConnect || path === '/targets' || (proxy && path.startsWith('/pyroscope/'))) security.checkApiRequest(req, loopbackOnly);
+    if (isIngest || isConnect || path === '/targets' || (proxy && path.startsWith('/pyroscope/')))
+      security.checkApiRequest(req, loopbackOnly);
     if (proxy && (isConnect || isIngest || path.startsWith('/pyroscope/'))) {
       await proxy(req, res, req.url!);
     } else if (path === '/targets') {
@@ -219,7 +229,9 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
       await route(req, res);
     } catch (e) {
       if (e instanceof BodyTooLargeError) {
-        sendError(res, 413, 'resource_exhausted', `${e.message}: the limit maxBodyBytes (FLAMELENS_MAX_BODY)`, { connection: 'close' });
+        sendError(res, 413, 'resource_exhausted', `${e.message}: the limit maxBodyBytes (FLAMELENS_MAX_BODY)`, {
+          connection: 'close',
+        });
         req.resume();
       } else if (e instanceof ClientError) {
         const headers: Record<string, string> = e.status === 401 ? { 'www-authenticate': security.challenge } : {};
@@ -227,7 +239,10 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
         if (!req.complete) headers.connection = 'close';
         sendError(res, e.status, CODE_NAME[e.code] ?? 'invalid_argument', e.message, headers);
         if (!req.complete) req.resume();
-      } else if ((e as { code?: string }).code === 'ECONNRESET' || (e as { code?: string }).code === 'ERR_STREAM_PREMATURE_CLOSE') {
+      } else if (
+        (e as { code?: string }).code === 'ECONNRESET' ||
+        (e as { code?: string }).code === 'ERR_STREAM_PREMATURE_CLOSE'
+      ) {
         res.destroy(); // the client went away while sending
       } else {
         log(`error handling ${req.method} ${req.url?.slice(0, 200)}: ${(e as Error).stack ?? e}`);

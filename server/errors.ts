@@ -14,13 +14,19 @@ export class ClientError extends Error {
   /** The Connect error code a Connect client sees for this status. */
   get code(): Code {
     switch (this.status) {
-      case 401: return Code.Unauthenticated;
-      case 403: return Code.PermissionDenied;
-      case 404: return Code.NotFound;
+      case 401:
+        return Code.Unauthenticated;
+      case 403:
+        return Code.PermissionDenied;
+      case 404:
+        return Code.NotFound;
       case 413:
-      case 429: return Code.ResourceExhausted;
-      case 422: return Code.Unimplemented;
-      default: return Code.InvalidArgument;
+      case 429:
+        return Code.ResourceExhausted;
+      case 422:
+        return Code.Unimplemented;
+      default:
+        return Code.InvalidArgument;
     }
   }
 

@@ -73,7 +73,9 @@ export const LIMIT_SPECS: readonly LimitSpec[] = [
   { key: 'workerHeapMb', env: 'FLAMELENS_WORKER_HEAP_MB', default: 1024, min: 64, status: 413, what: 'heap of each decoding worker, MiB' },
 ];
 
-export const DEFAULT_LIMITS: Readonly<Limits> = Object.fromEntries(LIMIT_SPECS.map((s) => [s.key, s.default])) as unknown as Limits;
+export const DEFAULT_LIMITS: Readonly<Limits> = Object.fromEntries(
+  LIMIT_SPECS.map((s) => [s.key, s.default]),
+) as unknown as Limits;
 
 /** The limits set by FLAMELENS_* variables over the defaults; throws naming a bad variable. */
 export function limitsFromEnv(env: NodeJS.ProcessEnv): Partial<Limits> {
@@ -84,7 +86,8 @@ export function limitsFromEnv(env: NodeJS.ProcessEnv): Partial<Limits> {
     let v: number;
     if (s.kind === 'duration') v = raw === '0' ? 0 : parseDurationMs(raw);
     else v = Number(raw);
-    if (!Number.isSafeInteger(v) || v < (s.min ?? 0)) throw new Error(`${s.env} must be a whole number ≥ ${s.min ?? 0} (got ${JSON.stringify(raw)})`);
+    if (!Number.isSafeInteger(v) || v < (s.min ?? 0))
+      throw new Error(`${s.env} must be a whole number ≥ ${s.min ?? 0} (got ${JSON.stringify(raw)})`);
     out[s.key] = v;
   }
   return out;
@@ -92,7 +95,8 @@ export function limitsFromEnv(env: NodeJS.ProcessEnv): Partial<Limits> {
 
 export function resolveLimits(partial: Partial<Limits> = {}): Limits {
   const limits = { ...DEFAULT_LIMITS, ...partial };
-  for (const s of LIMIT_SPECS) if (s.min !== undefined && limits[s.key] < s.min) throw new Error(`${s.key} must be at least ${s.min}`);
+  for (const s of LIMIT_SPECS)
+    if (s.min !== undefined && limits[s.key] < s.min) throw new Error(`${s.key} must be at least ${s.min}`);
   return limits;
 }
 

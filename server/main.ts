@@ -55,10 +55,16 @@ try {
   fail((e as Error).message);
 }
 if (limits.maxBodyBytes === 0) fail('FLAMELENS_MAX_BODY must be a positive number of bytes');
-const list = (v: string | undefined) => (v ?? '').split(',').map((x) => x.trim()).filter(Boolean);
+const list = (v: string | undefined) =>
+  (v ?? '')
+    .split(',')
+    .map((x) => x.trim())
+    .filter(Boolean);
 const decodeThreads = process.env.FLAMELENS_DECODE_THREADS ? Number(process.env.FLAMELENS_DECODE_THREADS) : undefined;
-if (decodeThreads !== undefined && !(Number.isInteger(decodeThreads) && decodeThreads >= 1)) fail('FLAMELENS_DECODE_THREADS must be a whole number ≥ 1');
-if (process.env.FLAMELENS_AUTH_USER && !process.env.FLAMELENS_AUTH_PASSWORD) fail('FLAMELENS_AUTH_USER needs FLAMELENS_AUTH_PASSWORD');
+if (decodeThreads !== undefined && !(Number.isInteger(decodeThreads) && decodeThreads >= 1))
+  fail('FLAMELENS_DECODE_THREADS must be a whole number ≥ 1');
+if (process.env.FLAMELENS_AUTH_USER && !process.env.FLAMELENS_AUTH_PASSWORD)
+  fail('FLAMELENS_AUTH_USER needs FLAMELENS_AUTH_PASSWORD');
 let scrape: ScrapeConfig | undefined;
 if (configPath !== undefined) {
   try {
@@ -103,7 +109,8 @@ const server = await startServer({
 console.log(
   `flamelens: listening on ${server.url} (${upstream ? `proxy to ${upstream.url}` : `data: ${process.env.FLAMELENS_DATA || './data'}, retention ${retention}`}${demo ? ', demo on' : ''})`,
 );
-if (scrape) console.log(`flamelens: pull mode: ${scrape.jobs.length} scrape job(s) from ${configPath}, status at ${server.url}/targets`);
+if (scrape)
+  console.log(`flamelens: pull mode: ${scrape.jobs.length} scrape job(s) from ${configPath}, status at ${server.url}/targets`);
 
 let closing = false;
 for (const sig of ['SIGINT', 'SIGTERM'] as const) {

@@ -81,11 +81,17 @@ export class Security {
         originHost = undefined;
       }
       if (!(originHost !== undefined && originHost === host) && !this.allowed.has(o)) {
-        throw new ClientError(403, `requests from the web origin ${JSON.stringify(origin.slice(0, 200))} are refused: only this server's own pages (and FLAMELENS_ALLOWED_ORIGINS) may call its API`);
+        throw new ClientError(
+          403,
+          `requests from the web origin ${JSON.stringify(origin.slice(0, 200))} are refused: only this server's own pages (and FLAMELENS_ALLOWED_ORIGINS) may call its API`,
+        );
       }
     }
     if (listeningOnLoopback && !this.isLoopbackHost(host)) {
-      throw new ClientError(403, `Host ${JSON.stringify(host.slice(0, 200))} is not this machine: the server listens on loopback only (a DNS rebinding page would send its own name); add the origin to FLAMELENS_ALLOWED_ORIGINS to allow it`);
+      throw new ClientError(
+        403,
+        `Host ${JSON.stringify(host.slice(0, 200))} is not this machine: the server listens on loopback only (a DNS rebinding page would send its own name); add the origin to FLAMELENS_ALLOWED_ORIGINS to allow it`,
+      );
     }
     this.checkAuth(req);
   }
@@ -124,7 +130,10 @@ export class Security {
       const passwordOk = same(decoded.slice(colon + 1), a.password ?? '');
       if (colon >= 0 && userOk && passwordOk) return;
     }
-    throw new ClientError(401, 'authentication required: send Authorization: Bearer <FLAMELENS_AUTH_TOKEN> or Basic <FLAMELENS_AUTH_USER:FLAMELENS_AUTH_PASSWORD>');
+    throw new ClientError(
+      401,
+      'authentication required: send Authorization: Bearer <FLAMELENS_AUTH_TOKEN> or Basic <FLAMELENS_AUTH_USER:FLAMELENS_AUTH_PASSWORD>',
+    );
   }
 
   /** The WWW-Authenticate challenge of a 401: Basic when configured, so that browsers ask for it. */

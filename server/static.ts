@@ -39,7 +39,8 @@ export function serveStatic(distDir: string, req: IncomingMessage, res: ServerRe
   const candidate = normalize(join(distDir, decoded));
   if (candidate.startsWith(distDir + sep) && existsSync(candidate) && statSync(candidate).isFile()) file = candidate;
   const headers: Record<string, string> = { 'content-type': MIME[extname(file)] ?? 'application/octet-stream' };
-  headers['cache-control'] = file === index ? 'no-cache' : decoded.startsWith('/assets/') ? 'public, max-age=31536000, immutable' : 'public, max-age=300';
+  headers['cache-control'] =
+    file === index ? 'no-cache' : decoded.startsWith('/assets/') ? 'public, max-age=31536000, immutable' : 'public, max-age=300';
   headers['content-length'] = String(statSync(file).size);
   res.writeHead(200, headers);
   if (req.method === 'HEAD') res.end();

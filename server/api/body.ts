@@ -30,7 +30,11 @@ export class BodyBudget {
 }
 
 /** Reads a body up to `limit` bytes; what it holds is taken from `budget` and left there (the caller gives it back). */
-export async function readBody(req: IncomingMessage, limit: number, budget?: { budget: BodyBudget; taken: number }): Promise<Buffer> {
+export async function readBody(
+  req: IncomingMessage,
+  limit: number,
+  budget?: { budget: BodyBudget; taken: number },
+): Promise<Buffer> {
   const declared = Number(req.headers['content-length']);
   if (Number.isFinite(declared) && declared > limit) throw new BodyTooLargeError(limit);
   const chunks: Buffer[] = [];

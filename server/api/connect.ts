@@ -3,7 +3,14 @@
 // (400 invalid_argument, where Connect itself says 500 internal), and a ClientError thrown by a
 // service keeps its HTTP status (413, 429) beside the Connect code its status maps to.
 import { fromBinary, fromJsonString } from '@bufbuild/protobuf';
-import { ConnectError, createConnectRouter, createContextKey, createContextValues, type ConnectRouter, type Interceptor } from '@connectrpc/connect';
+import {
+  ConnectError,
+  createConnectRouter,
+  createContextKey,
+  createContextValues,
+  type ConnectRouter,
+  type Interceptor,
+} from '@connectrpc/connect';
 import type { UniversalHandler } from '@connectrpc/connect/protocol';
 import { universalResponseToNodeResponse } from '@connectrpc/connect-node';
 import type { IncomingMessage, ServerResponse } from 'node:http';
@@ -50,7 +57,11 @@ function webHeaders(req: IncomingMessage): Headers {
   return h;
 }
 
-export function createConnectEndpoint(routes: (router: ConnectRouter) => void, limits: Limits, rawMethods: Record<string, RawUnary> = {}): ConnectEndpoint {
+export function createConnectEndpoint(
+  routes: (router: ConnectRouter) => void,
+  limits: Limits,
+  rawMethods: Record<string, RawUnary> = {},
+): ConnectEndpoint {
   const router = createConnectRouter({
     interceptors: [clientErrors],
     readMaxBytes: limits.maxBodyBytes,
@@ -75,7 +86,8 @@ export function createConnectEndpoint(routes: (router: ConnectRouter) => void, l
         try {
           body = gunzipLimited(raw, limits.maxBodyBytes);
         } catch (e) {
-          if ((e as { kind?: string }).kind === 'too-large') throw overLimit('maxBodyBytes', limits, 'the request body decompresses to more bytes than allowed');
+          if ((e as { kind?: string }).kind === 'too-large')
+            throw overLimit('maxBodyBytes', limits, 'the request body decompresses to more bytes than allowed');
           throw new ClientError(400, `malformed gzip request body: ${(e as Error).message}`);
         }
         headers.delete('content-encoding');
@@ -86,7 +98,10 @@ export function createConnectEndpoint(routes: (router: ConnectRouter) => void, l
         try {
           message = fromBinary(handler.method.input, body);
         } catch (e) {
-          throw new ClientError(400, `the request is not a valid ${handler.method.input.typeName} message: ${(e as Error).message}`);
+          throw new ClientError(
+            400,
+            `the request is not a valid ${handler.method.input.typeName} message: ${(e as Error).message}`,
+          );
         }
       }
       const rawMethod = rawMethods[path];
@@ -95,7 +110,10 @@ export function createConnectEndpoint(routes: (router: ConnectRouter) => void, l
           try {
             message = fromJsonString(handler.method.input, new TextDecoder().decode(body), { ignoreUnknownFields: true });
           } catch (e) {
-            throw new ClientError(400, `the request is not a valid ${handler.method.input.typeName} message: ${(e as Error).message}`);
+            throw new ClientError(
+              400,
+              `the request is not a valid ${handler.method.input.typeName} message: ${(e as Error).message}`,
+            );
           }
         }
         const bytes = await rawMethod.handle(message, headers);

@@ -28,13 +28,21 @@ export function createPusher({ store, pool, limits, checkTime }: PushContext): S
       for (const [i, series] of req.series.entries()) {
         const labels: Record<string, string> = {};
         let metricName: string | undefined;
-        if (series.labels.length > limits.maxLabelsPerSeries) throw overLimit('maxLabelsPerSeries', limits, `series ${i} has ${series.labels.length} labels`);
+        if (series.labels.length > limits.maxLabelsPerSeries)
+          throw overLimit('maxLabelsPerSeries', limits, `series ${i} has ${series.labels.length} labels`);
         for (const { name: raw, value } of series.labels) {
           const name = raw.replace(/\./g, '_');
-          if (name.length > limits.maxLabelNameLength) throw overLimit('maxLabelNameLength', limits, `series ${i}: a label name has ${name.length} characters`);
+          if (name.length > limits.maxLabelNameLength)
+            throw overLimit('maxLabelNameLength', limits, `series ${i}: a label name has ${name.length} characters`);
           if (!LABEL_NAME.test(name)) throw new ClientError(400, `series ${i}: invalid label name ${JSON.stringify(raw)}`);
-          if (value.length > limits.maxLabelValueLength) throw overLimit('maxLabelValueLength', limits, `series ${i}: the value of label ${name} has ${value.length} characters`);
-          if (name in labels || (name === '__name__' && metricName !== undefined)) throw new ClientError(400, `series ${i}: duplicate label ${name}`);
+          if (value.length > limits.maxLabelValueLength)
+            throw overLimit(
+              'maxLabelValueLength',
+              limits,
+              `series ${i}: the value of label ${name} has ${value.length} characters`,
+            );
+          if (name in labels || (name === '__name__' && metricName !== undefined))
+            throw new ClientError(400, `series ${i}: duplicate label ${name}`);
           if (name === '__name__') metricName = value;
           else if (!name.startsWith('__')) labels[name] = value;
         }

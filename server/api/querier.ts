@@ -45,7 +45,11 @@ export function tenantOf(ctx: HandlerContext | Headers): string {
 
 function profileType(id: string): ProfileTypeInfo {
   const t = parseProfileTypeId(id);
-  if (!t) throw new ClientError(400, `invalid profile type id ${JSON.stringify(id.slice(0, 200))} (expected <name>:<sample_type>:<sample_unit>:<period_type>:<period_unit>)`);
+  if (!t)
+    throw new ClientError(
+      400,
+      `invalid profile type id ${JSON.stringify(id.slice(0, 200))} (expected <name>:<sample_type>:<sample_unit>:<period_type>:<period_unit>)`,
+    );
   return t;
 }
 
@@ -76,12 +80,19 @@ export function createQuerier(q: QueryContext): Querier {
     const e = end === 0n ? Date.now() : Number(end);
     if (Number(start) > e) throw new ClientError(400, `start (${start}) is after end (${end})`);
     const s = Math.max(Number(start), q.oldestVisibleMs());
-    if (limits.maxQueryRangeMs > 0 && e - s > limits.maxQueryRangeMs) throw overLimit('maxQueryRangeMs', limits, `the query spans ${e - s} ms`);
+    if (limits.maxQueryRangeMs > 0 && e - s > limits.maxQueryRangeMs)
+      throw overLimit('maxQueryRangeMs', limits, `the query spans ${e - s} ms`);
     return [s, e];
   };
 
   /** Series matching any of the selectors (all series when there are none) with profiles in range. */
-  const seriesMatching = async (tenant: string, selectors: string[], start: bigint, end: bigint, slicer: Slicer): Promise<SeriesRecord[]> => {
+  const seriesMatching = async (
+    tenant: string,
+    selectors: string[],
+    start: bigint,
+    end: bigint,
+    slicer: Slicer,
+  ): Promise<SeriesRecord[]> => {
     const [s, e] = range(start, end);
     const sets = selectors.length ? selectors.map(selector) : [[]];
     const found = new Map<number, SeriesRecord>();
@@ -116,7 +127,13 @@ export function createQuerier(q: QueryContext): Querier {
 
   const toLevels = (fg: FlameGraphOut) => fg.levels.map((values) => ({ values: values.map(toInt64) }));
 
-  const flamegraphOf = async (tenant: string, req: SelectMergeStacktracesRequest, tree: NameTree, side: number, slicer: Slicer) => {
+  const flamegraphOf = async (
+    tenant: string,
+    req: SelectMergeStacktracesRequest,
+    tree: NameTree,
+    side: number,
+    slicer: Slicer,
+  ) => {
     const { merged } = await merge(tenant, req, slicer);
     await tree.add(store, merged, side, slicer);
   };
@@ -138,13 +155,21 @@ export function createQuerier(q: QueryContext): Querier {
       }
       const profileTypes = [...types.values()]
         .sort((a, b) => (a.id < b.id ? -1 : 1))
-        .map((t) => ({ ID: t.id, name: t.name, sampleType: t.sampleType, sampleUnit: t.sampleUnit, periodType: t.periodType, periodUnit: t.periodUnit }));
+        .map((t) => ({
+          ID: t.id,
+          name: t.name,
+          sampleType: t.sampleType,
+          sampleUnit: t.sampleUnit,
+          periodType: t.periodType,
+          periodUnit: t.periodUnit,
+        }));
       return { profileTypes };
     },
 
     async labelNames(req, ctx) {
       const names = new Set<string>();
-      for (const rec of await seriesMatching(tenantOf(ctx), req.matchers, req.start, req.end, new Slicer())) for (const [k] of rec.entries()) names.add(k);
+      for (const rec of await seriesMatching(tenantOf(ctx), req.matchers, req.start, req.end, new Slicer()))
+        for (const [k] of rec.entries()) names.add(k);
       return { names: [...names].sort() };
     },
 
@@ -183,14 +208,20 @@ export function createQuerier(q: QueryContext): Querier {
       await flamegraphOf(tenant, req, tree, 0, slicer);
       const fg = await encodeFlameGraph(tree, maxNodes, slicer);
       return {
-        flamegraph: create(FlameGraphSchema, { names: fg.names, levels: toLevels(fg), total: toInt64(fg.total), maxSelf: toInt64(fg.maxSelf) }),
+        flamegraph: create(FlameGraphSchema, {
+          names: fg.names,
+          levels: toLevels(fg),
+          total: toInt64(fg.total),
+          maxSelf: toInt64(fg.maxSelf),
+        }),
       };
     },
 
     async diff(req, ctx) {
       const tenant = tenantOf(ctx);
       if (!req.left || !req.right) throw new ClientError(400, 'left and right are required');
-      if (req.left.profileTypeID !== req.right.profileTypeID) throw new ClientError(400, 'left and right must have the same profile type');
+      if (req.left.profileTypeID !== req.right.profileTypeID)
+        throw new ClientError(400, 'left and right must have the same profile type');
       const maxNodes = Math.max(maxNodesOf(req.left.maxNodes), maxNodesOf(req.right.maxNodes));
       const tree = new NameTree(2);
       const slicer = new Slicer();
@@ -214,12 +245,14 @@ export function createQuerier(q: QueryContext): Querier {
       const type = profileType(req.profileTypeID);
       const matchers = selector(req.labelSelector);
       const [s, e] = range(req.start, req.end);
-      if (!Number.isFinite(req.step) || req.step < 0) throw new ClientError(400, `step must be a finite number of seconds ≥ 0 (got ${req.step})`);
+      if (!Number.isFinite(req.step) || req.step < 0)
+        throw new ClientError(400, `step must be a finite number of seconds ≥ 0 (got ${req.step})`);
       const stepMs = req.step > 0 ? req.step * 1000 : DEFAULT_STEP_MS;
       if (stepMs < 1) throw new ClientError(400, 'step must be at least 1 ms');
       if (stepMs > MAX_TIME_MS) throw new ClientError(400, `step must be at most ${MAX_TIME_MS / 1000} s`);
       const points = Math.ceil((e - s) / stepMs);
-      if (points > limits.maxSeriesPoints) throw overLimit('maxSeriesPoints', limits, `the query asks for ${points} points per series; increase step`);
+      if (points > limits.maxSeriesPoints)
+        throw overLimit('maxSeriesPoints', limits, `the query asks for ${points} points per series; increase step`);
       const slicer = new Slicer();
       const series = await store.findSeries(tenant, matchers, type.id, slicer);
       const out = await selectSeries(

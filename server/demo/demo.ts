@@ -24,7 +24,14 @@ export function startDemo(serverUrl: string, log: (m: string) => void, intervalM
   const launch = (spec: (typeof DEMO_PODS)[number], restarts: number) => {
     const child = fork(join(here, 'pod.ts'), [], {
       execArgv: ['--import', 'tsx'],
-      env: { ...process.env, DEMO_SERVER: serverUrl, DEMO_SERVICE: spec.service, DEMO_POD: spec.pod, DEMO_NAMESPACE: 'shop', DEMO_INTERVAL_MS: String(intervalMs) },
+      env: {
+        ...process.env,
+        DEMO_SERVER: serverUrl,
+        DEMO_SERVICE: spec.service,
+        DEMO_POD: spec.pod,
+        DEMO_NAMESPACE: 'shop',
+        DEMO_INTERVAL_MS: String(intervalMs),
+      },
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
     });
     children.add(child);

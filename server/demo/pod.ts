@@ -23,7 +23,8 @@ async function upload(): Promise<void> {
   const cpu = time.stop(true);
   periodStart = Date.now();
   const name = encodeURIComponent(`${service}{pod=${pod},namespace=${namespace}}`);
-  const url = (p: string) => `${server}/ingest?name=${name}&format=pprof&spyName=nodespy&from=${Math.floor(from / 1000)}&until=${Math.floor(periodStart / 1000)}${p}`;
+  const url = (p: string) =>
+    `${server}/ingest?name=${name}&format=pprof&spyName=nodespy&from=${Math.floor(from / 1000)}&until=${Math.floor(periodStart / 1000)}${p}`;
   for (const profile of [cpu, heap.profile()]) {
     const body = await encode(profile);
     const res = await fetch(url(''), { method: 'POST', body: new Uint8Array(body) });
@@ -40,10 +41,13 @@ function work(): void {
 work();
 
 // First upload early so a fresh start shows data quickly, then every interval.
-setTimeout(function tick() {
-  upload().catch((e) => console.error(`demo ${pod}: ${(e as Error).message}`));
-  setTimeout(tick, intervalMs);
-}, Math.min(5_000, intervalMs));
+setTimeout(
+  function tick() {
+    upload().catch((e) => console.error(`demo ${pod}: ${(e as Error).message}`));
+    setTimeout(tick, intervalMs);
+  },
+  Math.min(5_000, intervalMs),
+);
 
 process.on('disconnect', () => process.exit(0));
 process.on('SIGTERM', () => process.exit(0));

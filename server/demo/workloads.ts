@@ -2,11 +2,32 @@
 // and serialises them; catalog builds a search index and answers fuzzy queries from a cache.
 import { createHash } from 'node:crypto';
 
-const WORDS = ['red', 'blue', 'linen', 'wool', 'shirt', 'jacket', 'lamp', 'oak', 'table', 'chair', 'desk', 'mug', 'tea', 'steel', 'bottle', 'pack', 'trail', 'runner', 'sock', 'scarf'];
+const WORDS = [
+  'red',
+  'blue',
+  'linen',
+  'wool',
+  'shirt',
+  'jacket',
+  'lamp',
+  'oak',
+  'table',
+  'chair',
+  'desk',
+  'mug',
+  'tea',
+  'steel',
+  'bottle',
+  'pack',
+  'trail',
+  'runner',
+  'sock',
+  'scarf',
+];
 
 function rng(seed: number) {
   let s = seed >>> 0;
-  return () => ((s = (s * 1664525 + 1013904223) >>> 0) / 2 ** 32);
+  return () => (s = (s * 1664525 + 1013904223) >>> 0) / 2 ** 32;
 }
 
 export interface Workload {

@@ -39,7 +39,11 @@ function decode(task: DecodeTask): DecodeResult {
     raw = rawProfileBytes(task.bytes, { maxDecompressedBytes: budget });
   } catch (e) {
     if (e instanceof ProfileError && e.kind === 'too-large') {
-      throw overLimit('maxDecompressedBytes', limits, `the profile decompresses to more than the ${budget} bytes left for this request`);
+      throw overLimit(
+        'maxDecompressedBytes',
+        limits,
+        `the profile decompresses to more than the ${budget} bytes left for this request`,
+      );
     }
     throw e;
   }
@@ -52,7 +56,8 @@ function decode(task: DecodeTask): DecodeResult {
   }
   validateProfile(p, { positionalIds: true });
   if (p.sampleType.length === 0) throw new ClientError(400, 'invalid pprof: it declares no sample types');
-  if (!task.scrape) return { ok: true, profile: prepareProfile(p, task.overrides, task.metricName), decompressedBytes: raw.length };
+  if (!task.scrape)
+    return { ok: true, profile: prepareProfile(p, task.overrides, task.metricName), decompressedBytes: raw.length };
   const kind = PROFILE_KIND[task.scrape.kind];
   const d = toDelta(p, kind.cumulative, task.scrape.prev, task.scrape.nowMs);
   const toStore = d ? d.profile : p;

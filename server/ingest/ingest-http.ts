@@ -74,7 +74,11 @@ export async function parseIngestRequest(q: URLSearchParams, contentType: string
   if (contentType.toLowerCase().startsWith('multipart/form-data')) {
     let form: FormData;
     try {
-      form = await new Request('http://localhost/', { method: 'POST', headers: { 'content-type': contentType }, body: new Uint8Array(body) }).formData();
+      form = await new Request('http://localhost/', {
+        method: 'POST',
+        headers: { 'content-type': contentType },
+        body: new Uint8Array(body),
+      }).formData();
     } catch (e) {
       throw new IngestError(`malformed multipart body: ${(e as Error).message}`);
     }

@@ -15,7 +15,10 @@ export type DecodeOk = Extract<DecodeResult, { ok: true }>;
 export class DecodePool {
   private readonly pool: Piscina<DecodeTask | PprofJsonTask, DecodeResult | string>;
 
-  constructor(private readonly limits: Limits, threads = Math.max(1, Math.min(4, availableParallelism() - 1))) {
+  constructor(
+    private readonly limits: Limits,
+    threads = Math.max(1, Math.min(4, availableParallelism() - 1)),
+  ) {
     this.pool = new Piscina({
       filename: new URL('./decode-worker.mjs', import.meta.url).href,
       minThreads: 1,
@@ -33,8 +36,10 @@ export class DecodePool {
       r = (await this.pool.run({ ...task, limits: this.limits })) as DecodeResult;
     } catch (e) {
       const code = (e as { code?: string }).code;
-      if (code === 'ERR_WORKER_OUT_OF_MEMORY') throw overLimit('workerHeapMb', this.limits, 'decoding the profile needs more memory than a worker has');
-      if ((e as Error).message?.includes('Task queue is at limit')) throw new ClientError(429, `too many profiles are waiting to be decoded (${MAX_QUEUED_DECODES}); retry later`);
+      if (code === 'ERR_WORKER_OUT_OF_MEMORY')
+        throw overLimit('workerHeapMb', this.limits, 'decoding the profile needs more memory than a worker has');
+      if ((e as Error).message?.includes('Task queue is at limit'))
+        throw new ClientError(429, `too many profiles are waiting to be decoded (${MAX_QUEUED_DECODES}); retry later`);
       throw e;
     }
     if (!r.ok) throw new ClientError(r.status, r.message);

@@ -50,7 +50,11 @@ export interface SampleTypeOverride {
 }
 
 /** One ProfileTypeInfo per sample type column of the profile. */
-export function profileTypesOf(p: Profile, overrides: Record<string, SampleTypeOverride> = {}, forcedName?: string): ProfileTypeInfo[] {
+export function profileTypesOf(
+  p: Profile,
+  overrides: Record<string, SampleTypeOverride> = {},
+  forcedName?: string,
+): ProfileTypeInfo[] {
   const s = p.stringTable.strings;
   const periodType = p.periodType ? s[Number(p.periodType.type)] : '';
   const periodUnit = p.periodType ? s[Number(p.periodType.unit)] : '';

@@ -51,10 +51,21 @@ function nonNegative(v: number | bigint | undefined, what: string): number {
 /** Profile type ids are `name:sample_type:sample_unit:period_type:period_unit`: no part may hold a colon. */
 function checkTypes(types: ProfileTypeInfo[]): void {
   for (const t of types) {
-    for (const [what, v] of [['name', t.name], ['sample type', t.sampleType], ['sample unit', t.sampleUnit], ['period type', t.periodType], ['period unit', t.periodUnit]]) {
-      if (v.includes(':')) throw new ClientError(400, `invalid profile type: the ${what} ${JSON.stringify(v)} contains ":", which separates the parts of a profile type id`);
+    for (const [what, v] of [
+      ['name', t.name],
+      ['sample type', t.sampleType],
+      ['sample unit', t.sampleUnit],
+      ['period type', t.periodType],
+      ['period unit', t.periodUnit],
+    ]) {
+      if (v.includes(':'))
+        throw new ClientError(
+          400,
+          `invalid profile type: the ${what} ${JSON.stringify(v)} contains ":", which separates the parts of a profile type id`,
+        );
     }
-    if (!parseProfileTypeId(t.id)) throw new ClientError(400, `invalid profile type ${JSON.stringify(t.id)}: its name and sample type must not be empty`);
+    if (!parseProfileTypeId(t.id))
+      throw new ClientError(400, `invalid profile type ${JSON.stringify(t.id)}: its name and sample type must not be empty`);
   }
 }
 
@@ -105,7 +116,10 @@ export function prepareProfile(p: Profile, overrides?: Record<string, SampleType
   const parent: number[] = [0];
   const location: number[] = [0];
   const width = types.length;
-  const groups = new Map<string, { labels: [string, string][]; leaf: Map<number, number>; nodes: number[]; values: number[][] }>();
+  const groups = new Map<
+    string,
+    { labels: [string, string][]; leaf: Map<number, number>; nodes: number[]; values: number[][] }
+  >();
   for (const s of p.sample) {
     let node = 0;
     const ids = s.locationId;
@@ -152,6 +166,10 @@ export function prepareProfile(p: Profile, overrides?: Record<string, SampleType
     frameData,
     nodeParent: Int32Array.from(parent),
     nodeLocation: Int32Array.from(location),
-    groups: [...groups.values()].map((g) => ({ labels: g.labels, nodes: Int32Array.from(g.nodes), values: g.values.map((v) => Float64Array.from(v)) })),
+    groups: [...groups.values()].map((g) => ({
+      labels: g.labels,
+      nodes: Int32Array.from(g.nodes),
+      values: g.values.map((v) => Float64Array.from(v)),
+    })),
   };
 }

@@ -64,8 +64,10 @@ function scanSample(buf: Uint8Array, start: number, end: number): { frames: numb
     const wire = tag % 8;
     const span = c.skip(wire);
     if (field === 1) {
-      if (span) for (let k = span[0]; k < span[1]; k++) if (buf[k]! < 0x80) frames++;
-      else if (wire === 0) frames++;
+      if (span)
+        for (let k = span[0]; k < span[1]; k++)
+          if (buf[k]! < 0x80) frames++;
+          else if (wire === 0) frames++;
     } else if (field === 3 && wire === 2) labels++;
   }
   return { frames, labels };
@@ -97,6 +99,8 @@ export function checkCounts(n: PprofCounts, limits: Limits): void {
   if (n.locations > limits.maxLocations) throw overLimit('maxLocations', limits, `the profile has ${n.locations} locations`);
   if (n.functions > limits.maxFunctions) throw overLimit('maxFunctions', limits, `the profile has ${n.functions} functions`);
   if (n.strings > limits.maxStrings) throw overLimit('maxStrings', limits, `the profile has ${n.strings} strings`);
-  if (n.frames > limits.maxStackFrames) throw overLimit('maxStackFrames', limits, `the profile's stacks have ${n.frames} frames in all`);
-  if (n.maxSampleLabels > limits.maxSampleLabels) throw overLimit('maxSampleLabels', limits, `a sample has ${n.maxSampleLabels} labels`);
+  if (n.frames > limits.maxStackFrames)
+    throw overLimit('maxStackFrames', limits, `the profile's stacks have ${n.frames} frames in all`);
+  if (n.maxSampleLabels > limits.maxSampleLabels)
+    throw overLimit('maxSampleLabels', limits, `a sample has ${n.maxSampleLabels} labels`);
 }

@@ -5,7 +5,12 @@ import type { ProfileStore } from '../storage/store';
 import { frameNames } from './flamegraph';
 import type { MergedStacks } from './merge';
 
-export async function filterByCallSite(store: ProfileStore, merged: MergedStacks, callSite: string[], slicer = new Slicer()): Promise<MergedStacks> {
+export async function filterByCallSite(
+  store: ProfileStore,
+  merged: MergedStacks,
+  callSite: string[],
+  slicer = new Slicer(),
+): Promise<MergedStacks> {
   if (callSite.length === 0) return merged;
   let total = 0;
   for (const [scopeId, values] of merged.byScope) {

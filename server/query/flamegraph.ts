@@ -108,7 +108,12 @@ interface OutNode {
 }
 
 /** Keeps about maxNodes nodes with the largest totals; the rest of each parent's children become "other". */
-async function truncate(tree: NameTree, totals: Float64Array[], maxNodes: number, slicer: Slicer): Promise<{ root: OutNode; names: string[] }> {
+async function truncate(
+  tree: NameTree,
+  totals: Float64Array[],
+  maxNodes: number,
+  slicer: Slicer,
+): Promise<{ root: OutNode; names: string[] }> {
   const sides = totals.length;
   const combined = new Float64Array(totals[0].length);
   for (let i = 0; i < combined.length; i++) {

@@ -15,7 +15,11 @@ export interface MergedStacks {
 }
 
 /** Sums the profiles (read in batches, in slices); every scope they use is loaded for scope() afterwards. */
-export async function mergeProfiles(store: ProfileStore, profiles: AsyncIterable<StoredProfile>, slicer = new Slicer()): Promise<MergedStacks> {
+export async function mergeProfiles(
+  store: ProfileStore,
+  profiles: AsyncIterable<StoredProfile>,
+  slicer = new Slicer(),
+): Promise<MergedStacks> {
   const out: MergedStacks = { byScope: new Map(), profiles: 0, total: 0, period: 0, dropFrames: '', keepFrames: '' };
   let drop: string | undefined;
   let keep: string | undefined;

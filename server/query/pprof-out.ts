@@ -1,6 +1,13 @@
 // Merged stacks → a google.v1.Profile message with one sample type.
 import { create, toBinary } from '@bufbuild/protobuf';
-import { ProfileSchema, type Profile, type Location, type Function as PFunction, type Mapping, type Sample } from '../../src/api/gen/google/v1/profile_pb';
+import {
+  ProfileSchema,
+  type Profile,
+  type Location,
+  type Function as PFunction,
+  type Mapping,
+  type Sample,
+} from '../../src/api/gen/google/v1/profile_pb';
 import type { ProfileTypeInfo } from '../ingest/pprof';
 import { Slicer } from '../slice';
 import type { ProfileStore } from '../storage/store';
@@ -21,7 +28,14 @@ class Strings {
   }
 }
 
-export async function buildPprof(store: ProfileStore, merged: MergedStacks, type: ProfileTypeInfo, startMs: number, endMs: number, slicer = new Slicer()): Promise<Profile> {
+export async function buildPprof(
+  store: ProfileStore,
+  merged: MergedStacks,
+  type: ProfileTypeInfo,
+  startMs: number,
+  endMs: number,
+  slicer = new Slicer(),
+): Promise<Profile> {
   const strings = new Strings();
   const sampleType = [{ type: strings.id(type.sampleType), unit: strings.id(type.sampleUnit) }];
   const periodType = { type: strings.id(type.periodType), unit: strings.id(type.periodUnit) };
@@ -44,9 +58,17 @@ export async function buildPprof(store: ProfileStore, merged: MergedStacks, type
       id = BigInt(mappings.length + 1);
       mappingIds.set(key, id);
       mappings.push({
-        $typeName: 'google.v1.Mapping', id, memoryStart: 0n, memoryLimit: 0n, fileOffset: 0n,
-        filename: strings.id(file), buildId: strings.id(buildId),
-        hasFunctions: true, hasFilenames: false, hasLineNumbers: false, hasInlineFrames: false,
+        $typeName: 'google.v1.Mapping',
+        id,
+        memoryStart: 0n,
+        memoryLimit: 0n,
+        fileOffset: 0n,
+        filename: strings.id(file),
+        buildId: strings.id(buildId),
+        hasFunctions: true,
+        hasFilenames: false,
+        hasLineNumbers: false,
+        hasInlineFrames: false,
       });
     }
     return id;
@@ -58,8 +80,12 @@ export async function buildPprof(store: ProfileStore, merged: MergedStacks, type
       id = BigInt(functions.length + 1);
       functionIds.set(key, id);
       functions.push({
-        $typeName: 'google.v1.Function', id, name: strings.id(name), systemName: strings.id(systemName),
-        filename: strings.id(filename), startLine: BigInt(startLine),
+        $typeName: 'google.v1.Function',
+        id,
+        name: strings.id(name),
+        systemName: strings.id(systemName),
+        filename: strings.id(filename),
+        startLine: BigInt(startLine),
       });
     }
     return id;
@@ -78,7 +104,11 @@ export async function buildPprof(store: ProfileStore, merged: MergedStacks, type
         id = BigInt(locations.length + 1);
         locationIds.set(key, id);
         locations.push({
-          $typeName: 'google.v1.Location', id, mappingId: mappingId(f.mappingFile, f.buildId), address: BigInt(f.address), isFolded: false,
+          $typeName: 'google.v1.Location',
+          id,
+          mappingId: mappingId(f.mappingFile, f.buildId),
+          address: BigInt(f.address),
+          isFolded: false,
           line: f.lines.map((l) => ({
             $typeName: 'google.v1.Line' as const,
             functionId: functionId(l.name, l.systemName, l.filename, l.startLine),
@@ -136,8 +166,19 @@ const ENCODE_CHUNK = 2048;
  * large tables are encoded a chunk at a time with turns of the event loop between.
  */
 export async function encodePprofSliced(p: Profile, slicer = new Slicer()): Promise<Uint8Array> {
-  const parts: Uint8Array[] = [toBinary(ProfileSchema, create(ProfileSchema, { ...p, sample: [], mapping: [], location: [], function: [], stringTable: [] }))];
-  const fields = [['sample', p.sample], ['mapping', p.mapping], ['location', p.location], ['function', p.function], ['stringTable', p.stringTable]] as const;
+  const parts: Uint8Array[] = [
+    toBinary(
+      ProfileSchema,
+      create(ProfileSchema, { ...p, sample: [], mapping: [], location: [], function: [], stringTable: [] }),
+    ),
+  ];
+  const fields = [
+    ['sample', p.sample],
+    ['mapping', p.mapping],
+    ['location', p.location],
+    ['function', p.function],
+    ['stringTable', p.stringTable],
+  ] as const;
   for (const [field, items] of fields) {
     for (let i = 0; i < items.length; i += ENCODE_CHUNK) {
       parts.push(toBinary(ProfileSchema, create(ProfileSchema, { [field]: items.slice(i, i + ENCODE_CHUNK) })));

@@ -17,7 +17,10 @@ type SelectorLimits = Pick<Limits, 'maxSelectorLength' | 'maxRegexLength'>;
 
 /** Thrown for a selector or regex over its length limit (the caller answers 400 naming the limit). */
 export class SelectorLimitError extends SelectorError {
-  constructor(readonly limit: keyof SelectorLimits, message: string) {
+  constructor(
+    readonly limit: keyof SelectorLimits,
+    message: string,
+  ) {
     super(message);
   }
 }
@@ -57,10 +60,18 @@ export function matches(matchers: readonly Matcher[], labels: { label(name: stri
   for (const m of matchers) {
     const v = labels.label(m.name) ?? '';
     switch (m.op) {
-      case '=': if (v !== m.value) return false; break;
-      case '!=': if (v === m.value) return false; break;
-      case '=~': if (!m.re!.matches(v)) return false; break;
-      case '!~': if (m.re!.matches(v)) return false; break;
+      case '=':
+        if (v !== m.value) return false;
+        break;
+      case '!=':
+        if (v === m.value) return false;
+        break;
+      case '=~':
+        if (!m.re!.matches(v)) return false;
+        break;
+      case '!~':
+        if (m.re!.matches(v)) return false;
+        break;
     }
   }
   return true;

@@ -15,7 +15,14 @@ export interface SeriesOut {
   sum: number;
 }
 
-export async function selectSeries(store: ProfileStore, series: SeriesRecord[], startMs: number, endMs: number, o: SeriesOptions, slicer = new Slicer()): Promise<SeriesOut[]> {
+export async function selectSeries(
+  store: ProfileStore,
+  series: SeriesRecord[],
+  startMs: number,
+  endMs: number,
+  o: SeriesOptions,
+  slicer = new Slicer(),
+): Promise<SeriesOut[]> {
   const groups = new Map<string, { labels: [string, string][]; buckets: Map<number, { sum: number; n: number }>; sum: number }>();
   const groupOf = new Map<number, string>();
   for (const s of series) {

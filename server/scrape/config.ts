@@ -29,12 +29,23 @@ const duration = z.string({ error: 'expected a duration such as 15s, 500ms or 1m
   }
 });
 
-const labelMap = z.record(z.string(), z.union([z.string(), z.number(), z.boolean()]).transform((v) => String(v))).superRefine((labels, ctx) => {
-  for (const key of Object.keys(labels)) {
-    if (key.startsWith('__')) ctx.addIssue({ code: 'custom', path: [key], message: 'label names starting with __ are reserved' });
-    else if (!LABEL_NAME.test(key)) ctx.addIssue({ code: 'custom', path: [key], message: 'label names are letters, digits and _, not starting with a digit' });
-  }
-});
+const labelMap = z
+  .record(
+    z.string(),
+    z.union([z.string(), z.number(), z.boolean()]).transform((v) => String(v)),
+  )
+  .superRefine((labels, ctx) => {
+    for (const key of Object.keys(labels)) {
+      if (key.startsWith('__'))
+        ctx.addIssue({ code: 'custom', path: [key], message: 'label names starting with __ are reserved' });
+      else if (!LABEL_NAME.test(key))
+        ctx.addIssue({
+          code: 'custom',
+          path: [key],
+          message: 'label names are letters, digits and _, not starting with a digit',
+        });
+    }
+  });
 
 const targetUrl = z.string().transform((text, ctx) => {
   const withScheme = /^[a-z][a-z0-9+.-]*:\/\//i.test(text) ? text : `http://${text}`;
@@ -50,7 +61,10 @@ const targetUrl = z.string().transform((text, ctx) => {
     return z.NEVER;
   }
   if ((u.pathname !== '/' && u.pathname !== '') || u.search || u.hash) {
-    ctx.addIssue({ code: 'custom', message: `invalid target ${JSON.stringify(text)}: give scheme://host:port only; set paths under profiles:` });
+    ctx.addIssue({
+      code: 'custom',
+      message: `invalid target ${JSON.stringify(text)}: give scheme://host:port only; set paths under profiles:`,
+    });
     return z.NEVER;
   }
   return `${u.protocol}//${u.host}`;
@@ -65,11 +79,19 @@ const profileSettings = z.union([
 ]);
 
 const profilesSchema = z
-  .strictObject(Object.fromEntries(PROFILE_KINDS.map((k) => [k.name, profileSettings.optional()])) as Record<ProfileKind, z.ZodOptional<typeof profileSettings>>)
+  .strictObject(
+    Object.fromEntries(PROFILE_KINDS.map((k) => [k.name, profileSettings.optional()])) as Record<
+      ProfileKind,
+      z.ZodOptional<typeof profileSettings>
+    >,
+  )
   .optional();
 
 const jobSchema = z.strictObject({
-  job_name: z.string().min(1, 'job_name must not be empty').regex(/^[^\s]+$/, 'job_name must not contain spaces'),
+  job_name: z
+    .string()
+    .min(1, 'job_name must not be empty')
+    .regex(/^[^\s]+$/, 'job_name must not contain spaces'),
   scrape_interval: duration.optional(),
   scrape_timeout: duration.optional(),
   tenant: z.string().optional(),
@@ -148,10 +170,12 @@ export function normalizeScrapeConfig(input: unknown, source = '(inline)', baseD
     names.add(j.job_name);
     const intervalMs = j.scrape_interval ?? DEFAULT_SCRAPE_INTERVAL_MS;
     const timeoutMs = j.scrape_timeout ?? defaultTimeoutMs(intervalMs);
-    if (timeoutMs > intervalMs) problems.push(`${where}: scrape_timeout (${timeoutMs} ms) must not exceed scrape_interval (${intervalMs} ms)`);
+    if (timeoutMs > intervalMs)
+      problems.push(`${where}: scrape_timeout (${timeoutMs} ms) must not exceed scrape_interval (${intervalMs} ms)`);
     const tenant = tenantFrom(j.tenant);
     if ('error' in tenant) problems.push(`${where}: ${tenant.error}`);
-    if (!j.static_configs?.length && !j.kubernetes_sd_configs?.length) problems.push(`${where}: needs static_configs or kubernetes_sd_configs`);
+    if (!j.static_configs?.length && !j.kubernetes_sd_configs?.length)
+      problems.push(`${where}: needs static_configs or kubernetes_sd_configs`);
     const profiles = {} as Record<ProfileKind, ProfileSetting>;
     for (const k of PROFILE_KINDS) {
       const s = j.profiles?.[k.name];

@@ -31,7 +31,12 @@ export interface DeltaResult {
 }
 
 /** `isCumulative` undefined → the profile is returned unchanged and no state is kept. */
-export function toDelta(p: Profile, isCumulative: ((sampleType: string) => boolean) | undefined, prev: DeltaState | undefined, nowMs: number): DeltaResult | undefined {
+export function toDelta(
+  p: Profile,
+  isCumulative: ((sampleType: string) => boolean) | undefined,
+  prev: DeltaState | undefined,
+  nowMs: number,
+): DeltaResult | undefined {
   if (!isCumulative) return undefined;
   const strings = p.stringTable.strings;
   const typeNames = p.sampleType.map((t) => strings[Number(t.type)]);
@@ -72,7 +77,11 @@ export function toDelta(p: Profile, isCumulative: ((sampleType: string) => boole
   }
 
   const state: DeltaState = { signature, values: new Map(), locations: locationDict, timeMs: nowMs };
-  for (const [key, g] of groups) state.values.set(key, cumCols.map((c) => g.values[c]));
+  for (const [key, g] of groups)
+    state.values.set(
+      key,
+      cumCols.map((c) => g.values[c]),
+    );
 
   const first = !prev || prev.signature !== signature;
   let reset = false;

@@ -191,7 +191,15 @@ export class KubernetesDiscovery {
     }
     for (const ns of namespaces) {
       const w: Watcher = {
-        status: { job: this.job.name, mechanism: 'kubernetes', namespace: ns, state: 'connecting', error: null, pods: 0, lastUpdate: null },
+        status: {
+          job: this.job.name,
+          mechanism: 'kubernetes',
+          namespace: ns,
+          state: 'connecting',
+          error: null,
+          pods: 0,
+          lastUpdate: null,
+        },
         backoffMs: 1000,
         groups: new Set(),
       };
@@ -212,7 +220,11 @@ export class KubernetesDiscovery {
     const api = kc.makeApiClient(CoreV1Api);
     const path = ns ? `/api/v1/namespaces/${encodeURIComponent(ns)}/pods` : '/api/v1/pods';
     const list = async (): Promise<V1PodList> => {
-      const res = await withTimeout(ns ? api.listNamespacedPod({ namespace: ns }) : api.listPodForAllNamespaces(), LIST_TIMEOUT_MS, `listing pods at ${path}`);
+      const res = await withTimeout(
+        ns ? api.listNamespacedPod({ namespace: ns }) : api.listPodForAllNamespaces(),
+        LIST_TIMEOUT_MS,
+        `listing pods at ${path}`,
+      );
       w.status.state = 'ok';
       w.status.error = null;
       w.backoffMs = 1000;
@@ -233,7 +245,9 @@ export class KubernetesDiscovery {
       if (this.stopped || w.lw !== lw) return;
       w.status.state = 'error';
       w.status.error = errorText(err);
-      this.log(`scrape ${this.job.name}: kubernetes discovery${ns ? ` (namespace ${ns})` : ''}: ${w.status.error}; retrying in ${w.backoffMs} ms`);
+      this.log(
+        `scrape ${this.job.name}: kubernetes discovery${ns ? ` (namespace ${ns})` : ''}: ${w.status.error}; retrying in ${w.backoffMs} ms`,
+      );
       // ListWatch does not restart after an error: start a new one with backoff, keeping the known pods meanwhile.
       watch.stopped = true;
       void lw.stop();
@@ -282,7 +296,13 @@ export class KubernetesDiscovery {
 
 function errorText(err: unknown): string {
   if (!err) return 'watch ended';
-  const e = err as { message?: string; statusCode?: number; code?: number | string; body?: unknown; cause?: { message?: string } };
+  const e = err as {
+    message?: string;
+    statusCode?: number;
+    code?: number | string;
+    body?: unknown;
+    cause?: { message?: string };
+  };
   const status = e.statusCode ?? (typeof e.code === 'number' ? e.code : undefined);
   let msg = e.message ?? String(err);
   if (e.cause?.message && !msg.includes(e.cause.message)) msg += `: ${e.cause.message}`;

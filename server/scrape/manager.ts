@@ -119,7 +119,10 @@ export class ScrapeManager {
         const specs: TargetSpec[] = [];
         for (const address of sc.targets) {
           const instance = new URL(address).host;
-          for (const [profile, setting] of Object.entries(job.profiles) as [TargetSpec['profile'], { enabled: boolean; path: string }][]) {
+          for (const [profile, setting] of Object.entries(job.profiles) as [
+            TargetSpec['profile'],
+            { enabled: boolean; path: string },
+          ][]) {
             if (!setting.enabled) continue;
             specs.push({
               job: job.name,
@@ -170,15 +173,18 @@ export class ScrapeManager {
     const interval = loop.job.intervalMs;
     // Spread first scrapes over the interval (deterministically per target), then keep the phase.
     const at = first ? Date.now() + (hash(loop.key) % Math.min(interval, 5000)) : nextAt!;
-    loop.timer = setTimeout(() => {
-      loop.running = this.scrape(loop).finally(() => {
-        loop.running = undefined;
-        let n = at + interval;
-        const now = Date.now();
-        if (n <= now) n += Math.ceil((now - n + 1) / interval) * interval; // overran: skip missed ticks
-        this.schedule(loop, false, n);
-      });
-    }, Math.max(0, at - Date.now()));
+    loop.timer = setTimeout(
+      () => {
+        loop.running = this.scrape(loop).finally(() => {
+          loop.running = undefined;
+          let n = at + interval;
+          const now = Date.now();
+          if (n <= now) n += Math.ceil((now - n + 1) / interval) * interval; // overran: skip missed ticks
+          this.schedule(loop, false, n);
+        });
+      },
+      Math.max(0, at - Date.now()),
+    );
     loop.timer.unref();
   }
 
@@ -206,7 +212,8 @@ export class ScrapeManager {
       });
       if (decoded.delta) {
         loop.delta = decoded.delta.state;
-        if (decoded.delta.reset) this.log(`scrape ${st.job} ${st.url}: counters went down (target restarted); storing the current values as the delta`);
+        if (decoded.delta.reset)
+          this.log(`scrape ${st.job} ${st.url}: counters went down (target restarted); storing the current values as the delta`);
       }
       if (decoded.profile && !loop.stopped) {
         await this.store.ingest(loop.job.tenant, [{ profile: decoded.profile, labels: loop.spec.labels, timeMs: started }]);
@@ -228,8 +235,11 @@ export class ScrapeManager {
 
   targets(): TargetStatus[] {
     const out: TargetStatus[] = [];
-    for (const g of this.groups.values()) for (const loop of g.values()) out.push({ ...loop.status, labels: { ...loop.status.labels } });
-    return out.sort((a, b) => (a.job !== b.job ? (a.job < b.job ? -1 : 1) : a.url < b.url ? -1 : a.url > b.url ? 1 : a.profile < b.profile ? -1 : 1));
+    for (const g of this.groups.values())
+      for (const loop of g.values()) out.push({ ...loop.status, labels: { ...loop.status.labels } });
+    return out.sort((a, b) =>
+      a.job !== b.job ? (a.job < b.job ? -1 : 1) : a.url < b.url ? -1 : a.url > b.url ? 1 : a.profile < b.profile ? -1 : 1,
+    );
   }
 
   discovery(): DiscoveryStatus[] {

@@ -25,7 +25,6 @@ export const PROFILE_KINDS: readonly ProfileKindInfo[] = [
   { name: 'block', defaultPath: '/debug/pprof/block', metricName: 'block', cumulative: () => true },
 ];
 
-export const PROFILE_KIND: Record<ProfileKind, ProfileKindInfo> = Object.fromEntries(PROFILE_KINDS.map((k) => [k.name, k])) as Record<
-  ProfileKind,
-  ProfileKindInfo
->;
+export const PROFILE_KIND: Record<ProfileKind, ProfileKindInfo> = Object.fromEntries(
+  PROFILE_KINDS.map((k) => [k.name, k]),
+) as Record<ProfileKind, ProfileKindInfo>;

@@ -85,7 +85,8 @@ export class SeriesRecord {
     let i = 0;
     let j = 0;
     while (i < a.length || j < b.length) {
-      if (j < b.length && this.label(b[j]!) !== b[j + 1]) j += 2; // an own label of the same name wins
+      if (j < b.length && this.label(b[j]!) !== b[j + 1])
+        j += 2; // an own label of the same name wins
       else if (j >= b.length || (i < a.length && a[i]! < b[j]!)) {
         yield [a[i]!, a[i + 1]!];
         i += 2;

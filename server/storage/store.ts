@@ -107,10 +107,16 @@ export class ProfileStore {
     };
     this.seriesId = db.prepare('SELECT id FROM series WHERE tenant = ? AND labels = ?').pluck();
     // Labels are read per tenant on first use: start-up with a million series is one narrow scan.
-    for (const row of db.prepare('SELECT id, tenant, profile_type FROM series').raw().iterate() as Iterable<[number, string, string]>) {
+    for (const row of db.prepare('SELECT id, tenant, profile_type FROM series').raw().iterate() as Iterable<
+      [number, string, string]
+    >) {
       this.series.add(this.series.record(row[0], row[1], row[2]));
     }
-    for (const row of db.prepare('SELECT id, tenant, day FROM scopes').iterate() as Iterable<{ id: number; tenant: string; day: number }>) {
+    for (const row of db.prepare('SELECT id, tenant, day FROM scopes').iterate() as Iterable<{
+      id: number;
+      tenant: string;
+      day: number;
+    }>) {
       this.scopesById.set(row.id, { tenant: row.tenant, day: row.day });
     }
   }
@@ -118,7 +124,6 @@ export class ProfileStore {
   get seriesCount(): number {
     return this.series.size;
   }
-
 
   /**
    * Stores every item, or none (one transaction). The series limits are checked first; then the
@@ -170,8 +175,18 @@ export class ProfileStore {
           const all: Record<string, string> = { ...Object.fromEntries(g.labels), ...item.labels };
           let user = 0;
           for (const [k, v] of Object.entries(all)) {
-            if (k.length > L.maxLabelNameLength) throw overLimit('maxLabelNameLength', L, `label name ${JSON.stringify(k.slice(0, 64))}… has ${k.length} characters`);
-            if (v.length > L.maxLabelValueLength) throw overLimit('maxLabelValueLength', L, `the value of label ${JSON.stringify(k.slice(0, 64))} has ${v.length} characters`);
+            if (k.length > L.maxLabelNameLength)
+              throw overLimit(
+                'maxLabelNameLength',
+                L,
+                `label name ${JSON.stringify(k.slice(0, 64))}… has ${k.length} characters`,
+              );
+            if (v.length > L.maxLabelValueLength)
+              throw overLimit(
+                'maxLabelValueLength',
+                L,
+                `the value of label ${JSON.stringify(k.slice(0, 64))} has ${v.length} characters`,
+              );
             if (!k.startsWith('__')) user++;
           }
           if (user > L.maxLabelsPerSeries) throw overLimit('maxLabelsPerSeries', L, `a series would have ${user} labels`);
@@ -199,12 +214,20 @@ export class ProfileStore {
     const n = fresh.size;
     if (n > L.maxNewSeriesPerRequest) throw overLimit('maxNewSeriesPerRequest', L, `the request would create ${n} series`);
     const have = this.series.countOf(tenant);
-    if (n > 0 && have + n > L.maxSeriesPerTenant) throw overLimit('maxSeriesPerTenant', L, `tenant ${JSON.stringify(tenant)} has ${have} series and the request adds ${n}`);
-    if (n > 0 && this.series.size + n > L.maxSeriesTotal) throw overLimit('maxSeriesTotal', L, `the server holds ${this.series.size} series and the request adds ${n}`);
+    if (n > 0 && have + n > L.maxSeriesPerTenant)
+      throw overLimit('maxSeriesPerTenant', L, `tenant ${JSON.stringify(tenant)} has ${have} series and the request adds ${n}`);
+    if (n > 0 && this.series.size + n > L.maxSeriesTotal)
+      throw overLimit('maxSeriesTotal', L, `the server holds ${this.series.size} series and the request adds ${n}`);
     return plans;
   }
 
-  private async writeItem(scope: SymbolScope, item: IngestItem, plans: (SeriesPlan | undefined)[][], created: SeriesRecord[], slicer: Slicer): Promise<number> {
+  private async writeItem(
+    scope: SymbolScope,
+    item: IngestItem,
+    plans: (SeriesPlan | undefined)[][],
+    created: SeriesRecord[],
+    slicer: Slicer,
+  ): Promise<number> {
     const p = item.profile;
     const insertLocation = (id: number, frame: string) => this.stmt.insertLocation.run(scope.id, id, frame);
     const insertNode = (id: number, parent: number, location: number) => this.stmt.insertNode.run(scope.id, id, parent, location);
@@ -243,7 +266,17 @@ export class ProfileStore {
           vals[k++] = v;
           total += v;
         }
-        this.stmt.insertProfile.run(plan.rec.id, item.timeMs, int64(p.durationNanos), scope.id, int64(p.period), p.dropFrames, p.keepFrames, total, blob);
+        this.stmt.insertProfile.run(
+          plan.rec.id,
+          item.timeMs,
+          int64(p.durationNanos),
+          scope.id,
+          int64(p.period),
+          p.dropFrames,
+          p.keepFrames,
+          total,
+          blob,
+        );
         rows++;
         await slicer.tick();
       }
@@ -302,7 +335,7 @@ export class ProfileStore {
     if (!p) {
       p = (async () => {
         const slicer = new Slicer();
-        for (let after = ''; ; ) {
+        for (let after = ''; ;) {
           const rows = this.read.tenantLabels.all(tenant, after, 4096) as [number, string][];
           for (const [id, labels] of rows) this.series.get(id)?.setLabels(labels);
           if (rows.length < 4096) break;
@@ -317,7 +350,12 @@ export class ProfileStore {
   }
 
   /** Series of the tenant matching all matchers (and the profile type, when given). */
-  async findSeries(tenant: string, matchers: readonly Matcher[], profileType?: string, slicer = new Slicer()): Promise<SeriesRecord[]> {
+  async findSeries(
+    tenant: string,
+    matchers: readonly Matcher[],
+    profileType?: string,
+    slicer = new Slicer(),
+  ): Promise<SeriesRecord[]> {
     await this.loadLabels(tenant);
     const out: SeriesRecord[] = [];
     let i = 0;
@@ -334,7 +372,13 @@ export class ProfileStore {
   }
 
   /** Profiles of the series in [startMs, endMs], read in batches; withSamples=false reads only totals. */
-  async *readProfiles(series: readonly SeriesRecord[], startMs: number, endMs: number, withSamples: boolean, slicer = new Slicer()): AsyncGenerator<StoredProfile> {
+  async *readProfiles(
+    series: readonly SeriesRecord[],
+    startMs: number,
+    endMs: number,
+    withSamples: boolean,
+    slicer = new Slicer(),
+  ): AsyncGenerator<StoredProfile> {
     const stmt = withSamples ? this.read.samples : this.read.totals;
     for (const s of series) {
       let afterTime = startMs;
@@ -393,7 +437,9 @@ export class ProfileStore {
           if (rec) this.series.remove(rec);
         }
         const oldScopes = this.db
-          .prepare('SELECT id, tenant, day FROM scopes s WHERE day < ? AND NOT EXISTS (SELECT 1 FROM profiles p WHERE p.scope = s.id)')
+          .prepare(
+            'SELECT id, tenant, day FROM scopes s WHERE day < ? AND NOT EXISTS (SELECT 1 FROM profiles p WHERE p.scope = s.id)',
+          )
           .all(cutoffDay) as { id: number; tenant: string; day: number }[];
         for (const s of oldScopes) {
           this.db.prepare('DELETE FROM locations WHERE scope = ?').run(s.id);

@@ -33,11 +33,21 @@ export function frameKey(f: Frame): string {
 }
 
 export function encodeFrame(f: Frame): string {
-  return JSON.stringify([f.mappingFile, f.buildId, f.address, f.lines.map((l) => [l.name, l.systemName, l.filename, l.startLine, l.line])]);
+  return JSON.stringify([
+    f.mappingFile,
+    f.buildId,
+    f.address,
+    f.lines.map((l) => [l.name, l.systemName, l.filename, l.startLine, l.line]),
+  ]);
 }
 
 function decodeFrame(text: string): Frame {
-  const [mappingFile, buildId, address, lines] = JSON.parse(text) as [string, string, number, [string, string, string, number, number][]];
+  const [mappingFile, buildId, address, lines] = JSON.parse(text) as [
+    string,
+    string,
+    number,
+    [string, string, string, number, number][],
+  ];
   return {
     mappingFile,
     buildId,
@@ -57,13 +67,17 @@ export class SymbolScope {
   location = new Int32Array(1024);
   nodeCount = 1;
 
-  private constructor(readonly id: number, readonly tenant: string, readonly day: number) {}
+  private constructor(
+    readonly id: number,
+    readonly tenant: string,
+    readonly day: number,
+  ) {}
 
   /** Loads a scope in batches, yielding between them: a day's symbols can be millions of rows. */
   static async loadSliced(db: DB, id: number, tenant: string, day: number, slicer: Slicer): Promise<SymbolScope> {
     const s = new SymbolScope(id, tenant, day);
     const locations = db.prepare('SELECT id, frame FROM locations WHERE scope = ? AND id > ? ORDER BY id LIMIT ?');
-    for (let after = -1; ; ) {
+    for (let after = -1; ;) {
       const rows = locations.all(id, after, LOAD_BATCH) as { id: number; frame: string }[];
       for (const row of rows) {
         const f = decodeFrame(row.frame);
@@ -77,7 +91,7 @@ export class SymbolScope {
       await slicer.tick();
     }
     const nodes = db.prepare('SELECT id, parent, location FROM stack_nodes WHERE scope = ? AND id > ? ORDER BY id LIMIT ?').raw();
-    for (let after = -1; ; ) {
+    for (let after = -1; ;) {
       const rows = nodes.all(id, after, LOAD_BATCH) as [number, number, number][];
       for (const [nid, parent, location] of rows) {
         s.ensureNodeCapacity(nid + 1);

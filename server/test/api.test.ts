@@ -19,12 +19,24 @@ beforeAll(async () => {
   // checkout: 2 pods × 4 profiles 15 s apart; catalog: 1 pod; a second tenant.
   for (const pod of ['checkout-a', 'checkout-b']) {
     for (let i = 0; i < 4; i++) {
-      const r = await s.ingest({ name: `checkout{pod=${pod},namespace=shop}`, from: String((t0 + i * 15_000) / 1000), format: 'pprof', spyName: 'gospy' }, cpu);
+      const r = await s.ingest(
+        {
+          name: `checkout{pod=${pod},namespace=shop}`,
+          from: String((t0 + i * 15_000) / 1000),
+          format: 'pprof',
+          spyName: 'gospy',
+        },
+        cpu,
+      );
       expect(r.status).toBe(200);
     }
   }
-  expect((await s.ingest({ name: 'catalog{pod=catalog-a,namespace=shop}', from: String(t0), format: 'pprof' }, cpu)).status).toBe(200);
-  expect((await s.ingest({ name: 'secret{pod=s-1}', from: String(t0), format: 'pprof' }, cpu, { 'X-Scope-OrgID': 'team-b' })).status).toBe(200);
+  expect((await s.ingest({ name: 'catalog{pod=catalog-a,namespace=shop}', from: String(t0), format: 'pprof' }, cpu)).status).toBe(
+    200,
+  );
+  expect(
+    (await s.ingest({ name: 'secret{pod=s-1}', from: String(t0), format: 'pprof' }, cpu, { 'X-Scope-OrgID': 'team-b' })).status,
+  ).toBe(200);
 });
 afterAll(() => s.stop());
 
@@ -37,12 +49,21 @@ describe('labels and series', () => {
     const { status, json } = await s.rpc('ProfileTypes', range);
     expect(status).toBe(200);
     expect(json.profileTypes.map((t: { ID: string }) => t.ID)).toEqual([CPU, 'process_cpu:samples:count:cpu:nanoseconds']);
-    expect(json.profileTypes[0]).toEqual({ ID: CPU, name: 'process_cpu', sampleType: 'cpu', sampleUnit: 'nanoseconds', periodType: 'cpu', periodUnit: 'nanoseconds' });
+    expect(json.profileTypes[0]).toEqual({
+      ID: CPU,
+      name: 'process_cpu',
+      sampleType: 'cpu',
+      sampleUnit: 'nanoseconds',
+      periodType: 'cpu',
+      periodUnit: 'nanoseconds',
+    });
   });
 
   it('LabelNames and LabelValues follow the matchers', async () => {
     const names = await s.rpc('LabelNames', { matchers: ['{service_name="checkout"}'], ...range });
-    expect(names.json.names).toEqual(expect.arrayContaining(['__name__', '__profile_type__', 'namespace', 'pod', 'pyroscope_spy', 'service_name']));
+    expect(names.json.names).toEqual(
+      expect.arrayContaining(['__name__', '__profile_type__', 'namespace', 'pod', 'pyroscope_spy', 'service_name']),
+    );
     const pods = await s.rpc('LabelValues', { name: 'pod', matchers: ['{service_name="checkout"}'], ...range });
     expect(pods.json.names).toEqual(['checkout-a', 'checkout-b']);
     const services = await s.rpc('LabelValues', { name: 'service_name', ...range });
@@ -50,7 +71,12 @@ describe('labels and series', () => {
   });
 
   it('accepts snake_case keys and numeric int64', async () => {
-    const r = await s.rpc('Series', { matchers: ['{namespace="shop"}'], label_names: ['service_name', '__profile_type__'], start: Number(range.start), end: Number(range.end) });
+    const r = await s.rpc('Series', {
+      matchers: ['{namespace="shop"}'],
+      label_names: ['service_name', '__profile_type__'],
+      start: Number(range.start),
+      end: Number(range.end),
+    });
     expect(r.status).toBe(200);
     expect(r.json.labelsSet).toHaveLength(4);
     expect(r.json.labelsSet[0].labels).toEqual([
@@ -103,9 +129,18 @@ describe('selectors', () => {
 
 describe('SelectSeries', () => {
   it('buckets by step and the points sum to the merged total', async () => {
-    const r = await s.rpc('SelectSeries', { profileTypeID: CPU, labelSelector: '{service_name="checkout"}', ...range, step: 30, groupBy: ['pod'] });
+    const r = await s.rpc('SelectSeries', {
+      profileTypeID: CPU,
+      labelSelector: '{service_name="checkout"}',
+      ...range,
+      step: 30,
+      groupBy: ['pod'],
+    });
     expect(r.status).toBe(200);
-    expect(r.json.series.map((x: { labels: unknown }) => x.labels)).toEqual([[{ name: 'pod', value: 'checkout-a' }], [{ name: 'pod', value: 'checkout-b' }]]);
+    expect(r.json.series.map((x: { labels: unknown }) => x.labels)).toEqual([
+      [{ name: 'pod', value: 'checkout-a' }],
+      [{ name: 'pod', value: 'checkout-b' }],
+    ]);
     for (const series of r.json.series) {
       expect(series.points.map((p: { timestamp: string }) => Number(p.timestamp))).toEqual([t0, t0 + 30_000]);
       expect(series.points.map((p: { value: number }) => p.value)).toEqual([2 * CPU_TOTAL, 2 * CPU_TOTAL]);
@@ -118,10 +153,21 @@ describe('SelectSeries', () => {
 
   it('average and limit', async () => {
     const avg = await s.rpc('SelectSeries', {
-      profileTypeID: CPU, labelSelector: '{service_name="checkout"}', ...range, step: 60, aggregation: 'TIME_SERIES_AGGREGATION_TYPE_AVERAGE',
+      profileTypeID: CPU,
+      labelSelector: '{service_name="checkout"}',
+      ...range,
+      step: 60,
+      aggregation: 'TIME_SERIES_AGGREGATION_TYPE_AVERAGE',
     });
     expect(avg.json.series[0].points).toEqual([{ value: CPU_TOTAL, timestamp: String(t0) }]);
-    const top = await s.rpc('SelectSeries', { profileTypeID: CPU, labelSelector: '{namespace="shop"}', ...range, step: 60, groupBy: ['service_name'], limit: 1 });
+    const top = await s.rpc('SelectSeries', {
+      profileTypeID: CPU,
+      labelSelector: '{namespace="shop"}',
+      ...range,
+      step: 60,
+      groupBy: ['service_name'],
+      limit: 1,
+    });
     expect(top.json.series).toHaveLength(1);
     expect(top.json.series[0].labels).toEqual([{ name: 'service_name', value: 'checkout' }]);
   });
@@ -129,7 +175,12 @@ describe('SelectSeries', () => {
 
 describe('flame graphs', () => {
   it('SelectMergeStacktraces: root total, maxNodes folds the rest into "other"', async () => {
-    const r = await s.rpc('SelectMergeStacktraces', { profileTypeID: CPU, labelSelector: '{service_name="catalog"}', ...range, maxNodes: 4 });
+    const r = await s.rpc('SelectMergeStacktraces', {
+      profileTypeID: CPU,
+      labelSelector: '{service_name="catalog"}',
+      ...range,
+      maxNodes: 4,
+    });
     expect(r.status).toBe(200);
     const fg = r.json.flamegraph;
     expect(fg.total).toBe(String(CPU_TOTAL));
@@ -142,7 +193,11 @@ describe('flame graphs', () => {
       for (let i = 0; i < level.values.length; i += 4) sum += Number(level.values[i + 1]);
       expect(sum).toBeLessThanOrEqual(CPU_TOTAL);
     }
-    const full = await s.rpc('SelectMergeStacktraces', { profileTypeID: CPU, labelSelector: '{service_name="catalog"}', ...range });
+    const full = await s.rpc('SelectMergeStacktraces', {
+      profileTypeID: CPU,
+      labelSelector: '{service_name="catalog"}',
+      ...range,
+    });
     expect(full.json.flamegraph.names).not.toContain('other');
     expect(full.json.flamegraph.names).toContain('main.checksumHandler');
   });
@@ -179,7 +234,9 @@ describe('tenants', () => {
     expect(mergedTotal((await merge('{service_name="checkout"}', {}, { 'X-Scope-OrgID': 'team-b' })).json)).toBe(0);
     const names = await s.rpc('LabelValues', { name: 'service_name', ...range }, { 'X-Scope-OrgID': 'team-b' });
     expect(names.json.names).toEqual(['secret']);
-    expect((await s.rpc('LabelValues', { name: 'service_name', ...range }, { 'X-Scope-OrgID': 'anonymous' })).json.names).toEqual(['catalog', 'checkout']);
+    expect((await s.rpc('LabelValues', { name: 'service_name', ...range }, { 'X-Scope-OrgID': 'anonymous' })).json.names).toEqual(
+      ['catalog', 'checkout'],
+    );
   });
 
   it('an invalid tenant id → 400', async () => {
@@ -191,7 +248,15 @@ describe('ingest', () => {
   it('multipart form with sample_type_config', async () => {
     const form = new FormData();
     form.append('profile', new Blob([Buffer.from(readFixture('go-block.pb.gz'))]), 'profile.pprof');
-    form.append('sample_type_config', new Blob([JSON.stringify({ contentions: { units: 'count', 'display-name': 'block_count' }, delay: { units: 'nanoseconds', 'display-name': 'block_duration' } })]));
+    form.append(
+      'sample_type_config',
+      new Blob([
+        JSON.stringify({
+          contentions: { units: 'count', 'display-name': 'block_count' },
+          delay: { units: 'nanoseconds', 'display-name': 'block_duration' },
+        }),
+      ]),
+    );
     const r = await fetch(`${s.url}/ingest?name=blocky&from=${now}`, { method: 'POST', body: form });
     expect(r.status, await r.text()).toBe(200);
     const types = await s.rpc('Series', { matchers: ['{service_name="blocky"}'], labelNames: ['__profile_type__'], ...range });
@@ -207,7 +272,12 @@ describe('ingest', () => {
       expect((await s.ingest({ name: `times${i}`, from, format: 'pprof' }, cpu)).status).toBe(200);
     }
     for (let i = 0; i < 4; i++) {
-      const r = await s.rpc('SelectSeries', { profileTypeID: CPU, labelSelector: `{service_name="times${i}"}`, ...range, step: 1 });
+      const r = await s.rpc('SelectSeries', {
+        profileTypeID: CPU,
+        labelSelector: `{service_name="times${i}"}`,
+        ...range,
+        step: 1,
+      });
       expect(r.json.series[0].points[0].timestamp).toBe(String(sec * 1000));
     }
   });
@@ -228,7 +298,11 @@ describe('ingest', () => {
   });
 
   it('malformed pprof → 400 with a message, nothing stored', async () => {
-    for (const body of [Buffer.from('definitely not a profile'), Buffer.from([0x1f, 0x8b, 1, 2, 3]), Buffer.from(cpu.subarray(0, 600))]) {
+    for (const body of [
+      Buffer.from('definitely not a profile'),
+      Buffer.from([0x1f, 0x8b, 1, 2, 3]),
+      Buffer.from(cpu.subarray(0, 600)),
+    ]) {
       const r = await s.ingest({ name: 'broken', from: String(now), format: 'pprof' }, body);
       expect(r.status).toBe(400);
       expect((await r.json()).message).toMatch(/pprof|gzip|profile/);
@@ -241,8 +315,17 @@ describe('ingest', () => {
     fresh.timeNanos = BigInt(now) * 1_000_000n;
     const body = {
       series: [
-        { labels: [{ name: '__name__', value: 'process_cpu' }, { name: 'service_name', value: 'pushy' }], samples: [{ rawProfile: Buffer.from(fresh.encode()).toString('base64') }] },
-        { labels: [{ name: 'service_name', value: 'pushy2' }], samples: [{ rawProfile: Buffer.from('garbage').toString('base64') }] },
+        {
+          labels: [
+            { name: '__name__', value: 'process_cpu' },
+            { name: 'service_name', value: 'pushy' },
+          ],
+          samples: [{ rawProfile: Buffer.from(fresh.encode()).toString('base64') }],
+        },
+        {
+          labels: [{ name: 'service_name', value: 'pushy2' }],
+          samples: [{ rawProfile: Buffer.from('garbage').toString('base64') }],
+        },
       ],
     };
     const r = await s.rpc('push.v1.PusherService/Push', body);
@@ -269,7 +352,11 @@ describe('protocol errors', () => {
   });
 
   it('bad JSON → 400 Connect error', async () => {
-    const r = await fetch(`${s.url}/querier.v1.QuerierService/LabelNames`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{nope' });
+    const r = await fetch(`${s.url}/querier.v1.QuerierService/LabelNames`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '{nope',
+    });
     expect(r.status).toBe(400);
     expect((await r.json()).code).toBe('invalid_argument');
   });
@@ -288,7 +375,12 @@ describe('limits and static files', () => {
       // Without a content-length header (chunked), the limit still holds.
       const chunked = await fetch(`${small.url}/ingest?name=big&format=pprof`, {
         method: 'POST',
-        body: new ReadableStream({ start(c) { c.enqueue(new Uint8Array(3000)); c.close(); } }),
+        body: new ReadableStream({
+          start(c) {
+            c.enqueue(new Uint8Array(3000));
+            c.close();
+          },
+        }),
         duplex: 'half',
       } as RequestInit);
       expect(chunked.status).toBe(413);

@@ -11,13 +11,22 @@ it('demo pods push CPU and heap profiles with service, pod and namespace labels'
     let pods: string[] = [];
     for (let i = 0; i < 60 && pods.length < 5; i++) {
       await new Promise((r) => setTimeout(r, 500));
-      pods = (await s.rpc('LabelValues', { name: 'pod', matchers: ['{__profile_type__="process_cpu:cpu:nanoseconds:wall:nanoseconds"}'], ...range() })).json.names ?? [];
+      pods =
+        (
+          await s.rpc('LabelValues', {
+            name: 'pod',
+            matchers: ['{__profile_type__="process_cpu:cpu:nanoseconds:wall:nanoseconds"}'],
+            ...range(),
+          })
+        ).json.names ?? [];
     }
     expect(pods).toHaveLength(5);
     expect((await s.rpc('LabelValues', { name: 'service_name', ...range() })).json.names).toEqual(['catalog', 'checkout']);
     expect((await s.rpc('LabelValues', { name: 'namespace', ...range() })).json.names).toEqual(['shop']);
     const types = (await s.rpc('ProfileTypes', range())).json.profileTypes.map((t: { ID: string }) => t.ID);
-    expect(types).toEqual(expect.arrayContaining(['process_cpu:cpu:nanoseconds:wall:nanoseconds', 'memory:inuse_space:bytes:inuse_space:bytes']));
+    expect(types).toEqual(
+      expect.arrayContaining(['process_cpu:cpu:nanoseconds:wall:nanoseconds', 'memory:inuse_space:bytes:inuse_space:bytes']),
+    );
   } finally {
     await demo.stop();
     await s.stop();

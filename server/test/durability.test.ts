@@ -79,7 +79,14 @@ it('every acknowledged profile survives kill -9, none is partial', async () => {
         const res = await fetch(`${restarted.url}/querier.v1.QuerierService/SelectSeries`, {
           method: 'POST',
           headers: { 'content-type': 'application/json' },
-          body: JSON.stringify({ profileTypeID: type, labelSelector: '{service_name="durable"}', start: Date.now() - 600_000, end: Date.now() + 60_000, step: 3600, groupBy: ['pod'] }),
+          body: JSON.stringify({
+            profileTypeID: type,
+            labelSelector: '{service_name="durable"}',
+            start: Date.now() - 600_000,
+            end: Date.now() + 60_000,
+            step: 3600,
+            groupBy: ['pod'],
+          }),
           signal: AbortSignal.timeout(30_000),
         });
         const json = (await res.json()) as { series?: { labels: { value: string }[]; points: { value: number }[] }[] };

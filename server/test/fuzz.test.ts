@@ -48,14 +48,36 @@ const mutation: fc.Arbitrary<Mutation> = fc.oneof(
   fc.record({ kind: fc.constant('truncate' as const), at }),
   fc.record({ kind: fc.constant('duplicate' as const), at, len: fc.integer({ min: 1, max: 256 }) }),
   // Extreme numbers where a varint was: ids, indices, lengths, values and times past their ranges.
-  fc.record({ kind: fc.constant('varint' as const), at, value: fc.constantFrom(0n, 1n, 127n, 2n ** 31n, 2n ** 53n + 1n, 2n ** 63n, 2n ** 64n - 1n) }),
+  fc.record({
+    kind: fc.constant('varint' as const),
+    at,
+    value: fc.constantFrom(0n, 1n, 127n, 2n ** 31n, 2n ** 53n + 1n, 2n ** 63n, 2n ** 64n - 1n),
+  }),
 );
 
 /** Mutations of a decoded profile's fields, re-encoded: they reach past the wire format into validation and storage. */
 type FieldMutation = { field: (typeof FIELDS)[number]; pick: number; value: bigint };
-const FIELDS = ['value', 'locationId', 'functionName', 'functionId', 'locationIdOf', 'labelKey', 'labelStr', 'sampleType', 'period', 'duration', 'time', 'string', 'label'] as const;
+const FIELDS = [
+  'value',
+  'locationId',
+  'functionName',
+  'functionId',
+  'locationIdOf',
+  'labelKey',
+  'labelStr',
+  'sampleType',
+  'period',
+  'duration',
+  'time',
+  'string',
+  'label',
+] as const;
 const EXTREMES = [0n, 1n, 7n, 2n ** 31n - 1n, 2n ** 53n + 1n, 2n ** 62n, 2n ** 63n - 1n, 2n ** 64n - 1n];
-const fieldMutation: fc.Arbitrary<FieldMutation> = fc.record({ field: fc.constantFrom(...FIELDS), pick: at, value: fc.constantFrom(...EXTREMES) });
+const fieldMutation: fc.Arbitrary<FieldMutation> = fc.record({
+  field: fc.constantFrom(...FIELDS),
+  pick: at,
+  value: fc.constantFrom(...EXTREMES),
+});
 
 function mutateFields(input: Uint8Array, ms: FieldMutation[]): Uint8Array {
   const p = Profile.decode(input);
@@ -64,19 +86,61 @@ function mutateFields(input: Uint8Array, ms: FieldMutation[]): Uint8Array {
     const sample = one(p.sample, m.pick);
     const strings = p.stringTable.strings;
     switch (m.field) {
-      case 'value': if (sample && sample.value.length) sample.value[0] = m.value; break;
-      case 'locationId': if (sample && sample.locationId.length) sample.locationId[0] = m.value; break;
-      case 'functionName': { const f = one(p.function, m.pick); if (f) f.name = m.value; break; }
-      case 'functionId': { const f = one(p.function, m.pick); if (f) f.id = m.value % 4n; break; }
-      case 'locationIdOf': { const l = one(p.location, m.pick); if (l) l.id = m.value % 4n; break; }
-      case 'labelKey': { const l = sample && one(sample.label, m.pick); if (l) l.key = m.value % BigInt(strings.length + 2); break; }
-      case 'labelStr': { const l = sample && one(sample.label, m.pick); if (l) l.str = m.value % BigInt(strings.length + 2); break; }
-      case 'sampleType': { const t = one(p.sampleType, m.pick); if (t) t.type = m.value % BigInt(strings.length + 1); break; }
-      case 'period': p.period = m.value; break;
-      case 'duration': p.durationNanos = m.value; break;
-      case 'time': p.timeNanos = m.value % (2n ** 63n); break;
-      case 'string': if (strings.length > 1) strings[1 + Math.floor(m.pick * (strings.length - 1))] = ['a:b', 'x'.repeat(3000), '', '\u0000<script>'][Number(m.value % 4n)]!; break;
-      case 'label': if (sample) sample.label.push(new Label({ key: BigInt(Math.min(1, strings.length - 1)), str: m.value % BigInt(strings.length) })); break;
+      case 'value':
+        if (sample && sample.value.length) sample.value[0] = m.value;
+        break;
+      case 'locationId':
+        if (sample && sample.locationId.length) sample.locationId[0] = m.value;
+        break;
+      case 'functionName': {
+        const f = one(p.function, m.pick);
+        if (f) f.name = m.value;
+        break;
+      }
+      case 'functionId': {
+        const f = one(p.function, m.pick);
+        if (f) f.id = m.value % 4n;
+        break;
+      }
+      case 'locationIdOf': {
+        const l = one(p.location, m.pick);
+        if (l) l.id = m.value % 4n;
+        break;
+      }
+      case 'labelKey': {
+        const l = sample && one(sample.label, m.pick);
+        if (l) l.key = m.value % BigInt(strings.length + 2);
+        break;
+      }
+      case 'labelStr': {
+        const l = sample && one(sample.label, m.pick);
+        if (l) l.str = m.value % BigInt(strings.length + 2);
+        break;
+      }
+      case 'sampleType': {
+        const t = one(p.sampleType, m.pick);
+        if (t) t.type = m.value % BigInt(strings.length + 1);
+        break;
+      }
+      case 'period':
+        p.period = m.value;
+        break;
+      case 'duration':
+        p.durationNanos = m.value;
+        break;
+      case 'time':
+        p.timeNanos = m.value % 2n ** 63n;
+        break;
+      case 'string':
+        if (strings.length > 1)
+          strings[1 + Math.floor(m.pick * (strings.length - 1))] = ['a:b', 'x'.repeat(3000), '', '\u0000<script>'][
+            Number(m.value % 4n)
+          ]!;
+        break;
+      case 'label':
+        if (sample)
+          sample.label.push(new Label({ key: BigInt(Math.min(1, strings.length - 1)), str: m.value % BigInt(strings.length) }));
+        break;
     }
   }
   return p.encode();

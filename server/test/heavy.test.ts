@@ -27,9 +27,21 @@ const otherTenantAnswers = async () => {
 
 it('a large ingest runs off the event loop', async () => {
   expect(big.bytes.length).toBeGreaterThan(50e6);
-  const r = await whileInFlight(s, 'ingest', () => s.ingest({ name: 'big', from: String(Date.now() - 60_000) }, big.bytes), otherTenantAnswers, true);
+  const r = await whileInFlight(
+    s,
+    'ingest',
+    () => s.ingest({ name: 'big', from: String(Date.now() - 60_000) }, big.bytes),
+    otherTenantAnswers,
+    true,
+  );
   expect(r.status, await r.text()).toBe(200);
-  const series = await s.rpc('SelectSeries', { profileTypeID: CPU, labelSelector: '{service_name="big"}', start: '1', end: String(Date.now() + 60_000), step: 3600 });
+  const series = await s.rpc('SelectSeries', {
+    profileTypeID: CPU,
+    labelSelector: '{service_name="big"}',
+    start: '1',
+    end: String(Date.now() + 60_000),
+    step: 3600,
+  });
   expect(series.json.series[0].points.reduce((a: number, p: { value: number }) => a + p.value, 0)).toBe(big.total);
 });
 
@@ -38,7 +50,13 @@ it('a large merge runs in slices', async () => {
   const r = await whileInFlight(
     s,
     'query',
-    () => s.rpc('SelectMergeStacktraces', { profileTypeID: CPU, labelSelector: '{service_name="big"}', start: '1', end: String(Date.now() + 60_000) }),
+    () =>
+      s.rpc('SelectMergeStacktraces', {
+        profileTypeID: CPU,
+        labelSelector: '{service_name="big"}',
+        start: '1',
+        end: String(Date.now() + 60_000),
+      }),
     otherTenantAnswers,
     true,
   );
@@ -49,12 +67,22 @@ it('a large merge runs in slices', async () => {
 it('a large merged pprof is built and encoded in slices (binary, as the app asks for it)', async () => {
   const body = toBinary(
     SelectMergeProfileRequestSchema,
-    create(SelectMergeProfileRequestSchema, { profileTypeID: CPU, labelSelector: '{service_name="big"}', start: 1n, end: BigInt(Date.now() + 60_000) }),
+    create(SelectMergeProfileRequestSchema, {
+      profileTypeID: CPU,
+      labelSelector: '{service_name="big"}',
+      start: 1n,
+      end: BigInt(Date.now() + 60_000),
+    }),
   );
   const r = await whileInFlight(
     s,
     'query',
-    () => fetch(`${s.url}/querier.v1.QuerierService/SelectMergeProfile`, { method: 'POST', headers: { 'content-type': 'application/proto' }, body: Buffer.from(body) }),
+    () =>
+      fetch(`${s.url}/querier.v1.QuerierService/SelectMergeProfile`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/proto' },
+        body: Buffer.from(body),
+      }),
     otherTenantAnswers,
     true,
   );

@@ -7,7 +7,6 @@ import { Profile } from 'pprof-format';
 import { isGzip } from '../../src/common/gzip';
 import { startServer, type RunningServer, type ServerOptions } from '../app';
 
-
 export interface TestServer extends RunningServer {
   dataDir: string;
   /** POST a Connect JSON request; returns status and parsed JSON body. */

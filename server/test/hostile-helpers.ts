@@ -15,15 +15,24 @@ export interface RawResponse {
 }
 
 /** One HTTP/1.1 request with the target exactly as given (no URL normalisation). */
-export function rawRequest(base: string, target: string, opts: { method?: string; headers?: Record<string, string>; body?: Uint8Array } = {}): Promise<RawResponse> {
+export function rawRequest(
+  base: string,
+  target: string,
+  opts: { method?: string; headers?: Record<string, string>; body?: Uint8Array } = {},
+): Promise<RawResponse> {
   const u = new URL(base);
   return new Promise((resolve, reject) => {
-    const req = request({ host: u.hostname, port: u.port, method: opts.method ?? 'GET', path: target, headers: opts.headers }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => resolve({ status: res.statusCode!, headers: res.headers, body: Buffer.concat(chunks).toString('utf8') }));
-      res.on('error', reject);
-    });
+    const req = request(
+      { host: u.hostname, port: u.port, method: opts.method ?? 'GET', path: target, headers: opts.headers },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () =>
+          resolve({ status: res.statusCode!, headers: res.headers, body: Buffer.concat(chunks).toString('utf8') }),
+        );
+        res.on('error', reject);
+      },
+    );
     req.on('error', reject);
     req.setTimeout(30_000, () => req.destroy(new Error('timeout')));
     req.end(opts.body ? Buffer.from(opts.body) : undefined);
@@ -104,7 +113,10 @@ export function makeProfile(spec: ProfileSpec): Uint8Array {
   const sampleTypes = spec.sampleTypes ?? [['cpu', 'nanoseconds']];
   const p = new Profile({
     sampleType: sampleTypes.map(([t, u]) => new ValueType({ type: st.dedup(t), unit: st.dedup(u) })),
-    periodType: new ValueType({ type: st.dedup((spec.periodType ?? ['cpu', 'nanoseconds'])[0]), unit: st.dedup((spec.periodType ?? ['cpu', 'nanoseconds'])[1]) }),
+    periodType: new ValueType({
+      type: st.dedup((spec.periodType ?? ['cpu', 'nanoseconds'])[0]),
+      unit: st.dedup((spec.periodType ?? ['cpu', 'nanoseconds'])[1]),
+    }),
     period: spec.period ?? 10_000_000,
     durationNanos: spec.durationNanos ?? 10_000_000_000,
     timeNanos: spec.timeNanos ?? BigInt(Date.now()) * 1_000_000n,
@@ -137,12 +149,25 @@ export function pushBody(series: { labels: Record<string, string>; profiles: Uin
 }
 
 export function push(s: TestServer, body: Uint8Array, headers: Record<string, string> = {}): Promise<Response> {
-  return fetch(`${s.url}/push.v1.PusherService/Push`, { method: 'POST', headers: { 'content-type': 'application/proto', ...headers }, body: Buffer.from(body) });
+  return fetch(`${s.url}/push.v1.PusherService/Push`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/proto', ...headers },
+    body: Buffer.from(body),
+  });
 }
 
 /** Σ of the merged profile of a selector (0 when nothing matches). */
-export async function mergedTotal(s: TestServer, profileTypeID: string, labelSelector: string, headers?: Record<string, string>): Promise<number> {
-  const r = await s.rpc('SelectMergeProfile', { profileTypeID, labelSelector, start: '1', end: String(Date.now() + 7_200_000) }, headers);
+export async function mergedTotal(
+  s: TestServer,
+  profileTypeID: string,
+  labelSelector: string,
+  headers?: Record<string, string>,
+): Promise<number> {
+  const r = await s.rpc(
+    'SelectMergeProfile',
+    { profileTypeID, labelSelector, start: '1', end: String(Date.now() + 7_200_000) },
+    headers,
+  );
   expect(r.status).toBe(200);
   return (r.json.sample ?? []).reduce((a: number, x: { value: string[] }) => a + Number(x.value[0]), 0);
 }
@@ -197,7 +222,10 @@ class Writer {
  * each) and `samples` samples of `depth` frames drawn by a fixed pseudo-random sequence, so that
  * nearly every stack is new. With 120k × 400-character names it is about 60 MB.
  */
-export function bigProfile(o: { functions: number; nameLength: number; samples: number; depth: number; seed?: number }): { bytes: Buffer; total: number } {
+export function bigProfile(o: { functions: number; nameLength: number; samples: number; depth: number; seed?: number }): {
+  bytes: Buffer;
+  total: number;
+} {
   const w = new Writer(1 << 20);
   let x = o.seed ?? 1;
   const next = () => (x = (Math.imul(x, 1103515245) + 12345) >>> 0);
@@ -214,7 +242,14 @@ export function bigProfile(o: { functions: number; nameLength: number; samples: 
     w.bytes(2, new Writer().bytes(1, ids.done()).bytes(2, new Writer().varint(value).done()).done());
   }
   for (let f = 1; f <= o.functions; f++) w.bytes(4, new Writer().uint(1, f).bytes(4, new Writer().uint(1, f).done()).done());
-  for (let f = 1; f <= o.functions; f++) w.bytes(5, new Writer().uint(1, f).uint(2, f + 2).done());
+  for (let f = 1; f <= o.functions; f++)
+    w.bytes(
+      5,
+      new Writer()
+        .uint(1, f)
+        .uint(2, f + 2)
+        .done(),
+    );
   for (const str of ['', 'cpu', 'nanoseconds']) w.bytes(6, Buffer.from(str));
   for (let f = 1; f <= o.functions; f++) w.bytes(6, Buffer.from(`fn${f}_${pad}`.slice(0, o.nameLength)));
   w.bytes(11, sampleType);

@@ -98,7 +98,9 @@ describe('2. a small body cannot exhaust memory or block requests', () => {
 
   it('1 GiB of zeros gzipped → 413, through Push as well', async () => {
     const zeros = gzipOf([0], 1 << 30);
-    const r = await whileInFlight(s, 'ingest', () => push(s, pushBody([{ labels: { service_name: 'zeros' }, profiles: [zeros] }])));
+    const r = await whileInFlight(s, 'ingest', () =>
+      push(s, pushBody([{ labels: { service_name: 'zeros' }, profiles: [zeros] }])),
+    );
     expect(r.status).toBe(413);
     expect((await r.json()).code).toBe('resource_exhausted');
     await expectIntact();
@@ -142,18 +144,31 @@ describe('3. regexes run in linear time', () => {
     const r = await whileInFlight(
       s,
       'query',
-      () => s.rpc('LabelValues', { name: 'service_name', matchers: ['{service_name=~"(a+)+$"}'], start: '1', end: String(Date.now() + 60_000) }),
+      () =>
+        s.rpc('LabelValues', {
+          name: 'service_name',
+          matchers: ['{service_name=~"(a+)+$"}'],
+          start: '1',
+          end: String(Date.now() + 60_000),
+        }),
       otherTenantAnswers,
     );
     expect(r.status).toBe(200);
     expect(r.json.names ?? []).toEqual([]);
-    const all = await s.rpc('LabelValues', { name: 'service_name', matchers: ['{service_name=~"(a+)+!"}'], start: '1', end: String(Date.now() + 60_000) });
+    const all = await s.rpc('LabelValues', {
+      name: 'service_name',
+      matchers: ['{service_name=~"(a+)+!"}'],
+      start: '1',
+      end: String(Date.now() + 60_000),
+    });
     expect(all.json.names).toEqual([victim]);
     await expectIntact();
   });
 
   it('RE2 syntax: (?i) works, lookahead is a 400', async () => {
-    expect((await s.rpc('LabelValues', { name: 'service_name', matchers: ['{service_name=~"(?i)BASELINE"}'] })).json.names).toEqual(['baseline']);
+    expect(
+      (await s.rpc('LabelValues', { name: 'service_name', matchers: ['{service_name=~"(?i)BASELINE"}'] })).json.names,
+    ).toEqual(['baseline']);
     const r = await s.rpc('LabelValues', { name: 'service_name', matchers: ['{service_name=~"(?=b).*"}'] });
     expect(r.status).toBe(400);
   });
@@ -161,11 +176,17 @@ describe('3. regexes run in linear time', () => {
 
 describe('4. series are bounded', () => {
   it('100k samples with distinct label values → 400 naming maxNewSeriesPerRequest, nothing stored', async () => {
-    const samples = Array.from({ length: 100_000 }, (_, i) => ({ stack: ['main', `f${i % 10}`], values: [1], labels: { req: `r${i}` } }));
+    const samples = Array.from({ length: 100_000 }, (_, i) => ({
+      stack: ['main', `f${i % 10}`],
+      values: [1],
+      labels: { req: `r${i}` },
+    }));
     const body = makeProfile({ samples });
     const r = await whileInFlight(s, 'ingest', () => s.ingest({ name: 'explode' }, body), otherTenantAnswers);
     expect(r.status).toBe(400);
-    expect((await r.json()).message).toMatch(/create 100000 series.*maxNewSeriesPerRequest.*FLAMELENS_MAX_NEW_SERIES_PER_REQUEST/);
+    expect((await r.json()).message).toMatch(
+      /create 100000 series.*maxNewSeriesPerRequest.*FLAMELENS_MAX_NEW_SERIES_PER_REQUEST/,
+    );
     const names = await s.rpc('LabelValues', { name: 'service_name', start: '1', end: String(Date.now() + 60_000) });
     expect(names.json.names).not.toContain('explode');
     await expectIntact();
@@ -235,10 +256,22 @@ describe('6. client mistakes are 4xx, not 500', () => {
 
   it('SelectSeries step Infinity, NaN, -1 or 1e308 → 400', async () => {
     for (const step of ['Infinity', 'NaN', -1, 1e308]) {
-      const r = await s.rpc('SelectSeries', { profileTypeID: CPU, labelSelector: '{}', start: '1', end: String(Date.now()), step });
+      const r = await s.rpc('SelectSeries', {
+        profileTypeID: CPU,
+        labelSelector: '{}',
+        start: '1',
+        end: String(Date.now()),
+        step,
+      });
       expect(r.status, String(step)).toBe(400);
     }
-    const points = await s.rpc('SelectSeries', { profileTypeID: CPU, labelSelector: '{}', start: '1', end: String(Date.now()), step: 0.001 });
+    const points = await s.rpc('SelectSeries', {
+      profileTypeID: CPU,
+      labelSelector: '{}',
+      start: '1',
+      end: String(Date.now()),
+      step: 0.001,
+    });
     expect(points.status).toBe(400);
     expect(points.json.message).toMatch(/maxSeriesPoints/);
   });
@@ -251,12 +284,26 @@ describe('6. client mistakes are 4xx, not 500', () => {
   });
 
   it('garbage binary proto to every Connect method → 400 invalid_argument', async () => {
-    const methods = ['ProfileTypes', 'LabelNames', 'LabelValues', 'Series', 'SelectMergeProfile', 'SelectMergeStacktraces', 'SelectSeries', 'Diff'].map(
-      (m) => `/querier.v1.QuerierService/${m}`,
-    );
+    const methods = [
+      'ProfileTypes',
+      'LabelNames',
+      'LabelValues',
+      'Series',
+      'SelectMergeProfile',
+      'SelectMergeStacktraces',
+      'SelectSeries',
+      'Diff',
+    ].map((m) => `/querier.v1.QuerierService/${m}`);
     for (const path of [...methods, '/push.v1.PusherService/Push']) {
-      for (const garbage of [[0xff, 0xff, 0xff, 0x0a, 0x99], [0x0a, 0x05, 1, 2, 3]]) {
-        const r = await fetch(s.url + path, { method: 'POST', headers: { 'content-type': 'application/proto' }, body: Buffer.from(garbage) });
+      for (const garbage of [
+        [0xff, 0xff, 0xff, 0x0a, 0x99],
+        [0x0a, 0x05, 1, 2, 3],
+      ]) {
+        const r = await fetch(s.url + path, {
+          method: 'POST',
+          headers: { 'content-type': 'application/proto' },
+          body: Buffer.from(garbage),
+        });
         expect(r.status, path).toBe(400);
         expect(r.headers.get('content-type')).toMatch(/json/);
         expect((await r.json()).code).toBe('invalid_argument');
@@ -275,12 +322,27 @@ describe('6. client mistakes are 4xx, not 500', () => {
   });
 
   it('two samples of 2^62 on one stack: stored, and sums saturate at int64 max', async () => {
-    const big = makeProfile({ samples: [{ stack: ['main'], values: [2n ** 62n] }, { stack: ['main'], values: [2n ** 62n] }] });
+    const big = makeProfile({
+      samples: [
+        { stack: ['main'], values: [2n ** 62n] },
+        { stack: ['main'], values: [2n ** 62n] },
+      ],
+    });
     expect((await s.ingest({ name: 'huge' }, big)).status).toBe(200);
-    const r = await s.rpc('SelectMergeProfile', { profileTypeID: CPU, labelSelector: '{service_name="huge"}', start: '1', end: String(Date.now() + 60_000) });
+    const r = await s.rpc('SelectMergeProfile', {
+      profileTypeID: CPU,
+      labelSelector: '{service_name="huge"}',
+      start: '1',
+      end: String(Date.now() + 60_000),
+    });
     expect(r.status).toBe(200);
     expect(r.json.sample[0].value).toEqual(['9223372036854775807']);
-    const fg = await s.rpc('SelectMergeStacktraces', { profileTypeID: CPU, labelSelector: '{service_name="huge"}', start: '1', end: String(Date.now() + 60_000) });
+    const fg = await s.rpc('SelectMergeStacktraces', {
+      profileTypeID: CPU,
+      labelSelector: '{service_name="huge"}',
+      start: '1',
+      end: String(Date.now() + 60_000),
+    });
     expect(fg.status).toBe(200);
     expect(fg.json.flamegraph.total).toBe('9223372036854775807');
   });
@@ -296,11 +358,17 @@ describe('7. regex anchors cannot be escaped', () => {
 
 describe('8. browsers of other origins, headers, listening address, auth', () => {
   it('a cross-origin text/plain POST is refused and not stored; the same origin and SDKs work', async () => {
-    const foreign = await fetch(`${s.url}/ingest?name=csrf`, { method: 'POST', headers: { origin: 'http://evil.example', 'content-type': 'text/plain' }, body: Buffer.from(cpu) });
+    const foreign = await fetch(`${s.url}/ingest?name=csrf`, {
+      method: 'POST',
+      headers: { origin: 'http://evil.example', 'content-type': 'text/plain' },
+      body: Buffer.from(cpu),
+    });
     expect(foreign.status).toBe(403);
     const q = await s.rpc('LabelNames', {}, { origin: 'http://evil.example' });
     expect(q.status).toBe(403);
-    expect((await fetch(`${s.url}/ingest?name=same`, { method: 'POST', headers: { origin: s.url }, body: Buffer.from(cpu) })).status).toBe(200);
+    expect(
+      (await fetch(`${s.url}/ingest?name=same`, { method: 'POST', headers: { origin: s.url }, body: Buffer.from(cpu) })).status,
+    ).toBe(200);
     expect((await s.ingest({ name: 'sdk' }, cpu)).status).toBe(200);
     const names = (await s.rpc('LabelValues', { name: 'service_name', start: '1', end: String(Date.now() + 60_000) })).json.names;
     expect(names).toContain('same');
@@ -308,13 +376,28 @@ describe('8. browsers of other origins, headers, listening address, auth', () =>
   });
 
   it('a Host that is not this machine (DNS rebinding) is refused on the API', async () => {
-    const r = await rawRequest(s.url, '/querier.v1.QuerierService/LabelNames', { method: 'POST', headers: { host: 'evil.example:4040', 'content-type': 'application/json' }, body: Buffer.from('{}') });
+    const r = await rawRequest(s.url, '/querier.v1.QuerierService/LabelNames', {
+      method: 'POST',
+      headers: { host: 'evil.example:4040', 'content-type': 'application/json' },
+      body: Buffer.from('{}'),
+    });
     expect(r.status).toBe(403);
   });
 
   it('every response carries nosniff, a CSP and denies framing', async () => {
-    const responses = [await fetch(`${s.url}/`), await fetch(`${s.url}/ready`), await fetch(`${s.url}/nope.js`), (await fetch(`${s.url}/ingest`, { method: 'GET' }))];
-    responses.push(await fetch(`${s.url}/querier.v1.QuerierService/LabelNames`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' }));
+    const responses = [
+      await fetch(`${s.url}/`),
+      await fetch(`${s.url}/ready`),
+      await fetch(`${s.url}/nope.js`),
+      await fetch(`${s.url}/ingest`, { method: 'GET' }),
+    ];
+    responses.push(
+      await fetch(`${s.url}/querier.v1.QuerierService/LabelNames`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: '{}',
+      }),
+    );
     for (const r of responses) {
       expect(r.headers.get('x-content-type-options')).toBe('nosniff');
       expect(r.headers.get('content-security-policy')).toMatch(/frame-ancestors 'none'/);
@@ -357,15 +440,31 @@ describe('9. times and tenants', () => {
     const r = await s.ingest({ name: 'future', from: '99991231' }, cpu);
     expect(r.status).toBe(400);
     expect((await r.json()).message).toMatch(/futureGraceMs.*FLAMELENS_FUTURE_GRACE/);
-    const pushed = await push(s, pushBody([{ labels: { service_name: 'future' }, profiles: [makeProfile({ timeNanos: 7258118400n * 1_000_000_000n /* 2200-01-01, as far as int64 ns reach */, samples: [{ stack: ['m'], values: [1] }] })] }]));
+    const pushed = await push(
+      s,
+      pushBody([
+        {
+          labels: { service_name: 'future' },
+          profiles: [
+            makeProfile({
+              timeNanos: 7258118400n * 1_000_000_000n /* 2200-01-01, as far as int64 ns reach */,
+              samples: [{ stack: ['m'], values: [1] }],
+            }),
+          ],
+        },
+      ]),
+    );
     expect(pushed.status).toBe(400);
     expect((await s.ingest({ name: 'soon', from: String(Date.now() + 60_000) }, cpu)).status).toBe(200);
   });
 
   it('the tenant header trims ASCII whitespace only', async () => {
     expect((await s.rpc('LabelNames', {}, { 'X-Scope-OrgID': 'team-b\u00a0' })).status).toBe(400);
-    const padded = await s.rpc('LabelValues', { name: 'service_name', start: '1', end: String(Date.now() + 60_000) }, { 'X-Scope-OrgID': ' team-b\t' });
+    const padded = await s.rpc(
+      'LabelValues',
+      { name: 'service_name', start: '1', end: String(Date.now() + 60_000) },
+      { 'X-Scope-OrgID': ' team-b\t' },
+    );
     expect(padded.json.names).toEqual(['other']);
   });
 });
-

@@ -38,7 +38,12 @@ describe('proxy mode', () => {
   });
 
   it('forwards binary SelectMergeProfile byte for byte', async () => {
-    const body = JSON.stringify({ profileTypeID: TYPE, labelSelector: '{service_name="proxied"}', start: now - 3600_000, end: now + 60_000 });
+    const body = JSON.stringify({
+      profileTypeID: TYPE,
+      labelSelector: '{service_name="proxied"}',
+      start: now - 3600_000,
+      end: now + 60_000,
+    });
     const get = (url: string, tenant?: string) =>
       fetch(`${url}/querier.v1.QuerierService/SelectMergeProfile`, {
         method: 'POST',

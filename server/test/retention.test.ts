@@ -13,7 +13,8 @@ it('profiles past retention are invisible to queries at once and deleted by the 
     const t = clock;
     expect((await s.ingest({ name: 'old-ish', from: String(t - 2000), format: 'pprof' }, cpu)).status).toBe(200);
     expect((await s.ingest({ name: 'fresh', from: String(t + 60_000), format: 'pprof' }, cpu)).status).toBe(200);
-    const services = async () => (await s.rpc('LabelValues', { name: 'service_name', start: '1', end: String(t + 120_000) })).json.names;
+    const services = async () =>
+      (await s.rpc('LabelValues', { name: 'service_name', start: '1', end: String(t + 120_000) })).json.names;
     expect(await services()).toEqual(['fresh', 'old-ish']);
     expect(await s.deleteExpired()).toBe(0);
 
@@ -22,7 +23,9 @@ it('profiles past retention are invisible to queries at once and deleted by the 
     expect(await s.deleteExpired()).toBe(2); // one stored profile per sample type
     const db = new Database(join(s.dataDir, 'flamelens.sqlite'), { readonly: true });
     try {
-      const rows = db.prepare("SELECT count(*) AS n FROM profiles p JOIN series s ON s.id = p.series_id WHERE s.labels LIKE '%old-ish%'").get() as { n: number };
+      const rows = db
+        .prepare("SELECT count(*) AS n FROM profiles p JOIN series s ON s.id = p.series_id WHERE s.labels LIKE '%old-ish%'")
+        .get() as { n: number };
       expect(rows.n).toBe(0);
       expect((db.prepare("SELECT count(*) AS n FROM series WHERE labels LIKE '%old-ish%'").get() as { n: number }).n).toBe(0);
     } finally {
@@ -38,7 +41,9 @@ it('the retention job runs by itself every retentionIntervalMs', async () => {
   const s = await startTestServer({ retention: '3s', retentionIntervalMs: 50, now: () => clock });
   try {
     const t = clock;
-    expect((await s.ingest({ name: 'old-ish', from: String(t - 2000), format: 'pprof' }, readFixture('go-cpu-tiny.pb.gz'))).status).toBe(200);
+    expect(
+      (await s.ingest({ name: 'old-ish', from: String(t - 2000), format: 'pprof' }, readFixture('go-cpu-tiny.pb.gz'))).status,
+    ).toBe(200);
     clock = t + 1500;
     // Explicit synchronisation: wait until the job has deleted it (it cannot before the clock moved).
     const db = new Database(join(s.dataDir, 'flamelens.sqlite'), { readonly: true });

@@ -51,7 +51,10 @@ function podJson(p: PodSpec, resourceVersion: number) {
       labels: p.labels ?? {},
       annotations: p.annotations ?? {},
     },
-    spec: { nodeName: p.node ?? 'node-a', containers: (p.containers ?? [{ name: 'main' }]).map((c) => ({ image: 'example/go-app:1', ...c })) },
+    spec: {
+      nodeName: p.node ?? 'node-a',
+      containers: (p.containers ?? [{ name: 'main' }]).map((c) => ({ image: 'example/go-app:1', ...c })),
+    },
     status: { phase: p.phase, ...(p.ip ? { podIP: p.ip } : {}) },
   };
 }
@@ -90,20 +93,28 @@ class StandInApiServer {
     if (watch === 'true' || watch === '1') {
       const since = Number(url.searchParams.get('resourceVersion') || 0);
       res.writeHead(200, { 'content-type': 'application/json', 'transfer-encoding': 'chunked' });
-      for (const e of this.log) if (e.rv > since && inNs(e.object)) res.write(`${JSON.stringify({ type: e.type, object: e.object })}\n`);
+      for (const e of this.log)
+        if (e.rv > since && inNs(e.object)) res.write(`${JSON.stringify({ type: e.type, object: e.object })}\n`);
       const w = { res, namespace };
       this.watches.add(w);
       res.on('close', () => this.watches.delete(w));
       return;
     }
-    const body = JSON.stringify({ kind: 'PodList', apiVersion: 'v1', metadata: { resourceVersion: String(this.rv) }, items: [...this.pods.values()].filter(inNs) });
+    const body = JSON.stringify({
+      kind: 'PodList',
+      apiVersion: 'v1',
+      metadata: { resourceVersion: String(this.rv) },
+      items: [...this.pods.values()].filter(inNs),
+    });
     res.writeHead(200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) });
     res.end(body);
   }
 
   private emit(type: string, object: ReturnType<typeof podJson>): void {
     this.log.push({ rv: this.rv, type, object });
-    for (const w of this.watches) if (w.namespace === undefined || w.namespace === object.metadata.namespace) w.res.write(`${JSON.stringify({ type, object })}\n`);
+    for (const w of this.watches)
+      if (w.namespace === undefined || w.namespace === object.metadata.namespace)
+        w.res.write(`${JSON.stringify({ type, object })}\n`);
   }
 
   put(p: PodSpec): void {
@@ -184,7 +195,8 @@ const summary = (targets: any[]) => targets.map((t) => `${t.labels.service_name}
 
 describe('pod annotations → targets', () => {
   const job = normalizeScrapeConfig({ scrape_configs: [{ job_name: 'k8s', kubernetes_sd_configs: [{}] }] }).jobs[0];
-  const pod = (p: Partial<PodSpec>): V1Pod => podJson({ name: 'p', namespace: 'ns', phase: 'Running', ip: '10.1.2.3', ...p }, 1) as unknown as V1Pod;
+  const pod = (p: Partial<PodSpec>): V1Pod =>
+    podJson({ name: 'p', namespace: 'ns', phase: 'Running', ip: '10.1.2.3', ...p }, 1) as unknown as V1Pod;
 
   it('needs a running pod with an IP that asks to be scraped', () => {
     const ann = { 'profiles.grafana.com/memory.scrape': 'true', 'profiles.grafana.com/memory.port': '6060' };
@@ -193,7 +205,12 @@ describe('pod annotations → targets', () => {
     expect(podTargets(pod({ annotations: ann, phase: 'Succeeded' }), job)).toEqual([]);
     expect(podTargets(pod({ annotations: ann, ip: undefined }), job)).toEqual([]);
     expect(podTargets(pod({}), job)).toEqual([]);
-    expect(podTargets(pod({ annotations: { 'profiles.grafana.com/memory.scrape': 'false', 'profiles.grafana.com/memory.port': '6060' } }), job)).toEqual([]);
+    expect(
+      podTargets(
+        pod({ annotations: { 'profiles.grafana.com/memory.scrape': 'false', 'profiles.grafana.com/memory.port': '6060' } }),
+        job,
+      ),
+    ).toEqual([]);
   });
 
   it('Grafana annotations: port, port_name, path, scheme per profile; the container that declares the port', () => {
@@ -203,7 +220,13 @@ describe('pod annotations → targets', () => {
         labels: { app: 'api' },
         containers: [
           { name: 'envoy', ports: [{ name: 'admin', containerPort: 9901 }] },
-          { name: 'api', ports: [{ name: 'http', containerPort: 8080 }, { name: 'pprof', containerPort: 6060 }] },
+          {
+            name: 'api',
+            ports: [
+              { name: 'http', containerPort: 8080 },
+              { name: 'pprof', containerPort: 6060 },
+            ],
+          },
         ],
         annotations: {
           'profiles.grafana.com/cpu.scrape': 'true',
@@ -222,7 +245,15 @@ describe('pod annotations → targets', () => {
       'process_cpu http://10.1.2.3:6060/debug/pprof/profile api',
       'memory https://10.1.2.3:9901/admin/heap envoy',
     ]);
-    expect(t[0].labels).toEqual({ service_name: 'api', namespace: 'ns', pod: 'api-1', container: 'api', node: 'node-a', job: 'k8s', instance: '10.1.2.3:6060' });
+    expect(t[0].labels).toEqual({
+      service_name: 'api',
+      namespace: 'ns',
+      pod: 'api-1',
+      container: 'api',
+      node: 'node-a',
+      job: 'k8s',
+      instance: '10.1.2.3:6060',
+    });
   });
 
   it('pyroscope.io annotations: cpu and mem on by default, others on request; Grafana wins for its profile', () => {
@@ -248,7 +279,9 @@ describe('pod annotations → targets', () => {
     const ann = { 'pyroscope.io/scrape': 'true', 'pyroscope.io/port': '4040', 'pyroscope.io/profile-cpu-enabled': 'false' };
     const name = (p: Partial<PodSpec>) => podTargets(pod(p), job)[0].labels.service_name;
     expect(name({ annotations: { ...ann, 'pyroscope.io/application-name': 'legacy' }, labels: { app: 'x' } })).toBe('legacy');
-    expect(name({ annotations: { ...ann, 'profiles.grafana.com/service_name': 'grafana-name' }, labels: { app: 'x' } })).toBe('grafana-name');
+    expect(name({ annotations: { ...ann, 'profiles.grafana.com/service_name': 'grafana-name' }, labels: { app: 'x' } })).toBe(
+      'grafana-name',
+    );
     expect(name({ annotations: ann, labels: { app: 'x', 'app.kubernetes.io/name': 'y' } })).toBe('y');
     expect(name({ annotations: ann, labels: { app: 'x' } })).toBe('x');
     expect(name({ annotations: ann, containers: [{ name: 'worker' }] })).toBe('ns/worker');
@@ -327,7 +360,13 @@ describe('Kubernetes discovery against a stand-in API server', () => {
       labels: { app: 'batch' },
       annotations: { 'profiles.grafana.com/memory.scrape': 'true', 'profiles.grafana.com/memory.port': String(P) },
     });
-    api.put({ name: 'plain', namespace: 'shop', phase: 'Running', ip: '127.0.0.1', containers: [{ name: 'web', ports: [{ containerPort: P }] }] });
+    api.put({
+      name: 'plain',
+      namespace: 'shop',
+      phase: 'Running',
+      ip: '127.0.0.1',
+      containers: [{ name: 'web', ports: [{ containerPort: P }] }],
+    });
     api.put({
       name: 'worker-0',
       namespace: 'tools',
@@ -348,7 +387,10 @@ describe('Kubernetes discovery against a stand-in API server', () => {
           {
             job_name: 'k8s',
             scrape_interval: '1s',
-            kubernetes_sd_configs: [{ kubeconfig: kubeconfig(dir, 'stand-in.yaml', api.port) }, { kubeconfig: kubeconfig(dir, 'dead.yaml', deadPort), namespaces: ['nowhere'] }],
+            kubernetes_sd_configs: [
+              { kubeconfig: kubeconfig(dir, 'stand-in.yaml', api.port) },
+              { kubeconfig: kubeconfig(dir, 'dead.yaml', deadPort), namespaces: ['nowhere'] },
+            ],
           },
         ],
       },
@@ -380,10 +422,24 @@ describe('Kubernetes discovery against a stand-in API server', () => {
       job: 'k8s',
       source: 'kubernetes',
       url: `http://127.0.0.1:${P}/debug/pprof/heap`,
-      labels: { service_name: 'checkout', namespace: 'shop', pod: 'checkout-abc', container: 'app', node: 'node-a', job: 'k8s', instance: `127.0.0.1:${P}` },
+      labels: {
+        service_name: 'checkout',
+        namespace: 'shop',
+        pod: 'checkout-abc',
+        container: 'app',
+        node: 'node-a',
+        job: 'k8s',
+        instance: `127.0.0.1:${P}`,
+      },
     });
-    expect(targets.find((t) => t.labels.pod === 'legacy-xyz' && t.profile === 'process_cpu').labels).toMatchObject({ container: 'api', node: 'node-b', namespace: 'billing' });
-    expect(targets.find((t) => t.labels.pod === 'checkout-abc' && t.profile === 'goroutine').url).toBe(`http://127.0.0.1:${P}/custom/goroutine`);
+    expect(targets.find((t) => t.labels.pod === 'legacy-xyz' && t.profile === 'process_cpu').labels).toMatchObject({
+      container: 'api',
+      node: 'node-b',
+      namespace: 'billing',
+    });
+    expect(targets.find((t) => t.labels.pod === 'checkout-abc' && t.profile === 'goroutine').url).toBe(
+      `http://127.0.0.1:${P}/custom/goroutine`,
+    );
     expect(targetRequests).toContain('/custom/goroutine');
 
     expect(discovery).toHaveLength(2);
@@ -401,9 +457,15 @@ describe('Kubernetes discovery against a stand-in API server', () => {
       start: Date.now() - 3600_000,
       end: Date.now(),
     });
-    const rows = (json.labelsSet as { labels: { name: string; value: string }[] }[]).map((s) => s.labels.map((l) => `${l.name}=${l.value}`).join(','));
-    expect(rows).toContain('__profile_type__=memory:inuse_space:bytes:space:bytes,container=app,node=node-a,pod=checkout-abc,service_name=checkout');
-    expect(rows).toContain('__profile_type__=process_cpu:cpu:nanoseconds:cpu:nanoseconds,container=app,node=node-a,pod=checkout-abc,service_name=checkout');
+    const rows = (json.labelsSet as { labels: { name: string; value: string }[] }[]).map((s) =>
+      s.labels.map((l) => `${l.name}=${l.value}`).join(','),
+    );
+    expect(rows).toContain(
+      '__profile_type__=memory:inuse_space:bytes:space:bytes,container=app,node=node-a,pod=checkout-abc,service_name=checkout',
+    );
+    expect(rows).toContain(
+      '__profile_type__=process_cpu:cpu:nanoseconds:cpu:nanoseconds,container=app,node=node-a,pod=checkout-abc,service_name=checkout',
+    );
   });
 
   it('follows the watch: a pod that starts running is added, pods that stop running or are deleted are dropped', async () => {
@@ -415,7 +477,11 @@ describe('Kubernetes discovery against a stand-in API server', () => {
       labels: { app: 'batch' },
       annotations: { 'profiles.grafana.com/memory.scrape': 'true', 'profiles.grafana.com/memory.port': String(P) },
     });
-    await eventually('batch-1 added', () => getTargets(server), (t) => t.targets.some((x) => x.labels.pod === 'batch-1'));
+    await eventually(
+      'batch-1 added',
+      () => getTargets(server),
+      (t) => t.targets.some((x) => x.labels.pod === 'batch-1'),
+    );
 
     api.put({
       name: 'checkout-abc',
@@ -436,10 +502,18 @@ describe('Kubernetes discovery against a stand-in API server', () => {
   });
 
   it('survives the API server dropping its watches; a pod deleted meanwhile disappears', async () => {
-    await eventually('a watch is open', async () => api.openWatches, (n) => n > 0);
+    await eventually(
+      'a watch is open',
+      async () => api.openWatches,
+      (n) => n > 0,
+    );
     api.dropWatches();
     api.delete('tools', 'worker-0');
-    const { targets } = await eventually('worker-0 dropped', () => getTargets(server), (t) => t.targets.every((x) => x.labels.pod !== 'worker-0'));
+    const { targets } = await eventually(
+      'worker-0 dropped',
+      () => getTargets(server),
+      (t) => t.targets.every((x) => x.labels.pod !== 'worker-0'),
+    );
     expect(summary(targets)).toEqual(['batch batch-1 memory']);
     // And it keeps watching.
     api.put({
@@ -450,6 +524,10 @@ describe('Kubernetes discovery against a stand-in API server', () => {
       labels: { app: 'batch' },
       annotations: { 'profiles.grafana.com/memory.scrape': 'true', 'profiles.grafana.com/memory.port': String(P) },
     });
-    await eventually('batch-2 added', () => getTargets(server), (t) => summary(t.targets).join() === 'batch batch-1 memory,batch batch-2 memory');
+    await eventually(
+      'batch-2 added',
+      () => getTargets(server),
+      (t) => summary(t.targets).join() === 'batch batch-1 memory,batch batch-2 memory',
+    );
   });
 });

@@ -82,14 +82,23 @@ describe('scrape config', () => {
     expect(msg).toMatch(/profiles.*cpu/);
     expect(msg).toMatch(/scrape_cofigs/);
 
-    expect(bad({ scrape_configs: [{ job_name: 'a', scrape_interval: '5s', scrape_timeout: '6s', static_configs: [{ targets: ['h:1'] }] }] })).toContain(
-      'scrape_timeout (6000 ms) must not exceed scrape_interval (5000 ms)',
-    );
+    expect(
+      bad({
+        scrape_configs: [{ job_name: 'a', scrape_interval: '5s', scrape_timeout: '6s', static_configs: [{ targets: ['h:1'] }] }],
+      }),
+    ).toContain('scrape_timeout (6000 ms) must not exceed scrape_interval (5000 ms)');
     expect(bad({ scrape_configs: [{ job_name: 'a' }] })).toContain('needs static_configs or kubernetes_sd_configs');
-    expect(bad({ scrape_configs: [{ job_name: 'a', static_configs: [{ targets: ['h:1'] }] }, { job_name: 'a', static_configs: [{ targets: ['h:2'] }] }] })).toContain(
-      'duplicate job_name',
-    );
-    expect(bad({ scrape_configs: [{ job_name: 'a', scrape_interval: 'soon', static_configs: [{ targets: ['h:1'] }] }] })).toContain('invalid duration "soon"');
+    expect(
+      bad({
+        scrape_configs: [
+          { job_name: 'a', static_configs: [{ targets: ['h:1'] }] },
+          { job_name: 'a', static_configs: [{ targets: ['h:2'] }] },
+        ],
+      }),
+    ).toContain('duplicate job_name');
+    expect(
+      bad({ scrape_configs: [{ job_name: 'a', scrape_interval: 'soon', static_configs: [{ targets: ['h:1'] }] }] }),
+    ).toContain('invalid duration "soon"');
   });
 
   it('reads flamelens.yaml; a relative kubeconfig is relative to the file; YAML errors name the file', () => {
@@ -129,12 +138,14 @@ describe('scrape config', () => {
   });
 
   it('startServer fails with the config error before it listens', async () => {
-    await expect(startTestServer({ scrape: { scrape_configs: [{ job_name: 'x', static_configs: [{ targets: [] }] }] } })).rejects.toThrow(
-      /targets: a static config needs at least one target/,
-    );
+    await expect(
+      startTestServer({ scrape: { scrape_configs: [{ job_name: 'x', static_configs: [{ targets: [] }] }] } }),
+    ).rejects.toThrow(/targets: a static config needs at least one target/);
     // Scraped profiles go to the local store, which proxy mode does not query.
     const scrape = { scrape_configs: [{ job_name: 'x', static_configs: [{ targets: ['127.0.0.1:1'] }] }] };
-    await expect(startTestServer({ scrape, upstream: { url: 'http://127.0.0.1:1' } })).rejects.toThrow(/cannot be combined with proxy mode/);
+    await expect(startTestServer({ scrape, upstream: { url: 'http://127.0.0.1:1' } })).rejects.toThrow(
+      /cannot be combined with proxy mode/,
+    );
   });
 });
 
@@ -147,7 +158,10 @@ describe('deltas of cumulative profiles', () => {
   it('heap: the first scrape keeps only inuse_*, later ones store alloc_* as current minus previous, inuse_* as is', () => {
     const first = toDelta(heap, PROFILE_KIND.memory.cumulative, undefined, 1000)!;
     expect(first.first).toBe(true);
-    expect(first.profile!.sampleType.map((t) => first.profile!.stringTable.strings[Number(t.type)])).toEqual(['inuse_objects', 'inuse_space']);
+    expect(first.profile!.sampleType.map((t) => first.profile!.stringTable.strings[Number(t.type)])).toEqual([
+      'inuse_objects',
+      'inuse_space',
+    ]);
     expect(sumOf(first.profile, 'inuse_space')).toBe(sumOf(heap, 'inuse_space'));
 
     const second = toDelta(scaled(heap, 3, alloc), PROFILE_KIND.memory.cumulative, first.state, 16_000)!;
@@ -224,7 +238,8 @@ async function goTarget(kind: 'good' | 'slow' | 'garbage'): Promise<GoTarget> {
   const heap = decodeFixture(readFixture('go-heap-2.pb.gz'));
   const mutex = decodeFixture(readFixture('go-mutex.pb.gz'));
   const block = decodeFixture(readFixture('go-block.pb.gz'));
-  const versions = (p: Profile, cols: (t: string) => boolean) => Array.from({ length: VERSIONS }, (_, i) => scaled(p, i + 1, cols).encode());
+  const versions = (p: Profile, cols: (t: string) => boolean) =>
+    Array.from({ length: VERSIONS }, (_, i) => scaled(p, i + 1, cols).encode());
   const served: Record<string, Uint8Array[]> = {
     '/debug/pprof/profile': [cpu],
     '/debug/pprof/goroutine': [goroutine],
@@ -331,7 +346,9 @@ describe('pull mode over HTTP', () => {
       'enough scrapes',
       () => getTargets(server),
       (t) =>
-        t.targets.filter((x) => x.labels.service_name === 'checkout').every((x) => x.scrapes >= VERSIONS + 1 && x.health === 'up') &&
+        t.targets
+          .filter((x) => x.labels.service_name === 'checkout')
+          .every((x) => x.scrapes >= VERSIONS + 1 && x.health === 'up') &&
         t.targets.filter((x) => x.labels.service_name !== 'checkout').every((x) => x.failures >= 2),
     );
     expect(targets).toHaveLength(5 + 5 + 2);
@@ -368,7 +385,8 @@ describe('pull mode over HTTP', () => {
     }
     const junk = targets.filter((t) => t.job === 'junk');
     expect(junk).toHaveLength(2);
-    for (const t of junk) expect(t).toMatchObject({ profile: 'memory', health: 'down', labels: { service_name: 'junk', job: 'junk' } });
+    for (const t of junk)
+      expect(t).toMatchObject({ profile: 'memory', health: 'down', labels: { service_name: 'junk', job: 'junk' } });
     expect(junk.find((t) => t.url.startsWith(garbage.url)).lastError).toMatch(/^malformed pprof: /);
     expect(junk.find((t) => t.url.startsWith(refused)).lastError).toBe('fetch failed: ECONNREFUSED');
   });
@@ -409,12 +427,22 @@ describe('pull mode over HTTP', () => {
       instance: new URL(good.url).host,
     });
     // Nothing from the failing targets.
-    const { json: names } = await server.rpc('LabelValues', { name: 'service_name', matchers: [], start: Date.now() - 3600_000, end: Date.now() });
+    const { json: names } = await server.rpc('LabelValues', {
+      name: 'service_name',
+      matchers: [],
+      start: Date.now() - 3600_000,
+      end: Date.now(),
+    });
     expect(names.names).toEqual(['checkout']);
   });
 
   const merged = async (profileTypeID: string) => {
-    const res = await server.rpc('SelectMergeProfile', { profileTypeID, labelSelector: '{service_name="checkout"}', start: Date.now() - 3600_000, end: Date.now() + 1000 });
+    const res = await server.rpc('SelectMergeProfile', {
+      profileTypeID,
+      labelSelector: '{service_name="checkout"}',
+      start: Date.now() - 3600_000,
+      end: Date.now() + 1000,
+    });
     expect(res.status).toBe(200);
     const strings: string[] = res.json.stringTable;
     let total = 0;
@@ -483,7 +511,10 @@ describe('concurrency limit', () => {
             job_name: 'many',
             scrape_interval: '1s',
             profiles: { process_cpu: false, goroutine: false, mutex: false, block: false },
-            static_configs: Array.from({ length: 6 }, (_, i) => ({ targets: [target.url], labels: { service_name: `svc-${i}` } })),
+            static_configs: Array.from({ length: 6 }, (_, i) => ({
+              targets: [target.url],
+              labels: { service_name: `svc-${i}` },
+            })),
           },
         ],
       },

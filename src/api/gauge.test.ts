@@ -85,13 +85,33 @@ describe('averageDivisor', () => {
 describe('sumOfAverages', () => {
   it('sums the series means per step, in one line or one per value of the split label', () => {
     const avgs: Series[] = [
-      { labels: [...pod('a'), { name: 'zone', value: 'x' }], points: [{ timestamp: 0, value: 8 }, { timestamp: STEP, value: 6 }] },
+      {
+        labels: [...pod('a'), { name: 'zone', value: 'x' }],
+        points: [
+          { timestamp: 0, value: 8 },
+          { timestamp: STEP, value: 6 },
+        ],
+      },
       { labels: [...pod('b'), { name: 'zone', value: 'x' }], points: [{ timestamp: 0, value: 2 }] },
       { labels: [...pod('c'), { name: 'zone', value: 'y' }], points: [{ timestamp: STEP, value: 5 }] },
     ];
-    expect(sumOfAverages(avgs, '')).toEqual([{ labels: [], points: [{ timestamp: 0, value: 10 }, { timestamp: STEP, value: 11 }] }]);
+    expect(sumOfAverages(avgs, '')).toEqual([
+      {
+        labels: [],
+        points: [
+          { timestamp: 0, value: 10 },
+          { timestamp: STEP, value: 11 },
+        ],
+      },
+    ]);
     expect(sumOfAverages(avgs, 'zone')).toEqual([
-      { labels: [{ name: 'zone', value: 'x' }], points: [{ timestamp: 0, value: 10 }, { timestamp: STEP, value: 6 }] },
+      {
+        labels: [{ name: 'zone', value: 'x' }],
+        points: [
+          { timestamp: 0, value: 10 },
+          { timestamp: STEP, value: 6 },
+        ],
+      },
       { labels: [{ name: 'zone', value: 'y' }], points: [{ timestamp: STEP, value: 5 }] },
     ]);
   });

@@ -66,12 +66,7 @@ export async function averageDivisorOf(client: QuerierClient, q: SeriesQuery, si
   return averageDivisor(sums!, averages, q.step * 1000);
 }
 
-const keyOf = (s: Series) =>
-  JSON.stringify(
-    s.labels
-      .map((l) => [l.name, l.value])
-      .sort(),
-  );
+const keyOf = (s: Series) => JSON.stringify(s.labels.map((l) => [l.name, l.value]).sort());
 
 interface Counted {
   /** Steps (unix ms) with profiles and how many. */

@@ -39,7 +39,8 @@ export function App() {
           base: state.diff ? state.bfile : undefined,
           picked: {
             // A comparison held already counts (a diff's baseline alone is missing).
-            next: (picked?.linkKey === linkKey ? picked.next : undefined) ?? (held?.next.name === state.file ? held.next : undefined),
+            next:
+              (picked?.linkKey === linkKey ? picked.next : undefined) ?? (held?.next.name === state.file ? held.next : undefined),
             base: picked?.linkKey === linkKey ? picked.base : undefined,
           },
         }
@@ -61,7 +62,10 @@ export function App() {
   };
   const openBaseline = (base: File) => {
     const next = load.files?.next;
-    if (next) load.openFiles({ next, base }, () => setState({ mode: 'file', file: next.name, diff: true, bfile: base.name, ...PER_PROFILE }));
+    if (next)
+      load.openFiles({ next, base }, () =>
+        setState({ mode: 'file', file: next.name, diff: true, bfile: base.name, ...PER_PROFILE }),
+      );
   };
 
   return (

@@ -78,7 +78,14 @@ describe('loading profiles into the worker', () => {
     vi.stubGlobal('fetch', fetch);
     const { opens, posted, worker } = fakeWorker();
     const loader = new ProfileLoader(worker);
-    const q: MergeQuery = { backend: { baseUrl: '' }, type: 'process_cpu:cpu:nanoseconds:cpu:nanoseconds', selector: '{service_name="a"}', start: 1, end: 2, average: false };
+    const q: MergeQuery = {
+      backend: { baseUrl: '' },
+      type: 'process_cpu:cpu:nanoseconds:cpu:nanoseconds',
+      selector: '{service_name="a"}',
+      start: 1,
+      end: 2,
+      average: false,
+    };
     for (let i = 0; i < 2; i++) {
       const loaded = loader.load({ kind: 'query', next: q }, progress);
       await posted(i + 1);

@@ -35,8 +35,12 @@ async function fetchMerged(q: MergeQuery, inDiff: boolean, signal?: AbortSignal)
 }
 
 /** The request's bytes: the files, or the backend's merged profiles (both sides at once). */
-async function sourcesOf(r: ProfileRequest, signal?: AbortSignal): Promise<{ next: Source; base?: Source; query?: LoadedProfile['query'] }> {
-  if (r.kind === 'file') return { next: { source: r.next, name: r.next.name }, base: r.base && { source: r.base, name: r.base.name } };
+async function sourcesOf(
+  r: ProfileRequest,
+  signal?: AbortSignal,
+): Promise<{ next: Source; base?: Source; query?: LoadedProfile['query'] }> {
+  if (r.kind === 'file')
+    return { next: { source: r.next, name: r.next.name }, base: r.base && { source: r.base, name: r.base.name } };
   const diff = r.base !== undefined;
   const [next, base] = await Promise.all([fetchMerged(r.next, diff, signal), r.base && fetchMerged(r.base, diff, signal)]);
   return { next: next.source, base: base?.source, query: { next: next.side, base: base?.side } };

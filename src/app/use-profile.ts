@@ -73,7 +73,9 @@ export function useProfile(state: UrlState, range: TimeRange): ProfileLoad {
   const asked = profileRequestOf(state, range, files);
   const askedKey = asked && requestKey(asked);
   // `during`: what the screen asked for when the files were picked.
-  const pick = useMutation({ mutationFn: (p: { files: HeldFiles; during: string | null }) => load({ kind: 'file', ...p.files }) });
+  const pick = useMutation({
+    mutationFn: (p: { files: HeldFiles; during: string | null }) => load({ kind: 'file', ...p.files }),
+  });
   // While picked files open, nothing else does (the worker holds one profile).
   const request = pick.isPending ? null : asked;
   const query = useQuery({

@@ -37,7 +37,11 @@ describe('gunzipLimited and gunzipNative', () => {
     two.set(a);
     two.set(b, a.length);
     expect(same(await gunzipNative(two))).toBe(true);
-    const errorOf = async (p: Promise<unknown>) => p.then(() => 'no error', (e: ProfileError) => `${e.kind}: ${e.message}`);
+    const errorOf = async (p: Promise<unknown>) =>
+      p.then(
+        () => 'no error',
+        (e: ProfileError) => `${e.kind}: ${e.message}`,
+      );
     const truncated = gz.subarray(0, gz.length >> 1);
     expect(await errorOf(gunzipNative(truncated))).toBe(await errorOf(Promise.resolve().then(() => gunzipLimited(truncated))));
     expect(await errorOf(gunzipNative(gz, 1 << 20))).toMatch(/^too-large: .*more than 1 MiB/);

@@ -47,7 +47,10 @@ class InflatedOutput {
   }
 
   tooLarge(): ProfileError {
-    return new ProfileError('too-large', `The file decompresses to more than ${formatMiB(this.maxBytes)}, the limit for one profile.`);
+    return new ProfileError(
+      'too-large',
+      `The file decompresses to more than ${formatMiB(this.maxBytes)}, the limit for one profile.`,
+    );
   }
 
   bytes(): Uint8Array {

@@ -54,7 +54,8 @@ export function missingId(from: string, table: IdTable, id: number | bigint): Pr
 
 /** A sample has one value per sample type. */
 export function checkValueCount(sample: number, values: number, nTypes: number): void {
-  if (values !== nTypes) throw invalidProfile(`sample ${sample} has ${values} values but the profile declares ${nTypes} sample types`);
+  if (values !== nTypes)
+    throw invalidProfile(`sample ${sample} has ${values} values but the profile declares ${nTypes} sample types`);
 }
 
 export interface ValidateOptions {

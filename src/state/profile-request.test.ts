@@ -4,14 +4,22 @@ import { resolveRange } from './time-range';
 import { DEFAULT_STATE, type UrlState } from './url-state';
 
 const TYPE = 'process_cpu:cpu:nanoseconds:cpu:nanoseconds';
-const explore = (patch: Partial<UrlState> = {}): UrlState => ({ ...DEFAULT_STATE, type: TYPE, query: '{service_name="shop"}', ...patch });
+const explore = (patch: Partial<UrlState> = {}): UrlState => ({
+  ...DEFAULT_STATE,
+  type: TYPE,
+  query: '{service_name="shop"}',
+  ...patch,
+});
 const NOW = Date.UTC(2025, 0, 1, 12, 0, 0);
 const range = resolveRange('now-1h', 'now', NOW);
 
 describe('the profile the URL asks for', () => {
   it('is a query over the resolved range, or its timeline selection', () => {
     const r = profileRequestOf(explore(), range, undefined);
-    expect(r).toMatchObject({ kind: 'query', next: { type: TYPE, selector: '{service_name="shop"}', start: NOW - 3600e3, end: NOW } });
+    expect(r).toMatchObject({
+      kind: 'query',
+      next: { type: TYPE, selector: '{service_name="shop"}', start: NOW - 3600e3, end: NOW },
+    });
     expect(r?.base).toBeUndefined();
     const sel = profileRequestOf(explore({ sel: [NOW - 600e3, NOW - 300e3] }), range, undefined);
     expect(sel?.next).toMatchObject({ start: NOW - 600e3, end: NOW - 300e3 });

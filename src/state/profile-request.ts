@@ -52,7 +52,14 @@ export function profileRequestOf(state: UrlState, range: TimeRange, files: HeldF
   if (state.mode !== 'explore' || !state.type || !state.query || selectorError(state.query)) return null;
   const backend = backendConfig(state.tenant);
   const average = aggregationOf(state) === 'average';
-  const query = (selector: string, [start, end]: [number, number]): MergeQuery => ({ backend, type: state.type, selector, start, end, average });
+  const query = (selector: string, [start, end]: [number, number]): MergeQuery => ({
+    backend,
+    type: state.type,
+    selector,
+    start,
+    end,
+    average,
+  });
   const next = query(state.query, state.sel ?? [range.start, range.end]);
   if (!state.diff) return { kind: 'query', next };
   if (state.bquery && selectorError(state.bquery)) return null;

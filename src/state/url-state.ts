@@ -154,9 +154,7 @@ export const DEFAULT_STATE: UrlState = {
   edgeFraction: 0.001,
 };
 
-const bool = z
-  .enum(['1', '0', 'true', 'false'])
-  .transform((v) => v === '1' || v === 'true');
+const bool = z.enum(['1', '0', 'true', 'false']).transform((v) => v === '1' || v === 'true');
 const time = z.string().refine(isValidTime);
 const range = z
   .string()

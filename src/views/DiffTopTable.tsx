@@ -116,14 +116,24 @@ export function DiffTopTable(p: Props) {
   }, [top]);
   const fmt = (v: number) => scaledLabel(v, top.unit, unit);
   const signed = (v: number) => (v > 0 ? '+' : '') + fmt(v);
-  const style = { absolute: p.absolute, baseTotal: d.baseTotal, nextTotal: d.nextTotal, widthBy: 'comparison', colorBlind: p.colorBlind } as const;
+  const style = {
+    absolute: p.absolute,
+    baseTotal: d.baseTotal,
+    nextTotal: d.nextTotal,
+    widthBy: 'comparison',
+    colorBlind: p.colorBlind,
+  } as const;
 
   const [rootRef, width] = useElementWidth<HTMLDivElement>();
   const columns = fitColumns(columnsOf(p.absolute), width, p.sort === 'name' ? undefined : p.sort);
   const tracks = { gridTemplateColumns: gridTracks(columns) };
   // Header groups: "Flat" and "Cum" over the columns of each that are shown.
   const groups = (['flat', 'cum'] as const)
-    .map((side) => ({ side, start: columns.findIndex((c) => c.side === side), span: columns.filter((c) => c.side === side).length }))
+    .map((side) => ({
+      side,
+      start: columns.findIndex((c) => c.side === side),
+      span: columns.filter((c) => c.side === side).length,
+    }))
     .filter((g) => g.span > 0);
 
   const scrollRef = useRef<HTMLDivElement>(null);
@@ -171,7 +181,13 @@ export function DiffTopTable(p: Props) {
   return (
     <div className={`top diff-table${p.colorBlind ? ' cb' : ''}`} ref={rootRef}>
       <div className="top-controls">
-        <TableFilter filter={p.filter} onFilterChange={p.onFilterChange} error={error} shown={order.length} total={top.names.length - (p.showUnchanged ? 0 : unchangedCount)} />
+        <TableFilter
+          filter={p.filter}
+          onFilterChange={p.onFilterChange}
+          error={error}
+          shown={order.length}
+          total={top.names.length - (p.showUnchanged ? 0 : unchangedCount)}
+        />
         <label className="hint" title="Functions whose flat and cum both net to 0; go tool pprof -diff_base leaves them out">
           <input
             type="checkbox"
@@ -198,7 +214,9 @@ export function DiffTopTable(p: Props) {
         </span>
       </div>
       <div className="top-grid-row top-head diff-head" role="row" data-testid="table-head" style={tracks}>
-        <span className="name-head" style={{ gridRow: '1 / span 2' }}>{sortButton('name', 'Name', 'Sort by name')}</span>
+        <span className="name-head" style={{ gridRow: '1 / span 2' }}>
+          {sortButton('name', 'Name', 'Sort by name')}
+        </span>
         {groups.map((g) => (
           <span key={g.side} className="group" style={{ gridRow: 1, gridColumn: `${g.start + 2} / span ${g.span}` }}>
             {g.side === 'flat' ? 'Flat' : 'Cum'}

@@ -44,7 +44,12 @@ export function FileDiffBar(p: {
  * A file input for a visible button to open: not shown, and not a stop of its own for Tab or a
  * screen reader (the button is). Choosing the same file again opens it again.
  */
-export function HiddenFileInput(p: { ref: React.Ref<HTMLInputElement>; testId: string; label: string; onFile: (f: File) => void }) {
+export function HiddenFileInput(p: {
+  ref: React.Ref<HTMLInputElement>;
+  testId: string;
+  label: string;
+  onFile: (f: File) => void;
+}) {
   return (
     <input
       ref={p.ref}
@@ -90,8 +95,8 @@ export function FileWelcome({ link, onOpen }: { link?: LinkedFiles; onOpen: () =
       <div className="welcome" data-testid="welcome">
         <h1>Open a pprof profile</h1>
         <p>
-          Choose a <code>.pb.gz</code> or raw <code>.pb</code> pprof file, or drop it anywhere on this page. It is read in
-          your browser and never uploaded.
+          Choose a <code>.pb.gz</code> or raw <code>.pb</code> pprof file, or drop it anywhere on this page. It is read in your
+          browser and never uploaded.
         </p>
       </div>
     );
@@ -100,7 +105,12 @@ export function FileWelcome({ link, onOpen }: { link?: LinkedFiles; onOpen: () =
   const diff = base !== undefined;
   // The comparison first, then the baseline (either is taken when it comes).
   const wanted = !picked.next ? next : base!;
-  const title = !picked.next && !picked.base ? `Open ${next} to see this view` : picked.next ? `Now open the baseline ${base}` : `Now open ${next}`;
+  const title =
+    !picked.next && !picked.base
+      ? `Open ${next} to see this view`
+      : picked.next
+        ? `Now open the baseline ${base}`
+        : `Now open ${next}`;
   return (
     <div className="welcome" data-testid="welcome">
       <h1 data-testid="welcome-title">{title}</h1>
@@ -113,8 +123,8 @@ export function FileWelcome({ link, onOpen }: { link?: LinkedFiles; onOpen: () =
           </>
         )}
         . Files are read in the browser and never uploaded, so a link cannot bring them along: open the same{' '}
-        {diff ? 'files' : 'file'} here and the rest of the screen (view, sample type, filters, zoom, selected function,
-        sandwich) is restored from the link.
+        {diff ? 'files' : 'file'} here and the rest of the screen (view, sample type, filters, zoom, selected function, sandwich)
+        is restored from the link.
       </p>
       {diff && (
         <ol className="link-files" data-testid="link-files">

@@ -20,7 +20,12 @@ function formatDuration(ns: number): string {
 function formatTime(ns: number): string {
   if (ns <= 0) return '—';
   const d = new Date(ns / 1e6);
-  return Number.isNaN(d.getTime()) ? '—' : d.toISOString().replace('T', ' ').replace(/\.\d+Z$/, ' UTC');
+  return Number.isNaN(d.getTime())
+    ? '—'
+    : d
+        .toISOString()
+        .replace('T', ' ')
+        .replace(/\.\d+Z$/, ' UTC');
 }
 
 const lower = (s: string) => s.charAt(0).toLowerCase() + s.slice(1);
@@ -29,7 +34,11 @@ const lower = (s: string) => s.charAt(0).toLowerCase() + s.slice(1);
 export function formatSpan(ms: number): string {
   let s = Math.round(ms / 1000);
   const parts: string[] = [];
-  for (const [unit, size] of [['d', 86400], ['h', 3600], ['m', 60]] as const) {
+  for (const [unit, size] of [
+    ['d', 86400],
+    ['h', 3600],
+    ['m', 60],
+  ] as const) {
     if (s >= size) parts.push(`${Math.floor(s / size)}${unit}`);
     s %= size;
   }

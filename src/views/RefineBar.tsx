@@ -43,7 +43,12 @@ export function RefineBar({ state, setState, warnings, error }: Props) {
           setText('');
         }}
       >
-        <select data-testid="refine-kind" value={kind} onChange={(e) => setKind(e.target.value as FilterKind)} aria-label="Filter">
+        <select
+          data-testid="refine-kind"
+          value={kind}
+          onChange={(e) => setKind(e.target.value as FilterKind)}
+          aria-label="Filter"
+        >
           {FILTER_KINDS.map((k) => (
             <option key={k.kind} value={k.kind} title={k.help}>
               {k.label}
@@ -65,14 +70,24 @@ export function RefineBar({ state, setState, warnings, error }: Props) {
       {active.map((k) => (
         <span key={k.kind} className="chip" data-testid="filter-chip" data-kind={k.kind} title={k.help}>
           {k.label}={state[k.kind]}
-          <button type="button" aria-label={`Remove ${k.label}`} data-testid="filter-chip-remove" onClick={() => setState({ [k.kind]: '' })}>
+          <button
+            type="button"
+            aria-label={`Remove ${k.label}`}
+            data-testid="filter-chip-remove"
+            onClick={() => setState({ [k.kind]: '' })}
+          >
             ×
           </button>
         </span>
       ))}
       {active.length > 0 && (
         <label title="Percentages of the filtered profile instead of the whole one">
-          <input type="checkbox" data-testid="relative-percentages" checked={state.rel} onChange={(e) => setState({ rel: e.target.checked })} />
+          <input
+            type="checkbox"
+            data-testid="relative-percentages"
+            checked={state.rel}
+            onChange={(e) => setState({ rel: e.target.checked })}
+          />
           relative %
         </label>
       )}

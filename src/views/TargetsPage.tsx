@@ -48,7 +48,9 @@ const TARGET_TYPES: Record<string, string> = {
 
 /** What Explore shows for a target: its series (all its labels) of its profile's type. */
 function exploreStateOf(t: Target): Partial<UrlState> {
-  const labels = Object.entries(t.labels).sort(([a], [b]) => (a === 'service_name' ? -1 : b === 'service_name' ? 1 : a < b ? -1 : 1));
+  const labels = Object.entries(t.labels).sort(([a], [b]) =>
+    a === 'service_name' ? -1 : b === 'service_name' ? 1 : a < b ? -1 : 1,
+  );
   const matchers: Matcher[] = labels.map(([name, value]) => ({ name, op: '=', value }));
   return {
     mode: 'explore',

@@ -71,7 +71,10 @@ export function TopTable({
     // The worker's order is pprof's flat order; other orders are computed here.
     const byName = (a: number, b: number) => (top.names[a]! < top.names[b]! ? -1 : top.names[a]! > top.names[b]! ? 1 : 0);
     if (sort === 'cum') {
-      idx.sort((a, b) => Math.abs(top.cum[b]!) - Math.abs(top.cum[a]!) || byName(a, b) || Math.abs(top.flat[b]!) - Math.abs(top.flat[a]!));
+      idx.sort(
+        (a, b) =>
+          Math.abs(top.cum[b]!) - Math.abs(top.cum[a]!) || byName(a, b) || Math.abs(top.flat[b]!) - Math.abs(top.flat[a]!),
+      );
     } else if (sort === 'name') {
       idx.sort(byName);
     }
@@ -148,9 +151,19 @@ export function TopTable({
   return (
     <div className="top" ref={rootRef}>
       <div className="top-controls">
-        <TableFilter filter={filter} onFilterChange={onFilterChange} error={error} shown={order.length} total={top.names.length} />
+        <TableFilter
+          filter={filter}
+          onFilterChange={onFilterChange}
+          error={error}
+          shown={order.length}
+          total={top.names.length}
+        />
         <span className="hint">
-          of <span data-testid="top-total" data-value={String(top.total)}>{fmt(top.total)}</span> total
+          of{' '}
+          <span data-testid="top-total" data-value={String(top.total)}>
+            {fmt(top.total)}
+          </span>{' '}
+          total
         </span>
       </div>
       <div className="top-grid-row top-head" role="row" data-testid="table-head" style={tracks}>

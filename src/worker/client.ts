@@ -1,5 +1,15 @@
 // The page's side of the profile worker: typed requests (see protocol.ts) as promises.
-import type { Args, ErrorKind, OpenProgress, OpenResult, RequestKind, Result, Source, WorkerRequest, WorkerResponse } from './protocol';
+import type {
+  Args,
+  ErrorKind,
+  OpenProgress,
+  OpenResult,
+  RequestKind,
+  Result,
+  Source,
+  WorkerRequest,
+  WorkerResponse,
+} from './protocol';
 
 export class WorkerError extends Error {
   constructor(
@@ -79,10 +89,14 @@ export class ProfileWorkerClient {
     if (!helper) return this.call('open-diff', { base, next, maxDecompressedBytes }, opts);
     const channel = new MessageChannel();
     const side = helper.call('open-side', { ...base, maxDecompressedBytes, port: channel.port1 }, { transfer: [channel.port1] });
-    const opened = this.call('open-diff', { base: { port: channel.port2, name: base.name }, next, maxDecompressedBytes }, {
-      ...opts,
-      transfer: [channel.port2],
-    });
+    const opened = this.call(
+      'open-diff',
+      { base: { port: channel.port2, name: base.name }, next, maxDecompressedBytes },
+      {
+        ...opts,
+        transfer: [channel.port2],
+      },
+    );
     // The side's own problems come over the channel; should the helper itself fail, the diff fails
     // with it instead of waiting for a side that never comes, and a new helper is made next time.
     const helperFailed = side.then(

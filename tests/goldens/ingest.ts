@@ -62,9 +62,15 @@ export function ingestServer(): IngestServer {
   async function push(service: string, raw: Uint8Array): Promise<Response> {
     const body = toBinary(
       PushRequestSchema,
-      create(PushRequestSchema, { series: [{ labels: [{ name: 'service_name', value: service }], samples: [{ rawProfile: raw, ID: 'x' }] }] }),
+      create(PushRequestSchema, {
+        series: [{ labels: [{ name: 'service_name', value: service }], samples: [{ rawProfile: raw, ID: 'x' }] }],
+      }),
     );
-    return fetch(`${server.url}/push.v1.PusherService/Push`, { method: 'POST', headers: { 'content-type': 'application/proto' }, body: Buffer.from(body) });
+    return fetch(`${server.url}/push.v1.PusherService/Push`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/proto' },
+      body: Buffer.from(body),
+    });
   }
 
   return { server: () => server, selectMergeProfile, push };
@@ -93,7 +99,10 @@ export function defineIngestGoldens(corpus: Corpus, expected: number, srv: Inges
             // Σ of the column is exact whatever the report says.
             expect(columnSum(merged, 0)).toBe(columnSum(original, index));
             const sampleType = original.stringTable.strings[Number(original.sampleType[index]!.type)];
-            for (const [suffix, granularity] of [['top.txt', 'functions'], ['lines.top.txt', 'lines']] as const) {
+            for (const [suffix, granularity] of [
+              ['top.txt', 'functions'],
+              ['lines.top.txt', 'lines'],
+            ] as const) {
               const file = join(corpus.expectedDir, fixture, `${index}.${sampleType}.${suffix}`);
               if (!existsSync(file) && !existsSync(file + '.gz')) continue;
               const exp = readExpectedTop(file);

@@ -73,7 +73,10 @@ export function defineReaderGoldens(corpus: Corpus, expected: number): void {
           expectSame(readProfileData(bytes), oracle);
           // Large files count their frames first; small ones grow the array: the same result.
           expectSame(readProfileData(bytes, { countFrames: true }), oracle);
-          expectSame(readProfileData(bytes, { stacks: 'distinct', countFrames: true }), readProfileData(bytes, { stacks: 'distinct' }));
+          expectSame(
+            readProfileData(bytes, { stacks: 'distinct', countFrames: true }),
+            readProfileData(bytes, { stacks: 'distinct' }),
+          );
         }
         compared++;
       });
@@ -262,7 +265,11 @@ export function defineDiffGoldens(corpus: Corpus, expectedTop: number, expectedD
           // opposite sign (which only diffs have) in the order of a Go map, which is not reproducible.
           const nodeLines = (l: string[]) => l.filter((x) => /^N\d+ \[/.test(x));
           const anyNodelet = (x: string) => x.replace(/N(\d+)_\d+/g, 'N$1_*');
-          const rest = (l: string[]) => l.filter((x) => !/^N\d+ \[/.test(x)).map(anyNodelet).sort();
+          const rest = (l: string[]) =>
+            l
+              .filter((x) => !/^N\d+ \[/.test(x))
+              .map(anyNodelet)
+              .sort();
           expect(nodeLines(ours), rep.file).toEqual(nodeLines(theirs));
           expect(rest(ours), rep.file).toEqual(rest(theirs));
           dots++;
@@ -291,4 +298,3 @@ export function defineDiffGoldens(corpus: Corpus, expectedTop: number, expectedD
     });
   });
 }
-

@@ -29,7 +29,10 @@ export function firstDifference(a: unknown, b: unknown, path = ''): string | und
     return undefined;
   }
   if (a && b && typeof a === 'object' && typeof b === 'object') {
-    const keys = (o: object) => Object.keys(o).filter((k) => (o as Record<string, unknown>)[k] !== undefined).sort();
+    const keys = (o: object) =>
+      Object.keys(o)
+        .filter((k) => (o as Record<string, unknown>)[k] !== undefined)
+        .sort();
     const ka = keys(a);
     const kb = keys(b);
     if (ka.join() !== kb.join()) return `${at} keys: ${ka.join(',')} vs ${kb.join(',')}`;

@@ -30,7 +30,9 @@ function readLabelTags(p: Profile, str: (i: number | bigint) => string): LabelTa
     labelSet[i] = sets.indexOf(parts);
   }
   numStart[n] = nums.length;
-  return any ? { labelSet, labelSets: sets.sets, numStart, numValues: Float64Array.from(nums), numUnit: numUnit || 'bytes' } : undefined;
+  return any
+    ? { labelSet, labelSets: sets.sets, numStart, numValues: Float64Array.from(nums), numUnit: numUnit || 'bytes' }
+    : undefined;
 }
 
 /**

@@ -48,7 +48,9 @@ describe('refine filters on a diff', () => {
     expect(focused.total).toBe(all.total); // the baseline's whole total (2.46s), not the filtered one
     expect(all.total).toBe(2.46e9);
     // Both sides carry labels: the focused graph's nodelets are those of fib's own samples.
-    const dot = src.session({ focus: '^main\\.fib$' }).graph(1, 'functions', { nodeCount: 80, nodeFraction: 0.005, edgeFraction: 0.001 }).dot;
+    const dot = src
+      .session({ focus: '^main\\.fib$' })
+      .graph(1, 'functions', { nodeCount: 80, nodeFraction: 0.005, edgeFraction: 0.001 }).dot;
     expect(dot).toMatch(/label = "handler:fib\\ntenant:/);
     expect(dot).not.toMatch(/handler:checksum|handler:parse|handler:sort/);
   });

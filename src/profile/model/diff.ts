@@ -216,7 +216,13 @@ function mergeLabelTags(
     if (b) for (let k = b.numStart[ib(i)]!; k < b.numStart[ib(i) + 1]!; k++) nums.push(b.numValues[k]!);
   }
   numStart[nb + nn] = nums.length;
-  return { labelSet, labelSets: sets, numStart, numValues: Float64Array.from(nums), numUnit: (next.labelTags ?? base.labelTags)!.numUnit };
+  return {
+    labelSet,
+    labelSets: sets,
+    numStart,
+    numValues: Float64Array.from(nums),
+    numUnit: (next.labelTags ?? base.labelTags)!.numUnit,
+  };
 }
 
 /**

@@ -26,12 +26,12 @@ describe('session graph', () => {
 
   it('a filtered graph keeps the whole profile total and its nodelets', () => {
     const src = new ProfileSource(openProfile(readFixture('go-cpu.pb.gz')));
-    const g = src.session({ focus: 'fibHandler' }).graph(1, 'functions', { nodeCount: 80, nodeFraction: 0.005, edgeFraction: 0.001 });
+    const g = src
+      .session({ focus: 'fibHandler' })
+      .graph(1, 'functions', { nodeCount: 80, nodeFraction: 0.005, edgeFraction: 0.001 });
     expect(g.nodes.some((n) => n.name === 'main.checksum')).toBe(false);
     expect(g.nodes.some((n) => n.name === 'main.fib')).toBe(true);
     expect(g.dot).toMatch(/N\d+_\d+ \[label = /); // label nodelets survive the filter
     expect(g.legend.join('\n')).toMatch(/of 2310ms total/);
   });
 });
-
-

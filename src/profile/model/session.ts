@@ -25,11 +25,10 @@ import { type TopSort, topRows } from '../reports/top';
 import { type DiffData, diffProfileData, mergeDiffTries, sideSelf } from './diff';
 
 /** What the header shows about a profile. */
-export interface ProfileSummary
-  extends Pick<
-    ProfileData,
-    'sampleTypes' | 'defaultSampleIndex' | 'periodType' | 'period' | 'timeNanos' | 'durationNanos' | 'sampleCount'
-  > {
+export interface ProfileSummary extends Pick<
+  ProfileData,
+  'sampleTypes' | 'defaultSampleIndex' | 'periodType' | 'period' | 'timeNanos' | 'durationNanos' | 'sampleCount'
+> {
   /** Σ|value| per sample type (for a diff: the comparison's). */
   totals: number[];
   /** For a diff: the baseline's Σ|value| per sample type. */
@@ -257,7 +256,8 @@ export class ProfileSession {
         const weights = this.nodeWeights(sampleIndex, granularity);
         const cuts = this.nodeCutGraphs(sampleIndex, granularity);
         const nodeCut = cutOf(flatSumOf(weights), DEFAULT_NODE_FRACTION);
-        if (!cuts.has(nodeCut)) cuts.set(nodeCut, nodeCutGraph(this.trie, this.nodes(granularity), sampleIndex, weights, nodeCut));
+        if (!cuts.has(nodeCut))
+          cuts.set(nodeCut, nodeCutGraph(this.trie, this.nodes(granularity), sampleIndex, weights, nodeCut));
       },
     ];
   }

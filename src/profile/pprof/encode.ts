@@ -20,9 +20,7 @@ export function encodeProfileData(d: ProfileData): Uint8Array {
     dropFrames: d.dropFrames ? s(d.dropFrames) : 0,
     keepFrames: d.keepFrames ? s(d.keepFrames) : 0,
     stringTable: st,
-    mapping: d.mappingFile.map(
-      (file, i) => new Mapping({ id: i + 1, filename: s(file), buildId: s(d.mappingBuildId[i] ?? '') }),
-    ),
+    mapping: d.mappingFile.map((file, i) => new Mapping({ id: i + 1, filename: s(file), buildId: s(d.mappingBuildId[i] ?? '') })),
     function: d.functionName.map(
       (name, i) =>
         new PFunction({
@@ -41,9 +39,7 @@ export function encodeProfileData(d: ProfileData): Uint8Array {
       lines.push(new Line({ functionId: fi < 0 ? 0 : fi + 1, line: d.lineNumber[li]!, column: d.lineColumn[li]! }));
     }
     const m = d.locationMapping[l]!;
-    profile.location.push(
-      new Location({ id: l + 1, mappingId: m < 0 ? 0 : m + 1, address: d.locationAddress[l]!, line: lines }),
-    );
+    profile.location.push(new Location({ id: l + 1, mappingId: m < 0 ? 0 : m + 1, address: d.locationAddress[l]!, line: lines }));
   }
   const labelKeys = d.labels.map((l) => s(l.key));
   for (let i = 0; i < d.sampleCount; i++) {

@@ -31,7 +31,8 @@ describe('streaming pprof reader agrees with pprof-format', () => {
       expect(d.sampleStack!.length, f).toBe(perSample.sampleCount);
       const differing: number[] = [];
       for (let i = 0; i < perSample.sampleCount; i++) {
-        const same = stack(d.stackStart, d.stackLocations, d.sampleStack![i]!) === stack(perSample.stackStart, perSample.stackLocations, i);
+        const same =
+          stack(d.stackStart, d.stackLocations, d.sampleStack![i]!) === stack(perSample.stackStart, perSample.stackLocations, i);
         if (!same) differing.push(i);
       }
       expect(differing, `${f}: samples whose stack differs`).toEqual([]);
@@ -54,7 +55,9 @@ describe('streaming pprof reader agrees with pprof-format', () => {
     const p = loadProfile(readFixture('go-cpu.pb.gz'));
     const known = p.encode();
     // Unknown fields appended to the Profile message: 100 (varint), 101 (bytes), 102 (fixed64), 103 (fixed32).
-    const extra = Uint8Array.from([0xa0, 0x06, 0x2a, 0xaa, 0x06, 0x03, 1, 2, 3, 0xb1, 0x06, 1, 2, 3, 4, 5, 6, 7, 8, 0xbd, 0x06, 1, 2, 3, 4]);
+    const extra = Uint8Array.from([
+      0xa0, 0x06, 0x2a, 0xaa, 0x06, 0x03, 1, 2, 3, 0xb1, 0x06, 1, 2, 3, 4, 5, 6, 7, 8, 0xbd, 0x06, 1, 2, 3, 4,
+    ]);
     const bytes = new Uint8Array(known.length + extra.length);
     bytes.set(known);
     bytes.set(extra, known.length);

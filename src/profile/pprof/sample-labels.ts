@@ -64,7 +64,15 @@ export class SampleLabels {
     for (let j = 0; j < this.nLab; j++) {
       const s = this.labStr[j]!;
       const k = this.labKey[j]!;
-      if (!this.fastLabels || s <= 0 || s >= nStrings || k < 0 || k >= nStrings || this.labNum[j] !== 0 || this.labUnit[j] !== 0) {
+      if (
+        !this.fastLabels ||
+        s <= 0 ||
+        s >= nStrings ||
+        k < 0 ||
+        k >= nStrings ||
+        this.labNum[j] !== 0 ||
+        this.labUnit[j] !== 0
+      ) {
         this.fullRead(i);
         return;
       }
@@ -132,7 +140,13 @@ export class SampleLabels {
     this.numStart[this.nSamples] = this.nums.length;
     if (!this.anyTag) return undefined;
     const { labelSet, numStart, nums } = this;
-    return { labelSet, labelSets: this.labelSets.sets, numStart, numValues: nums.data.slice(0, nums.length), numUnit: this.numUnit || 'bytes' };
+    return {
+      labelSet,
+      labelSets: this.labelSets.sets,
+      numStart,
+      numValues: nums.data.slice(0, nums.length),
+      numUnit: this.numUnit || 'bytes',
+    };
   }
 }
 

@@ -69,8 +69,7 @@ export class Reader {
     else if (wire === 2) {
       const len = this.uint32(); // read before adding: `pos += uint32()` would lose the length's bytes
       this.pos += len;
-    }
-    else if (wire === 5) this.pos += 4;
+    } else if (wire === 5) this.pos += 4;
     else throw notPprof(`protobuf decoding failed: unsupported wire type ${wire}`);
     if (this.pos > this.end) throw notPprof('protobuf decoding failed: a field runs past its message');
   }

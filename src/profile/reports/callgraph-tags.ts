@@ -379,7 +379,8 @@ export function computeNodeTags(
       const s = order[j]!;
       const group = k * (L + 1) + labelSet[s]! + 1;
       for (let q = numStart[s]!; q < numStart[s + 1]!; q++) {
-        if (numUseful[numName[q]!]) numAcc.add(group * V + numName[q]!, sortedValue[j]!, flat, origin ? origin[s]! : s, numValues[q]!);
+        if (numUseful[numName[q]!])
+          numAcc.add(group * V + numName[q]!, sortedValue[j]!, flat, origin ? origin[s]! : s, numValues[q]!);
       }
     }
   };

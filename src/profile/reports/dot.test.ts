@@ -95,7 +95,8 @@ describe('DOT escaping', () => {
     expect(parsed.nodes).toHaveLength(2);
     expect(parsed.edges).toHaveLength(1);
     // Every statement line still parses into its attributes; nothing leaked out of a string.
-    for (const n of parsed.nodes) expect(Object.keys(n.attrs)).toEqual(['label', 'id', 'fontsize', 'shape', 'tooltip', 'color', 'fillcolor']);
+    for (const n of parsed.nodes)
+      expect(Object.keys(n.attrs)).toEqual(['label', 'id', 'fontsize', 'shape', 'tooltip', 'color', 'fillcolor']);
     expect(Object.keys(parsed.edges[0]!.attrs)).toEqual(['label', 'weight', 'color', 'tooltip', 'labeltooltip']);
     expect(dot.split('\n').length).toBe(8); // 7 statements and the final newline: no raw newline got through
     expect(escapeForDot('a\\"b\nc')).toBe('a\\\\\\"b\\lc');
@@ -127,7 +128,12 @@ describe('DOT label helpers', () => {
 
 it('an empty profile composes to an empty graph', () => {
   const data = toProfileData(loadProfile(readFixture('go-cpu-tiny.pb.gz')));
-  const trie = buildStackTrie({ ...data, sampleCount: 0, stackStart: new Int32Array(1), values: data.values.map(() => new Float64Array(0)) });
+  const trie = buildStackTrie({
+    ...data,
+    sampleCount: 0,
+    stackStart: new Int32Array(1),
+    values: data.values.map(() => new Float64Array(0)),
+  });
   const nodes = buildNodeTable(data, 'functions');
   const g = buildCallGraph(trie, nodes, 1);
   expect(g.nodes).toHaveLength(0);

@@ -147,11 +147,7 @@ export function scaledLabel(value: number, fromUnit: string, toUnit: string): st
  * report.selectOutputUnit: the unit pprof uses for a whole report, chosen from the smallest
  * non-zero node value and the profile total.
  */
-export function selectOutputUnit(
-  nodes: Iterable<{ flat: number; cum: number }>,
-  total: number,
-  sampleUnit: string,
-): string {
+export function selectOutputUnit(nodes: Iterable<{ flat: number; cum: number }>, total: number, sampleUnit: string): string {
   let min = 0;
   let any = false;
   for (const n of nodes) {

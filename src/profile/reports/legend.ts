@@ -15,8 +15,7 @@ export function reportFormatter(
   sampleUnit: string,
   outputUnit?: string,
 ): { unit: string; format: (v: number) => string } {
-  const unit =
-    outputUnit ?? (graph.nodes.length > 0 ? selectOutputUnit(graph.nodes, total, sampleUnit) : 'minimum');
+  const unit = outputUnit ?? (graph.nodes.length > 0 ? selectOutputUnit(graph.nodes, total, sampleUnit) : 'minimum');
   return { unit, format: (v: number) => scaledLabel(v, sampleUnit, unit) };
 }
 
@@ -88,9 +87,7 @@ export function reportLabels(graph: CallGraph, format: (v: number) => string, op
   }
   let shown = 0;
   for (const n of graph.nodes) shown += n.flat;
-  label.push(
-    `Showing nodes accounting for ${format(shown)}, ${formatPercent(shown, total).trim()} of ${format(total)} total`,
-  );
+  label.push(`Showing nodes accounting for ${format(shown)}, ${formatPercent(shown, total).trim()} of ${format(total)} total`);
   if (total !== 0) {
     const plural = (d: number, s: string) => (d > 1 ? s + 's' : s);
     const { nodeFraction, edgeFraction } = graph.options;

@@ -16,7 +16,10 @@ describe('packageName: the coloring key of each language in the fixtures', () =>
     ['Microsoft.AspNetCore.Mvc.Infrastructure!ControllerActionInvoker.Next', 'Microsoft.AspNetCore.Mvc.Infrastructure'],
     // Python and Ruby: the file
     ['flask/app.py:-1 - dispatch_request', 'flask/app.py'],
-    ['gems/opentelemetry-api-1.1.0/lib/opentelemetry/trace.rb:-1 - with_span', 'gems/opentelemetry-api-1.1.0/lib/opentelemetry/trace.rb'],
+    [
+      'gems/opentelemetry-api-1.1.0/lib/opentelemetry/trace.rb:-1 - with_span',
+      'gems/opentelemetry-api-1.1.0/lib/opentelemetry/trace.rb',
+    ],
     // Node.js: the file
     ['./node_modules/express/lib/router/route.js:next:144', './node_modules/express/lib/router/route.js'],
     ['node:events:emit:470', 'node:events'],

@@ -26,7 +26,9 @@ describe('inverted (bottom-up) tree', () => {
     const inv = buildInvertedTree(s.flameTree(1, 'functions'), names);
     // The parser's expr runs itself (flat 0.18s) when called by factor (the mutual recursion) and,
     // less often, by parseHandler: its two callers, largest first, sharing its flat.
-    const expr = Array.from({ length: inv.size }, (_, i) => i).find((i) => inv.parent[i] === 0 && names[inv.node[i]!] === 'main.(*parser).expr')!;
+    const expr = Array.from({ length: inv.size }, (_, i) => i).find(
+      (i) => inv.parent[i] === 0 && names[inv.node[i]!] === 'main.(*parser).expr',
+    )!;
     const callers: [string, number][] = [];
     for (let c = expr + 1; c < inv.end[expr]!; c = inv.end[c]!) callers.push([names[inv.node[c]!]!, inv.total[c]!]);
     expect(callers.map((c) => c[0])).toEqual(['main.(*parser).factor', 'main.parseHandler']);

@@ -24,7 +24,12 @@ export function CopyLink({ state, range }: { state: UrlState; range?: TimeRange 
         Copy link
       </button>
       {range && (
-        <button type="button" data-testid="copy-link-absolute" onClick={() => void copy(true)} title="Pin the range to absolute times">
+        <button
+          type="button"
+          data-testid="copy-link-absolute"
+          onClick={() => void copy(true)}
+          title="Pin the range to absolute times"
+        >
           Copy absolute
         </button>
       )}

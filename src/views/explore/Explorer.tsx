@@ -60,10 +60,7 @@ export function Explorer({ state, setState, range, onRefresh }: Props) {
   useEffect(() => {
     if (state.query || !services.data || services.data.size === 0) return;
     const first = [...services.data.keys()].sort()[0]!;
-    setState(
-      { query: `{service_name="${first}"}`, type: defaultProfileType(services.data.get(first)!) },
-      'replace',
-    );
+    setState({ query: `{service_name="${first}"}`, type: defaultProfileType(services.data.get(first)!) }, 'replace');
   }, [services.data, state.query]);
 
   const queryError = selectorError(state.query);
@@ -189,8 +186,8 @@ export function Explorer({ state, setState, range, onRefresh }: Props) {
       {noServices && (
         <div className="welcome" data-testid="no-data">
           <p>
-            No profiles in this range{storedBackendUrl() ? '' : ' yet'}. The embedded demo pushes its first profiles
-            about 15 seconds after the server starts; or ingest your own with <code>POST /ingest</code>.
+            No profiles in this range{storedBackendUrl() ? '' : ' yet'}. The embedded demo pushes its first profiles about 15
+            seconds after the server starts; or ingest your own with <code>POST /ingest</code>.
           </p>
         </div>
       )}

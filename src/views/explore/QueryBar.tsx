@@ -87,7 +87,9 @@ export function QueryBar(p: Props) {
       <label>
         Profile
         <select data-testid="profile-type-select" value={p.profileType} onChange={(e) => p.onChange({ type: e.target.value })}>
-          {types.length === 0 && <option value={p.profileType}>{p.profileType ? friendlyProfileType(p.profileType) : '—'}</option>}
+          {types.length === 0 && (
+            <option value={p.profileType}>{p.profileType ? friendlyProfileType(p.profileType) : '—'}</option>
+          )}
           {types.map((t) => (
             <option key={t} value={t} title={t}>
               {friendlyProfileType(t)}

@@ -109,7 +109,14 @@ export function Timeline({
           );
         })}
         {baseSel && (
-          <rect className="brush-base" data-testid="brush-baseline" x={baseSel[0]} y={0} width={Math.max(1, baseSel[1]! - baseSel[0]!)} height={HEIGHT - PAD_BOTTOM} />
+          <rect
+            className="brush-base"
+            data-testid="brush-baseline"
+            x={baseSel[0]}
+            y={0}
+            width={Math.max(1, baseSel[1]! - baseSel[0]!)}
+            height={HEIGHT - PAD_BOTTOM}
+          />
         )}
         {sel && <rect className="brush" x={sel[0]} y={0} width={Math.max(1, sel[1]! - sel[0]!)} height={HEIGHT - PAD_BOTTOM} />}
       </svg>

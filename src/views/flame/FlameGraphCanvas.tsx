@@ -85,7 +85,6 @@ export function FlameGraphCanvas(p: FlameCanvasProps) {
   const [hover, setHover] = useState<Hover | null>(null);
   const height = canvasHeight(p.tree);
 
-
   useEffect(() => {
     const c = canvas.current;
     if (!c || width === 0) return;
@@ -200,31 +199,31 @@ export function FlameGraphCanvas(p: FlameCanvasProps) {
           {p.diff ? (
             <DiffTooltipTable tree={t} frame={h} diff={p.diff} unit={p.unit} />
           ) : (
-          <table>
-            <tbody>
-              <tr>
-                <th>Self</th>
-                <td data-testid="tooltip-self" data-value={String(t.self[h])}>
-                  {formatValue(t.self[h]!, p.unit)}
-                </td>
-                <td>{pct(t.self[h]!, p.profileTotal)}</td>
-              </tr>
-              <tr>
-                <th>Total</th>
-                <td data-testid="tooltip-total" data-value={String(t.total[h])}>
-                  {formatValue(t.total[h]!, p.unit)}
-                </td>
-                <td data-testid="tooltip-total-pct">{pct(t.total[h]!, p.profileTotal)} of profile</td>
-              </tr>
-              {parent >= 0 && (
+            <table>
+              <tbody>
                 <tr>
-                  <th />
-                  <td />
-                  <td data-testid="tooltip-parent-pct">{pct(t.total[h]!, t.total[parent]!)} of parent</td>
+                  <th>Self</th>
+                  <td data-testid="tooltip-self" data-value={String(t.self[h])}>
+                    {formatValue(t.self[h]!, p.unit)}
+                  </td>
+                  <td>{pct(t.self[h]!, p.profileTotal)}</td>
                 </tr>
-              )}
-            </tbody>
-          </table>
+                <tr>
+                  <th>Total</th>
+                  <td data-testid="tooltip-total" data-value={String(t.total[h])}>
+                    {formatValue(t.total[h]!, p.unit)}
+                  </td>
+                  <td data-testid="tooltip-total-pct">{pct(t.total[h]!, p.profileTotal)} of profile</td>
+                </tr>
+                {parent >= 0 && (
+                  <tr>
+                    <th />
+                    <td />
+                    <td data-testid="tooltip-parent-pct">{pct(t.total[h]!, t.total[parent]!)} of parent</td>
+                  </tr>
+                )}
+              </tbody>
+            </table>
           )}
         </div>
       )}

@@ -139,7 +139,12 @@ export function FlameGraphView(p: Props) {
     viewRef.current?.focus();
   });
 
-  if (flame.error) return <div className="error" data-testid="error">{flame.error.message}</div>;
+  if (flame.error)
+    return (
+      <div className="error" data-testid="error">
+        {flame.error.message}
+      </div>
+    );
   if (!data) return <div className="progress">Building flame graph…</div>;
   const t = data.tree;
   const profileTotal = data.profileTotal;
@@ -234,8 +239,8 @@ export function FlameGraphView(p: Props) {
             data-functions={String(search.functionCount)}
           >
             {search.functionCount} function{search.functionCount === 1 ? '' : 's'} match, covering{' '}
-            {formatValue(search.covered, data.unit)} ({profileTotal ? ((search.covered / profileTotal) * 100).toFixed(2) : '0.00'}% of
-            total)
+            {formatValue(search.covered, data.unit)} ({profileTotal ? ((search.covered / profileTotal) * 100).toFixed(2) : '0.00'}
+            % of total)
           </span>
         )}
         <span className="spacer" />
@@ -349,7 +354,15 @@ export function FlameGraphView(p: Props) {
 }
 
 /** Width side, normalisation and palette of a diff flame graph, with its color scale. */
-function DiffControls({ style, options, onChange }: { style: DiffStyle; options: DiffOptions; onChange: (o: DiffOptions) => void }) {
+function DiffControls({
+  style,
+  options,
+  onChange,
+}: {
+  style: DiffStyle;
+  options: DiffOptions;
+  onChange: (o: DiffOptions) => void;
+}) {
   const stops = [-1, -0.5, -0.02, 0, 0.02, 0.5, 1];
   return (
     <span className="diff-controls">
@@ -383,10 +396,15 @@ function DiffControls({ style, options, onChange }: { style: DiffStyle; options:
       <span className="diff-legend" data-testid="diff-legend">
         <span>shrank</span>
         {stops.map((c) => (
-          <span key={c} className="diff-swatch" style={{ background: diffColor(c, style, false) }} title={`${Math.round(c * 100)}%`} />
+          <span
+            key={c}
+            className="diff-swatch"
+            style={{ background: diffColor(c, style, false) }}
+            title={`${Math.round(c * 100)}%`}
+          />
         ))}
         <span>grew</span>
-        <span className="hint">({options.absolute ? 'absolute values' : 'share of each side\'s total'}; full color = ±100%)</span>
+        <span className="hint">({options.absolute ? 'absolute values' : "share of each side's total"}; full color = ±100%)</span>
       </span>
     </span>
   );

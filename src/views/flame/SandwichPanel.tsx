@@ -30,7 +30,10 @@ export function SandwichPanel(p: Props) {
   const { profile, sampleIndex, granularity, filters } = p;
   const sw = useWorkerQuery('sandwich', node >= 0 ? { profile, sampleIndex, granularity, node, filters } : undefined);
   // Both halves start at the function: their "all" root would sit between it and the other half.
-  const halves = useMemo(() => sw.data && { callers: withoutRoot(sw.data.callers), callees: withoutRoot(sw.data.callees) }, [sw.data]);
+  const halves = useMemo(
+    () => sw.data && { callers: withoutRoot(sw.data.callers), callees: withoutRoot(sw.data.callees) },
+    [sw.data],
+  );
   if (node < 0) {
     return (
       <div className="sandwich-missing">

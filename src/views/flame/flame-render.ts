@@ -288,7 +288,8 @@ export function drawFlameGraph(ctx: CanvasRenderingContext2D, o: DrawOptions): n
   if (mergedRects.length > 0) {
     ctx.fillStyle = o.dark ? '#555b63' : '#b9bec6';
     ctx.beginPath();
-    for (let k = 0; k < mergedRects.length; k += 3) ctx.rect(mergedRects[k]!, mergedRects[k + 1]! + 0.5, mergedRects[k + 2]!, ROW_HEIGHT - 1);
+    for (let k = 0; k < mergedRects.length; k += 3)
+      ctx.rect(mergedRects[k]!, mergedRects[k + 1]! + 0.5, mergedRects[k + 2]!, ROW_HEIGHT - 1);
     ctx.fill();
   }
   for (let i = 0; i < frames.length; i++) {

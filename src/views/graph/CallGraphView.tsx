@@ -111,7 +111,12 @@ export function CallGraphView(p: Props) {
     const id = selected === null ? '' : `N${selected + 1}`;
     for (const g of Array.from(svg.querySelectorAll('g.node, g.edge'))) {
       const title = g.querySelector('title')?.textContent ?? '';
-      const on = g.classList.contains('node') ? title === id : title.split('->').map((s) => s.trim()).includes(id);
+      const on = g.classList.contains('node')
+        ? title === id
+        : title
+            .split('->')
+            .map((s) => s.trim())
+            .includes(id);
       g.classList.toggle('selected', selected !== null && on);
     }
   }, [selected, data]);
@@ -187,7 +192,13 @@ export function CallGraphView(p: Props) {
           Fit
         </button>
         {diff && data && (
-          <GraphDiffLegend largest={largestChange(data.nodes)} unit={data.unit} dark={dark} colorBlind={colorBlind} onColorBlind={p.onColorBlind} />
+          <GraphDiffLegend
+            largest={largestChange(data.nodes)}
+            unit={data.unit}
+            dark={dark}
+            colorBlind={colorBlind}
+            onColorBlind={p.onColorBlind}
+          />
         )}
         <span className="spacer" />
         {data && (
@@ -297,12 +308,23 @@ function largestChange(nodes: { cum: number }[]): number {
 }
 
 /** A diff graph's color scale, and the color-blind palette switch it shares with the flame graph. */
-function GraphDiffLegend(p: { largest: number; unit: string; dark: boolean; colorBlind: boolean; onColorBlind: (on: boolean) => void }) {
+function GraphDiffLegend(p: {
+  largest: number;
+  unit: string;
+  dark: boolean;
+  colorBlind: boolean;
+  onColorBlind: (on: boolean) => void;
+}) {
   const stops = [-1, -0.6, -0.25, 0, 0.25, 0.6, 1];
   return (
     <span className="diff-controls">
       <label title="Blue/orange instead of red/green">
-        <input type="checkbox" data-testid="graph-colorblind" checked={p.colorBlind} onChange={(e) => p.onColorBlind(e.target.checked)} />
+        <input
+          type="checkbox"
+          data-testid="graph-colorblind"
+          checked={p.colorBlind}
+          onChange={(e) => p.onColorBlind(e.target.checked)}
+        />
         Color-blind palette
       </label>
       <span className="diff-legend" data-testid="graph-diff-legend">

@@ -120,7 +120,12 @@ export function CallTreeView({ data, inverted, testId = 'call-tree' }: Props) {
         <span className="num">{diff ? 'Δ total' : 'Self'}</span>
         <span className="num">{diff ? 'Δ %' : 'Self%'}</span>
         <span>{inverted ? 'Function ← callers' : 'Function → callees'}</span>
-        <button type="button" className="expand-all" data-testid="tree-expand-all" onClick={() => expandAll(position >= 0 ? selected : 0)}>
+        <button
+          type="button"
+          className="expand-all"
+          data-testid="tree-expand-all"
+          onClick={() => expandAll(position >= 0 ? selected : 0)}
+        >
           Expand all below (*)
         </button>
       </div>

@@ -42,7 +42,12 @@ describe("the worker's opens", () => {
 
   it('drop a file when another open came while it was read, keeping the open profile', async () => {
     const kept = await openHandlers.open(file('go-cpu-tiny.pb.gz'), call());
-    await expect(openHandlers.open(file('go-cpu.pb.gz'), call(() => true))).rejects.toThrow(Superseded);
+    await expect(
+      openHandlers.open(
+        file('go-cpu.pb.gz'),
+        call(() => true),
+      ),
+    ).rejects.toThrow(Superseded);
     expect(sessionFor({ profile: kept.id }).summary().totals).toEqual(kept.summary.totals);
   });
 

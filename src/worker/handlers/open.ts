@@ -39,7 +39,9 @@ async function readAll(source: Blob | ArrayBuffer, call: Call): Promise<Uint8Arr
 async function openSource(side: Source, maxBytes: number | undefined, call: Call): Promise<ProfileSession> {
   const raw = await readAll(side.source, call);
   const box: { bytes?: Uint8Array } = {};
-  box.bytes = isGzip(raw) ? await gunzipNative(raw, maxBytes, (done, total) => call.progress({ phase: 'decompressing', done, total })) : raw;
+  box.bytes = isGzip(raw)
+    ? await gunzipNative(raw, maxBytes, (done, total) => call.progress({ phase: 'decompressing', done, total }))
+    : raw;
   // Another file came while this one was read: the page wants that one, so this one is dropped.
   if (call.newerOpen()) throw new Superseded('Another profile was opened meanwhile.');
   mark('worker:read');
@@ -117,7 +119,12 @@ export const openHandlers: Handlers<'open' | 'open-diff' | 'open-side'> = {
     call.progress({ phase: 'building' });
     const diff = diffOfSessions(baseSession, nextSession);
     const id = hold(new ProfileSource(diff, { base: baseSession, next: nextSession }));
-    return { id, name: `${next.name} vs ${base.name}`, summary: diff.summary(), diff: { baseName: base.name, nextName: next.name } };
+    return {
+      id,
+      name: `${next.name} vs ${base.name}`,
+      summary: diff.summary(),
+      diff: { baseName: base.name, nextName: next.name },
+    };
   },
 
   async 'open-side'(args, call) {

@@ -25,7 +25,9 @@ function prepareGraphWhenIdle(session: ProfileSession, sampleIndex: number, gran
   setTimeout(() => runInSteps(session.graphPreparation(sampleIndex, granularity), call.newerRequest), 1000);
 }
 
-export const viewHandlers: Handlers<'top' | 'flame' | 'inverted' | 'sandwich' | 'graph' | 'tree-report' | 'export-pprof' | 'export-folded'> = {
+export const viewHandlers: Handlers<
+  'top' | 'flame' | 'inverted' | 'sandwich' | 'graph' | 'tree-report' | 'export-pprof' | 'export-folded'
+> = {
   top(args, call) {
     const top = sessionFor(args).top(args.sampleIndex, args.granularity, args.sort);
     call.transfer(top.flat.buffer, top.cum.buffer, top.inline.buffer);
@@ -58,7 +60,12 @@ export const viewHandlers: Handlers<'top' | 'flame' | 'inverted' | 'sandwich' | 
   },
 
   'tree-report': (args) =>
-    sessionFor(args).treeReport(args.sampleIndex, args.granularity, args.options, args.filters ? activeFilterLabels(args.filters) : []),
+    sessionFor(args).treeReport(
+      args.sampleIndex,
+      args.granularity,
+      args.options,
+      args.filters ? activeFilterLabels(args.filters) : [],
+    ),
 
   'export-pprof'(args, call) {
     const bytes = sessionFor(args).encodePprof();
