@@ -11,7 +11,7 @@ export interface ExpectedTop {
   total: string;
 }
 
-const ROW = /^\s*(\S+)\s+(\S+%)\s+(\S+%)\s+(\S+)\s+(\S+%)  ([\s\S]*)$/;
+const ROW = /^\s*(\S+)\s+(\S+%)\s+(\S+%)\s+(\S+)\s+(\S+%) {2}([\s\S]*)$/;
 
 export function readExpectedTop(file: string): ExpectedTop {
   return parseExpectedTop(readExpectedText(file));
