@@ -23,7 +23,7 @@ it('demo pods push CPU and heap profiles with service, pod and namespace labels'
     expect(pods).toHaveLength(5);
     expect((await s.rpc('LabelValues', { name: 'service_name', ...range() })).json.names).toEqual(['catalog', 'checkout']);
     expect((await s.rpc('LabelValues', { name: 'namespace', ...range() })).json.names).toEqual(['shop']);
-    const types = (await s.rpc('ProfileTypes', range())).json.profileTypes.map((t: { ID: string }) => t.ID);
+    const types = (await s.rpc('ProfileTypes', range())).json.profileTypes!.map((t: { ID: string }) => t.ID);
     expect(types).toEqual(
       expect.arrayContaining(['process_cpu:cpu:nanoseconds:wall:nanoseconds', 'memory:inuse_space:bytes:inuse_space:bytes']),
     );

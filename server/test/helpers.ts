@@ -6,11 +6,59 @@ import { gunzipSync } from 'fflate';
 import { Profile } from 'pprof-format';
 import { isGzip } from '../../src/common/gzip';
 import { startServer, type RunningServer, type ServerOptions } from '../app';
+import type { DiscoveryStatus } from '../scrape/kubernetes';
+import type { TargetStatus } from '../scrape/targets';
+
+interface LabelPair {
+  name: string;
+  value: string;
+}
+
+/**
+ * A Connect JSON answer, as far as the tests read one: the fields of the querier's and pusher's
+ * responses, or a Connect error's code and message. Proto3 JSON leaves empty fields out (so every
+ * field is optional) and writes int64 as strings.
+ */
+export interface RpcJson {
+  /** A Connect error. */
+  code?: string;
+  message?: string;
+  /** LabelNames, LabelValues. */
+  names?: string[];
+  /** ProfileTypes. */
+  profileTypes?: { ID: string; name: string; sampleType: string; sampleUnit: string; periodType: string; periodUnit: string }[];
+  /** Series. */
+  labelsSet?: { labels: LabelPair[] }[];
+  /** SelectSeries. */
+  series?: { labels: LabelPair[]; points: { value: number; timestamp: string }[] }[];
+  /** SelectMergeStacktraces. */
+  flamegraph?: {
+    names: string[];
+    levels: { values: string[] }[];
+    total: string;
+    maxSelf: string;
+    leftTicks?: string;
+    rightTicks?: string;
+  };
+  /** SelectMergeProfile: a pprof profile. */
+  sample?: { locationId?: string[]; value: string[] }[];
+  sampleType?: { type: string; unit: string }[];
+  stringTable?: string[];
+  timeNanos?: string;
+  durationNanos?: string;
+  period?: string;
+}
+
+/** GET /targets's answer (server/app.ts). */
+export interface TargetsJson {
+  targets: TargetStatus[];
+  discovery: DiscoveryStatus[];
+}
 
 export interface TestServer extends RunningServer {
   dataDir: string;
   /** POST a Connect JSON request; returns status and parsed JSON body. */
-  rpc(method: string, body: unknown, headers?: Record<string, string>): Promise<{ status: number; json: any }>;
+  rpc(method: string, body: unknown, headers?: Record<string, string>): Promise<{ status: number; json: RpcJson }>;
   ingest(params: Record<string, string>, body: Uint8Array, headers?: Record<string, string>): Promise<Response>;
   stop(): Promise<void>;
 }
@@ -27,7 +75,8 @@ export async function startTestServer(opts: Partial<ServerOptions> = {}): Promis
       body: JSON.stringify(body),
     });
     const text = await res.text();
-    return { status: res.status, json: text ? JSON.parse(text) : undefined };
+    // A Connect answer always has a body; were one empty, it reads as no fields.
+    return { status: res.status, json: (text ? JSON.parse(text) : {}) as RpcJson };
   };
   const ingest = (params: Record<string, string>, body: Uint8Array, headers: Record<string, string> = {}) =>
     fetch(`${s.url}/ingest?${new URLSearchParams(params)}`, { method: 'POST', body: Buffer.from(body), headers });

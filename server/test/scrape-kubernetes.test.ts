@@ -12,7 +12,8 @@ import type { V1Pod } from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { normalizeScrapeConfig } from '../scrape/config';
 import { podTargets } from '../scrape/kubernetes';
-import { readFixture, startTestServer, type TestServer } from './helpers';
+import type { TargetStatus } from '../scrape/targets';
+import { readFixture, startTestServer, type TargetsJson, type TestServer } from './helpers';
 
 const TOKEN = 'stand-in-token';
 
@@ -174,10 +175,10 @@ function kubeconfig(dir: string, name: string, port: number): string {
   return file;
 }
 
-async function getTargets(s: TestServer): Promise<{ targets: any[]; discovery: any[] }> {
+async function getTargets(s: TestServer): Promise<TargetsJson> {
   const res = await fetch(`${s.url}/targets`);
   expect(res.status).toBe(200);
-  return (await res.json()) as { targets: any[]; discovery: any[] };
+  return (await res.json()) as TargetsJson;
 }
 
 async function eventually<T>(what: string, fn: () => Promise<T>, check: (v: T) => boolean, timeoutMs = 20_000): Promise<T> {
@@ -191,7 +192,7 @@ async function eventually<T>(what: string, fn: () => Promise<T>, check: (v: T) =
   throw new Error(`timed out waiting for ${what}; last value: ${JSON.stringify(last)?.slice(0, 3000)}`);
 }
 
-const summary = (targets: any[]) => targets.map((t) => `${t.labels.service_name} ${t.labels.pod} ${t.profile}`).sort();
+const summary = (targets: TargetStatus[]) => targets.map((t) => `${t.labels.service_name} ${t.labels.pod} ${t.profile}`).sort();
 
 describe('pod annotations → targets', () => {
   const job = normalizeScrapeConfig({ scrape_configs: [{ job_name: 'k8s', kubernetes_sd_configs: [{}] }] }).jobs[0];
@@ -432,12 +433,12 @@ describe('Kubernetes discovery against a stand-in API server', () => {
         instance: `127.0.0.1:${P}`,
       },
     });
-    expect(targets.find((t) => t.labels.pod === 'legacy-xyz' && t.profile === 'process_cpu').labels).toMatchObject({
+    expect(targets.find((t) => t.labels.pod === 'legacy-xyz' && t.profile === 'process_cpu')!.labels).toMatchObject({
       container: 'api',
       node: 'node-b',
       namespace: 'billing',
     });
-    expect(targets.find((t) => t.labels.pod === 'checkout-abc' && t.profile === 'goroutine').url).toBe(
+    expect(targets.find((t) => t.labels.pod === 'checkout-abc' && t.profile === 'goroutine')!.url).toBe(
       `http://127.0.0.1:${P}/custom/goroutine`,
     );
     expect(targetRequests).toContain('/custom/goroutine');

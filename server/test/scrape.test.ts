@@ -12,7 +12,7 @@ import { ConfigError, defaultTimeoutMs, loadScrapeConfigFile, normalizeScrapeCon
 import { toDelta } from '../scrape/delta';
 import { cpuSeconds } from '../scrape/manager';
 import { PROFILE_KIND } from '../scrape/profiles';
-import { columnSum, decodeFixture, readFixture, startTestServer, type TestServer } from './helpers';
+import { columnSum, decodeFixture, readFixture, startTestServer, type TargetsJson, type TestServer } from './helpers';
 
 /** A copy of the profile with every value of the chosen columns multiplied by k. */
 function scaled(p: Profile, k: number, columns: (type: string) => boolean): Profile {
@@ -277,11 +277,11 @@ async function goTarget(kind: 'good' | 'slow' | 'garbage'): Promise<GoTarget> {
   return { server, url, hits, requests, close: () => closeServer(server) };
 }
 
-async function getTargets(s: TestServer): Promise<{ targets: any[]; discovery: any[] }> {
+async function getTargets(s: TestServer): Promise<TargetsJson> {
   const res = await fetch(`${s.url}/targets`);
   expect(res.status).toBe(200);
   expect(res.headers.get('content-type')).toBe('application/json');
-  return (await res.json()) as { targets: any[]; discovery: any[] };
+  return (await res.json()) as TargetsJson;
 }
 
 /** Polls until check passes (bounded). */
@@ -366,15 +366,15 @@ describe('pull mode over HTTP', () => {
         tenant: 'anonymous',
         labels: { service_name: 'checkout', namespace: 'shop', pod: 'checkout-0', job: 'go', instance: host },
       });
-      expect(Date.parse(t.lastScrape)).toBeGreaterThan(Date.now() - 60_000);
+      expect(Date.parse(t.lastScrape!)).toBeGreaterThan(Date.now() - 60_000);
       expect(t.lastScrapeDurationMs).toBeGreaterThanOrEqual(0);
     }
-    const cpu = goodOnes.find((t) => t.profile === 'process_cpu');
+    const cpu = goodOnes.find((t) => t.profile === 'process_cpu')!;
     expect(cpu.url).toBe(`${good.url}/debug/pprof/profile?seconds=1`);
     // The default timeout (1 s for a 1 s interval) plus the profiling seconds.
     expect(cpu.timeoutMs).toBe(2000);
     expect(good.requests).toContain('/debug/pprof/profile?seconds=1');
-    expect(goodOnes.find((t) => t.profile === 'memory').url).toBe(`${good.url}/debug/pprof/heap`);
+    expect(goodOnes.find((t) => t.profile === 'memory')!.url).toBe(`${good.url}/debug/pprof/heap`);
 
     const sleepy = targets.filter((t) => t.labels.service_name === 'sleepy');
     expect(sleepy).toHaveLength(5);
@@ -387,8 +387,8 @@ describe('pull mode over HTTP', () => {
     expect(junk).toHaveLength(2);
     for (const t of junk)
       expect(t).toMatchObject({ profile: 'memory', health: 'down', labels: { service_name: 'junk', job: 'junk' } });
-    expect(junk.find((t) => t.url.startsWith(garbage.url)).lastError).toMatch(/^malformed pprof: /);
-    expect(junk.find((t) => t.url.startsWith(refused)).lastError).toBe('fetch failed: ECONNREFUSED');
+    expect(junk.find((t) => t.url.startsWith(garbage.url))!.lastError).toMatch(/^malformed pprof: /);
+    expect(junk.find((t) => t.url.startsWith(refused))!.lastError).toBe('fetch failed: ECONNREFUSED');
   });
 
   it('stores scrapes under the same profile type ids and labels as pushed profiles', async () => {
@@ -444,7 +444,7 @@ describe('pull mode over HTTP', () => {
       end: Date.now() + 1000,
     });
     expect(res.status).toBe(200);
-    const strings: string[] = res.json.stringTable;
+    const strings: string[] = res.json.stringTable!;
     let total = 0;
     for (const s of res.json.sample ?? []) total += Number(s.value[0]);
     return { total, strings, samples: (res.json.sample ?? []).length };
@@ -482,7 +482,7 @@ describe('pull mode over HTTP', () => {
       end: Date.now() + 1000,
       step: 3600,
     });
-    const points = res.json.series[0].points as { value: number }[];
+    const points = res.json.series![0].points as { value: number }[];
     expect(points.reduce((a, p) => a + p.value, 0)).toBe(3 * sumOf(mutex, 'delay'));
   });
 });
