@@ -1,5 +1,5 @@
 import { keepPreviousData, useMutation, useQuery } from '@tanstack/react-query';
-import { useCallback, useState } from 'react';
+import { useCallback, useRef, useState } from 'react';
 import { ApiError } from '../api/querier';
 import { retryBackend } from '../state/backend';
 import { type HeldFiles, type ProfileRequest, profileRequestOf, requestKey, requestName } from '../state/profile-request';
@@ -18,21 +18,25 @@ type Track = <T>(load: (onProgress: (p: Progress) => void) => Promise<T>) => Pro
  */
 function useLoadProgress(): [Progress | null, Track] {
   const [progress, setNow, setSoon] = useThrottledState<Progress | null>(null, 100);
-  const [latest] = useState({ load: 0 });
-  const track: Track = useCallback(async (load) => {
-    const mine = ++latest.load;
-    let first = true;
-    try {
-      return await load((p) => {
-        if (mine !== latest.load) return;
-        (first ? setNow : setSoon)(p);
-        first = false;
-      });
-    } finally {
-      if (mine === latest.load) setNow(null);
-    }
-    // The setters and `latest` live as long as the component.
-  }, []);
+  // The number of the latest load: a load that is no longer the latest reports nothing.
+  const latest = useRef(0);
+  // The setters and `latest` live as long as the component, and so does `track`.
+  const track: Track = useCallback(
+    async (load) => {
+      const mine = ++latest.current;
+      let first = true;
+      try {
+        return await load((p) => {
+          if (mine !== latest.current) return;
+          (first ? setNow : setSoon)(p);
+          first = false;
+        });
+      } finally {
+        if (mine === latest.current) setNow(null);
+      }
+    },
+    [setNow, setSoon],
+  );
   return [progress, track];
 }
 

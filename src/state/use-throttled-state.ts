@@ -35,10 +35,16 @@ export class Throttle<T> {
   }
 }
 
-/** A state with a Throttle's two setters: [value, setNow, setSoon]. */
+/**
+ * A state with a Throttle's two setters: [value, setNow, setSoon]. The setters, like useState's,
+ * are the same functions for as long as the component lives.
+ */
 export function useThrottledState<T>(initial: T, intervalMs: number): [T, (v: T) => void, (v: T) => void] {
   const [value, setValue] = useState(initial);
-  const [throttle] = useState(() => new Throttle<T>(setValue, intervalMs));
+  const [throttle] = useState(() => {
+    const t = new Throttle<T>(setValue, intervalMs);
+    return { cancel: () => t.cancel(), now: (v: T) => t.now(v), soon: (v: T) => t.soon(v) };
+  });
   useEffect(() => () => throttle.cancel(), [throttle]);
-  return [value, (v) => throttle.now(v), (v) => throttle.soon(v)];
+  return [value, throttle.now, throttle.soon];
 }
