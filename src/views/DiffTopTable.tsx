@@ -73,6 +73,11 @@ function changeText(c: number): string {
   return `${c > 0 ? '+' : ''}${(c * 100).toFixed(2)}%`;
 }
 
+/** A row whose flat and cum both net to 0. */
+function unchanged(top: TopColumns, i: number): boolean {
+  return top.flat[i] === 0 && top.cum[i] === 0;
+}
+
 /** Colored as the flame graph: changes under 2% are grey there, and plain here. */
 function changeClass(c: number): string {
   return c >= 0.02 ? 'grew' : c <= -0.02 ? 'shrank' : '';
@@ -87,26 +92,24 @@ function changeClass(c: number): string {
 export function DiffTopTable(p: Props) {
   const { top } = p;
   const d = top.diff!;
-  const { re, error } = compileFilter(p.filter);
-  const unchanged = (i: number) => top.flat[i] === 0 && top.cum[i] === 0;
+  // Compiled once per filter, so that `re` changes only with it.
+  const { re, error } = useMemo(() => compileFilter(p.filter), [p.filter]);
   const unchangedCount = useMemo(() => {
     let n = 0;
-    for (let i = 0; i < top.names.length; i++) if (unchanged(i)) n++;
+    for (let i = 0; i < top.names.length; i++) if (unchanged(top, i)) n++;
     return n;
-    // `unchanged` reads only `top`.
   }, [top]);
   const order = useMemo(() => {
     const idx: number[] = [];
     for (let i = 0; i < top.names.length; i++) {
-      if ((p.showUnchanged || !unchanged(i)) && (!re || re.test(top.names[i]!))) idx.push(i);
+      if ((p.showUnchanged || !unchanged(top, i)) && (!re || re.test(top.names[i]!))) idx.push(i);
     }
     const byName = (a: number, b: number) => (top.names[a]! < top.names[b]! ? -1 : top.names[a]! > top.names[b]! ? 1 : 0);
     if (p.sort === 'cum') idx.sort((a, b) => Math.abs(top.cum[b]!) - Math.abs(top.cum[a]!) || byName(a, b));
     else if (p.sort === 'name') idx.sort(byName);
     if (p.ascending === (p.sort !== 'name')) idx.reverse();
     return idx;
-    // `re` is derived from `filter`, a stable key for it.
-  }, [top, p.filter, p.sort, p.ascending, p.showUnchanged]);
+  }, [top, re, p.sort, p.ascending, p.showUnchanged]);
 
   // pprof's unit for a diff report: from the differences, against the baseline's total.
   const unit = useMemo(() => {

@@ -63,7 +63,8 @@ export function TopTable({
   onRowClick,
   onRowHover,
 }: Props) {
-  const { re, error } = compileFilter(filter);
+  // Compiled once per filter, so that `re` changes only with it.
+  const { re, error } = useMemo(() => compileFilter(filter), [filter]);
   const order = useMemo(() => {
     const n = top.names.length;
     const idx: number[] = [];
@@ -81,8 +82,7 @@ export function TopTable({
     const descendingByDefault = sort !== 'name';
     if (ascending === descendingByDefault) idx.reverse();
     return idx;
-    // `re` is derived from `filter`, a stable key for it.
-  }, [top, filter, sort, ascending]);
+  }, [top, re, sort, ascending]);
 
   const unit = useMemo(() => {
     const rows = [];

@@ -108,12 +108,13 @@ export function FlameGraphView(p: Props) {
   const [menu, setMenu] = useState<{ frame: number; x: number; y: number } | null>(null);
 
   const zoom = data ? frameOfNames(data, s.zoomPath) : 0;
-  const { re, error: searchError } = compileSearch(s.search);
-  const search = useMemo(
-    () => (data && re ? searchFlameTree(data.tree, data.names, re) : undefined),
-    // `re` is derived from s.search.
-    [data, s.search.text, s.search.regex, s.search.caseSensitive],
+  // Compiled once per search, so that `re` changes only with it.
+  const { text: searchText, regex: searchRegex, caseSensitive: searchCase } = s.search;
+  const { re, error: searchError } = useMemo(
+    () => compileSearch({ text: searchText, regex: searchRegex, caseSensitive: searchCase }),
+    [searchText, searchRegex, searchCase],
   );
+  const search = useMemo(() => (data && re ? searchFlameTree(data.tree, data.names, re) : undefined), [data, re]);
   const selectedNode = useMemo(() => {
     if (!data || !p.selectedName) return undefined;
     const i = data.names.indexOf(p.selectedName);
