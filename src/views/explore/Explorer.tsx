@@ -32,9 +32,9 @@ interface Props {
 /** The backend explorer: query bar, time range, timeline (the profile itself is the app's to load). */
 export function Explorer({ state, setState, range, onRefresh }: Props) {
   const [brushTarget, setBrushTarget] = useState<'comparison' | 'baseline'>('baseline');
-  const cfg = backendConfig(state.tenant);
-  const clientKey = `${cfg.baseUrl}|${cfg.tenant ?? ''}`;
-  const client = useMemo(() => new QuerierClient(cfg), [clientKey]);
+  const { baseUrl, tenant } = backendConfig(state.tenant);
+  const clientKey = `${baseUrl}|${tenant ?? ''}`;
+  const client = useMemo(() => new QuerierClient({ baseUrl, tenant }), [baseUrl, tenant]);
   const { start, end } = range;
 
   const services = useQuery({
@@ -61,7 +61,7 @@ export function Explorer({ state, setState, range, onRefresh }: Props) {
     if (state.query || !services.data || services.data.size === 0) return;
     const first = [...services.data.keys()].sort()[0]!;
     setState({ query: `{service_name="${first}"}`, type: defaultProfileType(services.data.get(first)!) }, 'replace');
-  }, [services.data, state.query]);
+  }, [services.data, state.query, setState]);
 
   const queryError = selectorError(state.query);
   const ready = state.query !== '' && state.type !== '' && !queryError;
