@@ -37,7 +37,6 @@ export function CallTreeView({ data, inverted, testId = 'call-tree' }: Props) {
     e[0] = 1;
     return e;
   });
-  const [version, setVersion] = useState(0);
   const [selected, setSelected] = useState(1 < t.size ? 1 : 0);
   useEffect(() => {
     const e = new Uint8Array(t.size);
@@ -56,7 +55,7 @@ export function CallTreeView({ data, inverted, testId = 'call-tree' }: Props) {
       f = expanded[f] ? f + 1 : t.end[f]!;
     }
     return out.subarray(0, n);
-  }, [t, expanded, version]);
+  }, [t, expanded]);
   const position = useMemo(() => {
     for (let i = 0; i < rows.length; i++) if (rows[i] === selected) return i;
     return -1;
@@ -74,14 +73,20 @@ export function CallTreeView({ data, inverted, testId = 'call-tree' }: Props) {
   }, [position, virtualizer]);
 
   const hasChildren = (f: number) => t.end[f]! > f + 1;
-  const toggle = (f: number, open?: boolean) => {
-    expanded[f] = (open ?? !expanded[f]) ? 1 : 0;
-    setVersion((v) => v + 1);
-  };
-  const expandAll = (f: number) => {
-    for (let g = f; g < t.end[f]!; g++) if (hasChildren(g)) expanded[g] = 1;
-    setVersion((v) => v + 1);
-  };
+  // `expanded` is replaced by a changed copy, never changed in place (a copy costs no more than
+  // the visible rows it makes `rows` recompute).
+  const toggle = (f: number, open?: boolean) =>
+    setExpanded((prev) => {
+      const e = prev.slice();
+      e[f] = (open ?? !prev[f]) ? 1 : 0;
+      return e;
+    });
+  const expandAll = (f: number) =>
+    setExpanded((prev) => {
+      const e = prev.slice();
+      for (let g = f; g < t.end[f]!; g++) if (hasChildren(g)) e[g] = 1;
+      return e;
+    });
 
   const onKeyDown = (e: React.KeyboardEvent) => {
     const f = selected;
