@@ -29,14 +29,16 @@ let host = process.env.HOST?.trim() || DEFAULT_HOST;
 let configPath = process.env.FLAMELENS_CONFIG || undefined;
 let demo = !['0', 'false', 'no', 'off'].includes((process.env.FLAMELENS_DEMO ?? '').toLowerCase());
 for (let i = 0; i < args.length; i++) {
-  const a = args[i];
+  const a = args[i]!;
+  /** The argument after a flag that takes one: it must be there. */
+  const value = () => args[++i] ?? fail(`${a} needs a value`);
   if (a === '--no-demo') demo = false;
   else if (a === '--demo') demo = true;
-  else if (a === '--config') configPath = args[++i];
+  else if (a === '--config') configPath = value();
   else if (a.startsWith('--config=')) configPath = a.slice('--config='.length);
-  else if (a === '--port') port = Number(args[++i]);
+  else if (a === '--port') port = Number(value());
   else if (a.startsWith('--port=')) port = Number(a.slice('--port='.length));
-  else if (a === '--host') host = args[++i] ?? '';
+  else if (a === '--host') host = value();
   else if (a.startsWith('--host=')) host = a.slice('--host='.length);
   else fail(`unknown argument ${a}`);
 }
