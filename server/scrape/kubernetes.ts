@@ -79,7 +79,7 @@ export function podTargets(pod: V1Pod, job: JobConfig): TargetSpec[] {
       if (owner) container = owner.name;
     } else {
       const owner = containers.find((c) => c.ports?.length);
-      portNumber = owner?.ports?.[0].containerPort;
+      portNumber = owner?.ports?.[0]?.containerPort;
       if (owner) container = owner.name;
     }
     if (portNumber === undefined || !Number.isInteger(portNumber) || portNumber <= 0 || portNumber > 65535) continue;
