@@ -40,7 +40,7 @@ async function diffScreen(page: Page) {
     ['si', 'samples'],
     ['fn', 'main.checksumHandler'],
     ['sandwich', 'main.checksumHandler'],
-  ]) {
+  ] as const) {
     expect(url.searchParams.get(k), k).toBe(v);
   }
   expect(url.searchParams.getAll('zoom').at(-1)).toBe('main.checksumHandler');

@@ -117,22 +117,23 @@ function buildIndex(products: Product[]): Map<string, number[]> {
 }
 
 function editDistance(a: string, b: string): number {
+  // row has b.length + 1 entries; i and j stay within a and b.
   const row = Array.from({ length: b.length + 1 }, (_, i) => i);
   for (let i = 1; i <= a.length; i++) {
-    let prev = row[0];
+    let prev = row[0]!;
     row[0] = i;
     for (let j = 1; j <= b.length; j++) {
-      const tmp = row[j];
-      row[j] = Math.min(row[j] + 1, row[j - 1] + 1, prev + (a[i - 1] === b[j - 1] ? 0 : 1));
+      const tmp = row[j]!;
+      row[j] = Math.min(row[j]! + 1, row[j - 1]! + 1, prev + (a[i - 1] === b[j - 1] ? 0 : 1));
       prev = tmp;
     }
   }
-  return row[b.length];
+  return row[b.length]!;
 }
 
 function fuzzySearch(products: Product[], index: Map<string, number[]>, query: string): Product[] {
   const exact = index.get(query.slice(0, 3));
-  const candidates = exact ? exact.map((id) => products[id]) : products;
+  const candidates = exact ? exact.map((id) => products[id]!) : products; // the index holds product ids
   return candidates
     .map((p) => ({ p, d: Math.min(...p.tokens.map((t) => editDistance(t, query))) }))
     .sort((a, b) => a.d - b.d)
@@ -147,7 +148,7 @@ function renderResults(results: Product[]): string {
 export function catalogWorkload(seed: number): Workload {
   const random = rng(seed);
   const products: Product[] = Array.from({ length: 3000 }, (_, id) => {
-    const tokens = Array.from({ length: 3 }, () => WORDS[Math.floor(random() * WORDS.length)]);
+    const tokens = Array.from({ length: 3 }, () => WORDS[Math.floor(random() * WORDS.length)]!);
     return { id, title: tokens.join(' '), tokens };
   });
   let index = buildIndex(products);
@@ -155,7 +156,7 @@ export function catalogWorkload(seed: number): Workload {
   let requests = 0;
   return {
     step() {
-      const q = WORDS[Math.floor(random() * WORDS.length)].slice(0, 3 + Math.floor(random() * 3));
+      const q = WORDS[Math.floor(random() * WORDS.length)]!.slice(0, 3 + Math.floor(random() * 3));
       const key = `${q}:${Math.floor(random() * 200)}`;
       if (!cache.has(key)) {
         cache.set(key, renderResults(fuzzySearch(products, index, q)));

@@ -15,7 +15,7 @@ export interface IngestRequest {
 /** `app{env=staging,pod="p-1"}` → service name and labels. */
 export function parseAppName(name: string): { service: string; labels: Record<string, string> } {
   const m = /^([^{}]*)(?:\{(.*)\})?\s*$/s.exec(name.trim());
-  if (!m || !m[1].trim()) throw new IngestError(`invalid name ${JSON.stringify(name)}: expected app or app{key=value,...}`);
+  if (!m || !m[1]!.trim()) throw new IngestError(`invalid name ${JSON.stringify(name)}: expected app or app{key=value,...}`);
   const labels: Record<string, string> = {};
   const body = (m[2] ?? '').trim();
   if (body) {
@@ -32,7 +32,7 @@ export function parseAppName(name: string): { service: string; labels: Record<st
       labels[key.replace(/\./g, '_')] = value;
     }
   }
-  return { service: m[1].trim(), labels };
+  return { service: m[1]!.trim(), labels };
 }
 
 /** Pyroscope's sample_type_config JSON → per-sample-type overrides. */

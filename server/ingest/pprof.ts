@@ -49,20 +49,20 @@ export interface SampleTypeOverride {
   units?: string;
 }
 
-/** One ProfileTypeInfo per sample type column of the profile. */
+/** One ProfileTypeInfo per sample type column of the profile (validated: its string indices are in range). */
 export function profileTypesOf(
   p: Profile,
   overrides: Record<string, SampleTypeOverride> = {},
   forcedName?: string,
 ): ProfileTypeInfo[] {
   const s = p.stringTable.strings;
-  const periodType = p.periodType ? s[Number(p.periodType.type)] : '';
-  const periodUnit = p.periodType ? s[Number(p.periodType.unit)] : '';
+  const periodType = p.periodType ? s[Number(p.periodType.type)]! : '';
+  const periodUnit = p.periodType ? s[Number(p.periodType.unit)]! : '';
   return p.sampleType.map((vt) => {
-    const original = s[Number(vt.type)];
+    const original = s[Number(vt.type)]!;
     const o = overrides[original] ?? {};
     const sampleType = o.displayName || original;
-    const sampleUnit = o.units || s[Number(vt.unit)];
+    const sampleUnit = o.units || s[Number(vt.unit)]!;
     const name = forcedName || metricName(sampleType, periodType);
     const id = [name, sampleType, sampleUnit, periodType, periodUnit].join(':');
     return { id, name, sampleType, sampleUnit, periodType, periodUnit };

@@ -57,7 +57,7 @@ function checkTypes(types: ProfileTypeInfo[]): void {
       ['sample unit', t.sampleUnit],
       ['period type', t.periodType],
       ['period unit', t.periodUnit],
-    ]) {
+    ] as const) {
       if (v.includes(':'))
         throw new ClientError(
           400,
@@ -151,7 +151,7 @@ export function prepareProfile(p: Profile, overrides?: Record<string, SampleType
       g.nodes.push(node);
       for (const v of g.values) v.push(0);
     }
-    for (let t = 0; t < width; t++) g.values[t]![at] += int64Of(s.value[t]);
+    for (let t = 0; t < width; t++) g.values[t]![at]! += int64Of(s.value[t]);
   }
   if (groups.size === 0) groups.set('', { labels: [], leaf: new Map(), nodes: [], values: types.map(() => []) });
 

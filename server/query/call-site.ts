@@ -19,6 +19,7 @@ export async function filterByCallSite(
     const matched = new Int32Array(values.length).fill(-2);
     matched[0] = 0;
     const path: number[] = [];
+    // Node ids, parents and locations index the scope's own tables: valid by construction.
     for (let node = 1; node < values.length; node++) {
       if (values[node] === 0) continue;
       if ((node & 1023) === 0) await slicer.tick();
@@ -26,20 +27,20 @@ export async function filterByCallSite(
       let n = node;
       while (matched[n] === -2) {
         path.push(n);
-        n = scope.parent[n];
+        n = scope.parent[n]!;
       }
-      let m = matched[n];
+      let m = matched[n]!;
       for (let i = path.length - 1; i >= 0; i--) {
         if (m >= 0 && m < callSite.length) {
-          for (const name of frameNames(scope.frames[scope.location[path[i]]])) {
+          for (const name of frameNames(scope.frames[scope.location[path[i]!]!]!)) {
             if (m < 0 || m >= callSite.length) break;
             m = name === callSite[m] ? m + 1 : -1;
           }
         }
-        matched[path[i]] = m;
+        matched[path[i]!] = m;
       }
       if (m !== callSite.length) values[node] = 0;
-      else total += values[node];
+      else total += values[node]!;
     }
     values[0] = 0;
   }

@@ -36,7 +36,7 @@ export class NameTree {
       this.parent.push(parent);
       this.name.push(nid);
       this.children.push([]);
-      this.children[parent].push(id);
+      this.children[parent]!.push(id);
       for (const s of this.self) s.push(0);
       this.childIndex.set(key, id);
     }
@@ -46,31 +46,33 @@ export class NameTree {
   /** Adds merged stacks on one side. */
   async add(store: ProfileStore, merged: MergedStacks, side = 0, slicer = new Slicer()): Promise<void> {
     const self = this.self[side];
+    if (!self) throw new Error(`side ${side} of a tree of ${this.sides}`);
+    // Node ids, parents and locations index the scope's own tables: valid by construction.
     for (const [scopeId, values] of merged.byScope) {
       const scope = store.scope(scopeId);
       const memo = new Int32Array(values.length).fill(-1);
       memo[0] = 0;
       const path: number[] = [];
       for (let node = 1; node < values.length; node++) {
-        const v = values[node];
+        const v = values[node]!;
         if (v === 0) continue;
         if ((node & 1023) === 0) await slicer.tick();
         // Walk up to the nearest already-mapped ancestor, then map back down.
         path.length = 0;
         let n = node;
-        while (memo[n] < 0) {
+        while (memo[n]! < 0) {
           path.push(n);
-          n = scope.parent[n];
+          n = scope.parent[n]!;
         }
-        let t = memo[n];
+        let t = memo[n]!;
         for (let i = path.length - 1; i >= 0; i--) {
-          const frame = scope.frames[scope.location[path[i]]];
+          const frame = scope.frames[scope.location[path[i]!]!]!;
           for (const name of frameNames(frame)) t = this.child(t, name);
-          memo[path[i]] = t;
+          memo[path[i]!] = t;
         }
-        self[t] += v;
+        self[t]! += v;
       }
-      if (values.length > 0 && values[0] !== 0) self[0] += values[0];
+      if (values.length > 0 && values[0] !== 0) self[0]! += values[0]!;
     }
   }
 
@@ -80,7 +82,7 @@ export class NameTree {
     for (const self of this.self) {
       const total = Float64Array.from(self);
       for (let i = total.length - 1; i > 0; i--) {
-        total[this.parent[i]] += total[i];
+        total[this.parent[i]!]! += total[i]!;
         if ((i & 16383) === 0) await slicer.tick();
       }
       out.push(total);
@@ -96,7 +98,7 @@ export function frameNames(f: Frame): string[] {
     return [f.address ? `0x${f.address.toString(16)}` : '<unknown>'];
   }
   const out: string[] = [];
-  for (let i = f.lines.length - 1; i >= 0; i--) out.push(f.lines[i].name || '<unknown>');
+  for (let i = f.lines.length - 1; i >= 0; i--) out.push(f.lines[i]!.name || '<unknown>');
   return out;
 }
 
@@ -114,25 +116,26 @@ async function truncate(
   maxNodes: number,
   slicer: Slicer,
 ): Promise<{ root: OutNode; names: string[] }> {
+  // One total per side, each indexed by the tree's node ids; `combined` likewise.
   const sides = totals.length;
-  const combined = new Float64Array(totals[0].length);
+  const combined = new Float64Array(totals[0]!.length);
   for (let i = 0; i < combined.length; i++) {
-    for (const t of totals) combined[i] += Math.abs(t[i]);
+    for (const t of totals) combined[i]! += Math.abs(t[i]!);
     if ((i & 16383) === 0) await slicer.tick();
   }
   let threshold = 0;
   if (combined.length > maxNodes) {
     // A typed array sorts numerically in native code: a large tree's sort stays short.
     const sorted = Float64Array.from(combined).sort();
-    threshold = sorted[sorted.length - maxNodes];
+    threshold = sorted[sorted.length - maxNodes]!; // maxNodes ≥ 1 (the API's check)
   }
   const names = tree.names.slice();
   let otherName = -1;
   let budget = maxNodes;
   const build = (id: number): OutNode => ({
-    name: tree.name[id],
-    total: totals.map((t) => t[id]),
-    self: tree.self.map((s) => s[id]),
+    name: tree.name[id]!,
+    total: totals.map((t) => t[id]!),
+    self: tree.self.map((s) => s[id]!),
     children: [],
   });
   const root = build(0);
@@ -140,12 +143,12 @@ async function truncate(
   const queue: [number, OutNode][] = [[0, root]];
   for (let q = 0; q < queue.length; q++) {
     if ((q & 255) === 0) await slicer.tick();
-    const [id, out] = queue[q];
-    const kids = tree.children[id].slice().sort((a, b) => combined[b] - combined[a]);
+    const [id, out] = queue[q]!;
+    const kids = tree.children[id]!.slice().sort((a, b) => combined[b]! - combined[a]!);
     let other: OutNode | undefined;
     for (const k of kids) {
       if (combined[k] === 0) continue;
-      if (combined[k] >= threshold && budget > 0) {
+      if (combined[k]! >= threshold && budget > 0) {
         budget--;
         const child = build(k);
         out.children.push(child);
@@ -159,13 +162,13 @@ async function truncate(
           other = { name: otherName, total: Array(sides).fill(0), self: Array(sides).fill(0), children: [] };
         }
         for (let s = 0; s < sides; s++) {
-          other.total[s] += totals[s][k];
-          other.self[s] += totals[s][k];
+          other.total[s]! += totals[s]![k]!;
+          other.self[s]! += totals[s]![k]!;
         }
       }
     }
     if (other) out.children.push(other);
-    out.children.sort((a, b) => (names[a.name] < names[b.name] ? -1 : names[a.name] > names[b.name] ? 1 : 0));
+    out.children.sort((a, b) => (names[a.name]! < names[b.name]! ? -1 : names[a.name]! > names[b.name]! ? 1 : 0));
   }
   return { root, names };
 }
@@ -190,7 +193,7 @@ export async function encodeFlameGraph(tree: NameTree, maxNodes: number, slicer 
     let i = usedNames.get(n);
     if (i === undefined) {
       i = outNames.length;
-      outNames.push(names[n]);
+      outNames.push(names[n]!);
       usedNames.set(n, i);
     }
     return i;
@@ -205,25 +208,26 @@ export async function encodeFlameGraph(tree: NameTree, maxNodes: number, slicer 
     const prevEnd = Array(sides).fill(0);
     const next: { node: OutNode; x: number[] }[] = [];
     for (const { node, x } of level) {
+      // Every node's total, self and x have one entry per side.
       for (let s = 0; s < sides; s++) {
-        values.push(x[s] - prevEnd[s], node.total[s], node.self[s]);
-        prevEnd[s] = x[s] + node.total[s];
-        maxSelf = Math.max(maxSelf, node.self[s]);
+        values.push(x[s]! - prevEnd[s], node.total[s]!, node.self[s]!);
+        prevEnd[s] = x[s]! + node.total[s]!;
+        maxSelf = Math.max(maxSelf, node.self[s]!);
       }
       values.push(nameIndex(node.name));
-      const childX = x.map((v, s) => v + node.self[s]);
+      const childX = x.map((v, s) => v + node.self[s]!);
       for (const c of node.children) {
         next.push({ node: c, x: childX.slice() });
-        for (let s = 0; s < sides; s++) childX[s] += c.total[s];
+        for (let s = 0; s < sides; s++) childX[s]! += c.total[s]!;
       }
     }
     levels.push(values);
     level = next;
   }
-  const out: FlameGraphOut = { names: outNames, levels, total: totals.reduce((a, t) => a + t[0], 0), maxSelf };
+  const out: FlameGraphOut = { names: outNames, levels, total: totals.reduce((a, t) => a + t[0]!, 0), maxSelf };
   if (sides === 2) {
-    out.leftTicks = totals[0][0];
-    out.rightTicks = totals[1][0];
+    out.leftTicks = totals[0]![0]!;
+    out.rightTicks = totals[1]![0]!;
   }
   return out;
 }

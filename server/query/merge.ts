@@ -33,7 +33,7 @@ export async function mergeProfiles(
     }
     const nodes = p.nodes!;
     const values = p.values!;
-    for (let i = 0; i < nodes.length; i++) acc[nodes[i]] += values[i];
+    for (let i = 0; i < nodes.length; i++) acc[nodes[i]!]! += values[i]!; // nodes of the scope, one value each
     await slicer.tick();
     out.profiles++;
     out.total += p.total;

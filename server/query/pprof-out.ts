@@ -97,7 +97,7 @@ export async function buildPprof(
     const locationOf = (loc: number): bigint => {
       let id = outLocation[loc];
       if (id !== undefined) return id;
-      const f = scope.frames[loc];
+      const f = scope.frames[loc]!; // a location of the scope's own nodes
       const key = JSON.stringify([f.lines.length ? '' : f.mappingFile, f.lines.length ? '' : f.buildId, f.address, f.lines]);
       id = locationIds.get(key);
       if (id === undefined) {
@@ -119,19 +119,20 @@ export async function buildPprof(
       outLocation[loc] = id;
       return id;
     };
+    // Node ids, their parents and locations index the scope's own tables: valid by construction.
     const { parent, location } = scope;
     for (let node = 0; node < values.length; node++) {
-      const v = values[node];
+      const v = values[node]!;
       if (v === 0) continue;
       if ((node & 1023) === 0) await slicer.tick();
       const stack: bigint[] = [];
-      for (let n = node; n !== 0; n = parent[n]) stack.push(locationOf(location[n]));
+      for (let n = node; n !== 0; n = parent[n]!) stack.push(locationOf(location[n]!));
       const value = toInt64(v);
       if (multiScope) {
         const key = stack.join(',');
         const existing = sampleByStack.get(key);
         if (existing) {
-          existing.value[0] = toInt64(Number(existing.value[0]) + v);
+          existing.value[0] = toInt64(Number(existing.value[0]!) + v);
           continue;
         }
         const s: Sample = { $typeName: 'google.v1.Sample', locationId: stack, value: [value], label: [] };

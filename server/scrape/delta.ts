@@ -30,7 +30,10 @@ export interface DeltaResult {
   first: boolean;
 }
 
-/** `isCumulative` undefined → the profile is returned unchanged and no state is kept. */
+/**
+ * `isCumulative` undefined → the profile is returned unchanged and no state is kept. `p` has
+ * passed validateProfile: its string indices are in range and each sample has a value per type.
+ */
 export function toDelta(
   p: Profile,
   isCumulative: ((sampleType: string) => boolean) | undefined,
@@ -39,7 +42,7 @@ export function toDelta(
 ): DeltaResult | undefined {
   if (!isCumulative) return undefined;
   const strings = p.stringTable.strings;
-  const typeNames = p.sampleType.map((t) => strings[Number(t.type)]);
+  const typeNames = p.sampleType.map((t) => strings[Number(t.type)]!);
   const cumulative = typeNames.map((t) => isCumulative(t));
   const cumCols = cumulative.flatMap((c, i) => (c ? [i] : []));
   const signature = p.sampleType.map((t) => `${strings[Number(t.type)]}/${strings[Number(t.unit)]}`).join(',');
@@ -73,14 +76,14 @@ export function toDelta(
     if (labels.length) key += `|${labels.sort().join('\u0001')}`;
     let g = groups.get(key);
     if (!g) groups.set(key, (g = { sample: s, values: new Array<number>(width).fill(0) }));
-    for (let i = 0; i < width; i++) g.values[i] += Number(s.value[i] ?? 0);
+    for (let i = 0; i < width; i++) g.values[i]! += Number(s.value[i] ?? 0);
   }
 
   const state: DeltaState = { signature, values: new Map(), locations: locationDict, timeMs: nowMs };
   for (const [key, g] of groups)
     state.values.set(
       key,
-      cumCols.map((c) => g.values[c]),
+      cumCols.map((c) => g.values[c]!),
     );
 
   const first = !prev || prev.signature !== signature;
@@ -90,7 +93,8 @@ export function toDelta(
       const before = prev.values.get(key);
       if (!before) continue;
       for (let i = 0; i < cur.length; i++) {
-        if (cur[i] < before[i]) {
+        // Same signature, so the same cumulative columns.
+        if (cur[i]! < before[i]!) {
           reset = true;
           break outer;
         }
@@ -105,15 +109,15 @@ export function toDelta(
   for (const [key, g] of groups) {
     const before = first || reset ? undefined : prev.values.get(key);
     const out = keep.map((c) => {
-      if (!cumulative[c]) return g.values[c];
-      const d = g.values[c] - (before ? before[cumCols.indexOf(c)] : 0);
+      if (!cumulative[c]) return g.values[c]!;
+      const d = g.values[c]! - (before ? before[cumCols.indexOf(c)]! : 0);
       return d > 0 ? d : 0;
     });
     if (out.every((v) => v <= 0)) continue;
     samples.push({ locationId: g.sample.locationId, label: g.sample.label, value: out });
   }
   const profile = new Profile({
-    sampleType: keep.map((c) => p.sampleType[c]),
+    sampleType: keep.map((c) => p.sampleType[c]!),
     sample: samples,
     mapping: p.mapping,
     location: p.location,

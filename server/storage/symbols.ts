@@ -154,9 +154,9 @@ export class SymbolScope {
       // Rare (a failed transaction): rebuild the index from the surviving nodes.
       this.nodeCount = mark.nodes;
       this.nodeIds = new PairMap(this.nodeCount);
-      for (let id = 1; id < this.nodeCount; id++) this.nodeIds.set(this.parent[id], this.location[id], id);
+      for (let id = 1; id < this.nodeCount; id++) this.nodeIds.set(this.parent[id]!, this.location[id]!, id);
     }
-    for (let id = mark.locations; id < this.frames.length; id++) this.locationIds.delete(this.locationKeys[id]);
+    for (let id = mark.locations; id < this.frames.length; id++) this.locationIds.delete(this.locationKeys[id]!);
     this.frames.length = mark.locations;
     this.locationKeys.length = mark.locations;
   }
