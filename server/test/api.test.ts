@@ -79,7 +79,7 @@ describe('labels and series', () => {
     });
     expect(r.status).toBe(200);
     expect(r.json.labelsSet).toHaveLength(4);
-    expect(r.json.labelsSet![0].labels).toEqual([
+    expect(r.json.labelsSet![0]!.labels).toEqual([
       { name: '__profile_type__', value: CPU },
       { name: 'service_name', value: 'catalog' },
     ]);
@@ -122,7 +122,7 @@ describe('selectors', () => {
     const { json } = await merge('{service_name="catalog"}');
     expect(json.timeNanos).toBe(String(BigInt(range.start) * 1_000_000n));
     expect(json.durationNanos).toBe(String((BigInt(range.end) - BigInt(range.start)) * 1_000_000n));
-    expect(json.stringTable![Number(json.sampleType![0].type)]).toBe('cpu');
+    expect(json.stringTable![Number(json.sampleType![0]!.type)]).toBe('cpu');
     expect(json.period).toBe('10000000');
   });
 });
@@ -146,7 +146,7 @@ describe('SelectSeries', () => {
       expect(series.points.map((p: { value: number }) => p.value)).toEqual([2 * CPU_TOTAL, 2 * CPU_TOTAL]);
     }
     const all = await s.rpc('SelectSeries', { profileTypeID: CPU, labelSelector: '{namespace="shop"}', ...range, step: 15 });
-    const sum = all.json.series![0].points.reduce((a: number, p: { value: number }) => a + p.value, 0);
+    const sum = all.json.series![0]!.points.reduce((a: number, p: { value: number }) => a + p.value, 0);
     expect(all.json.series).toHaveLength(1);
     expect(sum).toBe(mergedTotal((await merge('{namespace="shop"}')).json));
   });
@@ -159,7 +159,7 @@ describe('SelectSeries', () => {
       step: 60,
       aggregation: 'TIME_SERIES_AGGREGATION_TYPE_AVERAGE',
     });
-    expect(avg.json.series![0].points).toEqual([{ value: CPU_TOTAL, timestamp: String(t0) }]);
+    expect(avg.json.series![0]!.points).toEqual([{ value: CPU_TOTAL, timestamp: String(t0) }]);
     const top = await s.rpc('SelectSeries', {
       profileTypeID: CPU,
       labelSelector: '{namespace="shop"}',
@@ -169,7 +169,7 @@ describe('SelectSeries', () => {
       limit: 1,
     });
     expect(top.json.series).toHaveLength(1);
-    expect(top.json.series![0].labels).toEqual([{ name: 'service_name', value: 'checkout' }]);
+    expect(top.json.series![0]!.labels).toEqual([{ name: 'service_name', value: 'checkout' }]);
   });
 });
 
@@ -186,7 +186,7 @@ describe('flame graphs', () => {
     expect(fg.total).toBe(String(CPU_TOTAL));
     expect(fg.names[0]).toBe('total');
     expect(fg.names).toContain('other');
-    expect(fg.levels[0].values).toEqual(['0', String(CPU_TOTAL), '0', '0']);
+    expect(fg.levels[0]!.values).toEqual(['0', String(CPU_TOTAL), '0', '0']);
     // Every level's totals add up to at most the root's.
     for (const level of fg.levels) {
       let sum = 0;
@@ -223,7 +223,7 @@ describe('flame graphs', () => {
     expect(r.json.flamegraph!.leftTicks).toBe(String(CPU_TOTAL));
     expect(r.json.flamegraph!.rightTicks).toBe(String(8 * CPU_TOTAL));
     expect(r.json.flamegraph!.total).toBe(String(9 * CPU_TOTAL));
-    expect(r.json.flamegraph!.levels[0].values).toEqual(['0', String(CPU_TOTAL), '0', '0', String(8 * CPU_TOTAL), '0', '0']);
+    expect(r.json.flamegraph!.levels[0]!.values).toEqual(['0', String(CPU_TOTAL), '0', '0', String(8 * CPU_TOTAL), '0', '0']);
   });
 });
 
@@ -260,7 +260,7 @@ describe('ingest', () => {
     const r = await fetch(`${s.url}/ingest?name=blocky&from=${now}`, { method: 'POST', body: form });
     expect(r.status, await r.text()).toBe(200);
     const types = await s.rpc('Series', { matchers: ['{service_name="blocky"}'], labelNames: ['__profile_type__'], ...range });
-    expect(types.json.labelsSet!.map((l: { labels: { value: string }[] }) => l.labels[0].value).sort()).toEqual([
+    expect(types.json.labelsSet!.map((l: { labels: { value: string }[] }) => l.labels[0]!.value).sort()).toEqual([
       'block:block_count:count:contentions:count',
       'block:block_duration:nanoseconds:contentions:count',
     ]);
@@ -278,7 +278,7 @@ describe('ingest', () => {
         ...range,
         step: 1,
       });
-      expect(r.json.series![0].points[0].timestamp).toBe(String(sec * 1000));
+      expect(r.json.series![0]!.points[0]!.timestamp).toBe(String(sec * 1000));
     }
   });
 

@@ -90,12 +90,12 @@ it('every acknowledged profile survives kill -9, none is partial', async () => {
           signal: AbortSignal.timeout(30_000),
         });
         const json = (await res.json()) as { series?: { labels: { value: string }[]; points: { value: number }[] }[] };
-        return new Map((json.series ?? []).map((s) => [s.labels[0].value, s.points.reduce((a, p) => a + p.value, 0)]));
+        return new Map((json.series ?? []).map((s) => [s.labels[0]!.value, s.points.reduce((a, p) => a + p.value, 0)]));
       }),
     );
     for (const pod of acked) {
-      expect(totals[0].get(pod), pod).toBe(sums[0]);
-      expect(totals[1].get(pod), pod).toBe(sums[1]);
+      expect(totals[0]!.get(pod), pod).toBe(sums[0]);
+      expect(totals[1]!.get(pod), pod).toBe(sums[1]);
     }
     // Whatever else is there (in flight when killed) is whole too.
     for (const [i, t] of totals.entries()) {

@@ -42,7 +42,7 @@ it('a large ingest runs off the event loop', async () => {
     end: String(Date.now() + 60_000),
     step: 3600,
   });
-  expect(series.json.series![0].points.reduce((a: number, p: { value: number }) => a + p.value, 0)).toBe(big.total);
+  expect(series.json.series![0]!.points.reduce((a: number, p: { value: number }) => a + p.value, 0)).toBe(big.total);
 });
 
 it('a large merge runs in slices', async () => {

@@ -336,7 +336,7 @@ describe('6. client mistakes are 4xx, not 500', () => {
       end: String(Date.now() + 60_000),
     });
     expect(r.status).toBe(200);
-    expect(r.json.sample![0].value).toEqual(['9223372036854775807']);
+    expect(r.json.sample![0]!.value).toEqual(['9223372036854775807']);
     const fg = await s.rpc('SelectMergeStacktraces', {
       profileTypeID: CPU,
       labelSelector: '{service_name="huge"}',

@@ -195,7 +195,7 @@ async function eventually<T>(what: string, fn: () => Promise<T>, check: (v: T) =
 const summary = (targets: TargetStatus[]) => targets.map((t) => `${t.labels.service_name} ${t.labels.pod} ${t.profile}`).sort();
 
 describe('pod annotations → targets', () => {
-  const job = normalizeScrapeConfig({ scrape_configs: [{ job_name: 'k8s', kubernetes_sd_configs: [{}] }] }).jobs[0];
+  const job = normalizeScrapeConfig({ scrape_configs: [{ job_name: 'k8s', kubernetes_sd_configs: [{}] }] }).jobs[0]!;
   const pod = (p: Partial<PodSpec>): V1Pod =>
     podJson({ name: 'p', namespace: 'ns', phase: 'Running', ip: '10.1.2.3', ...p }, 1) as unknown as V1Pod;
 
@@ -246,7 +246,7 @@ describe('pod annotations → targets', () => {
       'process_cpu http://10.1.2.3:6060/debug/pprof/profile api',
       'memory https://10.1.2.3:9901/admin/heap envoy',
     ]);
-    expect(t[0].labels).toEqual({
+    expect(t[0]!.labels).toEqual({
       service_name: 'api',
       namespace: 'ns',
       pod: 'api-1',
@@ -278,7 +278,7 @@ describe('pod annotations → targets', () => {
 
   it('service_name: annotation, then app.kubernetes.io/name, then app, then namespace/container', () => {
     const ann = { 'pyroscope.io/scrape': 'true', 'pyroscope.io/port': '4040', 'pyroscope.io/profile-cpu-enabled': 'false' };
-    const name = (p: Partial<PodSpec>) => podTargets(pod(p), job)[0].labels.service_name;
+    const name = (p: Partial<PodSpec>) => podTargets(pod(p), job)[0]!.labels.service_name;
     expect(name({ annotations: { ...ann, 'pyroscope.io/application-name': 'legacy' }, labels: { app: 'x' } })).toBe('legacy');
     expect(name({ annotations: { ...ann, 'profiles.grafana.com/service_name': 'grafana-name' }, labels: { app: 'x' } })).toBe(
       'grafana-name',
@@ -446,7 +446,7 @@ describe('Kubernetes discovery against a stand-in API server', () => {
     expect(discovery).toHaveLength(2);
     expect(discovery[0]).toMatchObject({ job: 'k8s', mechanism: 'kubernetes', namespace: '', state: 'ok', error: null, pods: 3 });
     expect(discovery[1]).toMatchObject({ job: 'k8s', namespace: 'nowhere', state: 'error' });
-    expect(discovery[1].error).toMatch(/ECONNREFUSED/);
+    expect(discovery[1]!.error).toMatch(/ECONNREFUSED/);
     // The client really listed and then watched.
     expect(api.requests.some((r) => r.startsWith('/api/v1/pods') && !r.includes('watch'))).toBe(true);
     expect(api.requests.some((r) => r.startsWith('/api/v1/pods?') && r.includes('watch=true'))).toBe(true);
@@ -499,7 +499,7 @@ describe('Kubernetes discovery against a stand-in API server', () => {
       (t) => t.targets.every((x) => x.labels.pod !== 'checkout-abc' && x.labels.pod !== 'legacy-xyz'),
     );
     expect(summary(targets)).toEqual(['batch batch-1 memory', 'tools/worker worker-0 memory']);
-    expect(discovery[0].pods).toBe(2);
+    expect(discovery[0]!.pods).toBe(2);
   });
 
   it('survives the API server dropping its watches; a pod deleted meanwhile disappears', async () => {

@@ -17,7 +17,7 @@ import { columnSum, decodeFixture, readFixture, startTestServer, type TargetsJso
 /** A copy of the profile with every value of the chosen columns multiplied by k. */
 function scaled(p: Profile, k: number, columns: (type: string) => boolean): Profile {
   const s = p.stringTable.strings;
-  const scale = p.sampleType.map((t) => columns(s[Number(t.type)]));
+  const scale = p.sampleType.map((t) => columns(s[Number(t.type)]!));
   const copy = Profile.decode(p.encode());
   for (const sample of copy.sample) sample.value = sample.value.map((v, i) => (scale[i] ? Number(v) * k : Number(v)));
   return copy;
@@ -32,12 +32,12 @@ const sumOf = (p: Profile | undefined, type: string) => {
 describe('scrape config', () => {
   it('applies the real defaults: 15 s interval, timeout interval minus a margin capped at 10 s, CPU seconds 14, all five profiles', () => {
     const cfg = normalizeScrapeConfig({ scrape_configs: [{ job_name: 'go', static_configs: [{ targets: ['10.0.0.1:6060'] }] }] });
-    const job = cfg.jobs[0];
+    const job = cfg.jobs[0]!;
     expect(job.intervalMs).toBe(15_000);
     expect(job.timeoutMs).toBe(10_000);
     expect(cpuSeconds(job.intervalMs)).toBe(14);
     expect(cfg.maxConcurrentScrapes).toBe(8);
-    expect(job.staticConfigs[0].targets).toEqual(['http://10.0.0.1:6060']);
+    expect(job.staticConfigs[0]!.targets).toEqual(['http://10.0.0.1:6060']);
     expect(Object.entries(job.profiles).map(([k, v]) => `${k} ${v.enabled} ${v.path}`)).toEqual([
       'process_cpu true /debug/pprof/profile',
       'memory true /debug/pprof/heap',
@@ -124,11 +124,11 @@ describe('scrape config', () => {
       );
       const cfg = loadScrapeConfigFile(file);
       expect(cfg.maxConcurrentScrapes).toBe(3);
-      expect(cfg.jobs[0].intervalMs).toBe(30_000);
-      expect(cfg.jobs[0].profiles.goroutine.enabled).toBe(false);
-      expect(cfg.jobs[0].profiles.memory).toEqual({ enabled: true, path: '/internal/heap' });
-      expect(cfg.jobs[0].staticConfigs[0].labels).toEqual({ service_name: 'checkout', namespace: 'shop' });
-      expect(cfg.jobs[0].kubernetes).toEqual([{ namespaces: ['shop'], kubeconfig: join(dir, 'kube/config') }]);
+      expect(cfg.jobs[0]!.intervalMs).toBe(30_000);
+      expect(cfg.jobs[0]!.profiles.goroutine.enabled).toBe(false);
+      expect(cfg.jobs[0]!.profiles.memory).toEqual({ enabled: true, path: '/internal/heap' });
+      expect(cfg.jobs[0]!.staticConfigs[0]!.labels).toEqual({ service_name: 'checkout', namespace: 'shop' });
+      expect(cfg.jobs[0]!.kubernetes).toEqual([{ namespaces: ['shop'], kubeconfig: join(dir, 'kube/config') }]);
       writeFileSync(file, 'scrape_configs: [\n  - job_name: x');
       expect(() => loadScrapeConfigFile(file)).toThrow(/flamelens\.yaml is not valid YAML/);
       expect(() => loadScrapeConfigFile(join(dir, 'missing.yaml'))).toThrow(/cannot read config/);
@@ -184,10 +184,10 @@ describe('deltas of cumulative profiles', () => {
     expect(first.profile).toBeUndefined();
     // Grow only the first sample.
     const grown = Profile.decode(mutex.encode());
-    grown.sample[0].value = grown.sample[0].value.map((v) => Number(v) + 5);
+    grown.sample[0]!.value = grown.sample[0]!.value.map((v) => Number(v) + 5);
     const second = toDelta(grown, all, first.state, 1)!;
     expect(second.profile!.sample).toHaveLength(1);
-    expect(second.profile!.sample[0].value.map(Number)).toEqual([5, 5]);
+    expect(second.profile!.sample[0]!.value.map(Number)).toEqual([5, 5]);
   });
 
   it('a counter that went down (process restart) makes the current values the delta', () => {
@@ -482,7 +482,7 @@ describe('pull mode over HTTP', () => {
       end: Date.now() + 1000,
       step: 3600,
     });
-    const points = res.json.series![0].points as { value: number }[];
+    const points = res.json.series![0]!.points as { value: number }[];
     expect(points.reduce((a, p) => a + p.value, 0)).toBe(3 * sumOf(mutex, 'delay'));
   });
 });
