@@ -3,7 +3,7 @@
  * Chromium on the generated benchmark files, in one run.
  *
  *   node --import tsx bench/browser-bench.ts [--sizes 10k,200k,1m] [--runs N | --runs 10k=5,1m=2]
- *        [--speedscope-runs N | 10k=3,...] [--no-build] [--no-speedscope] [--no-model] [--no-diff]
+ *        [--speedscope-runs N | 10k=3,...] [--no-build] [--no-speedscope] [--no-diff]
  *   npm run bench -- --only browser
  *
  * What it does:
@@ -29,11 +29,9 @@
  *     g.node exists; first = Graphviz cold) and the call tree (view=tree; expand all below the
  *     first row until data-rows changes).
  *  4. large.cpu (issue 8): the same graph measurement.
- *  5. The model side in Node (browser/model-graph.ts, its own process): openProfile, flame tree,
- *     graph and Graphviz layout, for comparison.
  * Results: tables on stdout, bench/out/browser-bench.json and bench/out/browser-bench.md.
  */
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { join, relative } from 'node:path';
@@ -531,25 +529,6 @@ function modelFloors(): { file: string; floors: Record<string, number>; partial:
   }
 }
 
-function runModelGraph(files: { file: string; runs: number }[]): Promise<Json[]> {
-  return new Promise((resolve) => {
-    const args = ['--max-old-space-size=16384', '--import', 'tsx', join('bench', 'browser', 'model-graph.ts'), ...files.map((f) => `${f.file}=${f.runs}`)];
-    const child = spawn(process.execPath, args, { cwd: REPO_DIR, stdio: ['ignore', 'pipe', 'inherit'] });
-    let text = '';
-    child.stdout.on('data', (d: Buffer) => (text += d.toString()));
-    const timer = setTimeout(() => child.kill('SIGKILL'), 600_000);
-    child.on('close', () => {
-      clearTimeout(timer);
-      resolve(
-        text
-          .split('\n')
-          .filter((l) => l.startsWith('MODEL-GRAPH '))
-          .map((l) => JSON.parse(l.slice('MODEL-GRAPH '.length)) as Json),
-      );
-    });
-  });
-}
-
 const fmt = (ms: number | undefined) => (ms === undefined || !Number.isFinite(ms) ? '–' : seconds(ms));
 const pass = (ok: boolean | undefined) => (ok === undefined ? 'n/a' : ok ? 'PASS' : 'FAIL');
 const GB2 = 2 * 2 ** 30;
@@ -561,7 +540,6 @@ async function main(): Promise<number> {
   const ssRunsArg = argValue(argv, '--speedscope-runs');
   const doBuild = !argv.includes('--no-build');
   const doSpeedscope = !argv.includes('--no-speedscope');
-  const doModel = !argv.includes('--no-model');
   const doDiff = !argv.includes('--no-diff');
   const started = new Date();
   const tStart = performance.now();
@@ -688,18 +666,8 @@ async function main(): Promise<number> {
     await withTimeout(server.close(), 20_000, 'server.close').catch(() => {});
   }
 
-  // The model side in Node, for comparison.
-  let model: Json[] = [];
-  if (doModel) {
-    log('model side in Node (openProfile, flame tree, graph, Graphviz layout)');
-    model = await runModelGraph([
-      ...graphFiles.map((g) => ({ file: g.file, runs: 3 })),
-      ...sizes.map((s) => ({ file: profilePath(s), runs: s.name === '1m' ? 2 : 3 })),
-    ]);
-  }
-
   const floors = modelFloors();
-  const report = render(results, model, floors, {
+  const report = render(results, floors, {
     command,
     date: started.toISOString(),
     durationS: (performance.now() - tStart) / 1000,
@@ -711,7 +679,7 @@ async function main(): Promise<number> {
   mkdirSync(OUT_DIR, { recursive: true });
   writeFileSync(
     join(OUT_DIR, 'browser-bench.json'),
-    JSON.stringify({ benchmark: 'browser: Flamelens vs speedscope, call graph, call tree (issues 3, 8)', ...report.meta, results, model, floors, pass: report.pass }, null, 2),
+    JSON.stringify({ benchmark: 'browser: Flamelens vs speedscope, call graph, call tree (issues 3, 8)', ...report.meta, results, floors, pass: report.pass }, null, 2),
   );
   writeFileSync(join(OUT_DIR, 'browser-bench.md'), report.markdown);
   log(`wrote bench/out/browser-bench.json and bench/out/browser-bench.md (${((performance.now() - tStart) / 1000).toFixed(0)} s in all)`);
@@ -732,7 +700,7 @@ interface Meta {
   chromium: string;
 }
 
-function render(results: Json[], model: Json[], floors: ReturnType<typeof modelFloors>, meta: Meta) {
+function render(results: Json[], floors: ReturnType<typeof modelFloors>, meta: Meta) {
   const okDraws = (xs: unknown) => ((xs as FirstDraw[] | undefined) ?? []).filter((d) => d.ok);
   const statusOf = (xs: unknown) => {
     const all = (xs as FirstDraw[] | undefined) ?? [];
@@ -802,15 +770,11 @@ function render(results: Json[], model: Json[], floors: ReturnType<typeof modelF
   for (const r of results) {
     const g = r.graph as { first?: { ms: number; nodes: number }; warm?: Stats; all: Stats; error?: string } | undefined;
     const t = r.tree as { openMs?: number; rowsSelected?: number; rowsAfter?: number; expandAllMs?: number; expandAllFrameMs?: number; scrollToEndMs?: number; error?: string } | undefined;
-    const m = model.find((x) => String(x.file).endsWith(String(r.file).split('/').pop()!)) as
-      | { openMs: number; flameMs: number; graphMs: number[]; layoutMs: number[]; nodes: number }
-      | undefined;
     if (!g && !t) continue;
     gRows.push([
       String(r.size),
       g?.first ? `${fmt(g.first.ms)} (${g.first.nodes} g.node)` : (g?.error ?? '–'),
       g?.warm ? `${fmt(g.warm.median)} (${g.warm.n})` : '–',
-      m ? `${fmt(median(m.graphMs))} + ${fmt(median(m.layoutMs))}` : '–',
       t?.openMs !== undefined ? fmt(t.openMs) : '–',
       t?.expandAllMs !== undefined ? `${fmt(t.expandAllMs)} (${t.rowsSelected} → ${t.rowsAfter} rows)` : (t?.error ?? '–'),
       t?.scrollToEndMs !== undefined ? fmt(t.scrollToEndMs) : '–',
@@ -821,22 +785,10 @@ function render(results: Json[], model: Json[], floors: ReturnType<typeof modelF
     'profile',
     'graph build + layout, first (Graphviz cold)',
     'warm median (runs)',
-    'Node: graph + layout (median)',
     'call tree view open',
     'tree expand all → rows',
     'scroll to end',
   ];
-  const mRows = model.map((m) => [
-    String(m.file).split('/').pop()!,
-    fmt(m.openMs as number),
-    fmt(m.flameMs as number),
-    String(m.flameFrames),
-    fmt(median(m.graphMs as number[])),
-    fmt(median(m.layoutMs as number[])),
-    String(m.nodes),
-  ]);
-  const mHeader = ['file', 'openProfile', 'flame tree', 'frames', 'graph (DOT)', 'Graphviz layout', 'nodes'];
-
   const cpus = os.cpus();
   const machine = `${cpus.length} × ${cpus[0]?.model ?? '?'}, ${mib(os.totalmem())} RAM, load average at the end ${os
     .loadavg()
@@ -854,8 +806,6 @@ function render(results: Json[], model: Json[], floors: ReturnType<typeof modelF
     '',
     textTable(gHeader, gRows),
     '',
-    textTable(mHeader, mRows),
-    '',
     `targets: ${JSON.stringify(passes, (_, v: unknown) => (typeof v === 'boolean' ? pass(v) : v === undefined ? 'n/a' : v))}`,
   ].join('\n');
   const markdown = [
@@ -867,8 +817,6 @@ function render(results: Json[], model: Json[], floors: ReturnType<typeof modelF
     markdownTable(gHeader, gRows),
     '',
     `Graph options: ${GRAPH_OPTS_TEXT}.`,
-    '',
-    markdownTable(mHeader, mRows),
   ].join('\n');
   return { text, markdown, meta, pass: passes };
 }

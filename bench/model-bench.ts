@@ -11,7 +11,6 @@
  *
  *   node --max-old-space-size=16384 --expose-gc --import tsx bench/model-bench.ts
  *        [--sizes 10k,200k,1m] [--runs N | --runs 10k=15,1m=1] [--breakdown 10k,200k] [--no-peak] [--no-breakdown]
- *   ... bench/model-bench.ts --sizes 200k --single flamelens|floor   (one run, for --cpu-prof)
  *
  * (re-executes itself with those node flags when started without --expose-gc, e.g. by `tsx`).
  * Results: a table on stdout and bench/out/model-bench.json.
@@ -205,18 +204,6 @@ function main(): void {
   const peakVariant = argValue(argv, '--peak-child');
   if (peakVariant === 'floor' || peakVariant === 'flamelens') {
     peakChild(sizes[0]!, peakVariant);
-    return;
-  }
-  const single = argValue(argv, '--single');
-  if (single === 'floor' || single === 'flamelens') {
-    // One run of one variant, for `node --cpu-prof` (see BENCHMARKS.md).
-    ensureProfiles(sizes);
-    for (const size of sizes) {
-      const gz = new Uint8Array(readFileSync(profilePath(size)));
-      gc!();
-      const t = single === 'floor' ? runFloor(gz).run : runFlamelens(gz).run;
-      console.log(`${size.name} ${single}: ${JSON.stringify(t)}`);
-    }
     return;
   }
   const runsArg = argValue(argv, '--runs');

@@ -38,26 +38,3 @@ export function launchChromium(): Promise<Browser> {
   return chromium.launch({ executablePath: chromiumExecutable(), args: CHROMIUM_ARGS, timeout: 60_000 });
 }
 
-/**
- * One first draw under Chrome tracing: a fresh browser, the app at `url` (file mode, flame view),
- * Playwright primed, `idleMs` of idle if asked, then FILE given and traced (with `categories`) to
- * `tracePath` until the flame graph's first completed draw.
- */
-export async function traceFirstDraw(url: string, file: string, tracePath: string, categories: string[], idleMs = 0): Promise<void> {
-  const browser = await launchChromium();
-  try {
-    const page = await browser.newPage({ viewport: VIEWPORT });
-    await page.goto(`${url}/?mode=file&view=flame`);
-    await primePlaywright(page);
-    if (idleMs > 0) await page.waitForTimeout(idleMs);
-    await browser.startTracing(page, { path: tracePath, categories });
-    await page.setInputFiles('[data-testid="file-input"]', file);
-    await page.waitForFunction(() => Number(document.querySelector('[data-testid="flamegraph"]')?.getAttribute('data-draws') ?? 0) >= 1, undefined, {
-      polling: 50,
-      timeout: 120_000,
-    });
-    await browser.stopTracing();
-  } finally {
-    await browser.close();
-  }
-}
