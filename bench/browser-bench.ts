@@ -576,7 +576,7 @@ async function main(): Promise<number> {
       const runs = runsFor(runsArg, size.name, DEFAULT_RUNS[size.name] ?? 3);
       const fl: FirstDraw[] = [];
       // A floor run (in its own process, before the browser starts) before each first draw.
-      const floor = await FloorProcess.start(file, size.samples <= 100_000);
+      const floor = await FloorProcess.start(size);
       const floorRuns: FloorRun[] = [];
       res.floorRuns = floorRuns;
       for (let r = 0; r < runs; r++) {

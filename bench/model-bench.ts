@@ -89,6 +89,13 @@ export function runFlamelens(gz: Uint8Array): { run: FlamelensRun; session: Prof
   return { run: { openMs: t1 - t0, topMs: t2 - t1, totalMs: t2 - t0 }, session, top };
 }
 
+/** One run of each where runs are short (the JIT's warm-up); multi-second runs amortise it. */
+export function warmUp(size: BenchSize, gz: Uint8Array): void {
+  if (size.samples > 100_000) return;
+  runFloor(gz);
+  runFlamelens(gz);
+}
+
 /** A timed floor run after a full GC; with `retained`, also the heap its result holds. */
 export function timedFloor(gz: Uint8Array, retained: boolean) {
   const base = liveAfterGc();
@@ -285,11 +292,7 @@ function main(): void {
         `${mib(meta.gzipBytes)} gzipped / ${mib(meta.rawBytes)} raw; ${runs} runs of each`,
     );
 
-    // Warm-up (JIT) where a run is short; multi-second runs amortise it (and follow the small size).
-    if (size.samples <= 100_000) {
-      runFloor(gz);
-      runFlamelens(gz);
-    }
+    warmUp(size, gz);
     const floorRuns: FloorRun[] = [];
     const flRuns: FlamelensRun[] = [];
     let retainedFloor = NaN;
