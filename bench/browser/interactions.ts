@@ -3,13 +3,18 @@
  * frames recorded meanwhile and each interaction's latency (event → tooltip or → next draw).
  */
 import type { Page } from 'playwright-core';
-import { stats } from '../lib/report';
+import { type Stats, stats } from '../lib/report';
 import { VIEWPORT } from './app';
 import { type BenchState, startRafRecording, stopRafRecording } from './page-hooks';
-import { type Json, STEP_TIMEOUT, bench } from './session';
+import { STEP_TIMEOUT, bench } from './session';
 
 const HOVERS = 60;
 const ZOOMS = 20;
+
+export interface Interactions {
+  hover: { moves: number; rafInterval: Stats; latencyToTooltip: Stats };
+  zoom: { clicks: number; skipped: number; rafInterval: Stats; clickToDraw: Stats; clickToNextFrame: Stats };
+}
 
 function intervals(ts: number[]): number[] {
   const out: number[] = [];
@@ -18,7 +23,7 @@ function intervals(ts: number[]): number[] {
 }
 
 /** Hover and zoom on the drawn flame graph; rAF intervals and per-interaction latencies. */
-export async function interactions(page: Page, seed: number): Promise<Json> {
+export async function interactions(page: Page, seed: number): Promise<Interactions> {
   let rng = seed >>> 0 || 1;
   const rand = () => {
     rng ^= rng << 13;

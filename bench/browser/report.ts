@@ -1,34 +1,26 @@
-/** The browser benchmark's tables and targets, as text (stdout) and Markdown. */
-import { existsSync, readFileSync } from 'node:fs';
+/** The browser benchmark's tables and its targets, pass or fail, as text (stdout) and Markdown. */
 import os from 'node:os';
-import { join, relative } from 'node:path';
-import { type Stats, markdownTable, median, mib, seconds, textTable } from '../lib/report';
-import { OUT_DIR, REPO_DIR } from '../lib/sizes';
+import { markdownTable, median, mib, seconds, textTable } from '../lib/report';
 import type { FloorRun } from './floor';
-import type { FirstDraw, Json } from './session';
+import type { Interactions } from './interactions';
+import type { FirstDraw } from './session';
+import type { DiffResult, GraphResult, TreeResult } from './views';
 
-const GRAPH_OPTS_TEXT = 'nodecount 80, nodefraction 0.005, edgefraction 0.001 (defaults)';
-
-export function modelFloors(): { file: string; floors: Record<string, number>; partial: boolean; date?: string } {
-  const file = join(OUT_DIR, 'model-bench.json');
-  const floors: Record<string, number> = {};
-  if (!existsSync(file)) return { file, floors, partial: true };
-  try {
-    const j = JSON.parse(readFileSync(file, 'utf8')) as {
-      date?: string;
-      partial?: boolean;
-      results?: { size: { name: string }; median: { floorMs: number } }[];
-    };
-    for (const r of j.results ?? []) floors[r.size.name] = r.median.floorMs;
-    return { file, floors, partial: Boolean(j.partial), date: j.date };
-  } catch {
-    return { file, floors, partial: true };
-  }
+/** What the benchmark measured for one profile (a generated size, or large.cpu). */
+export interface ProfileResult {
+  size: string;
+  file: string;
+  /** Floor runs taken one before each Flamelens first draw (generated sizes only). */
+  floorRuns: FloorRun[];
+  flamelens: FirstDraw[];
+  speedscope?: FirstDraw[];
+  interactions?: Interactions;
+  graph?: GraphResult;
+  tree?: TreeResult;
+  diff?: DiffResult;
+  /** An error after the first draw (interactions or views). */
+  error?: string;
 }
-
-export const fmt = (ms: number | undefined) => (ms === undefined || !Number.isFinite(ms) ? '–' : seconds(ms));
-export const pass = (ok: boolean | undefined) => (ok === undefined ? 'n/a' : ok ? 'PASS' : 'FAIL');
-const GB2 = 2 * 2 ** 30;
 
 export interface Meta {
   command: string;
@@ -39,123 +31,171 @@ export interface Meta {
   chromium: string;
 }
 
-export function render(results: Json[], floors: ReturnType<typeof modelFloors>, meta: Meta) {
-  const okDraws = (xs: unknown) => ((xs as FirstDraw[] | undefined) ?? []).filter((d) => d.ok);
-  const statusOf = (xs: unknown) => {
-    const all = (xs as FirstDraw[] | undefined) ?? [];
-    const bad = all.filter((d) => !d.ok);
-    return bad.length === 0 ? '' : ` (${bad.map((d) => d.status).join(', ')})`;
-  };
-  const rows: string[][] = [];
-  const passes: Json = {};
-  for (const r of results) {
-    if (!String(r.size).match(/^(10k|200k|1m)$/)) continue;
-    const fl = okDraws(r.flamelens);
-    const ss = okDraws(r.speedscope);
-    const flMed = median(fl.map((d) => d.drawMs!));
-    const flFrame = median(fl.map((d) => d.frameMs!));
-    const ssMed = median(ss.map((d) => d.drawMs!));
-    const flMem = Math.max(...fl.map((d) => d.peakRendererHwm), 0);
-    const ssMem = Math.max(...((r.speedscope as FirstDraw[] | undefined) ?? []).map((d) => Math.max(d.peakRendererHwm || 0, d.peakRendererRssSampled || 0)), 0);
-    // The floor measured in alternation with these first draws; model-bench.json's (minutes
-    // earlier, in another process) when there is none.
-    const alternated = ((r.floorRuns as FloorRun[] | undefined) ?? []).map((f) => f.totalMs);
-    const modelFloor = floors.floors[String(r.size)];
-    const floor = alternated.length > 0 ? median(alternated) : modelFloor;
-    const ssAll = (r.speedscope as FirstDraw[] | undefined) ?? [];
-    const ssText = ss.length > 0 ? fmt(ssMed) : ssAll.length > 0 ? ssAll.map((d) => `${d.status} after ${fmt(d.wallMs)} (JS heap ${mib(d.peakJsHeapUsed)})`).join(', ') : 'not run';
-    const ia = r.interactions as { hover: { rafInterval: Stats; latencyToTooltip: Stats }; zoom: { rafInterval: Stats; clickToDraw: Stats } } | undefined;
-    rows.push([
-      String(r.size),
-      `${fmt(flMed)} (${fl.length}/${((r.flamelens as unknown[]) ?? []).length} runs)${statusOf(r.flamelens)}`,
-      fmt(flFrame),
-      floor !== undefined ? `${fmt(floor)}${alternated.length > 0 ? ` (${alternated.length} runs)` : ' (model-bench.json)'}` : '–',
-      modelFloor !== undefined ? fmt(modelFloor) : '–',
-      floor !== undefined && Number.isFinite(flMed) ? `${(flMed / floor).toFixed(2)}×` : '–',
-      mib(flMem),
-      `${ssText}${ss.length > 0 ? ` (${ss.length} runs)` : ''}`,
-      ssMem > 0 ? mib(ssMem) : '–',
-      ss.length > 0 && Number.isFinite(flMed) ? `${(ssMed / flMed).toFixed(1)}×` : '–',
-      ia ? `${fmt(ia.hover.latencyToTooltip.median)} / ${fmt(ia.hover.latencyToTooltip.p95)}` : '–',
-      ia ? `${fmt(ia.zoom.clickToDraw.median)} / ${fmt(ia.zoom.clickToDraw.p95)}` : '–',
-      ia ? `${fmt(ia.hover.rafInterval.median)} / ${fmt(ia.hover.rafInterval.p95)}` : '–',
-      ia ? `${fmt(ia.zoom.rafInterval.median)} / ${fmt(ia.zoom.rafInterval.p95)}` : '–',
-    ]);
-    passes[String(r.size)] = {
-      firstDrawVsFloor: floor !== undefined && Number.isFinite(flMed) ? flMed <= 2 * floor : undefined,
-      rendererMemory: fl.length > 0 ? flMem <= GB2 : undefined,
-      vsSpeedscope: r.size === '200k' ? (ss.length > 0 && Number.isFinite(flMed) ? flMed * 8 <= ssMed : ssAll.some((d) => !d.ok) ? true : undefined) : undefined,
-      framesMedian: ia ? ia.zoom.clickToDraw.median <= 16 && ia.hover.latencyToTooltip.median <= 16 : undefined,
-    };
-  }
-  const header = [
-    'size',
-    'Flamelens first draw (median)',
-    '→ next frame',
-    'model floor, alternated with the draws',
-    'model floor in model-bench.json',
-    'draw / floor',
-    'Flamelens renderer peak',
-    'speedscope first draw (median)',
-    'speedscope renderer peak',
-    'speedscope / Flamelens',
-    'hover → tooltip med / p95',
-    'zoom click → draw med / p95',
-    'rAF interval hover med / p95',
-    'rAF interval zoom med / p95',
-  ];
+export interface Target {
+  target: string;
+  profile: string;
+  figure: string;
+  /** undefined: not measured in this run. */
+  pass: boolean | undefined;
+}
 
-  const gRows: string[][] = [];
+const FLOOR_RATIO = 2;
+const SPEEDSCOPE_RATIO = 8;
+const RENDERER_BYTES = 2e9;
+const FRAME_MS = 16;
+const GRAPH_MS = 1500;
+const DIFF_RATIO = 2;
+const GRAPH_OPTS_TEXT = 'nodecount 80, nodefraction 0.005, edgefraction 0.001 (defaults)';
+
+export const fmt = (ms: number | undefined) => (ms === undefined || !Number.isFinite(ms) ? '–' : seconds(ms));
+const ratio = (x: number) => (Number.isFinite(x) ? `${x.toFixed(2)}×` : '–');
+const verdict = (ok: boolean | undefined) => (ok === undefined ? 'not measured' : ok ? 'PASS' : 'FAIL');
+const ok = (xs: FirstDraw[] | undefined) => (xs ?? []).filter((d) => d.ok);
+const failures = (xs: FirstDraw[] | undefined) => (xs ?? []).filter((d) => !d.ok);
+
+/** First-draw figures of one profile, as the tables and targets use them. */
+function firstDrawFigures(r: ProfileResult) {
+  const draw = median(ok(r.flamelens).map((d) => d.drawMs!));
+  const floor = median(r.floorRuns.map((f) => f.totalMs));
+  const ss = ok(r.speedscope);
+  const ssFailed = failures(r.speedscope);
+  // A speedscope run that crashed or timed out never drew: the time it ran is a lower bound.
+  const ssMs = ss.length > 0 ? median(ss.map((d) => d.drawMs!)) : ssFailed.length > 0 ? Math.min(...ssFailed.map((d) => d.wallMs)) : NaN;
+  return {
+    draw,
+    floor,
+    ss,
+    ssFailed,
+    ssMs,
+    ssLowerBound: ss.length === 0 && ssFailed.length > 0,
+    peak: Math.max(0, ...ok(r.flamelens).map((d) => d.peakRendererHwm)),
+    ssPeak: Math.max(0, ...(r.speedscope ?? []).map((d) => Math.max(d.peakRendererHwm || 0, d.peakRendererRssSampled || 0))),
+  };
+}
+
+export function targets(results: ProfileResult[]): Target[] {
+  const out: Target[] = [];
+  const add = (target: string, profile: string, figure: string, pass: boolean | undefined) => out.push({ target, profile, figure, pass });
   for (const r of results) {
-    const g = r.graph as { first?: { ms: number; nodes: number }; warm?: Stats; all: Stats; error?: string } | undefined;
-    const t = r.tree as { openMs?: number; rowsSelected?: number; rowsAfter?: number; expandAllMs?: number; expandAllFrameMs?: number; scrollToEndMs?: number; error?: string } | undefined;
-    if (!g && !t) continue;
-    gRows.push([
-      String(r.size),
-      g?.first ? `${fmt(g.first.ms)} (${g.first.nodes} g.node)` : (g?.error ?? '–'),
-      g?.warm ? `${fmt(g.warm.median)} (${g.warm.n})` : '–',
-      t?.openMs !== undefined ? fmt(t.openMs) : '–',
-      t?.expandAllMs !== undefined ? `${fmt(t.expandAllMs)} (${t.rowsSelected} → ${t.rowsAfter} rows)` : (t?.error ?? '–'),
-      t?.scrollToEndMs !== undefined ? fmt(t.scrollToEndMs) : '–',
-    ]);
-    if (g) passes[`graph ${String(r.size)}`] = g.all.n > 0 ? g.all.median <= 1500 : false;
+    const generated = r.floorRuns.length > 0;
+    const f = firstDrawFigures(r);
+    const measured = Number.isFinite(f.draw);
+    if (generated) {
+      add(
+        `first draw ≤ ${FLOOR_RATIO}× the floor`,
+        r.size,
+        `${ratio(f.draw / f.floor)} (${fmt(f.draw)} / ${fmt(f.floor)})`,
+        measured && Number.isFinite(f.floor) ? f.draw <= FLOOR_RATIO * f.floor : undefined,
+      );
+      add('renderer peak ≤ 2 GB', r.size, measured ? `${(f.peak / 1e9).toFixed(2)} GB` : '–', measured ? f.peak <= RENDERER_BYTES : undefined);
+    }
+    if (r.size === '200k' && r.speedscope) {
+      const x = f.ssMs / f.draw;
+      const figure = f.ssLowerBound
+        ? `speedscope: ${f.ssFailed[0]!.status} after ${fmt(f.ssMs)}, ≥ ${ratio(x)} ours (${fmt(f.draw)})`
+        : `speedscope ${fmt(f.ssMs)} = ${ratio(x)} ours (${fmt(f.draw)})`;
+      add(`≤ 1/${SPEEDSCOPE_RATIO} of speedscope's first draw`, r.size, figure, measured && Number.isFinite(x) ? x >= SPEEDSCOPE_RATIO : undefined);
+    }
+    if (r.interactions) {
+      const { hover, zoom } = r.interactions;
+      add(`hover → tooltip, median ≤ ${FRAME_MS} ms`, r.size, fmt(hover.latencyToTooltip.median), hover.latencyToTooltip.n > 0 ? hover.latencyToTooltip.median <= FRAME_MS : undefined);
+      add(`zoom click → draw, median ≤ ${FRAME_MS} ms`, r.size, fmt(zoom.clickToDraw.median), zoom.clickToDraw.n > 0 ? zoom.clickToDraw.median <= FRAME_MS : undefined);
+    }
+    if (r.graph) {
+      const g = r.graph;
+      add(`call graph, median ≤ ${seconds(GRAPH_MS)}`, r.size, g.all.n > 0 ? `${fmt(g.all.median)} (${g.all.n} runs)` : (g.error ?? '–'), g.all.n > 0 ? g.all.median <= GRAPH_MS : false);
+    }
+    if (r.diff) {
+      const x = r.diff.drawMs / f.draw;
+      add(`diff first draw ≤ ${DIFF_RATIO}× the file's`, r.size, `${ratio(x)} (${fmt(r.diff.drawMs)} / ${fmt(f.draw)})`, Number.isFinite(x) ? x <= DIFF_RATIO : undefined);
+    }
   }
-  const gHeader = [
-    'profile',
-    'graph build + layout, first (Graphviz cold)',
-    'warm median (runs)',
-    'call tree view open',
-    'tree expand all → rows',
-    'scroll to end',
+  return out;
+}
+
+export function render(results: ProfileResult[], meta: Meta) {
+  const runs = (xs: FirstDraw[] | undefined) => {
+    const bad = failures(xs);
+    return `${ok(xs).length}/${(xs ?? []).length} runs${bad.length > 0 ? `: ${bad.map((d) => d.status).join(', ')}` : ''}`;
+  };
+  const drawHeader = [
+    'profile', 'Flamelens first draw', '→ next frame', 'floor', 'draw / floor', 'renderer peak',
+    'speedscope first draw', 'speedscope peak', 'speedscope / Flamelens',
   ];
+  const drawRows = results.map((r) => {
+    const f = firstDrawFigures(r);
+    const ssText = !r.speedscope
+      ? 'not run'
+      : f.ssLowerBound
+        ? `${f.ssFailed.map((d) => `${d.status} after ${fmt(d.wallMs)} (JS heap ${mib(d.peakJsHeapUsed)})`).join(', ')}`
+        : `${fmt(f.ssMs)} (${runs(r.speedscope)})`;
+    return [
+      r.size,
+      `${fmt(f.draw)} (${runs(r.flamelens)})`,
+      fmt(median(ok(r.flamelens).map((d) => d.frameMs!))),
+      r.floorRuns.length > 0 ? `${fmt(f.floor)} (${r.floorRuns.length} runs)` : '–',
+      ratio(f.draw / f.floor),
+      f.peak > 0 ? mib(f.peak) : '–',
+      ssText,
+      f.ssPeak > 0 ? mib(f.ssPeak) : '–',
+      r.speedscope ? `${f.ssLowerBound ? '≥ ' : ''}${ratio(f.ssMs / f.draw)}` : '–',
+    ];
+  });
+
+  const viewHeader = [
+    'profile', 'hover → tooltip med / p95', 'zoom click → draw med / p95', 'rAF interval hover / zoom, med',
+    'graph first / warm median', 'call tree open', 'expand all (rows)', 'scroll to end', 'diff first draw',
+  ];
+  const viewRows = results
+    .filter((r) => r.interactions || r.graph || r.tree || r.diff || r.error)
+    .map((r) => {
+      const ia = r.interactions;
+      const g = r.graph;
+      const t = r.tree;
+      return [
+        r.size,
+        ia ? `${fmt(ia.hover.latencyToTooltip.median)} / ${fmt(ia.hover.latencyToTooltip.p95)}` : (r.error ?? '–'),
+        ia ? `${fmt(ia.zoom.clickToDraw.median)} / ${fmt(ia.zoom.clickToDraw.p95)}` : '–',
+        ia ? `${fmt(ia.hover.rafInterval.median)} / ${fmt(ia.zoom.rafInterval.median)}` : '–',
+        g ? (g.first ? `${fmt(g.first.ms)} / ${fmt(g.warm?.median)} (${g.first.nodes} nodes)` : (g.error ?? '–')) : '–',
+        t ? fmt(t.openMs) : '–',
+        t ? (t.expandAllMs !== undefined ? `${fmt(t.expandAllMs)} (${t.rowsSelected} → ${t.rowsAfter})` : (t.error ?? '–')) : '–',
+        t ? fmt(t.scrollToEndMs) : '–',
+        r.diff ? fmt(r.diff.drawMs) : '–',
+      ];
+    });
+
+  const list = targets(results);
+  const targetHeader = ['target', 'profile', 'this run', 'result'];
+  const targetRows = list.map((t) => [t.target, t.profile, t.figure, verdict(t.pass)]);
+
   const cpus = os.cpus();
   const machine = `${cpus.length} × ${cpus[0]?.model ?? '?'}, ${mib(os.totalmem())} RAM, load average at the end ${os
     .loadavg()
     .map((x) => x.toFixed(1))
     .join(' ')}; ${meta.chromium}; node ${process.version}`;
-  const floorNote = floors.partial
-    ? `model-bench floor from ${relative(REPO_DIR, floors.file)} (${floors.date ?? 'missing'}; partial: sizes it lacks show –)`
-    : `model-bench floor from ${relative(REPO_DIR, floors.file)} (${floors.date})`;
+  const head = `${meta.date}, ${meta.durationS.toFixed(0)} s, git ${meta.gitHead}${meta.gitDirty ? ' (src/ has uncommitted changes)' : ''}`;
   const text = [
-    `browser benchmark, ${meta.date}, ${meta.durationS.toFixed(0)} s, git ${meta.gitHead}${meta.gitDirty ? ' (src/ has uncommitted changes)' : ''}`,
+    `browser benchmark, ${head}`,
     machine,
-    floorNote,
     '',
-    textTable(header, rows),
+    textTable(drawHeader, drawRows),
     '',
-    textTable(gHeader, gRows),
+    textTable(viewHeader, viewRows),
     '',
-    `targets: ${JSON.stringify(passes, (_, v: unknown) => (typeof v === 'boolean' ? pass(v) : v === undefined ? 'n/a' : v))}`,
+    textTable(targetHeader, targetRows),
   ].join('\n');
   const markdown = [
-    `Command: \`${meta.command}\` — ${meta.date}, ${meta.durationS.toFixed(0)} s, git ${meta.gitHead}${meta.gitDirty ? ' (with uncommitted src/ changes)' : ''}.`,
-    `Machine: ${machine}. ${floorNote}.`,
+    `Command: \`${meta.command}\`, ${head}.`,
+    `Machine: ${machine}.`,
     '',
-    markdownTable(header, rows),
+    markdownTable(drawHeader, drawRows),
     '',
-    markdownTable(gHeader, gRows),
+    markdownTable(viewHeader, viewRows),
     '',
     `Graph options: ${GRAPH_OPTS_TEXT}.`,
+    '',
+    markdownTable(targetHeader, targetRows),
   ].join('\n');
-  return { text, markdown, meta, pass: passes };
+  return { text, markdown, targets: list };
 }

@@ -3,13 +3,44 @@
  * expand all, scroll) and the diff of the file with itself.
  */
 import type { Page } from 'playwright-core';
-import { stats } from '../lib/report';
+import { type Stats, stats } from '../lib/report';
 import type { BenchState } from './page-hooks';
-import { FIRST_DRAW_TIMEOUT, type Json, STEP_TIMEOUT, bench, withTimeout } from './session';
+import { FIRST_DRAW_TIMEOUT, STEP_TIMEOUT, bench, withTimeout } from './session';
+
+interface GraphRun {
+  ms: number;
+  frameMs: number;
+  nodes: number;
+}
+
+export interface GraphResult {
+  runs: GraphRun[];
+  /** The first run (Graphviz not yet started in the worker). */
+  first?: GraphRun;
+  warm?: Stats;
+  all: Stats;
+  error?: string;
+}
+
+export interface TreeResult {
+  openMs: number;
+  rowsBefore: number;
+  rowsSelected: number;
+  rowsAfter?: number;
+  expandAllMs?: number;
+  expandAllFrameMs?: number;
+  scrollToEndMs?: number;
+  error?: string;
+}
+
+export interface DiffResult {
+  drawMs: number;
+  frameMs: number;
+}
 
 /** View → graph until an SVG node exists, back to the flame graph, `runs` times. */
-export async function graphRuns(page: Page, runs: number): Promise<Json> {
-  const out: { ms: number; frameMs: number; nodes: number }[] = [];
+export async function graphRuns(page: Page, runs: number): Promise<GraphResult> {
+  const out: GraphRun[] = [];
   let error: string | undefined;
   for (let r = 0; r < runs; r++) {
     await page.evaluate(() => {
@@ -79,7 +110,7 @@ export async function graphRuns(page: Page, runs: number): Promise<Json> {
  * the same file given to the baseline input; time from that input's change event to the first
  * draw of the diff flame graph (both files are read again: the baseline by the second worker).
  */
-export async function diffFirstDraw(page: Page, file: string): Promise<Json> {
+export async function diffFirstDraw(page: Page, file: string): Promise<DiffResult> {
   await page.getByTestId('view-flame').click();
   await page.waitForFunction(() => Number(document.querySelector('[data-testid="flamegraph"]')?.getAttribute('data-draws') ?? 0) >= 1, undefined, { timeout: STEP_TIMEOUT });
   const changesBefore = (await bench(page)).change.length;
@@ -104,7 +135,7 @@ export async function diffFirstDraw(page: Page, file: string): Promise<Json> {
 }
 
 /** View → call tree; select the first row (opens it); expand all below it; time to data-rows change. */
-export async function treeExpandAll(page: Page): Promise<Json> {
+export async function treeExpandAll(page: Page): Promise<TreeResult> {
   const marks = async () => (await bench(page)).marks.filter((m) => m.attr === 'data-rows');
   const clicks0 = (await bench(page)).clicks.length;
   await page.click('[data-testid="view-tree"]', { timeout: STEP_TIMEOUT });
