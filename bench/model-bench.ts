@@ -277,7 +277,7 @@ function main(): void {
     for (const r of results) {
       if (r.size.uniqueStacks >= 200_000) {
         console.log(
-          `target ≤ ${TARGET_RATIO}× the floor at ${r.size.name}: ${r.ratio <= TARGET_RATIO ? 'met' : 'MISSED'} (${r.ratio.toFixed(2)}×)`,
+          `target ≤ ${TARGET_RATIO}× the floor at ${r.size.name}: ${r.ratio <= TARGET_RATIO ? 'PASS' : 'FAIL'} (${r.ratio.toFixed(2)}×)`,
         );
       }
     }

@@ -48,6 +48,7 @@ const DIFF_RATIO = 2;
 const GRAPH_OPTS_TEXT = 'nodecount 80, nodefraction 0.005, edgefraction 0.001 (defaults)';
 
 export const fmt = (ms: number | undefined) => (ms === undefined || !Number.isFinite(ms) ? '–' : seconds(ms));
+const nRuns = (n: number) => `${n} run${n === 1 ? '' : 's'}`;
 const ratio = (x: number) => (Number.isFinite(x) ? `${x.toFixed(2)}×` : '–');
 const verdict = (ok: boolean | undefined) => (ok === undefined ? 'not measured' : ok ? 'PASS' : 'FAIL');
 const ok = (xs: FirstDraw[] | undefined) => (xs ?? []).filter((d) => d.ok);
@@ -103,7 +104,7 @@ export function targets(results: ProfileResult[]): Target[] {
     }
     if (r.graph) {
       const g = r.graph;
-      add(`call graph, median ≤ ${seconds(GRAPH_MS)}`, r.size, g.all.n > 0 ? `${fmt(g.all.median)} (${g.all.n} runs)` : (g.error ?? '–'), g.all.n > 0 ? g.all.median <= GRAPH_MS : false);
+      add(`call graph, median ≤ ${seconds(GRAPH_MS)}`, r.size, g.all.n > 0 ? `${fmt(g.all.median)} (${nRuns(g.all.n)})` : (g.error ?? '–'), g.all.n > 0 ? g.all.median <= GRAPH_MS : false);
     }
     if (r.diff) {
       const x = r.diff.drawMs / f.draw;
@@ -116,7 +117,7 @@ export function targets(results: ProfileResult[]): Target[] {
 export function render(results: ProfileResult[], meta: Meta) {
   const runs = (xs: FirstDraw[] | undefined) => {
     const bad = failures(xs);
-    return `${ok(xs).length}/${(xs ?? []).length} runs${bad.length > 0 ? `: ${bad.map((d) => d.status).join(', ')}` : ''}`;
+    return `${ok(xs).length}/${nRuns((xs ?? []).length)}${bad.length > 0 ? `: ${bad.map((d) => d.status).join(', ')}` : ''}`;
   };
   const drawHeader = [
     'profile', 'Flamelens first draw', '→ next frame', 'floor', 'draw / floor', 'renderer peak',
@@ -133,7 +134,7 @@ export function render(results: ProfileResult[], meta: Meta) {
       r.size,
       `${fmt(f.draw)} (${runs(r.flamelens)})`,
       fmt(median(ok(r.flamelens).map((d) => d.frameMs!))),
-      r.floorRuns.length > 0 ? `${fmt(f.floor)} (${r.floorRuns.length} runs)` : '–',
+      r.floorRuns.length > 0 ? `${fmt(f.floor)} (${nRuns(r.floorRuns.length)})` : '–',
       ratio(f.draw / f.floor),
       f.peak > 0 ? mib(f.peak) : '–',
       ssText,
