@@ -49,6 +49,7 @@ interface Options {
   diff: boolean;
 }
 
+const drawText = (d: FirstDraw) => (d.ok ? fmt(d.drawMs) : d.status);
 const idleText = (d: FirstDraw) =>
   d.pageIdle ? ` (page loaded at ${fmt(d.pageIdle.loaded)}, last busy at ${fmt(d.pageIdle.lastBusy)}, idle ${fmt(d.pageIdle.idleFor)})` : '';
 const message = (e: unknown) => (e instanceof Error ? e.message.split('\n')[0]! : String(e));
@@ -81,7 +82,7 @@ async function flamelensRuns(size: BenchSize, url: string, o: Options, res: Prof
       const last = r === runs - 1;
       const d = await oneRun('flamelens', url, file, last ? (s) => afterFirstDraw(s, size, file, o, res) : undefined);
       res.flamelens.push(d);
-      log(`${size.name} #${r + 1}: floor ${fmt(f.totalMs)}, Flamelens ${d.status} ${fmt(d.drawMs)}, renderer peak ${mib(d.peakRendererHwm)}${idleText(d)}`);
+      log(`${size.name} #${r + 1}: floor ${fmt(f.totalMs)}, Flamelens ${drawText(d)}, renderer peak ${mib(d.peakRendererHwm)}${idleText(d)}`);
     }
   } finally {
     floor.close();
@@ -114,7 +115,7 @@ async function speedscopeRuns(size: BenchSize, url: string, o: Options): Promise
   for (let r = 0; r < runs; r++) {
     const d = await oneRun('speedscope', url, profilePath(size));
     out.push(d);
-    log(`${size.name} #${r + 1}: speedscope ${d.status} ${fmt(d.drawMs)} after ${fmt(d.wallMs)}, renderer peak ${mib(Math.max(d.peakRendererHwm, d.peakRendererRssSampled))}${idleText(d)}`);
+    log(`${size.name} #${r + 1}: speedscope ${drawText(d)} (${fmt(d.wallMs)} in all), renderer peak ${mib(Math.max(d.peakRendererHwm, d.peakRendererRssSampled))}${idleText(d)}`);
     if (!d.ok) break;
   }
   return out;
@@ -168,7 +169,7 @@ async function main(): Promise<number> {
         });
       });
       res.flamelens.push(d);
-      log(`large.cpu: Flamelens ${d.status} ${fmt(d.drawMs)}, graph ${JSON.stringify(res.graph)}`);
+      log(`large.cpu: Flamelens ${drawText(d)}, graph ${JSON.stringify(res.graph)}`);
     }
   } finally {
     await speedscope.close();

@@ -71,7 +71,7 @@ interface FlamelensRun {
   totalMs: number;
 }
 
-export function runFloor(gz: Uint8Array): { run: FloorRun; profile: Profile } {
+function runFloor(gz: Uint8Array): { run: FloorRun; profile: Profile } {
   const t0 = performance.now();
   const raw = gunzipSync(gz);
   const t1 = performance.now();
@@ -80,7 +80,7 @@ export function runFloor(gz: Uint8Array): { run: FloorRun; profile: Profile } {
   return { run: { gunzipMs: t1 - t0, decodeMs: t2 - t1, totalMs: t2 - t0 }, profile };
 }
 
-export function runFlamelens(gz: Uint8Array): { run: FlamelensRun; session: ProfileSession; top: ReturnType<ProfileSession['top']> } {
+function runFlamelens(gz: Uint8Array): { run: FlamelensRun; session: ProfileSession; top: ReturnType<ProfileSession['top']> } {
   const t0 = performance.now();
   const session = openProfile(gz);
   const t1 = performance.now();

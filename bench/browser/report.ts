@@ -88,7 +88,7 @@ export function targets(results: ProfileResult[]): Target[] {
         `${ratio(f.draw / f.floor)} (${fmt(f.draw)} / ${fmt(f.floor)})`,
         measured && Number.isFinite(f.floor) ? f.draw <= FLOOR_RATIO * f.floor : undefined,
       );
-      add('renderer peak ≤ 2 GB', r.size, measured ? `${(f.peak / 1e9).toFixed(2)} GB` : '–', measured ? f.peak <= RENDERER_BYTES : undefined);
+      add('renderer peak ≤ 2 GB', r.size, measured ? `${(f.peak / 1e9).toFixed(2)} GB (${mib(f.peak)})` : '–', measured ? f.peak <= RENDERER_BYTES : undefined);
     }
     if (r.size === '200k' && r.speedscope) {
       const x = f.ssMs / f.draw;

@@ -16,8 +16,6 @@ export const IDLE_MS = 1000;
 export type App = 'flamelens' | 'speedscope';
 const FILE_INPUT: Record<App, string> = { flamelens: '[data-testid="file-input"]', speedscope: 'input[type=file]' };
 
-export type Json = Record<string, unknown>;
-
 export interface FirstDraw {
   ok: boolean;
   /** 'ok', 'timeout', 'crash', or an error message. */
