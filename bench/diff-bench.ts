@@ -45,7 +45,8 @@ function main(): void {
     }
     const ms = median(single);
     const md = median(diff);
-    console.log(`${size.name}: single ${fmt(ms)}, diff ${fmt(md)}, ratio ${(md / ms).toFixed(2)}× (target ≤ 2×), ${n} run(s)`);
+    // The ≤ 2× target is on the browser's diff first draw, whose two workers share this work.
+    console.log(`${size.name}: single ${fmt(ms)}, diff ${fmt(md)}, ratio ${(md / ms).toFixed(2)}×, ${n} run(s)`);
   }
 }
 

@@ -11,7 +11,6 @@
  *
  *   node --max-old-space-size=16384 --expose-gc --import tsx bench/model-bench.ts
  *        [--sizes 10k,200k,1m] [--runs N | --runs 10k=15,1m=1] [--breakdown 10k,200k] [--no-peak] [--no-breakdown]
- *   ... bench/model-bench.ts --sizes 200k --single flamelens|floor   (one run, for --cpu-prof)
  *
  * (re-executes itself with those node flags when started without --expose-gc, e.g. by `tsx`).
  * Results: a table on stdout and bench/out/model-bench.json.
@@ -72,7 +71,7 @@ interface FlamelensRun {
   totalMs: number;
 }
 
-export function runFloor(gz: Uint8Array): { run: FloorRun; profile: Profile } {
+function runFloor(gz: Uint8Array): { run: FloorRun; profile: Profile } {
   const t0 = performance.now();
   const raw = gunzipSync(gz);
   const t1 = performance.now();
@@ -81,13 +80,20 @@ export function runFloor(gz: Uint8Array): { run: FloorRun; profile: Profile } {
   return { run: { gunzipMs: t1 - t0, decodeMs: t2 - t1, totalMs: t2 - t0 }, profile };
 }
 
-export function runFlamelens(gz: Uint8Array): { run: FlamelensRun; session: ProfileSession; top: ReturnType<ProfileSession['top']> } {
+function runFlamelens(gz: Uint8Array): { run: FlamelensRun; session: ProfileSession; top: ReturnType<ProfileSession['top']> } {
   const t0 = performance.now();
   const session = openProfile(gz);
   const t1 = performance.now();
   const top = session.top(session.data.defaultSampleIndex, 'functions');
   const t2 = performance.now();
   return { run: { openMs: t1 - t0, topMs: t2 - t1, totalMs: t2 - t0 }, session, top };
+}
+
+/** One run of each where runs are short (the JIT's warm-up); multi-second runs amortise it. */
+export function warmUp(size: BenchSize, gz: Uint8Array): void {
+  if (size.samples > 100_000) return;
+  runFloor(gz);
+  runFlamelens(gz);
 }
 
 /** A timed floor run after a full GC; with `retained`, also the heap its result holds. */
@@ -207,18 +213,6 @@ function main(): void {
     peakChild(sizes[0]!, peakVariant);
     return;
   }
-  const single = argValue(argv, '--single');
-  if (single === 'floor' || single === 'flamelens') {
-    // One run of one variant, for `node --cpu-prof` (see BENCHMARKS.md).
-    ensureProfiles(sizes);
-    for (const size of sizes) {
-      const gz = new Uint8Array(readFileSync(profilePath(size)));
-      gc!();
-      const t = single === 'floor' ? runFloor(gz).run : runFlamelens(gz).run;
-      console.log(`${size.name} ${single}: ${JSON.stringify(t)}`);
-    }
-    return;
-  }
   const runsArg = argValue(argv, '--runs');
   const withPeak = !argv.includes('--no-peak');
   const breakdownSizes = argValue(argv, '--breakdown')?.split(',').map((x) => x.trim().toLowerCase());
@@ -283,7 +277,7 @@ function main(): void {
     for (const r of results) {
       if (r.size.uniqueStacks >= 200_000) {
         console.log(
-          `target ≤ ${TARGET_RATIO}× the floor at ${r.size.name}: ${r.ratio <= TARGET_RATIO ? 'met' : 'MISSED'} (${r.ratio.toFixed(2)}×)`,
+          `target ≤ ${TARGET_RATIO}× the floor at ${r.size.name}: ${r.ratio <= TARGET_RATIO ? 'PASS' : 'FAIL'} (${r.ratio.toFixed(2)}×)`,
         );
       }
     }
@@ -298,11 +292,7 @@ function main(): void {
         `${mib(meta.gzipBytes)} gzipped / ${mib(meta.rawBytes)} raw; ${runs} runs of each`,
     );
 
-    // Warm-up (JIT) where a run is short; multi-second runs amortise it (and follow the small size).
-    if (size.samples <= 100_000) {
-      runFloor(gz);
-      runFlamelens(gz);
-    }
+    warmUp(size, gz);
     const floorRuns: FloorRun[] = [];
     const flRuns: FlamelensRun[] = [];
     let retainedFloor = NaN;

@@ -1,9 +1,9 @@
-// What the browser benchmarks share: a build of the app served by the real embedded server (with
-// an empty data directory), and Debian's Chromium with the project's arguments.
+// The app under test: a build served by the real embedded server (with an empty data directory),
+// and Debian's Chromium with the project's arguments.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type Browser, type Page, chromium } from 'playwright-core';
+import { type Browser, chromium } from 'playwright-core';
 import { startServer } from '../../server/app';
 import { CHROMIUM_ARGS, chromiumExecutable } from '../../scripts/chromium-path';
 
@@ -23,41 +23,7 @@ export async function serveApp(distDir: string): Promise<{ url: string; close: (
   };
 }
 
-/**
- * Has Playwright set up its polling machinery in the page before the timed part: the first
- * waitForFunction sends and compiles Playwright's injected script (330 KB) in the page's main
- * thread, about 24 ms of a 2-core machine's CPU that would otherwise fall inside the first draw
- * being timed, competing with the app's worker (seen in a Chrome trace as a DevToolsSession
- * message). Both apps of a comparison get the same.
- */
-export async function primePlaywright(page: Page): Promise<void> {
-  await page.waitForFunction(() => true);
-}
-
 export function launchChromium(): Promise<Browser> {
   return chromium.launch({ executablePath: chromiumExecutable(), args: CHROMIUM_ARGS, timeout: 60_000 });
 }
 
-/**
- * One first draw under Chrome tracing: a fresh browser, the app at `url` (file mode, flame view),
- * Playwright primed, `idleMs` of idle if asked, then FILE given and traced (with `categories`) to
- * `tracePath` until the flame graph's first completed draw.
- */
-export async function traceFirstDraw(url: string, file: string, tracePath: string, categories: string[], idleMs = 0): Promise<void> {
-  const browser = await launchChromium();
-  try {
-    const page = await browser.newPage({ viewport: VIEWPORT });
-    await page.goto(`${url}/?mode=file&view=flame`);
-    await primePlaywright(page);
-    if (idleMs > 0) await page.waitForTimeout(idleMs);
-    await browser.startTracing(page, { path: tracePath, categories });
-    await page.setInputFiles('[data-testid="file-input"]', file);
-    await page.waitForFunction(() => Number(document.querySelector('[data-testid="flamegraph"]')?.getAttribute('data-draws') ?? 0) >= 1, undefined, {
-      polling: 50,
-      timeout: 120_000,
-    });
-    await browser.stopTracing();
-  } finally {
-    await browser.close();
-  }
-}

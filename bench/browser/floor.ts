@@ -2,7 +2,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { NODE_FLAGS } from '../model-bench';
-import { REPO_DIR } from '../lib/sizes';
+import { type BenchSize, REPO_DIR } from '../lib/sizes';
 
 /** One timed run of model-bench.ts's floor (ms). */
 export interface FloorRun {
@@ -25,10 +25,9 @@ export class FloorProcess {
     this.lines = createInterface({ input: child.stdout! })[Symbol.asyncIterator]();
   }
 
-  /** Starts the process and waits until it has warmed up (when `warmUp`, as for a small file). */
-  static async start(file: string, warmUp: boolean): Promise<FloorProcess> {
-    const args = [...NODE_FLAGS, '--import', 'tsx', join(REPO_DIR, 'bench', 'browser', 'floor-child.ts'), file];
-    if (warmUp) args.push('--warm-up');
+  /** Starts the process for one generated size and waits until it has warmed up. */
+  static async start(size: BenchSize): Promise<FloorProcess> {
+    const args = [...NODE_FLAGS, '--import', 'tsx', join(REPO_DIR, 'bench', 'browser', 'floor-child.ts'), size.name];
     const child = spawn(process.execPath, args, { cwd: REPO_DIR, stdio: ['pipe', 'pipe', 'inherit'] });
     const p = new FloorProcess(child);
     const first = await p.lines.next();

@@ -9,6 +9,8 @@
  *    and `data-rows` (the call tree's visible row count).
  *  - speedscope: console.timeEnd('import') (speedscope's own end-of-import mark), then the first
  *    WebGL draw call and the first 2D fillText (its flame chart labels) after it.
+ *  - `lastBusy`: when the page last finished a request or a long task (≥ 50 ms on the main
+ *    thread), so that the benchmark can wait until it has been idle before giving it a file.
  *  - After a recorded draw, the next requestAnimationFrame callback ("next frame": the frame holding
  *    the draw has been produced), timed with performance.now() inside that callback.
  */
@@ -36,6 +38,8 @@ export interface BenchState {
   rafs: number[] | null;
   /** Tooltip mutations (Flamelens hover): time of each. */
   tooltip: number[];
+  /** The end of the last request or long task. */
+  lastBusy: number;
 }
 
 export function installPageHooks(): void {
@@ -54,6 +58,7 @@ export function installPageHooks(): void {
     glDraws: 0,
     rafs: null,
     tooltip: [],
+    lastBusy: 0,
   };
   w.__bench = B;
   const now = () => performance.now();
@@ -62,6 +67,18 @@ export function installPageHooks(): void {
     if (t && t.type === 'file') B.change.push(now());
   }, true);
   addEventListener('click', () => B.clicks.push(now()), true);
+  for (const type of ['resource', 'longtask']) {
+    try {
+      new PerformanceObserver((list) => {
+        for (const e of list.getEntries()) {
+          const end = type === 'resource' ? (e as PerformanceResourceTiming).responseEnd : e.startTime + e.duration;
+          B.lastBusy = Math.max(B.lastBusy, end);
+        }
+      }).observe({ type, buffered: true });
+    } catch {
+      // An entry type this browser lacks: nothing to wait for.
+    }
+  }
   addEventListener('mousemove', () => B.moves.push(now()), true);
 
   const mo = new MutationObserver((records) => {

@@ -7,7 +7,7 @@
  */
 import { readFileSync, readdirSync } from 'node:fs';
 
-export interface RendererMemory {
+interface RendererMemory {
   pid: number;
   rssBytes: number;
   hwmBytes: number;
@@ -34,7 +34,7 @@ function statusKb(pid: number, key: string): number {
 }
 
 /** Descendant pids of `root` (not including it). */
-export function descendants(root = process.pid): number[] {
+function descendants(root = process.pid): number[] {
   const children = new Map<number, number[]>();
   for (const name of readdirSync('/proc')) {
     if (!/^\d+$/.test(name)) continue;
@@ -57,7 +57,7 @@ export function descendants(root = process.pid): number[] {
 }
 
 /** The renderer processes among this process's descendants. */
-export function rendererPids(root = process.pid): number[] {
+function rendererPids(root = process.pid): number[] {
   return descendants(root).filter((pid) => {
     try {
       const cmd = readFileSync(`/proc/${pid}/cmdline`, 'utf8');
@@ -68,7 +68,7 @@ export function rendererPids(root = process.pid): number[] {
   });
 }
 
-export function rendererMemory(pids: number[]): RendererMemory[] {
+function rendererMemory(pids: number[]): RendererMemory[] {
   return pids
     .map((pid) => ({ pid, rssBytes: statusKb(pid, 'VmRSS') * 1024, hwmBytes: statusKb(pid, 'VmHWM') * 1024 }))
     .filter((m) => m.rssBytes > 0 || m.hwmBytes > 0);

@@ -31,3 +31,17 @@ export function markdownTable(header: string[], rows: string[][]): string {
   const line = (cells: string[]) => `| ${cells.join(' | ')} |`;
   return [line(header), line(header.map((_, i) => (i === 0 ? '---' : '---:'))), ...rows.map(line)].join('\n');
 }
+
+/** Median, 95th percentile and maximum of the finite values. */
+export interface Stats {
+  n: number;
+  median: number;
+  p95: number;
+  max: number;
+}
+
+export function stats(xs: number[]): Stats {
+  const s = [...xs].filter(Number.isFinite).sort((a, b) => a - b);
+  const q = (p: number) => (s.length === 0 ? NaN : s[Math.min(s.length - 1, Math.ceil(p * s.length) - 1)]!);
+  return { n: s.length, median: median(s), p95: q(0.95), max: s.length ? s[s.length - 1]! : NaN };
+}
