@@ -17,8 +17,6 @@ export default defineConfig(
       'src/api/gen/',
       // The test corpus and the programs that make it.
       'testdata/',
-      // bench/: formatted once the bench rewrite lands
-      'bench/',
     ],
   },
   js.configs.recommended,

@@ -51,9 +51,18 @@ interface Options {
 
 const drawText = (d: FirstDraw) => (d.ok ? fmt(d.drawMs) : d.status);
 const idleText = (d: FirstDraw) =>
-  d.pageIdle ? ` (page loaded at ${fmt(d.pageIdle.loaded)}, last busy at ${fmt(d.pageIdle.lastBusy)}, idle ${fmt(d.pageIdle.idleFor)})` : '';
+  d.pageIdle
+    ? ` (page loaded at ${fmt(d.pageIdle.loaded)}, last busy at ${fmt(d.pageIdle.lastBusy)}, idle ${fmt(d.pageIdle.idleFor)})`
+    : '';
 const message = (e: unknown) => (e instanceof Error ? e.message.split('\n')[0]! : String(e));
-const failed = (status: string): FirstDraw => ({ ok: false, status, wallMs: NaN, peakRendererHwm: NaN, peakRendererRssSampled: NaN, peakJsHeapUsed: NaN });
+const failed = (status: string): FirstDraw => ({
+  ok: false,
+  status,
+  wallMs: NaN,
+  peakRendererHwm: NaN,
+  peakRendererRssSampled: NaN,
+  peakJsHeapUsed: NaN,
+});
 
 /** A fresh browser for one first draw of `file`; `after` (which keeps its own errors) runs in the same page once it has drawn. */
 async function oneRun(app: App, url: string, file: string, after?: (s: Session) => Promise<void>): Promise<FirstDraw> {
@@ -82,7 +91,9 @@ async function flamelensRuns(size: BenchSize, url: string, o: Options, res: Prof
       const last = r === runs - 1;
       const d = await oneRun('flamelens', url, file, last ? (s) => afterFirstDraw(s, size, file, o, res) : undefined);
       res.flamelens.push(d);
-      log(`${size.name} #${r + 1}: floor ${fmt(f.totalMs)}, Flamelens ${drawText(d)}, renderer peak ${mib(d.peakRendererHwm)}${idleText(d)}`);
+      log(
+        `${size.name} #${r + 1}: floor ${fmt(f.totalMs)}, Flamelens ${drawText(d)}, renderer peak ${mib(d.peakRendererHwm)}${idleText(d)}`,
+      );
     }
   } finally {
     floor.close();
@@ -115,7 +126,9 @@ async function speedscopeRuns(size: BenchSize, url: string, o: Options): Promise
   for (let r = 0; r < runs; r++) {
     const d = await oneRun('speedscope', url, profilePath(size));
     out.push(d);
-    log(`${size.name} #${r + 1}: speedscope ${drawText(d)} (${fmt(d.wallMs)} in all), renderer peak ${mib(Math.max(d.peakRendererHwm, d.peakRendererRssSampled))}${idleText(d)}`);
+    log(
+      `${size.name} #${r + 1}: speedscope ${drawText(d)} (${fmt(d.wallMs)} in all), renderer peak ${mib(Math.max(d.peakRendererHwm, d.peakRendererRssSampled))}${idleText(d)}`,
+    );
     if (!d.ok) break;
   }
   return out;
@@ -124,7 +137,11 @@ async function speedscopeRuns(size: BenchSize, url: string, o: Options): Promise
 /** Builds the app into bench/out/browser-dist (not dist/, which the e2e tests use). */
 function build(): void {
   log(`vite build → ${relative(REPO_DIR, DIST_DIR)}`);
-  const r = spawnSync('npx', ['vite', 'build', '--outDir', DIST_DIR, '--emptyOutDir', '--logLevel', 'warn'], { cwd: REPO_DIR, stdio: 'inherit', timeout: 10 * MINUTE });
+  const r = spawnSync('npx', ['vite', 'build', '--outDir', DIST_DIR, '--emptyOutDir', '--logLevel', 'warn'], {
+    cwd: REPO_DIR,
+    stdio: 'inherit',
+    timeout: 10 * MINUTE,
+  });
   if (r.status !== 0) throw new Error(`vite build failed (exit ${r.status ?? r.signal})`);
 }
 
@@ -163,10 +180,12 @@ async function main(): Promise<number> {
       const res: ProfileResult = { size: 'large.cpu', file: relative(REPO_DIR, LARGE_CPU), floorRuns: [], flamelens: [] };
       results.push(res);
       const d = await oneRun('flamelens', flamelensUrl, LARGE_CPU, async (s) => {
-        res.graph = await withTimeout(graphRuns(s.page, DEFAULT_GRAPH_RUNS['large.cpu']!), 5 * MINUTE, 'graph').catch((e: unknown) => {
-          res.error = message(e);
-          return undefined;
-        });
+        res.graph = await withTimeout(graphRuns(s.page, DEFAULT_GRAPH_RUNS['large.cpu']!), 5 * MINUTE, 'graph').catch(
+          (e: unknown) => {
+            res.error = message(e);
+            return undefined;
+          },
+        );
       });
       res.flamelens.push(d);
       log(`large.cpu: Flamelens ${drawText(d)}, graph ${JSON.stringify(res.graph)}`);
@@ -186,7 +205,12 @@ async function main(): Promise<number> {
   };
   const report = render(results, meta);
   console.log(`\n${report.text}`);
-  writeJson('browser-bench.json', { benchmark: 'browser: first draw, memory, speedscope, interactions, graph, tree, diff', ...meta, results, targets: report.targets });
+  writeJson('browser-bench.json', {
+    benchmark: 'browser: first draw, memory, speedscope, interactions, graph, tree, diff',
+    ...meta,
+    results,
+    targets: report.targets,
+  });
   writeFileSync(join(OUT_DIR, 'browser-bench.md'), `${report.markdown}\n`);
   log(`wrote bench/out/browser-bench.json and bench/out/browser-bench.md (${meta.durationS.toFixed(0)} s in all)`);
   // A benchmark that measured nothing has failed; a target missed is a result, not an error.

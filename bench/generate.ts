@@ -14,7 +14,16 @@ import { closeSync, mkdirSync, openSync, renameSync, writeFileSync, writeSync } 
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Gzip } from 'fflate';
-import { Function as PprofFunction, Location, Mapping, Profile, Sample, StringTable, ValueType, emptyTableToken } from 'pprof-format';
+import {
+  Function as PprofFunction,
+  Location,
+  Mapping,
+  Profile,
+  Sample,
+  StringTable,
+  ValueType,
+  emptyTableToken,
+} from 'pprof-format';
 import { Prng } from './lib/prng';
 import {
   type BenchSize,
@@ -206,7 +215,11 @@ export function generateProfile(size: BenchSize): ProfileMeta {
     uniqueStacks: U,
     samples: N,
     totals,
-    ...stackStats(stacks.start, stacks.locs, stacks.locations.map((l) => l.fn)),
+    ...stackStats(
+      stacks.start,
+      stacks.locs,
+      stacks.locations.map((l) => l.fn),
+    ),
     rawBytes,
     gzipBytes,
     seconds: (performance.now() - t0) / 1000,
@@ -254,7 +267,14 @@ export function ensureProfiles(sizes: BenchSize[], force = false): void {
   const missing = sizes.filter((s) => force || !isCached(s));
   if (missing.length === 0) return;
   console.log(`generating ${missing.map((s) => s.name).join(', ')} into bench/out/ (cached for later runs)...`);
-  const args = ['--max-old-space-size=16384', '--import', 'tsx', 'bench/generate.ts', '--sizes', missing.map((s) => s.name).join(',')];
+  const args = [
+    '--max-old-space-size=16384',
+    '--import',
+    'tsx',
+    'bench/generate.ts',
+    '--sizes',
+    missing.map((s) => s.name).join(','),
+  ];
   if (force) args.push('--force');
   const r = spawnSync(process.execPath, args, { cwd: REPO_DIR, stdio: 'inherit' });
   if (r.status !== 0) throw new Error(`profile generation failed (exit ${r.status ?? r.signal})`);

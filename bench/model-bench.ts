@@ -195,11 +195,11 @@ function peakChild(size: BenchSize, variant: 'floor' | 'flamelens'): void {
 }
 
 function measurePeak(size: BenchSize, variant: 'floor' | 'flamelens'): PeakResult | { error: string } {
-  const r = spawnSync(
-    process.execPath,
-    [...NODE_FLAGS, '--import', 'tsx', SELF, '--peak-child', variant, '--sizes', size.name],
-    { cwd: REPO_DIR, encoding: 'utf8', maxBuffer: 1 << 24 },
-  );
+  const r = spawnSync(process.execPath, [...NODE_FLAGS, '--import', 'tsx', SELF, '--peak-child', variant, '--sizes', size.name], {
+    cwd: REPO_DIR,
+    encoding: 'utf8',
+    maxBuffer: 1 << 24,
+  });
   const line = r.stdout?.split('\n').find((l) => l.startsWith('PEAK '));
   if (r.status !== 0 || !line) return { error: `exit ${r.status ?? r.signal}: ${(r.stderr ?? '').slice(-500)}` };
   return JSON.parse(line.slice(5)) as PeakResult;
@@ -215,7 +215,9 @@ function main(): void {
   }
   const runsArg = argValue(argv, '--runs');
   const withPeak = !argv.includes('--no-peak');
-  const breakdownSizes = argValue(argv, '--breakdown')?.split(',').map((x) => x.trim().toLowerCase());
+  const breakdownSizes = argValue(argv, '--breakdown')
+    ?.split(',')
+    .map((x) => x.trim().toLowerCase());
 
   ensureProfiles(sizes);
   const started = new Date();
@@ -245,8 +247,20 @@ function main(): void {
       ];
     });
     const header = [
-      'size', 'stacks', 'samples', 'gz / raw', 'runs', '(a) floor', 'openProfile', 'top', '(b) Flamelens', '(b)/(a)',
-      'peak RSS (a)', 'peak RSS (b)', 'retained (a) / (b)', 'sanity',
+      'size',
+      'stacks',
+      'samples',
+      'gz / raw',
+      'runs',
+      '(a) floor',
+      'openProfile',
+      'top',
+      '(b) Flamelens',
+      '(b)/(a)',
+      'peak RSS (a)',
+      'peak RSS (b)',
+      'retained (a) / (b)',
+      'sanity',
     ];
     const json = () => ({
       benchmark: 'profile decode + aggregation (issue 2)',
@@ -264,14 +278,20 @@ function main(): void {
       },
       targetRatio: TARGET_RATIO,
       results,
-      markdown: markdownTable(header.slice(0, -1), rows.map((r) => r.slice(0, -1))),
+      markdown: markdownTable(
+        header.slice(0, -1),
+        rows.map((r) => r.slice(0, -1)),
+      ),
     });
     const jsonPath = join(OUT_DIR, 'model-bench.json');
     mkdirSync(OUT_DIR, { recursive: true });
     writeFileSync(jsonPath, JSON.stringify({ ...json(), partial: !final }, null, 2));
     if (!final) return;
     console.log(
-      `\nProfile decode + aggregation — medians (${started.toISOString()}; load average ${loadAverageAtStart.map((x) => x.toFixed(1)).join(' ')} at start, ${os.loadavg().map((x) => x.toFixed(1)).join(' ')} at end)\n`,
+      `\nProfile decode + aggregation — medians (${started.toISOString()}; load average ${loadAverageAtStart.map((x) => x.toFixed(1)).join(' ')} at start, ${os
+        .loadavg()
+        .map((x) => x.toFixed(1))
+        .join(' ')} at end)\n`,
     );
     console.log(textTable(header, rows));
     for (const r of results) {
@@ -323,7 +343,8 @@ function main(): void {
     // Sanity: the top table against sums from pprof-format's decode alone.
     gc!();
     const check = checkTopAgainstDecode(runFloor(gz).profile, sampleIndex, lastTop!, meta.totals);
-    if (sampleIndex !== meta.totals.length - 1) check.problems.push(`default sample index ${sampleIndex}, expected the last type`);
+    if (sampleIndex !== meta.totals.length - 1)
+      check.problems.push(`default sample index ${sampleIndex}, expected the last type`);
     if (summary!.sampleCount !== meta.samples) check.problems.push(`sampleCount ${summary!.sampleCount} ≠ ${meta.samples}`);
     check.ok = check.problems.length === 0;
     console.log(
@@ -348,7 +369,11 @@ function main(): void {
       const phases: Record<string, number> = {};
       for (const k of Object.keys(all[0]!.phases)) phases[k] = median(all.map((x) => x.phases[k]!));
       breakdown = { ...all[0]!, phases };
-      console.log(`  breakdown (median of ${breakdownRuns}): ${Object.entries(phases).map(([k, v]) => `${k} ${seconds(v)}`).join(', ')}`);
+      console.log(
+        `  breakdown (median of ${breakdownRuns}): ${Object.entries(phases)
+          .map(([k, v]) => `${k} ${seconds(v)}`)
+          .join(', ')}`,
+      );
     }
 
     let peaks: (PeakResult | { error: string })[] = [];

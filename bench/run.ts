@@ -28,7 +28,9 @@ const BENCHES: Bench[] = [
 
 function main(): number {
   const argv = process.argv.slice(2);
-  const only = argValue(argv, '--only')?.split(',').map((s) => s.trim());
+  const only = argValue(argv, '--only')
+    ?.split(',')
+    .map((s) => s.trim());
   const passThrough = withoutFlag(argv, '--only');
   if (only) {
     const unknown = only.filter((n) => !BENCHES.some((b) => b.name === n));
@@ -41,7 +43,9 @@ function main(): number {
   for (const bench of BENCHES) {
     if (only && !only.includes(bench.name)) continue;
     const path = join(BENCH_DIR, bench.file);
-    console.log(`== ${bench.name}: node ${[...bench.nodeFlags, '--import', 'tsx', `bench/${bench.file}`, ...passThrough].join(' ')}`);
+    console.log(
+      `== ${bench.name}: node ${[...bench.nodeFlags, '--import', 'tsx', `bench/${bench.file}`, ...passThrough].join(' ')}`,
+    );
     const r = spawnSync(process.execPath, [...bench.nodeFlags, '--import', 'tsx', path, ...passThrough], {
       cwd: REPO_DIR,
       stdio: 'inherit',

@@ -26,7 +26,7 @@ const CPU = 'process_cpu:cpu:nanoseconds:cpu:nanoseconds';
 
 // Deterministic pseudo-random numbers.
 let seed = 42;
-const rand = () => ((seed = (seed * 1103515245 + 12345) >>> 0) / 2 ** 32);
+const rand = () => (seed = (seed * 1103515245 + 12345) >>> 0) / 2 ** 32;
 const pick = (n: number) => Math.floor(rand() * n);
 
 /** A pool of call stacks shaped like a real program: shared prefixes, depth 8–40, 1500 functions. */
@@ -57,7 +57,13 @@ function makeProfile(timeMs: number): Uint8Array {
     if (id === undefined) {
       id = functions.length + 1;
       fnIds.set(f, id);
-      functions.push(new PFunction({ id, name: st.dedup(`app/pkg${f % 40}.Func${f}`), filename: st.dedup(`app/pkg${f % 40}/file${f % 7}.go`) }));
+      functions.push(
+        new PFunction({
+          id,
+          name: st.dedup(`app/pkg${f % 40}.Func${f}`),
+          filename: st.dedup(`app/pkg${f % 40}/file${f % 7}.go`),
+        }),
+      );
       locations.push(new Location({ id, line: [new Line({ functionId: id, line: 10 + (f % 300) })] }));
     }
     return id;
@@ -70,7 +76,10 @@ function makeProfile(timeMs: number): Uint8Array {
     samples.push(new Sample({ locationId: ids, value: [1 + pick(20), (1 + pick(20)) * 10_000_000] }));
   }
   const p = new Profile({
-    sampleType: [new ValueType({ type: st.dedup('samples'), unit: st.dedup('count') }), new ValueType({ type: st.dedup('cpu'), unit: st.dedup('nanoseconds') })],
+    sampleType: [
+      new ValueType({ type: st.dedup('samples'), unit: st.dedup('count') }),
+      new ValueType({ type: st.dedup('cpu'), unit: st.dedup('nanoseconds') }),
+    ],
     sample: samples,
     location: locations,
     function: functions,
@@ -107,10 +116,11 @@ async function startChild(dataDir: string): Promise<{ url: string; pid: number; 
   return {
     url,
     pid: child.pid!,
-    stop: () => new Promise((r) => {
-      child.once('exit', () => r());
-      child.kill('SIGTERM');
-    }),
+    stop: () =>
+      new Promise((r) => {
+        child.once('exit', () => r());
+        child.kill('SIGTERM');
+      }),
   };
 }
 
@@ -137,26 +147,41 @@ async function main() {
         while (next < PROFILES) {
           const i = next++;
           const t = performance.now();
-          const res = await fetch(`${server.url}/ingest?name=bench{pod=pod-${c % 3}}&format=pprof&from=${hourAgo + i * 15_000}`, { method: 'POST', body: Buffer.from(bodies[i]) });
+          const res = await fetch(`${server.url}/ingest?name=bench{pod=pod-${c % 3}}&format=pprof&from=${hourAgo + i * 15_000}`, {
+            method: 'POST',
+            body: Buffer.from(bodies[i]),
+          });
           if (res.status !== 200) throw new Error(`ingest failed: ${res.status} ${await res.text()}`);
           latencies.push(performance.now() - t);
         }
       }),
     );
     const secs = (performance.now() - t0) / 1000;
-    console.log(`ingest: ${(PROFILES / secs).toFixed(1)} profiles/s with ${CLIENTS} clients (median request ${median(latencies).toFixed(0)} ms), server RSS ${rssMiB(server.pid)} MiB`);
+    console.log(
+      `ingest: ${(PROFILES / secs).toFixed(1)} profiles/s with ${CLIENTS} clients (median request ${median(latencies).toFixed(0)} ms), server RSS ${rssMiB(server.pid)} MiB`,
+    );
 
     // SelectMergeProfile over the hour (binary proto, as the app asks for it).
     const req = Buffer.from(
-      toBinary(SelectMergeProfileRequestSchema, create(SelectMergeProfileRequestSchema, {
-        profileTypeID: CPU, labelSelector: '{service_name="bench"}', start: BigInt(hourAgo - 1000), end: BigInt(Date.now()),
-      })),
+      toBinary(
+        SelectMergeProfileRequestSchema,
+        create(SelectMergeProfileRequestSchema, {
+          profileTypeID: CPU,
+          labelSelector: '{service_name="bench"}',
+          start: BigInt(hourAgo - 1000),
+          end: BigInt(Date.now()),
+        }),
+      ),
     );
     const mergeTimes: number[] = [];
     let size = 0;
     for (let i = 0; i < RUNS; i++) {
       const t = performance.now();
-      const res = await fetch(`${server.url}/querier.v1.QuerierService/SelectMergeProfile`, { method: 'POST', headers: { 'content-type': 'application/proto' }, body: req });
+      const res = await fetch(`${server.url}/querier.v1.QuerierService/SelectMergeProfile`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/proto' },
+        body: req,
+      });
       const buf = new Uint8Array(await res.arrayBuffer());
       if (res.status !== 200) throw new Error(`merge failed: ${res.status}`);
       mergeTimes.push(performance.now() - t);
@@ -167,15 +192,23 @@ async function main() {
       }
     }
     const merge = median(mergeTimes);
-    console.log(`SelectMergeProfile (${PROFILES} profiles × ${STACKS} stacks): median ${merge.toFixed(0)} ms (min ${Math.min(...mergeTimes).toFixed(0)}, max ${Math.max(...mergeTimes).toFixed(0)}) over ${RUNS} runs`);
+    console.log(
+      `SelectMergeProfile (${PROFILES} profiles × ${STACKS} stacks): median ${merge.toFixed(0)} ms (min ${Math.min(...mergeTimes).toFixed(0)}, max ${Math.max(...mergeTimes).toFixed(0)}) over ${RUNS} runs`,
+    );
     console.log(`target SelectMergeProfile ≤ ${MERGE_TARGET_MS} ms: ${merge <= MERGE_TARGET_MS ? 'PASS' : 'FAIL'}`);
 
     const fgTimes: number[] = [];
     for (let i = 0; i < RUNS; i++) {
       const t = performance.now();
       const res = await fetch(`${server.url}/querier.v1.QuerierService/SelectMergeStacktraces`, {
-        method: 'POST', headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ profileTypeID: CPU, labelSelector: '{service_name="bench"}', start: hourAgo - 1000, end: Date.now() }),
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({
+          profileTypeID: CPU,
+          labelSelector: '{service_name="bench"}',
+          start: hourAgo - 1000,
+          end: Date.now(),
+        }),
       });
       await res.arrayBuffer();
       fgTimes.push(performance.now() - t);

@@ -26,4 +26,3 @@ export async function serveApp(distDir: string): Promise<{ url: string; close: (
 export function launchChromium(): Promise<Browser> {
   return chromium.launch({ executablePath: chromiumExecutable(), args: CHROMIUM_ARGS, timeout: 60_000 });
 }
-

@@ -62,10 +62,14 @@ export function installPageHooks(): void {
   };
   w.__bench = B;
   const now = () => performance.now();
-  addEventListener('change', (e) => {
-    const t = e.target as HTMLInputElement | null;
-    if (t && t.type === 'file') B.change.push(now());
-  }, true);
+  addEventListener(
+    'change',
+    (e) => {
+      const t = e.target as HTMLInputElement | null;
+      if (t && t.type === 'file') B.change.push(now());
+    },
+    true,
+  );
   addEventListener('click', () => B.clicks.push(now()), true);
   for (const type of ['resource', 'longtask']) {
     try {
@@ -97,7 +101,10 @@ export function installPageHooks(): void {
         requestAnimationFrame(() => (mark.nextFrame = performance.now()));
       } else {
         const host = r.target.nodeType === 1 ? el : r.target.parentElement;
-        if (host?.closest?.('.flame-tooltip') || (r.type === 'childList' && Array.from(r.addedNodes).some((n) => (n as Element).classList?.contains('flame-tooltip'))))
+        if (
+          host?.closest?.('.flame-tooltip') ||
+          (r.type === 'childList' && Array.from(r.addedNodes).some((n) => (n as Element).classList?.contains('flame-tooltip')))
+        )
           tooltip = true;
       }
     }

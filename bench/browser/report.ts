@@ -61,7 +61,8 @@ function firstDrawFigures(r: ProfileResult) {
   const ss = ok(r.speedscope);
   const ssFailed = failures(r.speedscope);
   // A speedscope run that crashed or timed out never drew: the time it ran is a lower bound.
-  const ssMs = ss.length > 0 ? median(ss.map((d) => d.drawMs!)) : ssFailed.length > 0 ? Math.min(...ssFailed.map((d) => d.wallMs)) : NaN;
+  const ssMs =
+    ss.length > 0 ? median(ss.map((d) => d.drawMs!)) : ssFailed.length > 0 ? Math.min(...ssFailed.map((d) => d.wallMs)) : NaN;
   return {
     draw,
     floor,
@@ -76,7 +77,8 @@ function firstDrawFigures(r: ProfileResult) {
 
 export function targets(results: ProfileResult[]): Target[] {
   const out: Target[] = [];
-  const add = (target: string, profile: string, figure: string, pass: boolean | undefined) => out.push({ target, profile, figure, pass });
+  const add = (target: string, profile: string, figure: string, pass: boolean | undefined) =>
+    out.push({ target, profile, figure, pass });
   for (const r of results) {
     const generated = r.floorRuns.length > 0;
     const f = firstDrawFigures(r);
@@ -88,27 +90,57 @@ export function targets(results: ProfileResult[]): Target[] {
         `${ratio(f.draw / f.floor)} (${fmt(f.draw)} / ${fmt(f.floor)})`,
         measured && Number.isFinite(f.floor) ? f.draw <= FLOOR_RATIO * f.floor : undefined,
       );
-      add('renderer peak ≤ 2 GB', r.size, measured ? `${(f.peak / 1e9).toFixed(2)} GB (${mib(f.peak)})` : '–', measured ? f.peak <= RENDERER_BYTES : undefined);
+      add(
+        'renderer peak ≤ 2 GB',
+        r.size,
+        measured ? `${(f.peak / 1e9).toFixed(2)} GB (${mib(f.peak)})` : '–',
+        measured ? f.peak <= RENDERER_BYTES : undefined,
+      );
     }
     if (r.size === '200k' && r.speedscope) {
       const x = f.ssMs / f.draw;
       const figure = f.ssLowerBound
         ? `speedscope: ${f.ssFailed[0]!.status} after ${fmt(f.ssMs)}, ≥ ${ratio(x)} ours (${fmt(f.draw)})`
         : `speedscope ${fmt(f.ssMs)} = ${ratio(x)} ours (${fmt(f.draw)})`;
-      add(`≤ 1/${SPEEDSCOPE_RATIO} of speedscope's first draw`, r.size, figure, measured && Number.isFinite(x) ? x >= SPEEDSCOPE_RATIO : undefined);
+      add(
+        `≤ 1/${SPEEDSCOPE_RATIO} of speedscope's first draw`,
+        r.size,
+        figure,
+        measured && Number.isFinite(x) ? x >= SPEEDSCOPE_RATIO : undefined,
+      );
     }
     if (r.interactions) {
       const { hover, zoom } = r.interactions;
-      add(`hover → tooltip, median ≤ ${FRAME_MS} ms`, r.size, fmt(hover.latencyToTooltip.median), hover.latencyToTooltip.n > 0 ? hover.latencyToTooltip.median <= FRAME_MS : undefined);
-      add(`zoom click → draw, median ≤ ${FRAME_MS} ms`, r.size, fmt(zoom.clickToDraw.median), zoom.clickToDraw.n > 0 ? zoom.clickToDraw.median <= FRAME_MS : undefined);
+      add(
+        `hover → tooltip, median ≤ ${FRAME_MS} ms`,
+        r.size,
+        fmt(hover.latencyToTooltip.median),
+        hover.latencyToTooltip.n > 0 ? hover.latencyToTooltip.median <= FRAME_MS : undefined,
+      );
+      add(
+        `zoom click → draw, median ≤ ${FRAME_MS} ms`,
+        r.size,
+        fmt(zoom.clickToDraw.median),
+        zoom.clickToDraw.n > 0 ? zoom.clickToDraw.median <= FRAME_MS : undefined,
+      );
     }
     if (r.graph) {
       const g = r.graph;
-      add(`call graph, median ≤ ${seconds(GRAPH_MS)}`, r.size, g.all.n > 0 ? `${fmt(g.all.median)} (${nRuns(g.all.n)})` : (g.error ?? '–'), g.all.n > 0 ? g.all.median <= GRAPH_MS : false);
+      add(
+        `call graph, median ≤ ${seconds(GRAPH_MS)}`,
+        r.size,
+        g.all.n > 0 ? `${fmt(g.all.median)} (${nRuns(g.all.n)})` : (g.error ?? '–'),
+        g.all.n > 0 ? g.all.median <= GRAPH_MS : false,
+      );
     }
     if (r.diff) {
       const x = r.diff.drawMs / f.draw;
-      add(`diff first draw ≤ ${DIFF_RATIO}× the file's`, r.size, `${ratio(x)} (${fmt(r.diff.drawMs)} / ${fmt(f.draw)})`, Number.isFinite(x) ? x <= DIFF_RATIO : undefined);
+      add(
+        `diff first draw ≤ ${DIFF_RATIO}× the file's`,
+        r.size,
+        `${ratio(x)} (${fmt(r.diff.drawMs)} / ${fmt(f.draw)})`,
+        Number.isFinite(x) ? x <= DIFF_RATIO : undefined,
+      );
     }
   }
   return out;
@@ -120,8 +152,15 @@ export function render(results: ProfileResult[], meta: Meta) {
     return `${ok(xs).length}/${nRuns((xs ?? []).length)}${bad.length > 0 ? `: ${bad.map((d) => d.status).join(', ')}` : ''}`;
   };
   const drawHeader = [
-    'profile', 'Flamelens first draw', '→ next frame', 'floor', 'draw / floor', 'renderer peak',
-    'speedscope first draw', 'speedscope peak', 'speedscope / Flamelens',
+    'profile',
+    'Flamelens first draw',
+    '→ next frame',
+    'floor',
+    'draw / floor',
+    'renderer peak',
+    'speedscope first draw',
+    'speedscope peak',
+    'speedscope / Flamelens',
   ];
   const drawRows = results.map((r) => {
     const f = firstDrawFigures(r);
@@ -144,8 +183,15 @@ export function render(results: ProfileResult[], meta: Meta) {
   });
 
   const viewHeader = [
-    'profile', 'hover → tooltip med / p95', 'zoom click → draw med / p95', 'rAF interval hover / zoom, med',
-    'graph first / warm median', 'call tree open', 'expand all (rows)', 'scroll to end', 'diff first draw',
+    'profile',
+    'hover → tooltip med / p95',
+    'zoom click → draw med / p95',
+    'rAF interval hover / zoom, med',
+    'graph first / warm median',
+    'call tree open',
+    'expand all (rows)',
+    'scroll to end',
+    'diff first draw',
   ];
   const viewRows = results
     .filter((r) => r.interactions || r.graph || r.tree || r.diff || r.error)

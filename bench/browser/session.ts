@@ -117,7 +117,8 @@ export async function openSession(app: App, url: string): Promise<Session> {
     const idle = await page.waitForFunction(
       (idleMs) => {
         const B = (window as Window & { __bench?: BenchState }).__bench!;
-        const loaded = (performance.getEntriesByType('navigation')[0] as PerformanceNavigationTiming | undefined)?.loadEventEnd ?? 0;
+        const loaded =
+          (performance.getEntriesByType('navigation')[0] as PerformanceNavigationTiming | undefined)?.loadEventEnd ?? 0;
         const idleFor = performance.now() - Math.max(loaded, B.lastBusy);
         return loaded > 0 && idleFor >= idleMs && { idleFor, loaded, lastBusy: B.lastBusy };
       },

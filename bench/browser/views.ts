@@ -63,7 +63,9 @@ export async function graphRuns(page: Page, runs: number): Promise<GraphResult> 
       await page.waitForFunction(
         () => {
           const m = (window as Window & { __graphMark?: { t: number; frame?: number } | null }).__graphMark;
-          return (m && m.frame !== undefined) || document.querySelector('.graph-view [data-testid="error"], [role="alert"]') !== null;
+          return (
+            (m && m.frame !== undefined) || document.querySelector('.graph-view [data-testid="error"], [role="alert"]') !== null
+          );
         },
         undefined,
         { timeout: STEP_TIMEOUT, polling: 50 },
@@ -77,11 +79,21 @@ export async function graphRuns(page: Page, runs: number): Promise<GraphResult> 
       const m = w.__graphMark;
       const click = w.__bench!.clicks[c]!;
       return m
-        ? { ms: m.t - click, frameMs: m.frame! - click, nodes: document.querySelectorAll('[data-testid="callgraph"] svg g.node').length }
+        ? {
+            ms: m.t - click,
+            frameMs: m.frame! - click,
+            nodes: document.querySelectorAll('[data-testid="callgraph"] svg g.node').length,
+          }
         : null;
     }, clicks);
     if (!res) {
-      error = (await page.locator('[role="alert"]').first().innerText().catch(() => 'no graph')).slice(0, 200);
+      error = (
+        await page
+          .locator('[role="alert"]')
+          .first()
+          .innerText()
+          .catch(() => 'no graph')
+      ).slice(0, 200);
       break;
     }
     out.push(res);
@@ -112,7 +124,11 @@ export async function graphRuns(page: Page, runs: number): Promise<GraphResult> 
  */
 export async function diffFirstDraw(page: Page, file: string): Promise<DiffResult> {
   await page.getByTestId('view-flame').click();
-  await page.waitForFunction(() => Number(document.querySelector('[data-testid="flamegraph"]')?.getAttribute('data-draws') ?? 0) >= 1, undefined, { timeout: STEP_TIMEOUT });
+  await page.waitForFunction(
+    () => Number(document.querySelector('[data-testid="flamegraph"]')?.getAttribute('data-draws') ?? 0) >= 1,
+    undefined,
+    { timeout: STEP_TIMEOUT },
+  );
   const changesBefore = (await bench(page)).change.length;
   await page.setInputFiles('[data-testid="baseline-file-input"]', file, { timeout: STEP_TIMEOUT });
   await page.waitForFunction(
@@ -188,5 +204,13 @@ export async function treeExpandAll(page: Page): Promise<TreeResult> {
     STEP_TIMEOUT,
     'tree scroll',
   );
-  return { openMs, rowsBefore, rowsSelected, rowsAfter: m.n, expandAllMs: m.t - click, expandAllFrameMs: m.nextFrame! - click, scrollToEndMs: scrollMs };
+  return {
+    openMs,
+    rowsBefore,
+    rowsSelected,
+    rowsAfter: m.n,
+    expandAllMs: m.t - click,
+    expandAllFrameMs: m.nextFrame! - click,
+    scrollToEndMs: scrollMs,
+  };
 }

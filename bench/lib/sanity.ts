@@ -29,7 +29,11 @@ export function checkTopAgainstDecode(p: Profile, sampleIndex: number, top: TopC
   }
   // Per location: its functions, innermost first.
   const locFns = new Map<number, number[]>();
-  for (const l of p.location) locFns.set(Number(l.id), l.line.map((ln) => fnDense.get(Number(ln.functionId)) ?? -1));
+  for (const l of p.location)
+    locFns.set(
+      Number(l.id),
+      l.line.map((ln) => fnDense.get(Number(ln.functionId)) ?? -1),
+    );
 
   const flat = new Float64Array(fnNames.length);
   const cum = new Float64Array(fnNames.length);
@@ -62,7 +66,8 @@ export function checkTopAgainstDecode(p: Profile, sampleIndex: number, top: TopC
 
   if (expectedTotals) {
     for (let t = 0; t < nTypes; t++) {
-      if (totals[t] !== expectedTotals[t]) problems.push(`Σ values of type ${t}: decode ${totals[t]}, generator ${expectedTotals[t]}`);
+      if (totals[t] !== expectedTotals[t])
+        problems.push(`Σ values of type ${t}: decode ${totals[t]}, generator ${expectedTotals[t]}`);
     }
   }
   if (top.total !== totals[sampleIndex]) {

@@ -38,31 +38,164 @@ export interface SyntheticLocation {
 }
 
 const APP_PACKAGES = [
-  'api', 'auth', 'billing', 'cache', 'cart', 'catalog', 'checkout', 'codec', 'config', 'db',
-  'events', 'feed', 'geo', 'gateway', 'index', 'inventory', 'ledger', 'mail', 'media', 'metrics',
-  'orders', 'payments', 'pricing', 'queue', 'ranking', 'search', 'session', 'shipping', 'storage',
-  'stream', 'tax', 'tenant', 'trace', 'users', 'wallet', 'webhook', 'worker', 'rpc', 'batch', 'export',
+  'api',
+  'auth',
+  'billing',
+  'cache',
+  'cart',
+  'catalog',
+  'checkout',
+  'codec',
+  'config',
+  'db',
+  'events',
+  'feed',
+  'geo',
+  'gateway',
+  'index',
+  'inventory',
+  'ledger',
+  'mail',
+  'media',
+  'metrics',
+  'orders',
+  'payments',
+  'pricing',
+  'queue',
+  'ranking',
+  'search',
+  'session',
+  'shipping',
+  'storage',
+  'stream',
+  'tax',
+  'tenant',
+  'trace',
+  'users',
+  'wallet',
+  'webhook',
+  'worker',
+  'rpc',
+  'batch',
+  'export',
 ].map((p) => `github.com/acme/shop/internal/${p}`);
 const LIB_PACKAGES = [
-  'encoding/json', 'net/http', 'database/sql', 'compress/gzip', 'crypto/tls', 'bufio', 'sync', 'sort',
-  'strings', 'bytes', 'regexp', 'fmt', 'io', 'reflect', 'strconv', 'time', 'context',
-  'google.golang.org/grpc', 'google.golang.org/protobuf/proto', 'github.com/jackc/pgx/v5',
+  'encoding/json',
+  'net/http',
+  'database/sql',
+  'compress/gzip',
+  'crypto/tls',
+  'bufio',
+  'sync',
+  'sort',
+  'strings',
+  'bytes',
+  'regexp',
+  'fmt',
+  'io',
+  'reflect',
+  'strconv',
+  'time',
+  'context',
+  'google.golang.org/grpc',
+  'google.golang.org/protobuf/proto',
+  'github.com/jackc/pgx/v5',
 ];
 const RUNTIME_LEAVES = [
-  'mallocgc', 'memmove', 'memclrNoHeapPointers', 'futex', 'nanotime', 'mapaccess2', 'mapassign',
-  'growslice', 'scanobject', 'gcDrain', 'findObject', 'greyobject', 'markBits.isMarked', 'heapBitsSetType',
-  'spanOf', 'lock2', 'unlock2', 'casgstatus', 'newobject', 'makeslice', 'concatstrings', 'slicebytetostring',
-  'memequal', 'aeshashbody', 'procyield', 'osyield', 'usleep', 'nextFreeFast', 'publicationBarrier', 'madvise',
+  'mallocgc',
+  'memmove',
+  'memclrNoHeapPointers',
+  'futex',
+  'nanotime',
+  'mapaccess2',
+  'mapassign',
+  'growslice',
+  'scanobject',
+  'gcDrain',
+  'findObject',
+  'greyobject',
+  'markBits.isMarked',
+  'heapBitsSetType',
+  'spanOf',
+  'lock2',
+  'unlock2',
+  'casgstatus',
+  'newobject',
+  'makeslice',
+  'concatstrings',
+  'slicebytetostring',
+  'memequal',
+  'aeshashbody',
+  'procyield',
+  'osyield',
+  'usleep',
+  'nextFreeFast',
+  'publicationBarrier',
+  'madvise',
 ];
 const TYPES = [
-  'Server', 'Client', 'Cache', 'Codec', 'Pool', 'Router', 'Store', 'Queue', 'Index', 'Builder',
-  'Reader', 'Writer', 'Handler', 'Manager', 'Table', 'Conn', 'Tx', 'Batch', 'Span', 'Decoder',
+  'Server',
+  'Client',
+  'Cache',
+  'Codec',
+  'Pool',
+  'Router',
+  'Store',
+  'Queue',
+  'Index',
+  'Builder',
+  'Reader',
+  'Writer',
+  'Handler',
+  'Manager',
+  'Table',
+  'Conn',
+  'Tx',
+  'Batch',
+  'Span',
+  'Decoder',
 ];
 const METHODS = [
-  'Get', 'Put', 'Handle', 'Serve', 'Encode', 'Decode', 'Flush', 'Scan', 'Lookup', 'Merge', 'Visit',
-  'Walk', 'Load', 'Save', 'Apply', 'Validate', 'Resolve', 'Dispatch', 'Compute', 'Update', 'Delete',
-  'List', 'Open', 'Close', 'Next', 'Read', 'Write', 'Sort', 'Hash', 'Compare', 'marshal', 'unmarshal',
-  'process', 'retry', 'prepare', 'commit', 'fetch', 'emit', 'parse', 'render',
+  'Get',
+  'Put',
+  'Handle',
+  'Serve',
+  'Encode',
+  'Decode',
+  'Flush',
+  'Scan',
+  'Lookup',
+  'Merge',
+  'Visit',
+  'Walk',
+  'Load',
+  'Save',
+  'Apply',
+  'Validate',
+  'Resolve',
+  'Dispatch',
+  'Compute',
+  'Update',
+  'Delete',
+  'List',
+  'Open',
+  'Close',
+  'Next',
+  'Read',
+  'Write',
+  'Sort',
+  'Hash',
+  'Compare',
+  'marshal',
+  'unmarshal',
+  'process',
+  'retry',
+  'prepare',
+  'commit',
+  'fetch',
+  'emit',
+  'parse',
+  'render',
 ];
 
 export interface SyntheticProgram {
@@ -123,7 +256,15 @@ export function buildProgram(seed = 0x5eed): SyntheticProgram {
   }
   const runtime: number[] = [];
   for (const leaf of RUNTIME_LEAVES) {
-    runtime.push(addFn(`runtime.${leaf}`, `/usr/local/go/src/runtime/${leaf.split('.')[0]!.toLowerCase()}.go`, rng.range(20, 900), false, true));
+    runtime.push(
+      addFn(
+        `runtime.${leaf}`,
+        `/usr/local/go/src/runtime/${leaf.split('.')[0]!.toLowerCase()}.go`,
+        rng.range(20, 900),
+        false,
+        true,
+      ),
+    );
   }
   const root = addFn('runtime.goexit', '/usr/local/go/src/runtime/asm_amd64.s', 1700, false, false);
 
@@ -144,7 +285,11 @@ export function buildProgram(seed = 0x5eed): SyntheticProgram {
         let g: number;
         if (r < 0.3 && i < own.length - 1) g = own[rng.range(i + 1, own.length - 1)]!;
         else if (r < 0.7) {
-          const q = isApp ? (p + rng.range(1, 3)) % nApp : p < packages.length - 1 && rng.chance(0.5) ? rng.range(p + 1, packages.length - 1) : rng.int(nApp);
+          const q = isApp
+            ? (p + rng.range(1, 3)) % nApp
+            : p < packages.length - 1 && rng.chance(0.5)
+              ? rng.range(p + 1, packages.length - 1)
+              : rng.int(nApp);
           g = rng.pick(pkgFunctions[q]!);
         } else if (r < 0.93) g = rng.pick(pkgFunctions[nApp + rng.int(nLib)]!);
         else g = rng.pick(runtime);
@@ -188,7 +333,6 @@ export interface StackSet {
   /** The entry function (below runtime.goexit) of each stack, for labels. */
   entry: Int32Array;
 }
-
 
 /** Generates `count` distinct stacks through `program`, deterministically from `seed`. */
 export function generateStacks(program: SyntheticProgram, count: number, seed: number): StackSet {
