@@ -12,10 +12,10 @@
  */
 import { readFileSync } from 'node:fs';
 import { diffOfSessions, openProfile } from '../src/profile/model/session';
+import { median } from './lib/report';
 import { argValue, parseSizes, profilePath, runsFor } from './lib/sizes';
 
 const gc = (globalThis as { gc?: () => void }).gc ?? (() => {});
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 const fmt = (ms: number) => (ms >= 1000 ? `${(ms / 1000).toFixed(2)} s` : `${ms.toFixed(0)} ms`);
 
 function main(): void {

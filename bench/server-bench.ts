@@ -10,6 +10,7 @@ import { gzipSync } from 'fflate';
 import { Function as PFunction, Line, Location, Profile, Sample, StringTable, ValueType } from 'pprof-format';
 import { create, toBinary } from '@bufbuild/protobuf';
 import { SelectMergeProfileRequestSchema } from '../src/api/gen/querier/v1/querier_pb';
+import { median } from './lib/report';
 
 // A value that is not a number (e.g. `--runs 10k=3`, meant for the other benchmarks) is ignored.
 const arg = (name: string, def: number) => {
@@ -33,7 +34,7 @@ const pick = (n: number) => Math.floor(rand() * n);
 function stackPool(n: number): number[][] {
   const stacks: number[][] = [];
   for (let i = 0; i < n; i++) {
-    const base = i > 20 && rand() < 0.8 ? stacks[pick(stacks.length)] : [];
+    const base = i > 20 && rand() < 0.8 ? stacks[pick(stacks.length)]! : [];
     const keep = Math.min(base.length, 4 + pick(Math.max(1, base.length - 3)));
     const s = base.slice(0, keep);
     const depth = 8 + pick(33);
@@ -71,7 +72,7 @@ function makeProfile(timeMs: number): Uint8Array {
   const start = pick(POOL.length - STACKS + 1);
   const samples: Sample[] = [];
   for (let i = 0; i < STACKS; i++) {
-    const s = POOL[start + i];
+    const s = POOL[start + i]!;
     const ids = s.map(fn).reverse(); // leaf first
     samples.push(new Sample({ locationId: ids, value: [1 + pick(20), (1 + pick(20)) * 10_000_000] }));
   }
@@ -92,11 +93,6 @@ function makeProfile(timeMs: number): Uint8Array {
   return gzipSync(p.encode());
 }
 
-const median = (xs: number[]) => {
-  const s = xs.slice().sort((a, b) => a - b);
-  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
-};
-
 async function startChild(dataDir: string): Promise<{ url: string; pid: number; stop: () => Promise<void> }> {
   // BENCH_NODE_ARGS, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof", profiles the server.
   const nodeArgs = (process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean);
@@ -109,7 +105,7 @@ async function startChild(dataDir: string): Promise<{ url: string; pid: number; 
     child.stdout!.on('data', (d: Buffer) => {
       out += d;
       const m = /listening on (http:\/\/\S+)/.exec(out);
-      if (m) resolve(m[1].replace('localhost', '127.0.0.1'));
+      if (m) resolve(m[1]!.replace('localhost', '127.0.0.1'));
     });
     child.once('exit', (code) => reject(new Error(`server exited with ${code}`)));
   });
@@ -136,7 +132,7 @@ async function main() {
     const hourAgo = Date.now() - 3_600_000;
     console.log(`generating ${PROFILES} profiles × ${STACKS} stacks…`);
     const bodies = Array.from({ length: PROFILES }, (_, i) => makeProfile(hourAgo + i * 15_000));
-    console.log(`profile size: ${(bodies[0].length / 1024).toFixed(0)} KiB gzipped`);
+    console.log(`profile size: ${(bodies[0]!.length / 1024).toFixed(0)} KiB gzipped`);
 
     // Ingest: 10 clients, each takes the next profile; 1 h of 15 s profiles for one service.
     let next = 0;
@@ -149,7 +145,7 @@ async function main() {
           const t = performance.now();
           const res = await fetch(`${server.url}/ingest?name=bench{pod=pod-${c % 3}}&format=pprof&from=${hourAgo + i * 15_000}`, {
             method: 'POST',
-            body: Buffer.from(bodies[i]),
+            body: Buffer.from(bodies[i]!),
           });
           if (res.status !== 200) throw new Error(`ingest failed: ${res.status} ${await res.text()}`);
           latencies.push(performance.now() - t);
