@@ -41,7 +41,7 @@ test.describe('flame graph', () => {
     await page.getByTestId('view-flame').click();
     await waitForDraw(page);
     const { total } = coveredBy(/$^/);
-    // The page's User Timing marks (read by bench/browser/first-draw-phases.ts), in order.
+    // The page's User Timing marks (what DevTools' Performance panel shows), in order.
     const marks = await page.evaluate(() =>
       performance
         .getEntriesByType('mark')
@@ -175,7 +175,7 @@ test.describe('flame graph', () => {
     await page.getByTestId('view-flame').click();
     await waitForDraw(page);
     const { total } = coveredBy(/$^/);
-    // The page's User Timing marks (read by bench/browser/first-draw-phases.ts), in order.
+    // The page's User Timing marks (what DevTools' Performance panel shows), in order.
     const marks = await page.evaluate(() =>
       performance
         .getEntriesByType('mark')

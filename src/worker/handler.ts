@@ -21,8 +21,8 @@ export type Handler<K extends RequestKind> = (args: Args<K>, call: Call) => Resu
 export type Handlers<K extends RequestKind> = { [P in K]: Handler<P> };
 
 /**
- * A User Timing mark (`flamelens:…`) at a step of opening a file: DevTools' Performance panel
- * shows them, and bench/browser/first-draw-phases.ts reads them from a trace.
+ * A User Timing mark (`flamelens:…`) at a step of opening a file, so DevTools' Performance panel
+ * shows where the time of opening a file goes.
  */
 export function mark(step: string): void {
   performance.mark(`flamelens:${step}`);
