@@ -120,11 +120,12 @@ sed 's/#.*//' "$pairs" | while read -r base new; do
 done
 
 # ---- -list: annotated source (the Source view's goldens) -------------------------------------
-# For each case of list-cases.txt beside the profiles folder: go tool pprof -list '<regexp>' with
-# the Go sources in go/ beside it. profgen is built with -trimpath, so its files are named
-# flamelens.dev/testdata/profgen/<file>.go in the profiles: -trim_path cuts that prefix and
-# -source_path finds the rest in go/ (relative, as emit runs in the profiles folder, so that no
-# path of this machine is in an output). Outputs: expected-list/<name>.txt beside expected/.
+# For each case of list-cases.txt beside the profiles folder: go tool pprof -list '<regexp>', with
+# the sources beside the profiles: profgen is built with -trimpath, so its files are named
+# flamelens.dev/testdata/profgen/<file>.go (found in go/ once that prefix is trimmed), and the Node
+# profiles name /app/testdata/node/make-profiles.mjs (found from the repository root once /app is
+# trimmed). The paths are relative, as emit runs in the profiles folder, so that no path of this
+# machine is in an output. Outputs: expected-list/<name>.txt beside expected/.
 corpus=$(dirname "$profiles")
 listcases=$corpus/list-cases.txt
 outlist=$(dirname "$out")/expected-list
@@ -138,8 +139,8 @@ if [ -f "$listcases" ]; then
   # Fields: <name> <sample index> <profile> <base or -> <regexp (rest of the line)>; '#' starts a comment line.
   grep -v '^[[:space:]]*#' "$listcases" | while read -r name index profile base regex; do
     [ -n "$name" ] || continue
-    set -- go tool pprof -list "$regex" -sample_index="$index" -source_path=../go \
-      -trim_path=flamelens.dev/testdata/profgen
+    set -- go tool pprof -list "$regex" -sample_index="$index" -source_path=../go:../.. \
+      -trim_path=flamelens.dev/testdata/profgen:/app
     [ "$base" = - ] || set -- "$@" -diff_base="$base"
     emit "$outlist/$name.txt" "$@" "$profile"
     echo "expected-list/$name.txt"
