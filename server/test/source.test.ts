@@ -18,14 +18,14 @@ beforeAll(async () => {
   mkdirSync(join(root, 'app'), { recursive: true });
   mkdirSync(outside);
   writeFileSync(join(root, 'app', 'main.go'), 'package main\n\nfunc main() {}\n');
-  writeFileSync(join(root, 'big.go'), 'x'.repeat(2000));
+  writeFileSync(join(root, 'big.go'), 'x'.repeat(20_000));
   writeFileSync(join(root, '.env'), 'TOKEN=secret\n');
   writeFileSync(join(outside, 'secret.go'), 'package secret // must not be served\n');
   symlinkSync(outside, join(root, 'leak'));
   symlinkSync(join(outside, 'secret.go'), join(root, 'app', 'linked.go'));
   server = await startTestServer({
     sourcePath: [root, join(TESTDATA, 'go')],
-    limits: { maxSourceFileBytes: 1000, maxSourcePathLength: 300 },
+    limits: { maxSourceFileBytes: 16_000, maxSourcePathLength: 300 },
   });
 });
 

@@ -55,7 +55,13 @@ export function SourceRoutine({ routine: r, total, unit, folder, diff, dark }: P
   const lines = source?.text ? source.text.lines : undefined;
   const rows = shownLines(l, lines?.length);
   let maxCum = 0;
-  for (let i = 0; i < l.cum.length; i++) maxCum = Math.max(maxCum, Math.abs(l.cum[i]!));
+  let lastSampled = 0;
+  for (let i = 0; i < l.cum.length; i++) {
+    maxCum = Math.max(maxCum, Math.abs(l.cum[i]!));
+    if (l.cum[i] !== 0 || l.flat[i] !== 0) lastSampled = l.start + i;
+  }
+  // pprof stops at the end of the file: samples past it mean the file is not the one profiled.
+  const pastEnd = lines !== undefined && lastSampled > lines.length;
   return (
     <section
       className={`source-routine${diff ? ' diff' : ''}`}
@@ -71,6 +77,12 @@ export function SourceRoutine({ routine: r, total, unit, folder, diff, dark }: P
         {formatValue(total, unit)}
       </div>
       <SourceOrigin source={source} noLineNumbers={r.noLineNumbers} />
+      {pastEnd && (
+        <p className="hint" data-testid="source-past-end">
+          The file has {lines.length} lines but the profile has samples on line {lastSampled}: it is probably not the version that
+          was profiled (go tool pprof stops at the end of the file too).
+        </p>
+      )}
       <table className="source-table">
         <thead>
           <tr>
