@@ -127,7 +127,11 @@ test.describe('Source view', () => {
     await openFixture(page, g.profile);
     await page.getByTestId('baseline-file-input').setInputFiles(join(PROFILES_DIR, g.base!));
     await expect(page.getByTestId('diff-description')).toContainText(g.base!);
+    // A row selected in the table is the function the Source view opens on.
+    await page.locator('[data-testid="diff-row"][data-name="main.fib"]').click();
     await page.getByTestId('view-source').click();
+    await expect(page.getByTestId('source-list-input')).toHaveValue('^main\\.fib$');
+    await expect(page.locator('[data-testid="source-routine"][data-name="main.fib"]')).toBeVisible();
     await page.getByTestId('source-list-input').fill(g.regexp);
     await page.getByTestId('source-list-input').press('Enter');
     await pickSourceFolder(page);
