@@ -3,6 +3,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { CHROMIUM_ARGS, chromiumExecutable } from './scripts/chromium-path';
 
 // End-to-end tests run the built app (dist/) served by the real embedded server, with a fresh
@@ -44,7 +45,12 @@ export default defineConfig({
     url: `http://127.0.0.1:${port}/ready`,
     reuseExistingServer: false,
     timeout: 60_000,
-    env: { FLAMELENS_DATA: dataDir, FLAMELENS_DEMO: '0' },
+    // The Source view's server-side sources: the Go corpus's programs (e2e/source.spec.ts).
+    env: {
+      FLAMELENS_DATA: dataDir,
+      FLAMELENS_DEMO: '0',
+      FLAMELENS_SOURCE_PATH: fileURLToPath(new URL('testdata/go', import.meta.url)),
+    },
     stdout: 'ignore',
     stderr: 'pipe',
   },

@@ -4,6 +4,7 @@
 #   testdata/expected/<profile>/<I>.<type>.{top.txt,cum.txt,lines.top.txt,tree.txt,dot}
 #   testdata/expected-diff/<base>__vs__<new>/<I>.<type>.{top.txt,dot}  (pairs: testdata/diff-pairs.txt)
 #   testdata/expected/GENERATED_BY.txt   (the Go version, so the pprof version, that made them)
+#   testdata/expected-list/<name>.txt     (-list; cases: testdata/list-cases.txt; last section)
 # Only stdout goes into the files. Outputs over 256 KiB are stored gzipped as <name>.gz.
 # Profiles that pprof rejects get no folder. If `go` is missing, Debian's golang-go is installed.
 #
@@ -102,7 +103,7 @@ for path in "$profiles"/*; do
   echo "expected/$name: $i sample type(s)"
 done
 
-[ -f "$pairs" ] || exit 0
+[ -f "$pairs" ] || pairs=/dev/null # no pairs: the loop below has nothing to do
 # diff-pairs.txt: "<base> <new>" per line, names in the profiles folder; '#' starts a comment.
 sed 's/#.*//' "$pairs" | while read -r base new; do
   [ -n "$base" ] || continue
@@ -117,3 +118,31 @@ sed 's/#.*//' "$pairs" | while read -r base new; do
   done
   echo "expected-diff/${base}__vs__$new: $i sample type(s)"
 done
+
+# ---- -list: annotated source (the Source view's goldens) -------------------------------------
+# For each case of list-cases.txt beside the profiles folder: go tool pprof -list '<regexp>', with
+# the sources beside the profiles: profgen is built with -trimpath, so its files are named
+# flamelens.dev/testdata/profgen/<file>.go (found in go/ once that prefix is trimmed), and the Node
+# profiles name /app/testdata/node/make-profiles.mjs (found from the repository root once /app is
+# trimmed). The paths are relative, as emit runs in the profiles folder, so that no path of this
+# machine is in an output. Outputs: expected-list/<name>.txt beside expected/.
+corpus=$(dirname "$profiles")
+listcases=$corpus/list-cases.txt
+outlist=$(dirname "$out")/expected-list
+if [ -f "$listcases" ]; then
+  rm -rf "$outlist"
+  mkdir -p "$outlist"
+  go version >"$outlist/GENERATED_BY.txt"
+  if [ -f "$vendored" ]; then
+    grep '^# github.com/google/pprof ' "$vendored" | sed 's/^# /pprof: /' >>"$outlist/GENERATED_BY.txt" || true
+  fi
+  # Fields: <name> <sample index> <profile> <base or -> <regexp (rest of the line)>; '#' starts a comment line.
+  grep -v '^[[:space:]]*#' "$listcases" | while read -r name index profile base regex; do
+    [ -n "$name" ] || continue
+    set -- go tool pprof -list "$regex" -sample_index="$index" -source_path=../go:../.. \
+      -trim_path=flamelens.dev/testdata/profgen:/app
+    [ "$base" = - ] || set -- "$@" -diff_base="$base"
+    emit "$outlist/$name.txt" "$@" "$profile"
+    echo "expected-list/$name.txt"
+  done
+fi

@@ -19,6 +19,7 @@ import { DecodePool } from './ingest/pool';
 import { overLimit, resolveLimits, type Limits } from './limits';
 import { createUpstreamProxy, type UpstreamOptions } from './proxy';
 import { isLoopbackAddress, Security, type SecurityOptions } from './security';
+import { SourceRoots } from './source-roots';
 import { serveStatic } from './static';
 import { openDatabase, openReadConnection } from './storage/db';
 import { ProfileStore } from './storage/store';
@@ -68,6 +69,8 @@ export interface ServerOptions {
   log?: (msg: string) => void;
   /** Pull mode: a path to flamelens.yaml or its content as an object (see server/README.md). */
   scrape?: string | ScrapeConfigInput | ScrapeConfig;
+  /** Folders GET /source may read source files from (FLAMELENS_SOURCE_PATH; see source-roots.ts). */
+  sourcePath?: string[];
 }
 
 export interface RunningServer {
@@ -116,6 +119,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   // Before anything is opened: a bad config file fails the start with its message.
   const scrapeConfig = opts.scrape !== undefined ? resolveScrapeOption(opts.scrape) : undefined;
   if (scrapeConfig && opts.upstream) throw new Error(PULL_AND_PROXY);
+  const sources = await SourceRoots.open(opts.sourcePath ?? []);
   let scraper: ScrapeManager | undefined;
   const dataDir = resolve(opts.dataDir);
   const db = openDatabase(dataDir);
@@ -197,13 +201,23 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
       res.end('ready\n');
       return;
     }
-    if (isIngest || isConnect || path === '/targets' || (proxy && path.startsWith('/pyroscope/')))
+    if (isIngest || isConnect || path === '/targets' || path === '/source' || (proxy && path.startsWith('/pyroscope/')))
       security.checkApiRequest(req, loopbackOnly);
     if (proxy && (isConnect || isIngest || path.startsWith('/pyroscope/'))) {
       await proxy(req, res, req.url!);
     } else if (path === '/targets') {
       if (req.method !== 'GET' && req.method !== 'HEAD') throw new ClientError(405, 'use GET for /targets');
       sendJson(res, 200, { targets: scraper?.targets() ?? [], discovery: scraper?.discovery() ?? [] });
+    } else if (path === '/source') {
+      if (req.method !== 'GET' && req.method !== 'HEAD') throw new ClientError(405, 'use GET for /source');
+      const file = await sources.read(query.get('path') ?? '', limits);
+      res.writeHead(200, {
+        'content-type': 'text/plain; charset=utf-8',
+        'content-length': file.text.length,
+        'cache-control': 'no-cache',
+        'x-flamelens-source': encodeURIComponent(file.matched),
+      });
+      res.end(req.method === 'HEAD' ? undefined : file.text);
     } else if (isIngest) {
       if (req.method !== 'POST') throw new ClientError(405, 'use POST for /ingest');
       inFlight.ingest++;

@@ -31,6 +31,10 @@ export interface Limits {
   maxInflightBodyBytes: number;
   /** Heap of each decoding worker, MiB: a profile that needs more is refused, the server lives on. */
   workerHeapMb: number;
+  /** A file GET /source reads below FLAMELENS_SOURCE_PATH, bytes. */
+  maxSourceFileBytes: number;
+  /** Characters of the file name GET /source is asked for. */
+  maxSourcePathLength: number;
 }
 
 interface LimitSpec {
@@ -71,6 +75,8 @@ export const LIMIT_SPECS: readonly LimitSpec[] = [
   { key: 'maxSeriesPoints', env: 'FLAMELENS_MAX_SERIES_POINTS', default: 100_000, status: 400, what: 'points per series of SelectSeries ((end − start) / step)' },
   { key: 'futureGraceMs', env: 'FLAMELENS_FUTURE_GRACE', default: 3_600_000, status: 400, kind: 'duration', what: 'how far in the future a profile may be dated' },
   { key: 'workerHeapMb', env: 'FLAMELENS_WORKER_HEAP_MB', default: 1024, min: 64, status: 413, what: 'heap of each decoding worker, MiB' },
+  { key: 'maxSourceFileBytes', env: 'FLAMELENS_MAX_SOURCE_FILE', default: 8 * MiB, status: 413, what: 'a source file GET /source reads, bytes' },
+  { key: 'maxSourcePathLength', env: 'FLAMELENS_MAX_SOURCE_PATH_LENGTH', default: 4_096, status: 400, what: 'characters of the file name GET /source is asked for' },
 ];
 
 export const DEFAULT_LIMITS: Readonly<Limits> = Object.fromEntries(

@@ -12,9 +12,11 @@
 //   FLAMELENS_FRAME_ANCESTORS  origins allowed to frame the app (default: none)
 //   FLAMELENS_AUTH_TOKEN / FLAMELENS_AUTH_USER + FLAMELENS_AUTH_PASSWORD   require credentials
 //   FLAMELENS_DECODE_THREADS   decoding worker threads (default: cores − 1, 1 to 4)
+//   FLAMELENS_SOURCE_PATH      folders (':'-separated) the Source view may read source files from
 import { DEFAULT_HOST, DEFAULT_PORT, DEFAULT_RETENTION, PULL_AND_PROXY, startServer } from './app';
 import { limitsFromEnv, type Limits } from './limits';
 import { type UpstreamOptions, upstreamFromEnv } from './proxy';
+import { parseSourcePath } from './source-roots';
 import { loadScrapeConfigFile, type ScrapeConfig } from './scrape/config';
 import { parseDurationMs } from './time';
 
@@ -91,6 +93,7 @@ const server = await startServer({
   port,
   host,
   dataDir: process.env.FLAMELENS_DATA || './data',
+  sourcePath: parseSourcePath(process.env.FLAMELENS_SOURCE_PATH),
   distDir: process.env.FLAMELENS_DIST || undefined,
   demo,
   retention,

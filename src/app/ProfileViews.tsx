@@ -12,6 +12,8 @@ import { RefineBar, filterPatch } from '../views/RefineBar';
 import { useWorkerQuery } from '../views/use-worker-query';
 import { useState } from 'react';
 import { parseProfileTypeId } from '../common/profile-types';
+import { SourceView } from '../views/source/SourceView';
+import { listForNode } from '../views/source/list-for-name';
 
 const VIEW_LABELS: Record<ViewMode, string> = {
   top: 'Top table',
@@ -21,6 +23,7 @@ const VIEW_LABELS: Record<ViewMode, string> = {
   inverted: 'Inverted tree',
   graph: 'Graph',
   report: 'pprof -tree',
+  source: 'Source',
 };
 const HAS_TABLE: ViewMode[] = ['top', 'both'];
 
@@ -86,6 +89,12 @@ export function ProfileViews({ profile, state, setState, dark }: Props) {
     state.mode === 'explore' &&
     (profile.summary.totals[sampleIndex] ?? 0) === 0 &&
     (profile.summary.baseTotals?.[sampleIndex] ?? 0) === 0;
+
+  // "Show source" in a view's menu: pprof's -list of that node's function.
+  const showSource = (name: string) => {
+    const list = listForNode(name, granularity);
+    if (list) setState({ view: 'source', list });
+  };
 
   const diffOptions: DiffOptions = { widthBy: state.diffWidth, absolute: state.diffAbs, colorBlind: state.cb };
   const setDiffOptions = (o: DiffOptions) => setState({ diffWidth: o.widthBy, diffAbs: o.absolute, cb: o.colorBlind });
@@ -161,6 +170,7 @@ export function ProfileViews({ profile, state, setState, dark }: Props) {
               onOptions={(o) => setState(o, 'replace')}
               filters={filters}
               onRefine={(kind, name) => setState(filterPatch(state, kind, name))}
+              onShowSource={showSource}
               dark={dark}
               diff={profile.diff !== undefined}
               colorBlind={state.cb}
@@ -195,6 +205,19 @@ export function ProfileViews({ profile, state, setState, dark }: Props) {
               onDiffOptions={setDiffOptions}
               filters={filters}
               onRefine={(kind, name) => setState(filterPatch(state, kind, name))}
+              onShowSource={showSource}
+            />
+          )}
+          {state.view === 'source' && (
+            <SourceView
+              profile={profile.id}
+              sampleIndex={sampleIndex}
+              filters={filters}
+              // Without a regexp, the function selected in another view (a top table row).
+              list={state.list || (state.fn && listForNode(state.fn, granularity)) || ''}
+              onList={(list) => setState({ list })}
+              diff={profile.diff && { absolute: state.diffAbs, colorBlind: state.cb }}
+              dark={dark}
             />
           )}
         </div>

@@ -57,6 +57,13 @@ describe('URL state', () => {
     expect(aggregationOf(parseUrlState('?type=process_cpu:cpu:nanoseconds:cpu:nanoseconds&agg=bogus'))).toBe('sum');
   });
 
+  it('keeps the Source view and its -list regexp', () => {
+    const s = { ...DEFAULT_STATE, mode: 'file' as const, view: 'source' as const, list: '^main\\.(fib|mix)$' };
+    const qs = serializeUrlState(s);
+    expect(new URLSearchParams(qs).get('list')).toBe('^main\\.(fib|mix)$');
+    expect(parseUrlState('?' + qs)).toEqual(s);
+  });
+
   it('reads links without a version as version 1', () => {
     expect(parseUrlState('?view=top').view).toBe('top');
   });

@@ -10,8 +10,8 @@ import { isGaugeType } from '../api/gauge';
 
 export const URL_VERSION = 1;
 
-export type ViewMode = 'top' | 'flame' | 'both' | 'tree' | 'inverted' | 'graph' | 'report';
-export const VIEW_MODES: ViewMode[] = ['top', 'flame', 'both', 'tree', 'inverted', 'graph', 'report'];
+export type ViewMode = 'top' | 'flame' | 'both' | 'tree' | 'inverted' | 'graph' | 'report' | 'source';
+export const VIEW_MODES: ViewMode[] = ['top', 'flame', 'both', 'tree', 'inverted', 'graph', 'report', 'source'];
 
 /** The views that show a flame graph. */
 export const FLAME_VIEWS: ViewMode[] = ['flame', 'both'];
@@ -107,6 +107,8 @@ export interface UrlState {
   nodeCount: number;
   nodeFraction: number;
   edgeFraction: number;
+  /** Source view: pprof's -list regexp (Go syntax, matched anywhere in a function's name). */
+  list: string;
 }
 
 export const DEFAULT_STATE: UrlState = {
@@ -152,6 +154,7 @@ export const DEFAULT_STATE: UrlState = {
   nodeCount: 80,
   nodeFraction: 0.005,
   edgeFraction: 0.001,
+  list: '',
 };
 
 const bool = z.enum(['1', '0', 'true', 'false']).transform((v) => v === '1' || v === 'true');
@@ -206,6 +209,7 @@ const FIELDS: { [K in keyof UrlState]: z.ZodType<UrlState[K]> } = {
   nodeCount: z.coerce.number().int().min(0).max(100000),
   nodeFraction: z.coerce.number().min(0).max(1),
   edgeFraction: z.coerce.number().min(0).max(1),
+  list: z.string(),
 } as never;
 
 /** URL parameter names (short, stable: part of shared links). */
@@ -253,6 +257,7 @@ const PARAM: { [K in keyof UrlState]: string } = {
   nodeCount: 'n',
   nodeFraction: 'nf',
   edgeFraction: 'ef',
+  list: 'list',
 };
 
 export function parseUrlState(search: string): UrlState {

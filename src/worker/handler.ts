@@ -2,6 +2,7 @@
 // arguments, how their failures are told to the page, and their User Timing marks.
 import { ProfileError } from '../common/profile-error';
 import { FilterError } from '../profile/transforms/filters';
+import { ListRegexpError } from '../profile/reports/source-list';
 import { Superseded } from './held-profile';
 import type { Args, ErrorKind, OpenProgress, RequestKind, Result } from './protocol';
 
@@ -32,7 +33,7 @@ export function mark(step: string): void {
 export function errorOf(e: unknown): { kind: ErrorKind; message: string } {
   if (e instanceof Superseded) return { kind: 'superseded', message: e.message };
   if (e instanceof ProfileError) return { kind: e.kind, message: e.message };
-  if (e instanceof FilterError) return { kind: 'invalid-filter', message: e.message };
+  if (e instanceof FilterError || e instanceof ListRegexpError) return { kind: 'invalid-filter', message: e.message };
   const why = e instanceof Error ? e.message : String(e);
   if (e instanceof RangeError) return { kind: 'too-large', message: `The profile is too large to open here (${why}).` };
   return { kind: 'internal', message: `Unexpected error: ${why}` };

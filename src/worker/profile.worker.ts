@@ -3,12 +3,13 @@
 // Each request is answered by its kind's handler, as it comes (opens read files asynchronously).
 import { type Call, type Handler, type Handlers, errorOf } from './handler';
 import { openHandlers } from './handlers/open';
+import { sourceHandlers } from './handlers/source';
 import { viewHandlers } from './handlers/views';
 import type { RequestKind, WorkerRequest, WorkerResponse } from './protocol';
 
 declare const self: DedicatedWorkerGlobalScope;
 
-const handlers: Handlers<RequestKind> = { ...openHandlers, ...viewHandlers };
+const handlers: Handlers<RequestKind> = { ...openHandlers, ...viewHandlers, ...sourceHandlers };
 
 /** Requests and opens received so far (see Call.newerRequest and newerOpen). */
 let requests = 0;

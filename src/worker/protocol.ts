@@ -10,6 +10,7 @@ import type { TopSort } from '../profile/reports/top';
 import type { ProfileData } from '../profile/model/profile-data';
 import type { Sandwich } from '../profile/transforms/sandwich';
 import type { StackTrie } from '../profile/model/stack-trie';
+import type { SourceListing } from '../profile/reports/source-list';
 
 /** A file to open, or a backend's merged profile: its bytes (gzipped or not) and a name to show. */
 export interface Source {
@@ -48,6 +49,8 @@ export interface Requests {
   'tree-report': { args: ViewArgs & { options: GraphOptions }; result: string };
   'export-pprof': { args: { profile: number }; result: Uint8Array };
   'export-folded': { args: ViewArgs; result: string };
+  /** pprof's `-list <regexp>` (Go regexp syntax): the Source view's lines and values. */
+  source: { args: ViewArgs & { list: string }; result: SourceListing };
 }
 
 export type RequestKind = keyof Requests;
@@ -96,5 +99,5 @@ export interface GraphLayout extends GraphData {
   total: number;
 }
 
-export type { DiffWidth, FlameData, GraphOptions, ProfileSummary, Sandwich, TopColumns, ViewFilters };
+export type { DiffWidth, FlameData, GraphOptions, ProfileSummary, Sandwich, SourceListing, TopColumns, ViewFilters };
 export type { FlameTree } from '../profile/transforms/flame-tree';

@@ -49,6 +49,8 @@ interface Props {
   filters?: ViewFilters;
   /** Adds a refine filter on a function (from the frame menu). */
   onRefine?: (kind: FilterKind, name: string) => void;
+  /** Opens the Source view on a frame's function (from the frame menu). */
+  onShowSource?: (name: string) => void;
 }
 
 export interface DiffOptions {
@@ -345,6 +347,9 @@ export function FlameGraphView(p: Props) {
                     ['Show from here', 'showFrom'],
                   ] as [string, FilterKind][]
                 ).map(([label, kind]): [string, () => void] => [label, () => p.onRefine!(kind, data.names[t.node[menu.frame]!]!)])
+              : []),
+            ...(p.onShowSource
+              ? [['Show source', () => p.onShowSource!(data.names[t.node[menu.frame]!]!)] as [string, () => void]]
               : []),
             ['Copy name', () => void navigator.clipboard?.writeText(data.names[t.node[menu.frame]!]!)],
           ]}

@@ -17,6 +17,8 @@ interface Props {
   onOptions: (o: GraphOptions) => void;
   filters?: ViewFilters;
   onRefine?: (kind: FilterKind, name: string) => void;
+  /** Opens the Source view on a node's function (from the node menu). */
+  onShowSource?: (name: string) => void;
   dark: boolean;
   /** The profile is a diff: nodes are colored by their change. */
   diff: boolean;
@@ -293,6 +295,18 @@ export function CallGraphView(p: Props) {
               {label}
             </button>
           ))}
+          {p.onShowSource && (
+            <button
+              type="button"
+              role="menuitem"
+              onClick={() => {
+                setMenu(null);
+                p.onShowSource!(data.nodes[menu.node]!.name);
+              }}
+            >
+              Show source
+            </button>
+          )}
           <button type="button" onClick={() => setMenu(null)}>
             Close
           </button>
