@@ -34,7 +34,7 @@ export function viewFiltersOf(s: UrlState): ViewFilters {
  * selection (absolute times within the resolved range).
  */
 export function queryIdentityOf(s: UrlState): string {
-  return JSON.stringify([s.mode, s.tenant, s.type, s.query, s.groupBy, s.diff, s.bquery, s.agg]);
+  return JSON.stringify([s.mode, s.tenant, s.type, s.query, s.groupBy, s.diff, s.bquery, s.agg, s.breakdown, s.flameBy]);
 }
 
 export type Aggregation = 'average' | 'sum';
@@ -62,6 +62,12 @@ export interface UrlState {
   groupBy: string;
   /** How profiles over time are combined ('' = the type's default, see aggregationOf). */
   agg: '' | Aggregation;
+  /** The label breakdown table's label ('' = no breakdown), its sort column and order. */
+  breakdown: string;
+  bdSort: 'total' | 'value';
+  bdAsc: boolean;
+  /** Explore's profile grouped by this series label: one root frame per value ('' = not grouped). */
+  flameBy: string;
   /** Auto-refresh period in seconds (0 = off). */
   refresh: number;
   tenant: string;
@@ -119,6 +125,10 @@ export const DEFAULT_STATE: UrlState = {
   sel: null,
   groupBy: '',
   agg: '',
+  breakdown: '',
+  bdSort: 'total',
+  bdAsc: false,
+  flameBy: '',
   refresh: 0,
   tenant: '',
   view: 'both',
@@ -173,6 +183,10 @@ const FIELDS: { [K in keyof UrlState]: z.ZodType<UrlState[K]> } = {
   sel: range,
   groupBy: z.string(),
   agg: z.enum(['', 'average', 'sum']),
+  breakdown: z.string(),
+  bdSort: z.enum(['total', 'value']),
+  bdAsc: bool,
+  flameBy: z.string(),
   refresh: z.coerce.number().int().min(0).max(86400),
   tenant: z.string(),
   view: z.enum(VIEW_MODES as [ViewMode, ...ViewMode[]]),
@@ -219,6 +233,10 @@ const PARAM: { [K in keyof UrlState]: string } = {
   sel: 'sel',
   groupBy: 'groupBy',
   agg: 'agg',
+  breakdown: 'breakdown',
+  bdSort: 'bdSort',
+  bdAsc: 'bdAsc',
+  flameBy: 'flameBy',
   refresh: 'refresh',
   tenant: 'tenant',
   view: 'view',
