@@ -13,6 +13,10 @@ describe('URL state', () => {
       sel: [1700000000000, 1700000060000] as [number, number],
       groupBy: 'pod',
       agg: 'sum' as const,
+      breakdown: 'namespace',
+      bdSort: 'value' as const,
+      bdAsc: true,
+      flameBy: 'pod',
       refresh: 30,
       tenant: 'team-a',
       view: 'flame' as const,
@@ -55,6 +59,12 @@ describe('URL state', () => {
     expect(aggregationOf(parseUrlState('?type=goroutine:goroutine:count:goroutine:count'))).toBe('average');
     expect(aggregationOf(parseUrlState('?type=memory:alloc_space:bytes:space:bytes'))).toBe('sum');
     expect(aggregationOf(parseUrlState('?type=process_cpu:cpu:nanoseconds:cpu:nanoseconds&agg=bogus'))).toBe('sum');
+  });
+
+  it('names the breakdown and the flame graph grouping in the link (issue 20)', () => {
+    const s = parseUrlState('?v=1&breakdown=pod&bdSort=value&bdAsc=1&flameBy=region');
+    expect([s.breakdown, s.bdSort, s.bdAsc, s.flameBy]).toEqual(['pod', 'value', true, 'region']);
+    expect(serializeUrlState({ ...DEFAULT_STATE, breakdown: 'pod', flameBy: 'region' })).toBe('v=1&breakdown=pod&flameBy=region');
   });
 
   it('reads links without a version as version 1', () => {
