@@ -116,7 +116,16 @@ test.describe('flame graph grouped by a label', () => {
     expect(new URL(page.url()).searchParams.get('flameBy')).toBe('pod');
     await expect(page.getByTestId('profile-total')).toHaveAttribute('data-value', String(totals.a! + totals.b! + totals.c!));
     // The flame graph: each pod a frame right under the root, its width its total.
+    const framesOf = (name: string) =>
+      page.evaluate((n) => {
+        const w = window as unknown as { __flamelens?: { frames: Record<string, (n: string) => { y: number }[]> } };
+        return w.__flamelens?.frames.flamegraph?.(n) ?? [];
+      }, name);
+    await expect.poll(async () => (await framesOf('a')).length).toBe(1);
+    const y = (await framesOf('a'))[0]!.y;
     for (const pod of PODS) {
+      // One frame per pod, all at the same depth: the root's children.
+      expect((await framesOf(pod)).map((f) => f.y)).toEqual([y]);
       await findFrame(page, pod);
       await expect(page.getByTestId('tooltip-total')).toHaveAttribute('data-value', String(totals[pod]));
     }
