@@ -65,6 +65,9 @@ describe('URL state', () => {
     const s = parseUrlState('?v=1&breakdown=pod&bdSort=value&bdAsc=1&flameBy=region');
     expect([s.breakdown, s.bdSort, s.bdAsc, s.flameBy]).toEqual(['pod', 'value', true, 'region']);
     expect(serializeUrlState({ ...DEFAULT_STATE, breakdown: 'pod', flameBy: 'region' })).toBe('v=1&breakdown=pod&flameBy=region');
+    // Not label names: ignored, so no selector is made of them.
+    const bad = parseUrlState('?flameBy=a%22%7D&breakdown=1x');
+    expect([bad.flameBy, bad.breakdown]).toEqual(['', '']);
   });
 
   it('reads links without a version as version 1', () => {

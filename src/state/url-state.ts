@@ -164,6 +164,8 @@ export const DEFAULT_STATE: UrlState = {
   edgeFraction: 0.001,
 };
 
+/** A label name as selectors have them (an invalid one in a link falls back to none). */
+const labelName = z.string().regex(/^[a-zA-Z_][a-zA-Z0-9_]*$/);
 const bool = z.enum(['1', '0', 'true', 'false']).transform((v) => v === '1' || v === 'true');
 const time = z.string().refine(isValidTime);
 const range = z
@@ -183,10 +185,10 @@ const FIELDS: { [K in keyof UrlState]: z.ZodType<UrlState[K]> } = {
   sel: range,
   groupBy: z.string(),
   agg: z.enum(['', 'average', 'sum']),
-  breakdown: z.string(),
+  breakdown: labelName,
   bdSort: z.enum(['total', 'value']),
   bdAsc: bool,
-  flameBy: z.string(),
+  flameBy: labelName,
   refresh: z.coerce.number().int().min(0).max(86400),
   tenant: z.string(),
   view: z.enum(VIEW_MODES as [ViewMode, ...ViewMode[]]),
