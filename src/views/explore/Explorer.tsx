@@ -228,6 +228,8 @@ export function Explorer({ state, setState, range, onRefresh }: Props) {
               type="button"
               data-testid="breakdown-toggle"
               aria-pressed={state.breakdown !== ''}
+              // Until the query's label names are known there is nothing to break down by.
+              disabled={!state.breakdown && !labelNames.data?.length}
               title="Break the query down by the values of a label"
               onClick={() => setState({ breakdown: state.breakdown ? '' : (pickerLabelOrder(labelNames.data ?? [])[0] ?? '') })}
             >
