@@ -151,6 +151,9 @@ export function prepareProfile(
   >();
   const labelSets: string[] = [];
   const labelSetIndex = new Map<string, number>();
+  // What maxSampleLabelSets counts: the distinct sets of the labels that are not series labels
+  // (a set of series labels alone is its own series, bounded by the series limits).
+  const unpromoted = new Set<string>();
   let labelled = false;
   for (const s of p.sample) {
     let node = 0;
@@ -187,7 +190,7 @@ export function prepareProfile(
       const setKey = JSON.stringify(kept.sort(byKeyThenValue));
       let found = labelSetIndex.get(setKey);
       if (found === undefined) {
-        if (limits) checkLabelSet(kept, labelSets.length + 1, limits);
+        if (limits) checkLabelSet(kept, unpromoted, limits);
         found = labelSets.length;
         labelSets.push(setKey);
         labelSetIndex.set(setKey, found);
@@ -230,14 +233,18 @@ export function prepareProfile(
   };
 }
 
-/** A new sample label set, checked before it is kept: their number per profile, and each label's size. */
-function checkLabelSet(set: SampleLabel[], count: number, limits: Limits): void {
-  if (count > limits.maxSampleLabelSets)
-    throw overLimit(
-      'maxSampleLabelSets',
-      limits,
-      `the profile has more than ${limits.maxSampleLabelSets} distinct sets of sample labels`,
-    );
+/** A new sample label set, checked before it is kept: the cardinality of the unpromoted labels, and each label's size. */
+function checkLabelSet(set: SampleLabel[], unpromoted: Set<string>, limits: Limits): void {
+  const own = set.filter((l) => typeof l[1] !== 'string' || PER_SAMPLE_LABELS.has(l[0]));
+  if (own.length > 0) {
+    unpromoted.add(JSON.stringify(own));
+    if (unpromoted.size > limits.maxSampleLabelSets)
+      throw overLimit(
+        'maxSampleLabelSets',
+        limits,
+        `the profile has more than ${limits.maxSampleLabelSets} distinct sets of sample labels that are not series labels`,
+      );
+  }
   for (const [key, value] of set) {
     if (key.length > limits.maxLabelNameLength)
       throw overLimit(
