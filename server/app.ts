@@ -55,6 +55,12 @@ export interface ServerOptions {
   security?: SecurityOptions;
   /** Decoding worker threads (default: cores − 1, between 1 and 4). */
   decodeThreads?: number;
+  /**
+   * How long an idle keep-alive connection stays open, ms (Node's 5 s by default); 0 keeps it until
+   * the client closes it. Tests that run the server in their own process pass 0: their synchronous
+   * work can outlast the timer, which then closes the connection their next request is written on.
+   */
+  keepAliveTimeoutMs?: number;
   /** The built app; defaults to <repo>/dist. */
   distDir?: string;
   /** Proxy mode: forward the API (query and ingest) to this Pyroscope instead of serving it. */
@@ -259,6 +265,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
     });
   });
   server.requestTimeout = 120_000;
+  if (opts.keepAliveTimeoutMs !== undefined) server.keepAliveTimeout = opts.keepAliveTimeoutMs;
   // A request Node cannot even parse (bad request line or headers): 400, never an exception.
   server.on('clientError', (_err, socket) => {
     if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');

@@ -65,7 +65,8 @@ export interface TestServer extends RunningServer {
 
 export async function startTestServer(opts: Partial<ServerOptions> = {}): Promise<TestServer> {
   const dataDir = opts.dataDir ?? mkdtempSync(join(tmpdir(), 'flamelens-test-'));
-  const s = await startServer({ port: 0, host: '127.0.0.1', demo: false, ...opts, dataDir });
+  // keepAliveTimeoutMs 0: see ServerOptions; the tests' own work blocks the server's event loop too.
+  const s = await startServer({ port: 0, host: '127.0.0.1', demo: false, keepAliveTimeoutMs: 0, ...opts, dataDir });
   const rpc = async (method: string, body: unknown, headers: Record<string, string> = {}) => {
     const service = method.startsWith('push.') ? '' : '/querier.v1.QuerierService';
     const path = method.startsWith('/') ? method : method.startsWith('push.') ? `/${method}` : `${service}/${method}`;
