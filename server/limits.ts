@@ -15,6 +15,8 @@ export interface Limits {
   /** Σ over samples of the stack depth: the interning work a profile asks for. */
   maxStackFrames: number;
   maxSampleLabels: number;
+  /** Distinct sets of a profile's sample labels that are not series labels (their cardinality). */
+  maxSampleLabelSets: number;
   maxLabelNameLength: number;
   maxLabelValueLength: number;
   maxLabelsPerSeries: number;
@@ -63,6 +65,7 @@ export const LIMIT_SPECS: readonly LimitSpec[] = [
   { key: 'maxStrings', env: 'FLAMELENS_MAX_STRINGS', default: 1_000_000, status: 413, what: 'string table entries per profile' },
   { key: 'maxStackFrames', env: 'FLAMELENS_MAX_STACK_FRAMES', default: 10_000_000, status: 413, what: 'stack frames per profile (Σ of every sample’s depth)' },
   { key: 'maxSampleLabels', env: 'FLAMELENS_MAX_SAMPLE_LABELS', default: 100, status: 400, what: 'label pairs per sample' },
+  { key: 'maxSampleLabelSets', env: 'FLAMELENS_MAX_SAMPLE_LABEL_SETS', default: 10_000, status: 413, what: 'distinct sets of sample labels that are not series labels, per profile' },
   { key: 'maxLabelNameLength', env: 'FLAMELENS_MAX_LABEL_NAME_LENGTH', default: 1024, status: 400, what: 'characters of a series label name' },
   { key: 'maxLabelValueLength', env: 'FLAMELENS_MAX_LABEL_VALUE_LENGTH', default: 2048, status: 400, what: 'characters of a series label value' },
   { key: 'maxLabelsPerSeries', env: 'FLAMELENS_MAX_LABELS_PER_SERIES', default: 30, status: 400, what: 'labels of a series (private __ labels not counted)' },

@@ -109,12 +109,13 @@ export function createQuerier(q: QueryContext): Querier {
     tenant: string,
     req: { profileTypeID: string; labelSelector: string; start: bigint; end: bigint; stackTraceSelector?: StackTraceSelector },
     slicer: Slicer,
+    labels = false,
   ): Promise<{ merged: MergedStacks; type: ProfileTypeInfo; range: [number, number] }> => {
     const type = profileType(req.profileTypeID);
     const matchers = selector(req.labelSelector);
     const r = range(req.start, req.end);
     const series = await store.findSeries(tenant, matchers, type.id, slicer);
-    const merged = await mergeProfiles(store, store.readProfiles(series, r[0], r[1], true, slicer), slicer);
+    const merged = await mergeProfiles(store, store.readProfiles(series, r[0], r[1], true, slicer), slicer, { labels });
     await filterByCallSite(store, merged, req.stackTraceSelector?.callSite.map((l) => l.name) ?? [], slicer);
     return { merged, type, range: r };
   };
@@ -139,7 +140,8 @@ export function createQuerier(q: QueryContext): Querier {
   };
 
   const selectMergeProfile = async (req: SelectMergeProfileRequest, tenant: string, slicer: Slicer) => {
-    const { merged, type, range: r } = await merge(tenant, req, slicer);
+    // Only the pprof carries sample labels (the flame graph RPCs have no place for them).
+    const { merged, type, range: r } = await merge(tenant, req, slicer, true);
     return buildPprof(store, merged, type, r[0], r[1], slicer);
   };
 

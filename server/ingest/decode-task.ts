@@ -57,13 +57,13 @@ function decode(task: DecodeTask): DecodeResult {
   validateProfile(p, { positionalIds: true });
   if (p.sampleType.length === 0) throw new ClientError(400, 'invalid pprof: it declares no sample types');
   if (!task.scrape)
-    return { ok: true, profile: prepareProfile(p, task.overrides, task.metricName), decompressedBytes: raw.length };
+    return { ok: true, profile: prepareProfile(p, task.overrides, task.metricName, limits), decompressedBytes: raw.length };
   const kind = PROFILE_KIND[task.scrape.kind];
   const d = toDelta(p, kind.cumulative, task.scrape.prev, task.scrape.nowMs);
   const toStore = d ? d.profile : p;
   return {
     ok: true,
-    profile: toStore && prepareProfile(toStore, undefined, kind.metricName),
+    profile: toStore && prepareProfile(toStore, undefined, kind.metricName, limits),
     decompressedBytes: raw.length,
     delta: d && { state: d.state, reset: d.reset },
   };

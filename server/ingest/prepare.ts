@@ -5,6 +5,7 @@
 import type { Profile } from 'pprof-format';
 import { resolvedIds } from '../../src/common/pprof-rules';
 import { ClientError } from '../errors';
+import { overLimit, type Limits } from '../limits';
 import { PairMap } from '../../src/common/pair-map';
 import { encodeFrame, frameKey, type Frame } from '../storage/symbols';
 import { parseProfileTypeId, profileTypesOf, type ProfileTypeInfo, type SampleTypeOverride } from './pprof';
@@ -15,7 +16,15 @@ export interface PreparedGroup {
   /** Leaf trie nodes of the group's stacks, and per sample type their summed values. */
   nodes: Int32Array;
   values: Float64Array[];
+  /** Per entry of `nodes`: its sample labels, an index into PreparedProfile.labelSets (-1: none). */
+  labelSet?: Int32Array;
 }
+
+/**
+ * One sample label as stored with the samples: `[key, str]` for a string label, `[key, num, unit]`
+ * for a numeric one (pprof reads a label with a string as a string label, any other as numeric).
+ */
+export type SampleLabel = [string, string] | [string, number, string];
 
 export interface PreparedProfile {
   types: ProfileTypeInfo[];
@@ -32,6 +41,12 @@ export interface PreparedProfile {
   nodeParent: Int32Array;
   nodeLocation: Int32Array;
   groups: PreparedGroup[];
+  /**
+   * The profile's distinct sample label sets, each the JSON of its SampleLabels in a canonical
+   * order. Every label is kept with its samples (string labels are also promoted to series
+   * labels), so that a merged profile carries them as the file did.
+   */
+  labelSets: string[];
 }
 
 /** Sample labels that stay per sample in Pyroscope instead of becoming series labels. */
@@ -69,7 +84,15 @@ function checkTypes(types: ProfileTypeInfo[]): void {
   }
 }
 
-export function prepareProfile(p: Profile, overrides?: Record<string, SampleTypeOverride>, metricName?: string): PreparedProfile {
+const byKeyThenValue = (a: SampleLabel, b: SampleLabel): number =>
+  a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : String(a[1]) < String(b[1]) ? -1 : String(a[1]) > String(b[1]) ? 1 : 0;
+
+export function prepareProfile(
+  p: Profile,
+  overrides?: Record<string, SampleTypeOverride>,
+  metricName?: string,
+  limits?: Limits,
+): PreparedProfile {
   const strings = p.stringTable.strings;
   const types = profileTypesOf(p, overrides, metricName);
   checkTypes(types);
@@ -118,8 +141,20 @@ export function prepareProfile(p: Profile, overrides?: Record<string, SampleType
   const width = types.length;
   const groups = new Map<
     string,
-    { labels: [string, string][]; leaf: Map<number, number>; nodes: number[]; values: number[][] }
+    {
+      labels: [string, string][];
+      leaf: Map<number | string, number>;
+      nodes: number[];
+      values: number[][];
+      labelSet: number[];
+    }
   >();
+  const labelSets: string[] = [];
+  const labelSetIndex = new Map<string, number>();
+  // What maxSampleLabelSets counts: the distinct sets of the labels that are not series labels
+  // (a set of series labels alone is its own series, bounded by the series limits).
+  const unpromoted = new Set<string>();
+  let labelled = false;
   for (const s of p.sample) {
     let node = 0;
     const ids = s.locationId;
@@ -136,24 +171,46 @@ export function prepareProfile(p: Profile, overrides?: Record<string, SampleType
       node = next;
     }
     const labels: [string, string][] = [];
+    const kept: SampleLabel[] = [];
     for (const l of s.label) {
       const key = strings[Number(l.key)]!;
-      if (Number(l.str) !== 0 && key && !PER_SAMPLE_LABELS.has(key)) labels.push([key, strings[Number(l.str)]!]);
+      if (!key) continue;
+      if (Number(l.str) !== 0) {
+        const value = strings[Number(l.str)]!;
+        if (!PER_SAMPLE_LABELS.has(key)) labels.push([key, value]);
+        kept.push([key, value]);
+      } else kept.push([key, int64Of(l.num), strings[Number(l.numUnit)] ?? '']);
     }
     labels.sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
     const gkey = labels.length ? JSON.stringify(labels) : '';
     let g = groups.get(gkey);
-    if (!g) groups.set(gkey, (g = { labels, leaf: new Map(), nodes: [], values: types.map(() => []) }));
-    let at = g.leaf.get(node);
+    if (!g) groups.set(gkey, (g = { labels, leaf: new Map(), nodes: [], values: types.map(() => []), labelSet: [] }));
+    let set = -1;
+    if (kept.length > 0) {
+      const setKey = JSON.stringify(kept.sort(byKeyThenValue));
+      let found = labelSetIndex.get(setKey);
+      if (found === undefined) {
+        if (limits) checkLabelSet(kept, unpromoted, limits);
+        found = labelSets.length;
+        labelSets.push(setKey);
+        labelSetIndex.set(setKey, found);
+      }
+      set = found;
+      labelled = true;
+    }
+    // Samples of one stack with other label sets stay apart, so that their labels can be given back.
+    const leafKey = set < 0 ? node : `${node},${set}`;
+    let at = g.leaf.get(leafKey);
     if (at === undefined) {
       at = g.nodes.length;
-      g.leaf.set(node, at);
+      g.leaf.set(leafKey, at);
       g.nodes.push(node);
+      g.labelSet.push(set);
       for (const v of g.values) v.push(0);
     }
     for (let t = 0; t < width; t++) g.values[t]![at]! += int64Of(s.value[t]);
   }
-  if (groups.size === 0) groups.set('', { labels: [], leaf: new Map(), nodes: [], values: types.map(() => []) });
+  if (groups.size === 0) groups.set('', { labels: [], leaf: new Map(), nodes: [], values: types.map(() => []), labelSet: [] });
 
   return {
     types,
@@ -170,6 +227,36 @@ export function prepareProfile(p: Profile, overrides?: Record<string, SampleType
       labels: g.labels,
       nodes: Int32Array.from(g.nodes),
       values: g.values.map((v) => Float64Array.from(v)),
+      labelSet: labelled ? Int32Array.from(g.labelSet) : undefined,
     })),
+    labelSets,
   };
+}
+
+/** A new sample label set, checked before it is kept: the cardinality of the unpromoted labels, and each label's size. */
+function checkLabelSet(set: SampleLabel[], unpromoted: Set<string>, limits: Limits): void {
+  const own = set.filter((l) => typeof l[1] !== 'string' || PER_SAMPLE_LABELS.has(l[0]));
+  if (own.length > 0) {
+    unpromoted.add(JSON.stringify(own));
+    if (unpromoted.size > limits.maxSampleLabelSets)
+      throw overLimit(
+        'maxSampleLabelSets',
+        limits,
+        `the profile has more than ${limits.maxSampleLabelSets} distinct sets of sample labels that are not series labels`,
+      );
+  }
+  for (const [key, value] of set) {
+    if (key.length > limits.maxLabelNameLength)
+      throw overLimit(
+        'maxLabelNameLength',
+        limits,
+        `sample label name ${JSON.stringify(key.slice(0, 64))}… has ${key.length} characters`,
+      );
+    if (typeof value === 'string' && value.length > limits.maxLabelValueLength)
+      throw overLimit(
+        'maxLabelValueLength',
+        limits,
+        `the value of sample label ${JSON.stringify(key.slice(0, 64))} has ${value.length} characters`,
+      );
+  }
 }

@@ -2,6 +2,7 @@
 import { create, toBinary } from '@bufbuild/protobuf';
 import {
   ProfileSchema,
+  type Label,
   type Profile,
   type Location,
   type Function as PFunction,
@@ -9,6 +10,7 @@ import {
   type Sample,
 } from '../../src/api/gen/google/v1/profile_pb';
 import type { ProfileTypeInfo } from '../ingest/pprof';
+import type { SampleLabel } from '../ingest/prepare';
 import { Slicer } from '../slice';
 import type { ProfileStore } from '../storage/store';
 import { toInt64 } from './int64';
@@ -91,6 +93,21 @@ export async function buildPprof(
     return id;
   };
 
+  // A label set's pprof labels, made once per set.
+  const labelCache = new Map<string, Label[]>();
+  const labelsOf = (set: string): Label[] => {
+    let out = labelCache.get(set);
+    if (!out) {
+      out = (JSON.parse(set) as SampleLabel[]).map((l) =>
+        l.length === 2
+          ? { $typeName: 'google.v1.Label', key: strings.id(l[0]), str: strings.id(l[1]), num: 0n, numUnit: 0n }
+          : { $typeName: 'google.v1.Label', key: strings.id(l[0]), str: 0n, num: toInt64(l[1]), numUnit: strings.id(l[2]) },
+      );
+      labelCache.set(set, out);
+    }
+    return out;
+  };
+
   for (const [scopeId, values] of merged.byScope) {
     const scope = store.scope(scopeId);
     const outLocation = new Array<bigint | undefined>(scope.locationCount);
@@ -121,24 +138,37 @@ export async function buildPprof(
     };
     // Node ids, their parents and locations index the scope's own tables: valid by construction.
     const { parent, location } = scope;
+    const labelledHere = merged.labelled?.get(scopeId);
+    const emit = (stack: bigint[], v: number, labels: Label[], labelKey: string) => {
+      if (multiScope) {
+        const key = `${stack.join(',')}|${labelKey}`;
+        const existing = sampleByStack.get(key);
+        if (existing) {
+          existing.value[0] = toInt64(Number(existing.value[0]!) + v);
+          return;
+        }
+        const s: Sample = { $typeName: 'google.v1.Sample', locationId: stack, value: [toInt64(v)], label: labels };
+        sampleByStack.set(key, s);
+        samples.push(s);
+      } else samples.push({ $typeName: 'google.v1.Sample', locationId: stack, value: [toInt64(v)], label: labels });
+    };
     for (let node = 0; node < values.length; node++) {
       const v = values[node]!;
       if (v === 0) continue;
       if ((node & 1023) === 0) await slicer.tick();
       const stack: bigint[] = [];
       for (let n = node; n !== 0; n = parent[n]!) stack.push(locationOf(location[n]!));
-      const value = toInt64(v);
-      if (multiScope) {
-        const key = stack.join(',');
-        const existing = sampleByStack.get(key);
-        if (existing) {
-          existing.value[0] = toInt64(Number(existing.value[0]!) + v);
-          continue;
+      // A stack's samples with labels come back one per label set; the rest of its value without.
+      let rest = v;
+      const bySet = labelledHere?.get(node);
+      if (bySet) {
+        for (const [set, part] of bySet) {
+          if (part === 0) continue;
+          emit(stack, part, labelsOf(set), set);
+          rest -= part;
         }
-        const s: Sample = { $typeName: 'google.v1.Sample', locationId: stack, value: [value], label: [] };
-        sampleByStack.set(key, s);
-        samples.push(s);
-      } else samples.push({ $typeName: 'google.v1.Sample', locationId: stack, value: [value], label: [] });
+      }
+      if (rest !== 0) emit(stack, rest, [], '');
     }
   }
 

@@ -68,14 +68,23 @@ export function toDelta(
 
   // Aggregate samples by stack + string labels.
   const width = p.sampleType.length;
-  const groups = new Map<string, { sample: Sample; values: number[] }>();
+  const groups = new Map<string, { sample: Sample; values: number[]; label: Sample['label']; nums: string }>();
+  // Numeric labels of a sample, to tell whether the samples summed into one agree on them.
+  const numsOf = (s: Sample) =>
+    s.label
+      .filter((l) => Number(l.str) === 0)
+      .map((l) => `${l.key}:${l.num}:${l.numUnit}`)
+      .join(',');
   for (const s of p.sample) {
     let key = s.locationId.map((id) => locIds.get(Number(id)) ?? -1).join(',');
     const labels: string[] = [];
     for (const l of s.label) if (Number(l.str) !== 0) labels.push(`${strings[Number(l.key)]}=${strings[Number(l.str)]}`);
     if (labels.length) key += `|${labels.sort().join('\u0001')}`;
     let g = groups.get(key);
-    if (!g) groups.set(key, (g = { sample: s, values: new Array<number>(width).fill(0) }));
+    if (!g) groups.set(key, (g = { sample: s, values: new Array<number>(width).fill(0), label: s.label, nums: numsOf(s) }));
+    // Samples summed with other numeric labels (heap `bytes` sizes): the sum keeps only the string
+    // labels, which it is stored with; a size would be wrong for it.
+    else if (g.nums !== numsOf(s)) g.label = g.label.filter((l) => Number(l.str) !== 0);
     for (let i = 0; i < width; i++) g.values[i]! += Number(s.value[i] ?? 0);
   }
 
@@ -114,7 +123,7 @@ export function toDelta(
       return d > 0 ? d : 0;
     });
     if (out.every((v) => v <= 0)) continue;
-    samples.push({ locationId: g.sample.locationId, label: g.sample.label, value: out });
+    samples.push({ locationId: g.sample.locationId, label: g.label, value: out });
   }
   const profile = new Profile({
     sampleType: keep.map((c) => p.sampleType[c]!),

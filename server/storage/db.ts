@@ -43,6 +43,8 @@ CREATE TABLE IF NOT EXISTS stack_nodes (
 ) WITHOUT ROWID;
 
 -- One row per profile and sample type. samples: n float64 values, then n uint32 leaf node ids.
+-- label_sets: NULL, or a JSON array of the row's sample label sets (each the JSON of its labels,
+-- see ingest/prepare.ts SampleLabel); label_index: then n int32, each sample's set (-1: none).
 CREATE TABLE IF NOT EXISTS profiles (
   id INTEGER PRIMARY KEY,
   series_id INTEGER NOT NULL,
@@ -53,7 +55,9 @@ CREATE TABLE IF NOT EXISTS profiles (
   drop_frames TEXT NOT NULL,
   keep_frames TEXT NOT NULL,
   total REAL NOT NULL,
-  samples BLOB NOT NULL
+  samples BLOB NOT NULL,
+  label_sets TEXT,
+  label_index BLOB
 );
 CREATE INDEX IF NOT EXISTS profiles_by_series_time ON profiles (series_id, time_ms);
 CREATE INDEX IF NOT EXISTS profiles_by_time ON profiles (time_ms);
@@ -75,5 +79,9 @@ export function openDatabase(dataDir: string): DB {
   db.pragma('synchronous = FULL');
   db.pragma('busy_timeout = 5000');
   db.exec(SCHEMA);
+  // Databases made before sample labels were kept gain their columns (NULL: no labels).
+  const columns = new Set((db.prepare('PRAGMA table_info(profiles)').all() as { name: string }[]).map((c) => c.name));
+  if (!columns.has('label_sets')) db.exec('ALTER TABLE profiles ADD COLUMN label_sets TEXT');
+  if (!columns.has('label_index')) db.exec('ALTER TABLE profiles ADD COLUMN label_index BLOB');
   return db;
 }

@@ -33,6 +33,9 @@ export interface StoredProfile {
   /** Leaf stack node ids and their values; undefined when only totals were read. */
   nodes?: Uint32Array;
   values?: Float64Array;
+  /** The row's sample label sets (JSON of each) and each sample's set (-1: none); undefined without labels. */
+  labelSets?: string[];
+  labelIndex?: Int32Array;
 }
 
 interface ProfileRow {
@@ -45,6 +48,35 @@ interface ProfileRow {
   keep_frames: string;
   total: number;
   samples?: Buffer;
+  label_sets?: string | null;
+  label_index?: Buffer | null;
+}
+
+/** The sample label sets one row uses, renumbered from the profile's (PreparedProfile.labelSets). */
+class RowLabelSets {
+  private readonly used = new Map<number, number>();
+  private readonly index: Int32Array;
+  constructor(
+    private readonly sets: readonly string[],
+    n: number,
+  ) {
+    this.index = new Int32Array(n);
+  }
+  set(entry: number, set: number): void {
+    let local = -1;
+    if (set >= 0) {
+      local = this.used.get(set) ?? this.used.size;
+      this.used.set(set, local);
+    }
+    this.index[entry] = local;
+  }
+  /** NULL for a row whose samples have no labels. */
+  json(): string | null {
+    return this.used.size ? JSON.stringify([...this.used.keys()].map((s) => this.sets[s]!)) : null;
+  }
+  indexBlob(): Buffer | null {
+    return this.used.size ? Buffer.from(this.index.buffer) : null;
+  }
 }
 
 /** Rows read per batch by a query, between two turns of the event loop at most. */
@@ -90,15 +122,15 @@ export class ProfileStore {
       insertLocation: db.prepare('INSERT INTO locations (scope, id, frame) VALUES (?, ?, ?)'),
       insertNode: db.prepare('INSERT INTO stack_nodes (scope, id, parent, location) VALUES (?, ?, ?, ?)'),
       insertProfile: db.prepare(
-        `INSERT INTO profiles (series_id, time_ms, duration_ns, scope, period, drop_frames, keep_frames, total, samples)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+        `INSERT INTO profiles (series_id, time_ms, duration_ns, scope, period, drop_frames, keep_frames, total, samples, label_sets, label_index)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       ),
     };
     // Keyset pagination on (time_ms, id): the index profiles_by_series_time serves every batch.
     const cols = 'id, series_id, time_ms, scope, period, drop_frames, keep_frames, total';
     const where = 'series_id = ? AND time_ms <= ? AND (time_ms, id) > (?, ?) ORDER BY time_ms, id LIMIT ?';
     this.read = {
-      samples: readDb.prepare(`SELECT ${cols}, samples FROM profiles WHERE ${where}`),
+      samples: readDb.prepare(`SELECT ${cols}, samples, label_sets, label_index FROM profiles WHERE ${where}`),
       totals: readDb.prepare(`SELECT ${cols} FROM profiles WHERE ${where}`),
       anyInRange: readDb.prepare('SELECT 1 FROM profiles WHERE series_id = ? AND time_ms >= ? AND time_ms <= ? LIMIT 1'),
       scopeId: readDb.prepare('SELECT id FROM scopes WHERE tenant = ? AND day = ?'),
@@ -257,12 +289,14 @@ export class ProfileStore {
         const blob = Buffer.alloc(n * 12);
         const vals = new Float64Array(blob.buffer, blob.byteOffset, n);
         const ids = new Uint32Array(blob.buffer, blob.byteOffset + n * 8, n);
+        const labels = g.labelSet && new RowLabelSets(p.labelSets, n);
         let k = 0;
         let total = 0;
         for (let i = 0; i < values.length; i++) {
           const v = values[i]!;
           if (v === 0) continue;
           ids[k] = node[g.nodes[i]!]!;
+          labels?.set(k, g.labelSet![i]!);
           vals[k++] = v;
           total += v;
         }
@@ -276,6 +310,8 @@ export class ProfileStore {
           p.keepFrames,
           total,
           blob,
+          labels?.json() ?? null,
+          labels?.indexBlob() ?? null,
         );
         rows++;
         await slicer.tick();
@@ -401,6 +437,10 @@ export class ProfileStore {
             const copy = new Uint8Array(row.samples);
             p.values = new Float64Array(copy.buffer, 0, n);
             p.nodes = new Uint32Array(copy.buffer, n * 8, n);
+          }
+          if (row.label_sets && row.label_index) {
+            p.labelSets = JSON.parse(row.label_sets) as string[];
+            p.labelIndex = new Int32Array(new Uint8Array(row.label_index).buffer);
           }
           yield p;
         }

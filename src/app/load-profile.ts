@@ -2,6 +2,7 @@
 // its own bytes), then the profile worker opens them.
 import { averageDivisorOf } from '../api/gauge';
 import { QuerierClient } from '../api/querier';
+import { MAX_GROUPS, labelValueSeries, mapLimit, withMatcher } from '../api/label-values';
 import { type MergeQuery, type ProfileRequest, queryName, requestKey } from '../state/profile-request';
 import { stepFor } from '../state/time-range';
 import type { Progress } from '../views/LoadProgress';
@@ -25,6 +26,7 @@ export type LoadedProfile = OpenResult & { query?: { next: QuerySide; base?: Que
 
 /** A query's merged profile, and for an average, the number its values are divided by (both asked at once). */
 async function fetchMerged(q: MergeQuery, inDiff: boolean, signal?: AbortSignal): Promise<{ source: Source; side: QuerySide }> {
+  if (q.groupBy) return fetchGrouped(q, q.groupBy, inDiff, signal);
   const client = new QuerierClient(q.backend);
   const request = { profileTypeID: q.type, labelSelector: q.selector, start: q.start, end: q.end };
   const [bytes, averagedOver] = await Promise.all([
@@ -32,6 +34,36 @@ async function fetchMerged(q: MergeQuery, inDiff: boolean, signal?: AbortSignal)
     q.average ? averageDivisorOf(client, { ...request, step: stepFor(q.start, q.end) }, signal) : undefined,
   ]);
   return { source: { source: bytes, name: queryName(q, inDiff), divideBy: averagedOver }, side: { query: q, averagedOver } };
+}
+
+/**
+ * A query grouped by a series label: the label's values (SelectSeries with groupBy), then one
+ * merged profile per value (SelectMergeProfile with `label="value"`; '' matches the series
+ * without the label), each averaged on its own for a gauge. The worker puts each under a root frame.
+ */
+async function fetchGrouped(
+  q: MergeQuery,
+  label: string,
+  inDiff: boolean,
+  signal?: AbortSignal,
+): Promise<{ source: Source; side: QuerySide }> {
+  const client = new QuerierClient(q.backend);
+  const base = { profileTypeID: q.type, labelSelector: q.selector, start: q.start, end: q.end, step: stepFor(q.start, q.end) };
+  const values = await labelValueSeries(client, base, label, { average: false }, signal);
+  // Nothing in the range: the ungrouped (empty) profile says so as usual.
+  if (values.length === 0) return fetchMerged({ ...q, groupBy: undefined }, inDiff, signal);
+  if (values.length > MAX_GROUPS)
+    throw new Error(`${label} has ${values.length} values in this range: at most ${MAX_GROUPS} can be grouped; filter first`);
+  const parts = await mapLimit(values, 4, async ({ value }) => {
+    const part = { ...base, labelSelector: withMatcher(q.selector, { name: label, op: '=', value }) };
+    const [source, divideBy] = await Promise.all([
+      client.selectMergeProfile(part, signal),
+      q.average ? averageDivisorOf(client, part, signal) : undefined,
+    ]);
+    return { value, source, divideBy };
+  });
+  const name = `${queryName(q, inDiff)} · by ${label}`;
+  return { source: { source: new ArrayBuffer(0), name, groups: { key: label, parts } }, side: { query: q } };
 }
 
 /** The request's bytes: the files, or the backend's merged profiles (both sides at once). */
@@ -46,7 +78,14 @@ async function sourcesOf(
   return { next: next.source, base: base?.source, query: { next: next.side, base: base?.side } };
 }
 
-const sizeOf = (s: Source | undefined) => (!s ? 0 : s.source instanceof Blob ? s.source.size : s.source.byteLength);
+const sizeOf = (s: Source | undefined): number =>
+  !s
+    ? 0
+    : s.groups
+      ? s.groups.parts.reduce((a, p) => a + p.source.byteLength, 0)
+      : s.source instanceof Blob
+        ? s.source.size
+        : s.source.byteLength;
 
 /** Loads requests into the profile worker, which holds one profile at a time. */
 export class ProfileLoader {

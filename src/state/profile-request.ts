@@ -16,6 +16,8 @@ export interface MergeQuery {
   end: number;
   /** Profiles over time averaged (a gauge's default, see aggregationOf) instead of summed. */
   average: boolean;
+  /** Grouped by this series label: one merged profile per value, each under a root frame. */
+  groupBy?: string;
 }
 
 /** The files opened in this page: a file, or the comparison and its baseline. */
@@ -59,6 +61,7 @@ export function profileRequestOf(state: UrlState, range: TimeRange, files: HeldF
     start,
     end,
     average,
+    ...(state.flameBy ? { groupBy: state.flameBy } : {}),
   });
   const next = query(state.query, state.sel ?? [range.start, range.end]);
   if (!state.diff) return { kind: 'query', next };

@@ -13,6 +13,10 @@ describe('URL state', () => {
       sel: [1700000000000, 1700000060000] as [number, number],
       groupBy: 'pod',
       agg: 'sum' as const,
+      breakdown: 'namespace',
+      bdSort: 'value' as const,
+      bdAsc: true,
+      flameBy: 'pod',
       refresh: 30,
       tenant: 'team-a',
       view: 'flame' as const,
@@ -62,6 +66,15 @@ describe('URL state', () => {
     const qs = serializeUrlState(s);
     expect(new URLSearchParams(qs).get('list')).toBe('^main\\.(fib|mix)$');
     expect(parseUrlState('?' + qs)).toEqual(s);
+  });
+
+  it('names the breakdown and the flame graph grouping in the link (issue 20)', () => {
+    const s = parseUrlState('?v=1&breakdown=pod&bdSort=value&bdAsc=1&flameBy=region');
+    expect([s.breakdown, s.bdSort, s.bdAsc, s.flameBy]).toEqual(['pod', 'value', true, 'region']);
+    expect(serializeUrlState({ ...DEFAULT_STATE, breakdown: 'pod', flameBy: 'region' })).toBe('v=1&breakdown=pod&flameBy=region');
+    // Not label names: ignored, so no selector is made of them.
+    const bad = parseUrlState('?flameBy=a%22%7D&breakdown=1x');
+    expect([bad.flameBy, bad.breakdown]).toEqual(['', '']);
   });
 
   it('reads links without a version as version 1', () => {

@@ -34,7 +34,7 @@ export function viewFiltersOf(s: UrlState): ViewFilters {
  * selection (absolute times within the resolved range).
  */
 export function queryIdentityOf(s: UrlState): string {
-  return JSON.stringify([s.mode, s.tenant, s.type, s.query, s.groupBy, s.diff, s.bquery, s.agg]);
+  return JSON.stringify([s.mode, s.tenant, s.type, s.query, s.groupBy, s.diff, s.bquery, s.agg, s.breakdown, s.flameBy]);
 }
 
 export type Aggregation = 'average' | 'sum';
@@ -62,6 +62,12 @@ export interface UrlState {
   groupBy: string;
   /** How profiles over time are combined ('' = the type's default, see aggregationOf). */
   agg: '' | Aggregation;
+  /** The label breakdown table's label ('' = no breakdown), its sort column and order. */
+  breakdown: string;
+  bdSort: 'total' | 'value';
+  bdAsc: boolean;
+  /** Explore's profile grouped by this series label: one root frame per value ('' = not grouped). */
+  flameBy: string;
   /** Auto-refresh period in seconds (0 = off). */
   refresh: number;
   tenant: string;
@@ -121,6 +127,10 @@ export const DEFAULT_STATE: UrlState = {
   sel: null,
   groupBy: '',
   agg: '',
+  breakdown: '',
+  bdSort: 'total',
+  bdAsc: false,
+  flameBy: '',
   refresh: 0,
   tenant: '',
   view: 'both',
@@ -157,6 +167,8 @@ export const DEFAULT_STATE: UrlState = {
   list: '',
 };
 
+/** A label name as selectors have them (an invalid one in a link falls back to none). */
+const labelName = z.string().regex(/^[a-zA-Z_][a-zA-Z0-9_]*$/);
 const bool = z.enum(['1', '0', 'true', 'false']).transform((v) => v === '1' || v === 'true');
 const time = z.string().refine(isValidTime);
 const range = z
@@ -176,6 +188,10 @@ const FIELDS: { [K in keyof UrlState]: z.ZodType<UrlState[K]> } = {
   sel: range,
   groupBy: z.string(),
   agg: z.enum(['', 'average', 'sum']),
+  breakdown: labelName,
+  bdSort: z.enum(['total', 'value']),
+  bdAsc: bool,
+  flameBy: labelName,
   refresh: z.coerce.number().int().min(0).max(86400),
   tenant: z.string(),
   view: z.enum(VIEW_MODES as [ViewMode, ...ViewMode[]]),
@@ -223,6 +239,10 @@ const PARAM: { [K in keyof UrlState]: string } = {
   sel: 'sel',
   groupBy: 'groupBy',
   agg: 'agg',
+  breakdown: 'breakdown',
+  bdSort: 'bdSort',
+  bdAsc: 'bdAsc',
+  flameBy: 'flameBy',
   refresh: 'refresh',
   tenant: 'tenant',
   view: 'view',

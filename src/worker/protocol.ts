@@ -18,6 +18,11 @@ export interface Source {
   name: string;
   /** Every value is divided by this: a gauge's profiles averaged over time (see src/api/gauge.ts). */
   divideBy?: number;
+  /**
+   * Explore's flame graph grouped by a series label: one merged profile per value of `key`, each
+   * opened on its own and put under a root frame (see groupUnderRoots); `source` is then unused.
+   */
+  groups?: { key: string; parts: { value: string; source: ArrayBuffer; divideBy?: number }[] };
 }
 
 /** A request about the open profile: which one (OpenResult.id), what part of it and how filtered. */

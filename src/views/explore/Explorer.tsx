@@ -11,6 +11,8 @@ import { QueryBar, defaultProfileType } from './QueryBar';
 import { TimeRangePicker } from './TimeRangePicker';
 import { Timeline } from './Timeline';
 import { CopyLink } from './CopyLink';
+import { pickerLabelOrder } from './FilterPicker';
+import { LabelBreakdown } from './LabelBreakdown';
 
 /** How often an empty screen asks again, with "now" moved (data may arrive any moment on a fresh server). */
 export const EMPTY_POLL_MS = 5000;
@@ -193,17 +195,47 @@ export function Explorer({ state, setState, range, onRefresh }: Props) {
       )}
       {ready && (
         <div className="timeline-row">
-          <label className="group-by">
-            Split by
-            <select data-testid="group-by" value={state.groupBy} onChange={(e) => setState({ groupBy: e.target.value })}>
-              <option value="">—</option>
-              {(labelNames.data ?? []).map((n) => (
-                <option key={n} value={n}>
-                  {n}
-                </option>
-              ))}
-            </select>
-          </label>
+          <div className="timeline-controls">
+            <label className="group-by">
+              Split by
+              <select data-testid="group-by" value={state.groupBy} onChange={(e) => setState({ groupBy: e.target.value })}>
+                <option value="">—</option>
+                {(labelNames.data ?? []).map((n) => (
+                  <option key={n} value={n}>
+                    {n}
+                  </option>
+                ))}
+              </select>
+            </label>
+            <label className="group-by" title="One merged profile per value of the label, each under a root frame of its own">
+              Flame graph by
+              <select
+                data-testid="flame-group-by"
+                value={state.flameBy}
+                onChange={(e) => setState({ flameBy: e.target.value, zoom: [], sandwich: '', fn: '' })}
+              >
+                <option value="">—</option>
+                {pickerLabelOrder([...(labelNames.data ?? []), ...(state.flameBy ? [state.flameBy] : [])])
+                  .filter((n, i, all) => all.indexOf(n) === i)
+                  .map((n) => (
+                    <option key={n} value={n}>
+                      {n}
+                    </option>
+                  ))}
+              </select>
+            </label>
+            <button
+              type="button"
+              data-testid="breakdown-toggle"
+              aria-pressed={state.breakdown !== ''}
+              // Until the query's label names are known there is nothing to break down by.
+              disabled={!state.breakdown && !labelNames.data?.length}
+              title="Break the query down by the values of a label"
+              onClick={() => setState({ breakdown: state.breakdown ? '' : (pickerLabelOrder(labelNames.data ?? [])[0] ?? '') })}
+            >
+              Breakdown
+            </button>
+          </div>
           <Timeline
             series={series.data ?? []}
             start={start}
@@ -217,6 +249,19 @@ export function Explorer({ state, setState, range, onRefresh }: Props) {
             target={state.diff ? brushTarget : 'comparison'}
           />
         </div>
+      )}
+      {ready && state.breakdown && (
+        <LabelBreakdown
+          client={client}
+          clientKey={clientKey}
+          state={state}
+          setState={setState}
+          start={state.sel?.[0] ?? start}
+          end={state.sel?.[1] ?? end}
+          average={average}
+          unit={sampleUnit}
+          labelNames={labelNames.data ?? []}
+        />
       )}
     </div>
   );

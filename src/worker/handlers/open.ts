@@ -6,6 +6,7 @@ import { gunzipNative, isGzip } from '../../common/gzip';
 import type { LoadProgress } from '../../common/pprof-bytes';
 import type { ProfileData } from '../../profile/model/profile-data';
 import { ProfileSession, diffOfSessions, readSessionData, sessionOf } from '../../profile/model/session';
+import { groupUnderRoots } from '../../profile/model/group-roots';
 import { type Call, type Handlers, mark } from '../handler';
 import { Superseded, hold } from '../held-profile';
 import type { SideMessage, Source } from '../protocol';
@@ -47,6 +48,25 @@ async function inflated(side: Source, maxBytes: number | undefined, call: Call):
  * holds a large file while the profile is built from it (see ProfileBytes).
  */
 async function openSource(side: Source, maxBytes: number | undefined, call: Call): Promise<ProfileSession> {
+  if (side.groups) {
+    const { key } = side.groups;
+    const parts = [];
+    for (const part of side.groups.parts) {
+      const data = await readData({ source: part.source, name: side.name, divideBy: part.divideBy }, maxBytes, call);
+      parts.push({ value: part.value, data });
+    }
+    mark('worker:decoded');
+    call.progress({ phase: 'building' });
+    return sessionOf(groupUnderRoots(key, parts));
+  }
+  const data = await readData(side, maxBytes, call);
+  mark('worker:decoded');
+  call.progress({ phase: 'building' });
+  return sessionOf(data);
+}
+
+/** A source's bytes, inflated and read as ProfileData (values divided as the source says). */
+async function readData(side: Source, maxBytes: number | undefined, call: Call): Promise<ProfileData> {
   const box: { bytes?: Uint8Array } = { bytes: await inflated(side, maxBytes, call) };
   // Another file came while this one was read: the page wants that one, so this one is dropped.
   if (call.newerOpen()) throw new Superseded('Another profile was opened meanwhile.');
@@ -62,8 +82,7 @@ async function openSource(side: Source, maxBytes: number | undefined, call: Call
   };
   const data = readSessionData(take, { maxDecompressedBytes: maxBytes, onProgress });
   if (side.divideBy !== undefined && side.divideBy !== 1) divideValues(data, side.divideBy);
-  onProgress({ phase: 'building' });
-  return sessionOf(data);
+  return data;
 }
 
 /** Divides every sample's values, before anything is built from them (an average over `by` profiles). */
