@@ -89,6 +89,20 @@ export function scaleValue(value: number, fromUnit: string, toUnit: string): [nu
 }
 
 /**
+ * A name of `unit` that pprof's tag ranges read ("32kb": ASCII letters only) as the same unit, or
+ * '' when pprof knows no such unit (a bare number then compares with such a key's values).
+ */
+export function unitAlias(unit: string): string {
+  for (const type of UNIT_TYPES) {
+    const u = sniffUnit(type, unit);
+    if (!u) continue;
+    if (/^[A-Za-z]+$/.test(unit)) return unit;
+    return u.aliases.find((a) => /^[A-Za-z]+$/.test(a)) ?? '';
+  }
+  return '';
+}
+
+/**
  * Go's strconv formatting of x with `digits` decimals: like toFixed, but exact binary ties
  * round half to even, as Go does (JavaScript rounds them away from zero).
  */
