@@ -8,7 +8,8 @@ import { DiffTopTable } from '../views/DiffTopTable';
 import { CallTreeView } from '../views/tree/CallTreeView';
 import { CallGraphView } from '../views/graph/CallGraphView';
 import { TreeReportView } from '../views/tree/TreeReportView';
-import { RefineBar, filterPatch } from '../views/RefineBar';
+import { RefineBar, filterPatch, tagPatch } from '../views/RefineBar';
+import { TagsView } from '../views/TagsView';
 import { useWorkerQuery } from '../views/use-worker-query';
 import { useState } from 'react';
 import { parseProfileTypeId } from '../common/profile-types';
@@ -21,6 +22,7 @@ const VIEW_LABELS: Record<ViewMode, string> = {
   inverted: 'Inverted tree',
   graph: 'Graph',
   report: 'pprof -tree',
+  tags: 'Tags',
 };
 const HAS_TABLE: ViewMode[] = ['top', 'both'];
 
@@ -149,6 +151,14 @@ export function ProfileViews({ profile, state, setState, dark }: Props) {
               granularity={granularity}
               options={{ nodeCount: state.nodeCount, nodeFraction: state.nodeFraction, edgeFraction: state.edgeFraction }}
               filters={filters}
+            />
+          )}
+          {state.view === 'tags' && (
+            <TagsView
+              profile={profile.id}
+              sampleIndex={sampleIndex}
+              filters={filters}
+              onTag={(kind, filter) => setState(tagPatch(state, kind, filter))}
             />
           )}
           {state.view === 'graph' && (

@@ -10,6 +10,7 @@ import type { TopSort } from '../profile/reports/top';
 import type { ProfileData } from '../profile/model/profile-data';
 import type { Sandwich } from '../profile/transforms/sandwich';
 import type { StackTrie } from '../profile/model/stack-trie';
+import type { TagsReport } from '../profile/reports/tags';
 
 /** A file to open, or a backend's merged profile: its bytes (gzipped or not) and a name to show. */
 export interface Source {
@@ -46,6 +47,8 @@ export interface Requests {
   sandwich: { args: ViewArgs & { node: number }; result: Sandwich };
   graph: { args: ViewArgs & { options: GraphOptions }; result: GraphLayout };
   'tree-report': { args: ViewArgs & { options: GraphOptions }; result: string };
+  /** pprof's -tags report (a diff's with each side's weights too). */
+  tags: { args: ViewArgs; result: TagsReport };
   'export-pprof': { args: { profile: number }; result: Uint8Array };
   'export-folded': { args: ViewArgs; result: string };
 }
@@ -96,5 +99,5 @@ export interface GraphLayout extends GraphData {
   total: number;
 }
 
-export type { DiffWidth, FlameData, GraphOptions, ProfileSummary, Sandwich, TopColumns, ViewFilters };
+export type { DiffWidth, FlameData, GraphOptions, ProfileSummary, Sandwich, TagsReport, TopColumns, ViewFilters };
 export type { FlameTree } from '../profile/transforms/flame-tree';
