@@ -1,6 +1,5 @@
 import { useState } from 'react';
 import type { UrlState } from '../state/url-state';
-import { parseTagRange } from '../profile/transforms/tag-filter';
 
 export type FilterKind = 'focus' | 'ignore' | 'hide' | 'show' | 'showFrom';
 export const FILTER_KINDS: { kind: FilterKind; label: string; help: string }[] = [
@@ -49,21 +48,6 @@ export const TAG_KINDS: { kind: TagKind; label: string; help: string; placeholde
 
 export type RefineKind = FilterKind | TagKind;
 const REFINE_KINDS: { kind: RefineKind; label: string; help: string; placeholder?: string }[] = [...FILTER_KINDS, ...TAG_KINDS];
-
-/**
- * A value clicked in the tags view ("key=…", see TagValue.filter): tagfocus replaces the one there
- * is; tagignore adds it to one of the same key (pprof ignores a sample matching any of a key's
- * comma-separated regexps), else replaces it.
- */
-export function tagPatch(state: UrlState, kind: 'tagFocus' | 'tagIgnore', filter: string): Partial<UrlState> {
-  const cur = state[kind];
-  const key = filter.slice(0, filter.indexOf('=') + 1);
-  const isRegexps = (f: string) => !parseTagRange(f.slice(key.length));
-  if (kind === 'tagIgnore' && key && cur.startsWith(key) && isRegexps(cur) && isRegexps(filter)) {
-    return { tagIgnore: `${cur},${filter.slice(key.length)}` };
-  }
-  return { [kind]: filter };
-}
 
 /** pprof's quoting of a function name into an exact-match regexp. */
 export function quoteMeta(name: string): string {

@@ -89,15 +89,15 @@ export function scaleValue(value: number, fromUnit: string, toUnit: string): [nu
 }
 
 /**
- * A name of `unit` that pprof's tag ranges read ("32kb": ASCII letters only) as the same unit, or
- * '' when pprof knows no such unit (a bare number then compares with such a key's values).
+ * A name of `unit` that pprof's tag ranges read ("32kb": ASCII letters only) as the same unit,
+ * its short name when it can ("bytes" → "B"), or '' when pprof knows no such unit (a bare number
+ * then compares with such a key's values).
  */
 export function unitAlias(unit: string): string {
   for (const type of UNIT_TYPES) {
     const u = sniffUnit(type, unit);
     if (!u) continue;
-    if (/^[A-Za-z]+$/.test(unit)) return unit;
-    return u.aliases.find((a) => /^[A-Za-z]+$/.test(a)) ?? '';
+    return [u.name, unit, ...u.aliases].find((a) => /^[A-Za-z]+$/.test(a)) ?? '';
   }
   return '';
 }
