@@ -1,6 +1,7 @@
 import { type Page, expect, test } from '@playwright/test';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { EXPECTED_TAGS_DIR, readExpectedText } from '../tests/helpers/corpus';
+import { EXPECTED_TAGS_DIR, PROFILES_DIR, readExpectedText } from '../tests/helpers/corpus';
 import { parseExpectedTags, parseExpectedTop } from '../tests/helpers/expected';
 import { openFixture, trackConsoleErrors, visibleRows } from './helpers';
 import { ROW, waitForDraw } from './flame-helpers';
@@ -10,19 +11,25 @@ const FIXTURE = 'go-cpu.pb.gz';
 const expectedTags = (variant: string) => parseExpectedTags(readExpectedText(join(EXPECTED_TAGS_DIR, variant, 'tags.txt')));
 const expectedTop = (variant: string) => parseExpectedTop(readExpectedText(join(EXPECTED_TAGS_DIR, variant, 'top.txt')));
 
-/** The tags view's rows of one key, as shown: value, weight and percentage cells. */
+/**
+ * The tags view's rows of one key, as shown: value, weight (Δ in a diff) and percentage, the
+ * last two numeric cells (a diff shows each side's weight before them).
+ */
 async function tagRows(page: Page, key: string) {
   return page.locator(`[data-testid="tag-row"][data-key="${key}"]`).evaluateAll((els) =>
     els.map((el) => {
       const cells = Array.from(el.querySelectorAll('td.num')).map((c) => (c as HTMLElement).innerText);
-      return { name: el.getAttribute('data-value') ?? '', weight: cells[0] ?? '', percent: cells[1] ?? '' };
+      return { name: el.getAttribute('data-value') ?? '', weight: cells.at(-2) ?? '', percent: cells.at(-1) ?? '' };
     }),
   );
 }
 
-/** The tags view shows what `go tool pprof -tags` printed for a variant, key by key. */
+/**
+ * The tags view shows what `go tool pprof -tags` printed for a variant, key by key (but for the
+ * pprof::base key that pprof gives a diff's baseline: the view leaves it out).
+ */
 async function expectTagsView(page: Page, variant: string) {
-  const expected = expectedTags(variant);
+  const expected = expectedTags(variant).filter((k) => k.key !== 'pprof::base');
   await expect(page.getByTestId('tag-key')).toHaveCount(expected.length);
   for (const k of expected) {
     await expect.poll(() => tagRows(page, k.key)).toEqual(k.values.map((v) => ({ ...v, percent: v.percent.trim() })));
@@ -104,6 +111,37 @@ test.describe('pprof tag options', () => {
       const want = top.parsed.find((r) => r.name === h.name)!;
       expect(byName.get(h.name), h.name).toEqual([want.flat, want.cum]);
     }
+    expect(errors).toEqual([]);
+  });
+
+  test('in a diff of two files, the tags view is pprof -tags -diff_base, and tagfocus applies to both sides', async ({
+    page,
+  }) => {
+    const errors = trackConsoleErrors(page);
+    await page.goto('/?mode=file&view=top');
+    await openFixture(page, 'go-cpu-variant.pb.gz');
+    await page.getByTestId('baseline-file-input').setInputFiles({
+      name: FIXTURE,
+      mimeType: 'application/octet-stream',
+      buffer: readFileSync(join(PROFILES_DIR, FIXTURE)),
+    });
+    await expect(page.getByTestId('diff-description')).toContainText(FIXTURE);
+    await page.getByTestId('view-tags').click();
+    await expectTagsView(page, 'go-cpu.diff-plain');
+    await page.locator('[data-testid="tag-row"][data-key="tenant"][data-value="acme"]').click();
+    expect(new URL(page.url()).searchParams.get('tf')).toBe('tenant=^acme$');
+    await expectTagsView(page, 'go-cpu.diff-tagfocus');
+    // The diff table is pprof -diff_base -tagfocus=tenant=acme's.
+    await page.getByTestId('view-top').click();
+    const top = expectedTop('go-cpu.diff-tagfocus');
+    await expect(page.getByTestId('diff-row').first()).toHaveAttribute('data-name', top.parsed[0]!.name);
+    const shown = await page.getByTestId('diff-row').evaluateAll((els) =>
+      els
+        .map((el) => ({ top: parseFloat((el as HTMLElement).style.top), name: el.getAttribute('data-name')! }))
+        .sort((a, b) => a.top - b.top)
+        .map((r) => r.name),
+    );
+    expect(shown).toEqual(top.parsed.slice(0, shown.length).map((r) => r.name));
     expect(errors).toEqual([]);
   });
 
