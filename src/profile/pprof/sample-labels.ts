@@ -21,10 +21,11 @@ export class SampleLabels {
   private numUnit = '';
   private anyTag = false;
   // Every label as pprof keeps it (SampleLabelTable): string label sequences and numeric entries.
-  private readonly strSet: Int32Array;
+  // The per-sample arrays are made at the first label, so that a profile without any costs nothing.
+  private strSet?: Int32Array;
   private readonly strSets: { keys: string[]; values: string[] }[] = [];
   private readonly strSetIndex = new Map<string, number>();
-  private readonly allNumStart: Int32Array;
+  private allNumStart?: Int32Array;
   private readonly allNumKey = new GrowableInt32(16);
   private readonly allNumValue = new GrowableFloat64(16);
   private readonly allNumUnit = new GrowableInt32(16);
@@ -53,14 +54,12 @@ export class SampleLabels {
   ) {
     this.labelSet = new Int32Array(nSamples).fill(-1);
     this.numStart = new Int32Array(nSamples + 1);
-    this.strSet = new Int32Array(nSamples).fill(-1);
-    this.allNumStart = new Int32Array(nSamples + 1);
     this.fastLabels = strings.length < 2 ** 26; // key * nStrings + value stays an exact number
   }
 
   startSample(i: number): void {
     this.numStart[i] = this.nums.length;
-    this.allNumStart[i] = this.allNumValue.length;
+    if (this.allNumStart) this.allNumStart[i] = this.allNumValue.length;
     this.nLab = 0;
   }
 
@@ -112,7 +111,7 @@ export class SampleLabels {
     } else {
       for (let t = 0; t < seen.keys.length; t++) this.labels[seen.keys[t]!]!.values[i] = seen.values[t]!;
       this.labelSet[i] = seen.set;
-      this.strSet[i] = seen.strSet;
+      if (seen.strSet >= 0) this.strSet![i] = seen.strSet;
     }
   }
 
@@ -154,10 +153,11 @@ export class SampleLabels {
       this.anyTag = true;
       this.labelSet[i] = this.labelSets.indexOf(parts);
     }
-    if (strKeys.length > 0) this.strSet[i] = this.strSetOf(strKeys, strValues);
+    const strSet = strKeys.length > 0 ? this.strSetOf(strKeys, strValues) : -1;
+    if (strSet >= 0) (this.strSet ??= new Int32Array(this.nSamples).fill(-1))[i] = strSet;
     if (seen) {
       seen.set = this.labelSet[i]!;
-      seen.strSet = this.strSet[i]!;
+      seen.strSet = strSet;
     }
     this.nLab = 0;
   }
@@ -177,6 +177,8 @@ export class SampleLabels {
   }
 
   private addNumeric(key: string, num: number, unit: string): void {
+    // Samples before the first numeric label have none: their starts are 0.
+    this.allNumStart ??= new Int32Array(this.nSamples + 1);
     let k = this.numKeyIndex.get(key);
     if (k === undefined) {
       k = this.numKeys.length;
@@ -197,12 +199,13 @@ export class SampleLabels {
 
   /** Every sample label (SampleLabelTable), once every sample is read; undefined when there are none. */
   table(): SampleLabelTable | undefined {
-    this.allNumStart[this.nSamples] = this.allNumValue.length;
     if (!this.anyLabel) return undefined;
+    const numStart = this.allNumStart ?? new Int32Array(this.nSamples + 1);
+    numStart[this.nSamples] = this.allNumValue.length;
     return {
-      strSet: this.strSet,
+      strSet: this.strSet ?? new Int32Array(this.nSamples).fill(-1),
       strSets: this.strSets,
-      numStart: this.allNumStart,
+      numStart,
       numKey: this.allNumKey.data.slice(0, this.allNumKey.length),
       numValue: this.allNumValue.data.slice(0, this.allNumValue.length),
       numUnit: this.allNumUnit.data.slice(0, this.allNumUnit.length),
