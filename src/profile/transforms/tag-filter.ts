@@ -3,7 +3,7 @@
 import type { SampleLabelTable } from '../model/profile-data';
 import type { SampleLabelsAt } from '../model/label-table';
 import { scaleValue } from '../reports/format';
-import { FilterError } from './filters';
+import { compileFilter } from './filters';
 
 /** Does a sample match: its labels (see labelReader) and, for a diff's baseline, an extra label. */
 export type TagMatcher = (labels: SampleLabelsAt) => boolean;
@@ -45,15 +45,6 @@ export function parseTagRange(filter: string): NumTest | undefined {
   };
 }
 
-/** A regexp of a tag filter; an invalid one is an error that names the option. */
-function compileTagRegexp(name: string, source: string): RegExp {
-  try {
-    return new RegExp(source);
-  } catch (e) {
-    throw new FilterError(`${name}: invalid regular expression ${JSON.stringify(source)}: ${e instanceof Error ? e.message : e}`);
-  }
-}
-
 /**
  * Compiles a tagfocus or tagignore value as pprof does: "key=value" or "value"; the value is a
  * numeric range when it reads as one, else comma-separated regexps. With a key, a sample matches
@@ -89,7 +80,7 @@ export function compileTagFilter(
     };
   }
 
-  const rxs = filter.split(',').map((f) => compileTagRegexp(name, f));
+  const rxs = filter.split(',').map((f) => compileFilter(name, f));
   if (wantKey === undefined) {
     return (l) =>
       rxs.every((rx) => {
