@@ -170,7 +170,8 @@ export function selectOutputUnit(nodes: Iterable<{ flat: number; cum: number }>,
     if (v === 0) v = Math.abs(n.cum);
     if (v > 0 && (min === 0 || v < min)) min = v;
   }
-  if (!any) return sampleUnit;
+  // No nodes (filters matched nothing): pprof keeps "minimum", each value in its own best unit.
+  if (!any) return 'minimum';
   const max = total;
   if (min === 0) min = max;
   const [, minUnit] = scaleValue(min, sampleUnit, 'minimum');

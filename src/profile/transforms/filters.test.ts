@@ -245,7 +245,7 @@ describe("pprof's driver goldens from the synthetic profiles", () => {
       compared++;
     });
   }
-  it('compared 34 goldens', () => expect(compared).toBe(34));
+  it('compared 37 goldens', () => expect(compared).toBe(37));
 });
 
 describe('applyFilters', () => {
