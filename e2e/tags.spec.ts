@@ -99,7 +99,10 @@ test.describe('pprof tag options', () => {
         return w.__flamelens.frames.flamegraph!(name);
       }, h.name);
       // One frame per value, on the row under the root (depth 1), as wide as its share.
-      expect(frames.map((f) => f.y), h.name).toEqual([1.5 * ROW]);
+      expect(
+        frames.map((f) => f.y),
+        h.name,
+      ).toEqual([1.5 * ROW]);
       expect(frames[0]!.width / canvasWidth, h.name).toBeCloseTo(parseFloat(h.percent) / 100, 2);
     }
     // The top table is pprof -tagroot=handler's.

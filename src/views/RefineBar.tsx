@@ -31,7 +31,12 @@ export const TAG_KINDS: { kind: TagKind; label: string; help: string; placeholde
     help: 'show only the label keys that match (label boxes, tags view)',
     placeholder: 'key regexp',
   },
-  { kind: 'tagHide', label: 'taghide', help: 'hide the label keys that match (label boxes, tags view)', placeholder: 'key regexp' },
+  {
+    kind: 'tagHide',
+    label: 'taghide',
+    help: 'hide the label keys that match (label boxes, tags view)',
+    placeholder: 'key regexp',
+  },
   {
     kind: 'tagRoot',
     label: 'tagroot',

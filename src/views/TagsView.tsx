@@ -84,13 +84,7 @@ export function TagsView({ profile, sampleIndex, filters, onTag }: Props) {
   );
 }
 
-function TagRow(p: {
-  tagKey: string;
-  value: TagValue;
-  report: TagsReport;
-  diff: boolean;
-  onTag: Props['onTag'];
-}) {
+function TagRow(p: { tagKey: string; value: TagValue; report: TagsReport; diff: boolean; onTag: Props['onTag'] }) {
   const { tagKey, value: v, report: r, diff, onTag } = p;
   const pick = (e: MouseEvent) => onTag(e.altKey ? 'tagIgnore' : 'tagFocus', v.filter);
   return (

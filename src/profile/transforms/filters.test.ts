@@ -182,7 +182,12 @@ const CASES: GoldenCase[] = [
   },
   // The -tags report.
   { golden: 'pprof.cpu.tags', source: 'cpu', format: 'tags' },
-  { golden: 'pprof.cpu.tags.focus.ignore', source: 'cpu', format: 'tags', filters: { tagIgnore: 'tag[13]', tagFocus: 'key[12]' } },
+  {
+    golden: 'pprof.cpu.tags.focus.ignore',
+    source: 'cpu',
+    format: 'tags',
+    filters: { tagIgnore: 'tag[13]', tagFocus: 'key[12]' },
+  },
   { golden: 'pprof.heap.tags', source: 'heap', format: 'tags' },
   { golden: 'pprof.heap.tags.unit', source: 'heap', format: 'tags', outputUnit: 'bytes' },
   // Two of pprof's cases print this one: "400kb:" and "+400kb:".

@@ -34,7 +34,8 @@ describe('parseTagRange (pprof parseTagFilterRange)', () => {
   });
 
   it('is not a range unless the whole filter reads as one', () => {
-    for (const f of ['1.56MB', 'tag1', 'key[12]', '^5$', '1kb:2ms', '1kb-2kb', 'bytes', '']) expect(parseTagRange(f), f).toBeUndefined();
+    for (const f of ['1.56MB', 'tag1', 'key[12]', '^5$', '1kb:2ms', '1kb-2kb', 'bytes', ''])
+      expect(parseTagRange(f), f).toBeUndefined();
   });
 });
 
@@ -95,7 +96,10 @@ describe('a tags view row’s filter keeps exactly that row’s samples', () => 
         for (const v of k.values.slice(0, 20)) {
           const focused = refineProfile(data, { tagFocus: v.filter }, { units }).data;
           const again = tagsReport(focused, si, 0, { units }).keys.find((x) => x.key === k.key)!;
-          expect(again.values.map((x) => [x.name, x.weight]), v.filter).toEqual([[v.name, v.weight]]);
+          expect(
+            again.values.map((x) => [x.name, x.weight]),
+            v.filter,
+          ).toEqual([[v.name, v.weight]]);
           rows++;
         }
       }
