@@ -61,7 +61,7 @@ test.describe('pprof tag options', () => {
     expect(errors).toEqual([]);
   });
 
-  test('Alt-click and "ignore" drop a value (tagignore); values of one key add up', async ({ page }) => {
+  test('Alt-click and "ignore" drop values (tagignore), as pprof -tagignore does', async ({ page }) => {
     await page.goto('/?mode=file&view=top');
     await openFixture(page, FIXTURE);
     await page.getByTestId('view-tags').click();
