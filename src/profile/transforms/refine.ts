@@ -5,7 +5,7 @@ import type { ProfileData } from '../model/profile-data';
 import { type SampleLabelsAt, labelReader, numLabelUnits } from '../model/label-table';
 import { type FilterResult, type RefineFilters, applyFilters, compileFilter, keepSamples } from './filters';
 import { compileTagFilter } from './tag-filter';
-import { addTagFrames, tagKeys } from './tag-frames';
+import { addTagFrames } from './tag-frames';
 import { applyTagShow } from './tag-show';
 
 export interface RefineOptions {
@@ -18,7 +18,7 @@ export interface RefineOptions {
 /** pprof's refine options applied to a profile; the input is not modified. */
 export function refineProfile(data: ProfileData, filters: RefineFilters, opts: RefineOptions = {}): FilterResult {
   const extra = opts.extraLabel;
-  const framed = addTagFrames(data, tagKeys(filters.tagRoot), tagKeys(filters.tagLeaf), extra);
+  const framed = addTagFrames(data, filters.tagRoot, filters.tagLeaf, extra);
   const named = applyFilters(framed.data, filters);
   const warnings = [...framed.warnings, ...named.warnings];
   let out = named.data;

@@ -111,7 +111,7 @@ describe('a tags view row’s filter keeps exactly that row’s samples', () => 
 describe('addTagFrames (pprof addLabelNodes)', () => {
   it('puts the first root key outermost and the last leaf key innermost, values joined', () => {
     const cpu = toProfileData(syntheticProfile('cpu'));
-    const { data, warnings } = addTagFrames(cpu, ['key1', 'key2'], ['key3', 'key1']);
+    const { data, warnings } = addTagFrames(cpu, 'key1,key2', 'key3,key1');
     expect(warnings).toEqual([]);
     const read = labelReader(cpu);
     for (let s = 0; s < data.sampleCount; s++) {
@@ -130,6 +130,7 @@ describe('addTagFrames (pprof addLabelNodes)', () => {
         `key1=${v('key1')}`,
       ]);
     }
-    expect(addTagFrames(cpu, ['nope'], []).warnings).toEqual(['TagRoot expression matched no samples']);
+    expect(addTagFrames(cpu, 'nope', undefined).warnings).toEqual(['TagRoot expression matched no samples']);
+    expect(addTagFrames(cpu, ',', 'key1').warnings).toEqual(['TagRoot expression matched no samples']);
   });
 });

@@ -32,19 +32,26 @@ export interface TagFramesResult {
 }
 
 /**
- * Adds a pseudo frame per key to every sample's stack: for `rootKeys` above its root (the first
- * key outermost), for `leafKeys` below its leaf (the last key innermost). A frame is a function
+ * Adds a pseudo frame per key to every sample's stack: for the keys of `tagRoot` above its root
+ * (the first key outermost), for those of `tagLeaf` below its leaf (the last key innermost).
+ * pprof warns when no sample has any of an option's keys (or it has none: ","). A frame is a function
  * named by the sample's values of the key joined by "," (empty when it has none) whose file is
  * the key, so that the name filters match it by value or by key, as pprof's do.
  * `extra` is a label every sample has besides its own (a diff's baseline: pprof::base=true).
  */
 export function addTagFrames(
   data: ProfileData & { sampleOrigin?: Int32Array },
-  rootKeys: string[],
-  leafKeys: string[],
+  tagRoot: string | undefined,
+  tagLeaf: string | undefined,
   extra?: [string, string],
 ): TagFramesResult {
-  if (rootKeys.length === 0 && leafKeys.length === 0) return { data, warnings: [] };
+  const rootKeys = tagKeys(tagRoot);
+  const leafKeys = tagKeys(tagLeaf);
+  const warn = (root: boolean, leaf: boolean) => [
+    ...(tagRoot && !root ? ['TagRoot expression matched no samples'] : []),
+    ...(tagLeaf && !leaf ? ['TagLeaf expression matched no samples'] : []),
+  ];
+  if (rootKeys.length === 0 && leafKeys.length === 0) return { data, warnings: warn(false, false) };
   const read = labelReader(data);
   const labelsOf = (i: number): SampleLabelsAt => {
     const l = read(i);
@@ -118,9 +125,7 @@ export function addTagFrames(
   const lineColumn = new Float64Array(nLines0 + nNew);
   lineColumn.set(data.lineColumn);
 
-  const warnings: string[] = [];
-  if (rootKeys.length > 0 && !rootMatched) warnings.push('TagRoot expression matched no samples');
-  if (leafKeys.length > 0 && !leafMatched) warnings.push('TagLeaf expression matched no samples');
+  const warnings = warn(rootMatched, leafMatched);
   return {
     data: {
       ...data,
