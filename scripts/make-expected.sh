@@ -146,3 +146,36 @@ if [ -f "$listcases" ]; then
     echo "expected-list/$name.txt"
   done
 fi
+
+# ---------------------------------------------------------------------------------------------
+# The tag options (tagfocus, tagignore, tagshow, taghide, tagroot, tagleaf) and the -tags report.
+# tag-variants.txt, beside the profiles folder: "<name> <profile> <flags...>" per line ('#' starts
+# a comment; no flag holds a space). For each variant, expected-tags/<name>/ (beside expected/):
+#   tags.txt  go tool pprof -tags FLAGS PROFILE
+#   top.txt   go tool pprof -top -nodefraction=0 FLAGS PROFILE
+#   dot       go tool pprof -dot FLAGS PROFILE
+# Variants whose profile is not in the profiles folder are skipped.
+variants=$(dirname "$profiles")/tag-variants.txt
+outtags=$(dirname "$out")/expected-tags
+if [ -f "$variants" ]; then
+  rm -rf "${outtags:?}"
+  mkdir -p "$outtags"
+  cp "$out/GENERATED_BY.txt" "$outtags/GENERATED_BY.txt"
+  set -f # the flags are regexps: no glob expansion of the unquoted $flags below
+  sed 's/#.*//' "$variants" | while read -r name profile flags; do
+    [ -n "$name" ] || continue
+    if [ ! -f "$profiles/$profile" ]; then
+      echo "skipped tag variant $name: no $profile" >&2
+      continue
+    fi
+    mkdir -p "$outtags/$name"
+    # shellcheck disable=SC2086 # one word per flag
+    emit "$outtags/$name/tags.txt" go tool pprof -tags $flags "$profile"
+    # shellcheck disable=SC2086
+    emit "$outtags/$name/top.txt" go tool pprof -top -nodefraction=0 $flags "$profile"
+    # shellcheck disable=SC2086
+    emit "$outtags/$name/dot" go tool pprof -dot $flags "$profile"
+    echo "expected-tags/$name"
+  done
+  set +f
+fi

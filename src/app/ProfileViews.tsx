@@ -9,6 +9,8 @@ import { CallTreeView } from '../views/tree/CallTreeView';
 import { CallGraphView } from '../views/graph/CallGraphView';
 import { TreeReportView } from '../views/tree/TreeReportView';
 import { RefineBar, filterPatch } from '../views/RefineBar';
+import { tagPatch } from '../views/tag-patch';
+import { TagsView } from '../views/TagsView';
 import { useWorkerQuery } from '../views/use-worker-query';
 import { useState } from 'react';
 import { parseProfileTypeId } from '../common/profile-types';
@@ -23,6 +25,7 @@ const VIEW_LABELS: Record<ViewMode, string> = {
   inverted: 'Inverted tree',
   graph: 'Graph',
   report: 'pprof -tree',
+  tags: 'Tags',
   source: 'Source',
 };
 const HAS_TABLE: ViewMode[] = ['top', 'both'];
@@ -158,6 +161,14 @@ export function ProfileViews({ profile, state, setState, dark }: Props) {
               granularity={granularity}
               options={{ nodeCount: state.nodeCount, nodeFraction: state.nodeFraction, edgeFraction: state.edgeFraction }}
               filters={filters}
+            />
+          )}
+          {state.view === 'tags' && (
+            <TagsView
+              profile={profile.id}
+              sampleIndex={sampleIndex}
+              filters={filters}
+              onTag={(kind, filter) => setState(tagPatch(state, kind, filter))}
             />
           )}
           {state.view === 'graph' && (

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_STATE, aggregationOf, parseUrlState, serializeUrlState } from './url-state';
+import { DEFAULT_STATE, aggregationOf, parseUrlState, serializeUrlState, viewFiltersOf } from './url-state';
 
 describe('URL state', () => {
   it('round-trips every field', () => {
@@ -75,6 +75,31 @@ describe('URL state', () => {
     // Not label names: ignored, so no selector is made of them.
     const bad = parseUrlState('?flameBy=a%22%7D&breakdown=1x');
     expect([bad.flameBy, bad.breakdown]).toEqual(['', '']);
+  });
+
+  it("round-trips the six tag options under pprof's names", () => {
+    const tags = {
+      tagFocus: 'bytes=128kb:512kb',
+      tagIgnore: 'tenant=^acme$,^globex$',
+      tagShow: 'handler|tenant',
+      tagHide: 'span_id',
+      tagRoot: 'tenant,handler',
+      tagLeaf: 'pool',
+      view: 'tags' as const,
+    };
+    const qs = serializeUrlState({ ...DEFAULT_STATE, ...tags });
+    const params = new URLSearchParams(qs);
+    expect(params.get('tf')).toBe('bytes=128kb:512kb');
+    expect(params.get('ti')).toBe('tenant=^acme$,^globex$');
+    expect(params.get('ts')).toBe('handler|tenant');
+    expect(params.get('th')).toBe('span_id');
+    expect(params.get('tagroot')).toBe('tenant,handler');
+    expect(params.get('tagleaf')).toBe('pool');
+    expect(parseUrlState('?' + qs)).toEqual({ ...DEFAULT_STATE, ...tags });
+    expect(viewFiltersOf(parseUrlState('?' + qs))).toMatchObject({
+      tagFocus: 'bytes=128kb:512kb',
+      tagRoot: 'tenant,handler',
+    });
   });
 
   it('reads links without a version as version 1', () => {

@@ -10,8 +10,8 @@ import { isGaugeType } from '../api/gauge';
 
 export const URL_VERSION = 1;
 
-export type ViewMode = 'top' | 'flame' | 'both' | 'tree' | 'inverted' | 'graph' | 'report' | 'source';
-export const VIEW_MODES: ViewMode[] = ['top', 'flame', 'both', 'tree', 'inverted', 'graph', 'report', 'source'];
+export type ViewMode = 'top' | 'flame' | 'both' | 'tree' | 'inverted' | 'graph' | 'report' | 'tags' | 'source';
+export const VIEW_MODES: ViewMode[] = ['top', 'flame', 'both', 'tree', 'inverted', 'graph', 'report', 'tags', 'source'];
 
 /** The views that show a flame graph. */
 export const FLAME_VIEWS: ViewMode[] = ['flame', 'both'];
@@ -24,6 +24,12 @@ export function viewFiltersOf(s: UrlState): ViewFilters {
     hide: s.hide || undefined,
     show: s.show || undefined,
     showFrom: s.showFrom || undefined,
+    tagFocus: s.tagFocus || undefined,
+    tagIgnore: s.tagIgnore || undefined,
+    tagShow: s.tagShow || undefined,
+    tagHide: s.tagHide || undefined,
+    tagRoot: s.tagRoot || undefined,
+    tagLeaf: s.tagLeaf || undefined,
     relative: s.rel || undefined,
   };
 }
@@ -108,6 +114,15 @@ export interface UrlState {
   hide: string;
   show: string;
   showFrom: string;
+  /** pprof's tag options: samples by label ("key=regexp", or a numeric range such as "bytes=1kb:4kb"). */
+  tagFocus: string;
+  tagIgnore: string;
+  /** Label keys (regexps) the graph's label boxes and the tags view show or hide. */
+  tagShow: string;
+  tagHide: string;
+  /** Label keys (comma-separated) whose values become frames at the root / the leaf of every stack. */
+  tagRoot: string;
+  tagLeaf: string;
   rel: boolean;
   /** Call graph: pprof's nodecount, nodefraction, edgefraction. */
   nodeCount: number;
@@ -160,6 +175,12 @@ export const DEFAULT_STATE: UrlState = {
   hide: '',
   show: '',
   showFrom: '',
+  tagFocus: '',
+  tagIgnore: '',
+  tagShow: '',
+  tagHide: '',
+  tagRoot: '',
+  tagLeaf: '',
   rel: false,
   nodeCount: 80,
   nodeFraction: 0.005,
@@ -221,6 +242,12 @@ const FIELDS: { [K in keyof UrlState]: z.ZodType<UrlState[K]> } = {
   hide: z.string(),
   show: z.string(),
   showFrom: z.string(),
+  tagFocus: z.string(),
+  tagIgnore: z.string(),
+  tagShow: z.string(),
+  tagHide: z.string(),
+  tagRoot: z.string(),
+  tagLeaf: z.string(),
   rel: bool,
   nodeCount: z.coerce.number().int().min(0).max(100000),
   nodeFraction: z.coerce.number().min(0).max(1),
@@ -273,6 +300,13 @@ const PARAM: { [K in keyof UrlState]: string } = {
   hide: 'h',
   show: 's',
   showFrom: 'sf',
+  tagFocus: 'tf',
+  tagIgnore: 'ti',
+  tagShow: 'ts',
+  tagHide: 'th',
+  // pprof's web UI keeps these two out of its URLs: its option names, then
+  tagRoot: 'tagroot',
+  tagLeaf: 'tagleaf',
   rel: 'rel',
   nodeCount: 'n',
   nodeFraction: 'nf',

@@ -10,6 +10,50 @@ export const FILTER_KINDS: { kind: FilterKind; label: string; help: string }[] =
   { kind: 'showFrom', label: 'show_from', help: 'drop the callers above the first matching frame' },
 ];
 
+/** pprof's tag options, by their URL state keys, with pprof's names. */
+export type TagKind = 'tagFocus' | 'tagIgnore' | 'tagShow' | 'tagHide' | 'tagRoot' | 'tagLeaf';
+export const TAG_KINDS: { kind: TagKind; label: string; help: string; placeholder: string }[] = [
+  {
+    kind: 'tagFocus',
+    label: 'tagfocus',
+    help: 'keep samples with a matching label: key=regexp, or a numeric range such as bytes=1kb:64kb',
+    placeholder: 'key=regexp or key=range',
+  },
+  {
+    kind: 'tagIgnore',
+    label: 'tagignore',
+    help: 'drop samples with a matching label: key=regexp, or a numeric range',
+    placeholder: 'key=regexp or key=range',
+  },
+  {
+    kind: 'tagShow',
+    label: 'tagshow',
+    help: 'show only the label keys that match (label boxes, tags view)',
+    placeholder: 'key regexp',
+  },
+  {
+    kind: 'tagHide',
+    label: 'taghide',
+    help: 'hide the label keys that match (label boxes, tags view)',
+    placeholder: 'key regexp',
+  },
+  {
+    kind: 'tagRoot',
+    label: 'tagroot',
+    help: "each sample's values of these keys become frames at the root of its stack",
+    placeholder: 'keys, comma-separated',
+  },
+  {
+    kind: 'tagLeaf',
+    label: 'tagleaf',
+    help: "each sample's values of these keys become frames at the leaf of its stack",
+    placeholder: 'keys, comma-separated',
+  },
+];
+
+export type RefineKind = FilterKind | TagKind;
+const REFINE_KINDS: { kind: RefineKind; label: string; help: string; placeholder?: string }[] = [...FILTER_KINDS, ...TAG_KINDS];
+
 /** pprof's quoting of a function name into an exact-match regexp. */
 export function quoteMeta(name: string): string {
   return `^${name.replace(/([\\.?+*[\](){}|^$])/g, '\\$1')}$`;
@@ -31,9 +75,10 @@ interface Props {
 
 /** The active refine filters as removable chips, and a form to add one. */
 export function RefineBar({ state, setState, warnings, error }: Props) {
-  const [kind, setKind] = useState<FilterKind>('focus');
+  const [kind, setKind] = useState<RefineKind>('focus');
   const [text, setText] = useState('');
-  const active = FILTER_KINDS.filter((k) => state[k.kind]);
+  const active = REFINE_KINDS.filter((k) => state[k.kind]);
+  const placeholder = REFINE_KINDS.find((k) => k.kind === kind)?.placeholder ?? 'regexp';
   return (
     <div className="refine-bar" data-testid="refine-bar">
       <form
@@ -46,10 +91,10 @@ export function RefineBar({ state, setState, warnings, error }: Props) {
         <select
           data-testid="refine-kind"
           value={kind}
-          onChange={(e) => setKind(e.target.value as FilterKind)}
+          onChange={(e) => setKind(e.target.value as RefineKind)}
           aria-label="Filter"
         >
-          {FILTER_KINDS.map((k) => (
+          {REFINE_KINDS.map((k) => (
             <option key={k.kind} value={k.kind} title={k.help}>
               {k.label}
             </option>
@@ -58,7 +103,7 @@ export function RefineBar({ state, setState, warnings, error }: Props) {
         <input
           type="text"
           data-testid="refine-input"
-          placeholder="regexp"
+          placeholder={placeholder}
           aria-label="Filter regular expression"
           value={text}
           onChange={(e) => setText(e.target.value)}

@@ -3,7 +3,7 @@ import { WorkerError, profileWorker } from '../worker/client';
 import type { Args, Result } from '../worker/protocol';
 
 /** What the views ask the profile worker about the open profile. */
-export type ViewKind = 'top' | 'flame' | 'inverted' | 'sandwich' | 'graph' | 'tree-report' | 'source';
+export type ViewKind = 'top' | 'flame' | 'inverted' | 'sandwich' | 'graph' | 'tree-report' | 'tags' | 'source';
 
 /**
  * A view of the open profile from the profile worker, or nothing while `args` is undefined. Keyed

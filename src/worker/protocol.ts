@@ -11,6 +11,7 @@ import type { ProfileData } from '../profile/model/profile-data';
 import type { Sandwich } from '../profile/transforms/sandwich';
 import type { StackTrie } from '../profile/model/stack-trie';
 import type { SourceListing } from '../profile/reports/source-list';
+import type { TagsReport } from '../profile/reports/tags';
 
 /** A file to open, or a backend's merged profile: its bytes (gzipped or not) and a name to show. */
 export interface Source {
@@ -52,6 +53,8 @@ export interface Requests {
   sandwich: { args: ViewArgs & { node: number }; result: Sandwich };
   graph: { args: ViewArgs & { options: GraphOptions }; result: GraphLayout };
   'tree-report': { args: ViewArgs & { options: GraphOptions }; result: string };
+  /** pprof's -tags report (a diff's with each side's weights too). */
+  tags: { args: ViewArgs; result: TagsReport };
   'export-pprof': { args: { profile: number }; result: Uint8Array };
   'export-folded': { args: ViewArgs; result: string };
   /** pprof's `-list <regexp>` (Go regexp syntax): the Source view's lines and values. */
@@ -104,5 +107,5 @@ export interface GraphLayout extends GraphData {
   total: number;
 }
 
-export type { DiffWidth, FlameData, GraphOptions, ProfileSummary, Sandwich, SourceListing, TopColumns, ViewFilters };
+export type { DiffWidth, FlameData, GraphOptions, ProfileSummary, Sandwich, SourceListing, TagsReport, TopColumns, ViewFilters };
 export type { FlameTree } from '../profile/transforms/flame-tree';

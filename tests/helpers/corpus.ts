@@ -153,4 +153,6 @@ export function readMalformed(name: string): Uint8Array {
 }
 
 export const PROFILES_DIR = REPO.profilesDir;
+/** go tool pprof's outputs for the tag variants (testdata/tag-variants.txt). */
+export const EXPECTED_TAGS_DIR = join(TESTDATA, 'expected-tags');
 export const EXPECTED_DIR = REPO.expectedDir;

@@ -43,3 +43,33 @@ export function parseExpectedTop(text: string): ExpectedTop {
   const total = /of (\S+) total/.exec(summary)?.[1] ?? '';
   return { summary, rows, parsed, total };
 }
+
+/** What `go tool pprof -tags` printed: per key its total and its values, as printed. */
+export interface ExpectedTagKey {
+  key: string;
+  total: string;
+  values: { weight: string; percent: string; name: string }[];
+}
+
+/** Parses `-tags` output: a "key: Total …" line after each empty line, then its value lines. */
+export function parseExpectedTags(text: string): ExpectedTagKey[] {
+  const out: ExpectedTagKey[] = [];
+  let current: ExpectedTagKey | undefined;
+  for (const line of text.split('\n')) {
+    if (line === '') {
+      current = undefined;
+      continue;
+    }
+    if (!current) {
+      const m = /^\s*(.*?): Total (\S+) of /.exec(line);
+      if (!m) throw new Error(`not a -tags key line: ${line}`);
+      current = { key: m[1]!, total: m[2]!, values: [] };
+      out.push(current);
+      continue;
+    }
+    const m = /^\s+(\S+?)(?: \(\s*([^)]*)\))?: (.*)$/.exec(line);
+    if (!m) throw new Error(`not a -tags value line: ${line}`);
+    current.values.push({ weight: m[1]!, percent: m[2] ?? '', name: m[3]! });
+  }
+  return out;
+}

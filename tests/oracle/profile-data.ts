@@ -1,7 +1,13 @@
 // The tests' reference for the streaming reader: a pprof-format Profile (see load.ts) flattened
 // into ProfileData object by object. readProfileData must give exactly the same arrays.
 import type { Profile } from 'pprof-format';
-import { type LabelTags, LabelSets, type ProfileData, type ProfileDataOptions } from '../../src/profile/model/profile-data';
+import {
+  type LabelTags,
+  LabelSets,
+  type ProfileData,
+  type ProfileDataOptions,
+  type SampleLabelTable,
+} from '../../src/profile/model/profile-data';
 import { simplifyFunctionName } from '../../src/profile/pprof/simplify-names';
 
 function readLabelTags(p: Profile, str: (i: number | bigint) => string): LabelTags | undefined {
@@ -33,6 +39,63 @@ function readLabelTags(p: Profile, str: (i: number | bigint) => string): LabelTa
   return any
     ? { labelSet, labelSets: sets.sets, numStart, numValues: Float64Array.from(nums), numUnit: numUnit || 'bytes' }
     : undefined;
+}
+
+/** Every label as pprof's profile package decodes it (string if it has a string, else numeric if it has a number or a unit). */
+function readSampleLabels(p: Profile, str: (i: number | bigint) => string): SampleLabelTable | undefined {
+  const n = p.sample.length;
+  const strSet = new Int32Array(n).fill(-1);
+  const strSets: { keys: string[]; values: string[] }[] = [];
+  const setIndex = new Map<string, number>();
+  const numStart = new Int32Array(n + 1);
+  const numKey: number[] = [];
+  const numValue: number[] = [];
+  const numUnit: number[] = [];
+  const numKeys: string[] = [];
+  const numUnits = [''];
+  let any = false;
+  for (let i = 0; i < n; i++) {
+    numStart[i] = numValue.length;
+    const keys: string[] = [];
+    const values: string[] = [];
+    for (const l of p.sample[i]!.label) {
+      if (Number(l.str) !== 0) {
+        keys.push(str(l.key));
+        values.push(str(l.str));
+      } else if (Number(l.num) !== 0 || Number(l.numUnit) !== 0) {
+        const k = str(l.key);
+        const u = str(l.numUnit);
+        if (!numKeys.includes(k)) numKeys.push(k);
+        if (!numUnits.includes(u)) numUnits.push(u);
+        numKey.push(numKeys.indexOf(k));
+        numValue.push(int64(l.num));
+        numUnit.push(numUnits.indexOf(u));
+        any = true;
+      }
+    }
+    if (keys.length === 0) continue;
+    any = true;
+    const name = JSON.stringify([keys, values]);
+    let idx = setIndex.get(name);
+    if (idx === undefined) {
+      idx = strSets.length;
+      setIndex.set(name, idx);
+      strSets.push({ keys, values });
+    }
+    strSet[i] = idx;
+  }
+  numStart[n] = numValue.length;
+  if (!any) return undefined;
+  return {
+    strSet,
+    strSets,
+    numStart,
+    numKey: Int32Array.from(numKey),
+    numValue: Float64Array.from(numValue),
+    numUnit: Int32Array.from(numUnit),
+    numKeys,
+    numUnits,
+  };
 }
 
 /**
@@ -148,5 +211,6 @@ export function toProfileData(p: Profile, opts: ProfileDataOptions = {}): Profil
     values,
     labels,
     labelTags: readLabelTags(p, str),
+    sampleLabels: readSampleLabels(p, str),
   };
 }

@@ -1,6 +1,7 @@
 import { ProfileError } from '../../common/profile-error';
 import type { ProfileData } from './profile-data';
 import type { StackTrie } from './stack-trie';
+import { mergeLabelTables } from './label-table';
 
 /**
  * Two profiles as one, the way `pprof -diff_base=BASE NEW` sees them: the baseline's samples with
@@ -12,6 +13,8 @@ export interface DiffData {
   data: ProfileData;
   /** Locations [0, baseLocationCount) belong to the baseline. */
   baseLocationCount: number;
+  /** Samples [0, baseSampleCount) are the baseline's. */
+  baseSampleCount: number;
   /** Σ|value| per sample type of each side. */
   baseTotals: number[];
   nextTotals: number[];
@@ -25,7 +28,11 @@ function sum(abs: Float64Array | undefined): number {
   return s;
 }
 
-export function diffProfileData(base: ProfileData, next: ProfileData, opts: { stacks?: boolean } = {}): DiffData {
+export function diffProfileData(
+  base: ProfileData & { sampleOrigin?: Int32Array },
+  next: ProfileData & { sampleOrigin?: Int32Array },
+  opts: { stacks?: boolean } = {},
+): DiffData {
   const withStacks = opts.stacks ?? true;
   // Sample types both sides have (same type and unit), in the comparison's order.
   const pairs: [number, number][] = [];
@@ -113,10 +120,19 @@ export function diffProfileData(base: ProfileData, next: ProfileData, opts: { st
     values,
     labels,
     labelTags,
+    sampleLabels: mergeLabelTables(
+      base.sampleLabels,
+      base.sampleOrigin,
+      ns,
+      next.sampleLabels,
+      next.sampleOrigin,
+      next.sampleCount,
+    ),
   };
   return {
     data,
     baseLocationCount: nl,
+    baseSampleCount: ns,
     baseTotals: pairs.map(([bi]) => sum(base.values[bi])),
     nextTotals: pairs.map(([, ni]) => sum(next.values[ni])),
     typePairs: pairs,

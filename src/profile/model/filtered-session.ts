@@ -1,4 +1,6 @@
-import { type RefineFilters, applyFilters, hasFilters } from '../transforms/filters';
+import { type RefineFilters, hasFilters } from '../transforms/filters';
+import { refineProfile } from '../transforms/refine';
+import { numLabelUnits } from './label-table';
 import { ProfileSession, diffSession } from './session';
 import { buildStackTrie } from './stack-trie';
 
@@ -18,7 +20,13 @@ export class ProfileSource {
   constructor(
     readonly root: ProfileSession,
     private readonly sides?: { base: ProfileSession; next: ProfileSession },
-  ) {}
+  ) {
+    // pprof's numeric label units come from the whole profile (for a diff, the comparison's
+    // samples then the baseline's, as pprof merges them), before any filter.
+    root.labelUnits = sides
+      ? numLabelUnits(sides.next.data.sampleLabels, sides.base.data.sampleLabels)
+      : numLabelUnits(root.data.sampleLabels);
+  }
 
   session(filters?: ViewFilters): ProfileSession {
     if (!filters || !hasFilters(filters)) return this.root;
@@ -26,15 +34,21 @@ export class ProfileSource {
     if (this.cache?.key === key) return this.cache.session;
     let s: ProfileSession;
     if (this.sides) {
-      const b = applyFilters(this.sides.base.fullData(), filters);
-      const n = applyFilters(this.sides.next.fullData(), filters);
+      // One profile to pprof: numeric label units of both sides, and the baseline's own label.
+      const baseData = this.sides.base.fullData();
+      const nextData = this.sides.next.fullData();
+      const units = this.root.labelUnits;
+      const b = refineProfile(baseData, filters, { units, extraLabel: ['pprof::base', 'true'] });
+      const n = refineProfile(nextData, filters, { units });
       s = diffSession(b.data, n.data);
-      s.warnings = [...new Set([...b.warnings, ...n.warnings])];
+      // pprof warns when an option matched no sample of the merged profile: of either side.
+      s.warnings = b.warnings.filter((w) => n.warnings.includes(w));
     } else {
-      const r = applyFilters(this.root.fullData(), filters);
+      const r = refineProfile(this.root.fullData(), filters, { units: this.root.labelUnits });
       s = new ProfileSession(r.data, buildStackTrie(r.data));
       s.warnings = r.warnings;
     }
+    s.labelUnits = this.root.labelUnits;
     if (!filters.relative) {
       s.percentTotals = this.root.data.sampleTypes.map((_, t) => this.root.percentTotal(t));
     }

@@ -49,6 +49,31 @@ export interface ProfileData {
    * (sorted "key:value") and its numeric `bytes` label values. Absent when no sample has either.
    */
   labelTags?: LabelTags;
+  /**
+   * Every sample label as pprof's Sample.Label, NumLabel and NumUnit hold them, for the tag
+   * options (tagfocus, tagroot, …) and the -tags report. Absent when no sample has a label.
+   */
+  sampleLabels?: SampleLabelTable;
+}
+
+/**
+ * Sample labels as pprof keeps them: a label with a string is a string label, else one with a
+ * number or a unit is numeric (a label with neither is dropped, as pprof drops it).
+ */
+export interface SampleLabelTable {
+  /** Per sample: index into strSets, -1 without string labels. */
+  strSet: Int32Array;
+  /** Each distinct sequence of string labels, as parallel keys and values in the file's order. */
+  strSets: { keys: string[]; values: string[] }[];
+  /** Sample i's numeric labels are entries numStart[i] .. numStart[i+1]. */
+  numStart: Int32Array;
+  /** Per entry: index into numKeys, the value, index into numUnits of its declared unit. */
+  numKey: Int32Array;
+  numValue: Float64Array;
+  numUnit: Int32Array;
+  numKeys: string[];
+  /** Declared units; numUnits[0] is '' (none declared). */
+  numUnits: string[];
 }
 
 export interface LabelTags {

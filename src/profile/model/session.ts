@@ -23,6 +23,8 @@ import type { ProfileData } from './profile-data';
 import { type StackTrie, buildStackTrie, stacksFromTrie } from './stack-trie';
 import { type TopSort, topRows } from '../reports/top';
 import { type DiffData, diffProfileData, mergeDiffTries, sideSelf } from './diff';
+import { type TagsReport, tagsReport } from '../reports/tags';
+import { numLabelUnits } from './label-table';
 
 /** What the header shows about a profile. */
 export interface ProfileSummary extends Pick<
@@ -142,6 +144,8 @@ export class ProfileSession {
    */
   percentTotals?: number[];
   warnings: string[] = [];
+  /** pprof's numeric label units of the whole profile (ProfileSource sets them; else this profile's). */
+  labelUnits?: Map<string, string>;
 
   percentTotal(sampleIndex: number): number {
     if (this.percentTotals) return this.percentTotals[sampleIndex] ?? 0;
@@ -297,6 +301,14 @@ export class ProfileSession {
       this.tags.values[sampleIndex] = gatherSamples(this.data.values[sampleIndex]!, this.tags.origin!);
     }
     return this.tags ?? undefined;
+  }
+
+  /** pprof's -tags report: each label key's values with their weights. */
+  tagReport(sampleIndex: number): TagsReport {
+    return tagsReport(this.data, sampleIndex, this.percentTotal(sampleIndex), {
+      units: this.labelUnits ?? numLabelUnits(this.data.sampleLabels),
+      diffBase: this.diff && { samples: this.diff.baseSampleCount },
+    });
   }
 
   /** The bottom-up call tree, in the flame tree's form. */

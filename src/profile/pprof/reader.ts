@@ -365,6 +365,7 @@ export function readProfileData(bytes: ProfileBytes, opts: LoadOptions & Profile
     values,
     labels: labels.labels,
     labelTags: labels.tags(),
+    sampleLabels: labels.table(),
   };
 }
 

@@ -1,8 +1,8 @@
 // What the streaming reader keeps of each sample's labels: per key, each sample's value, and the
 // label tags of pprof's graph (string label sets and `bytes` numbers, see LabelTags).
 import { stringAt } from '../../common/pprof-rules';
-import { GrowableFloat64 } from '../model/growable';
-import { type LabelTags, LabelSets } from '../model/profile-data';
+import { GrowableFloat64, GrowableInt32 } from '../model/growable';
+import { type LabelTags, LabelSets, type SampleLabelTable } from '../model/profile-data';
 
 /** Label sequences remembered at most (see SampleLabels): beyond, samples take the full path. */
 const MAX_SEEN_LABEL_NODES = 1 << 16;
@@ -20,6 +20,20 @@ export class SampleLabels {
   private readonly labelSets = new LabelSets();
   private numUnit = '';
   private anyTag = false;
+  // Every label as pprof keeps it (SampleLabelTable): string label sequences and numeric entries.
+  // The per-sample arrays are made at the first label, so that a profile without any costs nothing.
+  private strSet?: Int32Array;
+  private readonly strSets: { keys: string[]; values: string[] }[] = [];
+  private readonly strSetIndex = new Map<string, number>();
+  private allNumStart?: Int32Array;
+  private readonly allNumKey = new GrowableInt32(16);
+  private readonly allNumValue = new GrowableFloat64(16);
+  private readonly allNumUnit = new GrowableInt32(16);
+  private readonly numKeys: string[] = [];
+  private readonly numKeyIndex = new Map<string, number>();
+  private readonly numUnits: string[] = [''];
+  private readonly numUnitIndex = new Map<string, number>([['', 0]]);
+  private anyLabel = false;
   // The current sample's labels as read (string table indices and numbers).
   private readonly labKey: number[] = [];
   private readonly labStr: number[] = [];
@@ -45,6 +59,7 @@ export class SampleLabels {
 
   startSample(i: number): void {
     this.numStart[i] = this.nums.length;
+    if (this.allNumStart) this.allNumStart[i] = this.allNumValue.length;
     this.nLab = 0;
   }
 
@@ -91,11 +106,12 @@ export class SampleLabels {
     }
     let seen = node.seen;
     if (!seen) {
-      seen = node.seen = { keys: [], values: [], set: -1 };
+      seen = node.seen = { keys: [], values: [], set: -1, strSet: -1 };
       this.fullRead(i, seen);
     } else {
       for (let t = 0; t < seen.keys.length; t++) this.labels[seen.keys[t]!]!.values[i] = seen.values[t]!;
       this.labelSet[i] = seen.set;
+      if (seen.strSet >= 0) this.strSet![i] = seen.strSet;
     }
   }
 
@@ -103,6 +119,8 @@ export class SampleLabels {
   private fullRead(i: number, seen?: LabelsSeen): void {
     const { strings, parts } = this;
     parts.length = 0;
+    const strKeys: string[] = [];
+    const strValues: string[] = [];
     for (let j = 0; j < this.nLab; j++) {
       const s = this.labStr[j]!;
       const num = this.labNum[j]!;
@@ -120,6 +138,10 @@ export class SampleLabels {
       this.labels[li]!.values[i] = value;
       seen?.keys.push(li);
       seen?.values.push(value);
+      if (s !== 0) {
+        strKeys.push(k);
+        strValues.push(v);
+      } else if (num !== 0 || unit !== 0) this.addNumeric(k, num, u);
       if (s !== 0) parts.push(`${k}:${v}`);
       else if (k === 'bytes' && (num !== 0 || unit !== 0)) {
         this.nums.push(num);
@@ -131,8 +153,65 @@ export class SampleLabels {
       this.anyTag = true;
       this.labelSet[i] = this.labelSets.indexOf(parts);
     }
-    if (seen) seen.set = this.labelSet[i]!;
+    const strSet = strKeys.length > 0 ? this.strSetOf(strKeys, strValues) : -1;
+    if (strSet >= 0) (this.strSet ??= new Int32Array(this.nSamples).fill(-1))[i] = strSet;
+    if (seen) {
+      seen.set = this.labelSet[i]!;
+      seen.strSet = strSet;
+    }
     this.nLab = 0;
+  }
+
+  /** The index of a sequence of string labels in strSets (added when new). */
+  private strSetOf(keys: string[], values: string[]): number {
+    let name = '';
+    for (let j = 0; j < keys.length; j++) name += `${keys[j]}\0${values[j]}\0`;
+    let idx = this.strSetIndex.get(name);
+    if (idx === undefined) {
+      idx = this.strSets.length;
+      this.strSetIndex.set(name, idx);
+      this.strSets.push({ keys, values });
+    }
+    this.anyLabel = true;
+    return idx;
+  }
+
+  private addNumeric(key: string, num: number, unit: string): void {
+    // Samples before the first numeric label have none: their starts are 0.
+    this.allNumStart ??= new Int32Array(this.nSamples + 1);
+    let k = this.numKeyIndex.get(key);
+    if (k === undefined) {
+      k = this.numKeys.length;
+      this.numKeyIndex.set(key, k);
+      this.numKeys.push(key);
+    }
+    let u = this.numUnitIndex.get(unit);
+    if (u === undefined) {
+      u = this.numUnits.length;
+      this.numUnitIndex.set(unit, u);
+      this.numUnits.push(unit);
+    }
+    this.allNumKey.push(k);
+    this.allNumValue.push(num);
+    this.allNumUnit.push(u);
+    this.anyLabel = true;
+  }
+
+  /** Every sample label (SampleLabelTable), once every sample is read; undefined when there are none. */
+  table(): SampleLabelTable | undefined {
+    if (!this.anyLabel) return undefined;
+    const numStart = this.allNumStart ?? new Int32Array(this.nSamples + 1);
+    numStart[this.nSamples] = this.allNumValue.length;
+    return {
+      strSet: this.strSet ?? new Int32Array(this.nSamples).fill(-1),
+      strSets: this.strSets,
+      numStart,
+      numKey: this.allNumKey.data.slice(0, this.allNumKey.length),
+      numValue: this.allNumValue.data.slice(0, this.allNumValue.length),
+      numUnit: this.allNumUnit.data.slice(0, this.allNumUnit.length),
+      numKeys: this.numKeys,
+      numUnits: this.numUnits,
+    };
   }
 
   /** The label tags, once every sample is read (undefined when there are none). */
@@ -157,6 +236,8 @@ interface LabelsSeen {
   values: string[];
   /** The label set (LabelTags.labelSet), -1 for none. */
   set: number;
+  /** The string label sequence (SampleLabelTable.strSet), -1 for none. */
+  strSet: number;
 }
 
 /** Label sequences seen so far, one level per label (key and value string indices). */

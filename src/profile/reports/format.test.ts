@@ -34,6 +34,8 @@ describe('pprof number formatting', () => {
     expect(selectOutputUnit([{ flat: 10_000_000, cum: 10_000_000 }], 1_120_000_000, 'nanoseconds')).toBe('s');
     expect(selectOutputUnit([{ flat: 0, cum: 1_000 * 1024 }], 98 * 1024 * 1024, 'bytes')).toBe('MB');
     expect(selectOutputUnit([{ flat: 3, cum: 3 }], 100, 'count')).toBe('count');
+    // An empty report (filters that matched nothing) prints its total in the best unit.
+    expect(scaledLabel(2_310_000_000, 'nanoseconds', selectOutputUnit([], 2_310_000_000, 'nanoseconds'))).toBe('2.31s');
   });
 });
 

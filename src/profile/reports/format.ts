@@ -89,6 +89,20 @@ export function scaleValue(value: number, fromUnit: string, toUnit: string): [nu
 }
 
 /**
+ * A name of `unit` that pprof's tag ranges read ("32kb": ASCII letters only) as the same unit,
+ * its short name when it can ("bytes" → "B"), or '' when pprof knows no such unit (a bare number
+ * then compares with such a key's values).
+ */
+export function unitAlias(unit: string): string {
+  for (const type of UNIT_TYPES) {
+    const u = sniffUnit(type, unit);
+    if (!u) continue;
+    return [u.name, unit, ...u.aliases].find((a) => /^[A-Za-z]+$/.test(a)) ?? '';
+  }
+  return '';
+}
+
+/**
  * Go's strconv formatting of x with `digits` decimals: like toFixed, but exact binary ties
  * round half to even, as Go does (JavaScript rounds them away from zero).
  */
@@ -156,7 +170,8 @@ export function selectOutputUnit(nodes: Iterable<{ flat: number; cum: number }>,
     if (v === 0) v = Math.abs(n.cum);
     if (v > 0 && (min === 0 || v < min)) min = v;
   }
-  if (!any) return sampleUnit;
+  // No nodes (filters matched nothing): pprof keeps "minimum", each value in its own best unit.
+  if (!any) return 'minimum';
   const max = total;
   if (min === 0) min = max;
   const [, minUnit] = scaleValue(min, sampleUnit, 'minimum');

@@ -11,11 +11,15 @@ import { toProfileData } from '../../../tests/oracle/profile-data';
 import { buildStackTrie } from '../model/stack-trie';
 import { profileText } from '../../../tests/oracle/reports';
 import { profileTree } from '../reports/tree-report';
+import { refineProfile } from './refine';
+import { tagsReport } from '../reports/tags';
+import { numLabelUnits } from '../model/label-table';
+import { formatTagsText } from '../../../tests/oracle/tags-text';
 
 interface GoldenCase {
   golden: string;
   source: string;
-  format: 'text' | 'tree' | 'dot';
+  format: 'text' | 'tree' | 'dot' | 'tags';
   variant?: 'effective' | 'effective_all_frames';
   sampleType?: string;
   granularity?: Granularity;
@@ -25,8 +29,8 @@ interface GoldenCase {
   trim?: boolean;
   relative?: boolean;
   peek?: RegExp;
-  /** Filters the model does not apply but the header lists (they have no effect on that report). */
-  extraActive?: string[];
+  /** pprof's -unit (default 'minimum'). */
+  outputUnit?: string;
 }
 
 // pprof's driver goldens (internal/driver/testdata), made by TestParse with nodecount=20,
@@ -59,8 +63,7 @@ const CASES: GoldenCase[] = [
     source: 'heap',
     format: 'text',
     granularity: 'files',
-    filters: { focus: '[12]00' },
-    extraActive: ['taghide=[X3]00'],
+    filters: { focus: '[12]00', tagHide: '[X3]00' },
   },
   { golden: 'pprof.heap.flat.inuse_objects.text', source: 'heap', format: 'text', sampleType: 'inuse_objects' },
   {
@@ -155,18 +158,56 @@ const CASES: GoldenCase[] = [
     filters: { hide: 'line.*1?23?' },
   },
   { golden: 'pprof.long_name_funcs.dot', source: 'long_name_funcs', format: 'dot' },
+  // The tag options: tagshow keeps the label boxes of matching keys; numeric ranges in units.
+  {
+    golden: 'pprof.heap_alloc.flat.alloc_space.dot',
+    source: 'heap_alloc',
+    format: 'dot',
+    sampleType: 'alloc_space',
+    filters: { tagShow: '[2]00' },
+  },
+  {
+    golden: 'pprof.heap.flat.inuse_space.dot.focus',
+    source: 'heap',
+    format: 'dot',
+    sampleType: 'inuse_space',
+    filters: { tagFocus: '1mb:2gb' },
+  },
+  {
+    golden: 'pprof.heap.flat.inuse_space.dot.focus.ignore',
+    source: 'heap',
+    format: 'dot',
+    sampleType: 'inuse_space',
+    filters: { tagFocus: '30kb:', tagIgnore: '1mb:2mb' },
+  },
+  // The -tags report.
+  { golden: 'pprof.cpu.tags', source: 'cpu', format: 'tags' },
+  {
+    golden: 'pprof.cpu.tags.focus.ignore',
+    source: 'cpu',
+    format: 'tags',
+    filters: { tagIgnore: 'tag[13]', tagFocus: 'key[12]' },
+  },
+  { golden: 'pprof.heap.tags', source: 'heap', format: 'tags' },
+  { golden: 'pprof.heap.tags.unit', source: 'heap', format: 'tags', outputUnit: 'bytes' },
+  // Two of pprof's cases print this one: "400kb:" and "+400kb:".
+  { golden: 'pprof.heap_request.tags.focus', source: 'heap_request', format: 'tags', filters: { tagFocus: '400kb:' } },
+  { golden: 'pprof.heap_request.tags.focus', source: 'heap_request', format: 'tags', filters: { tagFocus: '+400kb:' } },
+  {
+    golden: 'pprof.heap_request.relative_percentages.tags.focus',
+    source: 'heap_request',
+    format: 'tags',
+    relative: true,
+    filters: { tagFocus: '400kb:' },
+  },
 ];
 
 /** Goldens the model does not reproduce, and why. */
 export const SKIPPED_GOLDENS: Record<string, string> = {
   'pprof.cpu.flat.functions.call_tree.dot': 'call_tree (one node per path) is not offered',
-  'pprof.heap_alloc.flat.alloc_space.dot': 'needs tagshow (label key filter)',
-  'pprof.heap.flat.inuse_space.dot.focus': 'needs tagfocus (numeric label ranges)',
-  'pprof.heap.flat.inuse_space.dot.focus.ignore': 'needs tagfocus/tagignore',
   'pprof.heap.flat.files.seconds.text': 'orphan golden: no pprof test case produces it',
   'pprof.cpu.lines.topproto / pprof.cpu.cum.lines.topproto.hide': '-topproto output, read back undemangled',
   'pprof.*.callgrind': 'callgrind format',
-  'pprof.*.tags*': '-tags report',
   'pprof.*.traces': '-traces report',
   'pprof.*.comments': '-comments report',
   'pprof.cpu.flat.addresses.disasm / weblist': 'needs binaries (objdump)',
@@ -178,7 +219,7 @@ function runCase(c: GoldenCase): string {
   const raw = toProfileData(profile, { names: 'full' });
   const si = c.sampleType ? raw.sampleTypes.findIndex((t) => t.type === c.sampleType) : raw.defaultSampleIndex;
   const filters = c.filters ?? {};
-  const { data } = applyFilters(raw, filters);
+  const { data } = refineProfile(raw, filters);
   const total = c.relative ? profileTotal(data, si) : profileTotal(raw, si);
   const trie = buildStackTrie(data);
   const nodes = buildNodeTable(data, c.granularity ?? 'functions');
@@ -191,16 +232,25 @@ function runCase(c: GoldenCase): string {
     total,
     tags: c.format === 'dot' ? sampleTagsOf(data, trie) : undefined,
   });
-  const activeFilters = [...activeFilterLabels(filters), ...(c.extraActive ?? [])];
+  const activeFilters = activeFilterLabels(filters);
+  if (c.format === 'tags') {
+    const report = tagsReport(data, si, total, { units: numLabelUnits(raw.sampleLabels), outputUnit: c.outputUnit });
+    return formatTagsText(report, c.outputUnit);
+  }
   if (c.format === 'dot') return profileDot(graph, data, si, { activeFilters });
   if (c.format === 'tree') return profileTree(graph, data, si, { compactLabels: true, activeFilters, symbol: c.peek });
   return profileText(graph, data, si, { compactLabels: true, activeFilters });
 }
 
 describe("pprof's driver goldens from the synthetic profiles", () => {
+  let compared = 0;
   for (const c of CASES) {
-    it(c.golden, () => expect(runCase(c)).toBe(readDriverGolden(c.golden)));
+    it(`${c.golden} ${JSON.stringify(c.filters ?? {})}`, () => {
+      expect(runCase(c)).toBe(readDriverGolden(c.golden));
+      compared++;
+    });
   }
+  it('compared 37 goldens', () => expect(compared).toBe(37));
 });
 
 describe('applyFilters', () => {

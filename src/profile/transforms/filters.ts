@@ -16,6 +16,15 @@ export interface RefineFilters {
   showFrom?: string;
   /** pprof's -noinlines: keep only the outermost frame of each location (applied after filters). */
   noInlines?: boolean;
+  /** pprof's tag options (see refine.ts): keep or drop samples by label ("key=regexp" or a range). */
+  tagFocus?: string;
+  tagIgnore?: string;
+  /** Which label keys the graph's label boxes and the -tags report show (regexps on keys). */
+  tagShow?: string;
+  tagHide?: string;
+  /** Label keys (comma-separated) whose values become pseudo frames at the root / the leaf. */
+  tagRoot?: string;
+  tagLeaf?: string;
 }
 
 /** ProfileData after filters; sampleOrigin[i] is the index of sample i in the unfiltered data. */
@@ -51,11 +60,28 @@ export function activeFilterLabels(f: RefineFilters): string[] {
   add('hide', f.hide);
   add('show', f.show);
   add('show_from', f.showFrom);
+  add('tagfocus', f.tagFocus);
+  add('tagignore', f.tagIgnore);
+  add('tagshow', f.tagShow);
+  add('taghide', f.tagHide);
   return out;
 }
 
 export function hasFilters(f: RefineFilters): boolean {
-  return !!(f.focus || f.ignore || f.hide || f.show || f.showFrom || f.noInlines);
+  return !!(
+    f.focus ||
+    f.ignore ||
+    f.hide ||
+    f.show ||
+    f.showFrom ||
+    f.noInlines ||
+    f.tagFocus ||
+    f.tagIgnore ||
+    f.tagShow ||
+    f.tagHide ||
+    f.tagRoot ||
+    f.tagLeaf
+  );
 }
 
 /** Σ |value| of a sample type: pprof's report total, which percentages refer to. */
@@ -237,6 +263,11 @@ export function applyFilters(data: ProfileData, filters: RefineFilters): FilterR
   }
 
   return { data: rebuild(data, sampleKeep, stackEnd, anyHidden ? locHidden : undefined, lineKeep), warnings };
+}
+
+/** The samples of data that `keep` marks, stacks and lines unchanged (sampleOrigin composed). */
+export function keepSamples(data: ProfileData & { sampleOrigin?: Int32Array }, keep: Uint8Array): FilteredProfileData {
+  return rebuild(data, keep, data.stackStart.slice(1), undefined, new Uint8Array(data.lineFunction.length).fill(1));
 }
 
 function rebuild(

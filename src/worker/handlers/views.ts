@@ -26,7 +26,7 @@ function prepareGraphWhenIdle(session: ProfileSession, sampleIndex: number, gran
 }
 
 export const viewHandlers: Handlers<
-  'top' | 'flame' | 'inverted' | 'sandwich' | 'graph' | 'tree-report' | 'export-pprof' | 'export-folded'
+  'top' | 'flame' | 'inverted' | 'sandwich' | 'graph' | 'tree-report' | 'tags' | 'export-pprof' | 'export-folded'
 > = {
   top(args, call) {
     const top = sessionFor(args).top(args.sampleIndex, args.granularity, args.sort);
@@ -66,6 +66,8 @@ export const viewHandlers: Handlers<
       args.options,
       args.filters ? activeFilterLabels(args.filters) : [],
     ),
+
+  tags: (args) => sessionFor(args).tagReport(args.sampleIndex),
 
   'export-pprof'(args, call) {
     const bytes = sessionFor(args).encodePprof();
