@@ -108,12 +108,9 @@ export class Backend {
     const form = new FormData();
     form.append('profile', new Blob([Buffer.from(pprof)]), 'profile.pprof');
     form.append('sample_type_config', new Blob([JSON.stringify(sampleTypeConfig)]), 'sample_type_config.json');
-    // fetch writes the multipart body and its boundary into content-type itself.
-    const res = await this.post(
-      `/ingest?${new URLSearchParams({ format: 'pprof', ...params })}`,
-      form,
-      Backend.tenantHeader(tenant),
-    );
+    // fetch writes the multipart body and its boundary into content-type itself. No `format`
+    // parameter, as the SDKs send it: Pyroscope reads a body with format=pprof as a bare pprof.
+    const res = await this.post(`/ingest?${new URLSearchParams(params)}`, form, Backend.tenantHeader(tenant));
     return Backend.answer(res);
   }
 
