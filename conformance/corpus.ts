@@ -246,22 +246,18 @@ export function expectedGrandTotal(run: Run, t: 'a' | 'b'): number {
 }
 
 /**
- * Σ of every point of every profile type of a tenant over the run's range, one SelectSeries per
- * type with one step spanning the range: equal to expectedGrandTotal exactly when every profile
- * sent is visible, however a backend names the types.
+ * Σ of every profile type's merged total for a tenant over the run's range (one
+ * SelectMergeStacktraces per type): equal to expectedGrandTotal exactly when every profile sent is
+ * visible, however a backend names the types. (Not SelectSeries: Pyroscope 2.2.1 drops points
+ * from it when the step is as long as the range.)
  */
 export async function grandTotal(backend: Backend, run: Run, tenant: string): Promise<number> {
   const range = { start: run.start, end: run.end };
   const types = await backend.rpc('ProfileTypes', range, tenant);
   let sum = 0;
   for (const t of (types.json.profileTypes as { ID: string }[] | undefined) ?? []) {
-    const r = await backend.rpc(
-      'SelectSeries',
-      { profileTypeID: t.ID, labelSelector: '{}', ...range, step: (run.end - run.start) / 1000 },
-      tenant,
-    );
-    for (const s of (r.json.series as { points?: { value?: number }[] }[] | undefined) ?? [])
-      for (const p of s.points ?? []) sum += p.value ?? 0;
+    const r = await backend.rpc('SelectMergeStacktraces', { profileTypeID: t.ID, labelSelector: '{}', ...range }, tenant);
+    sum += Number((r.json.flamegraph as { total?: string } | undefined)?.total ?? 0);
   }
   return sum;
 }

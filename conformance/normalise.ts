@@ -2,6 +2,7 @@
 // a pprof as flat/cum per function, a flame graph as (total, self) per call path, series as their
 // labels and points, lists sorted.
 import type { Profile } from 'pprof-format';
+import { knownLabel, knownName, knownTypeId } from './known';
 
 /** flat and cum per function name, as `go tool pprof -top` counts them (cum once per stack). */
 export type FunctionTotals = Record<string, { flat: number; cum: number }>;
@@ -19,7 +20,7 @@ export function functionTotals(profiles: Profile[], column: (p: Profile) => numb
     const col = column(p);
     if (col < 0) continue;
     const strings = p.stringTable.strings;
-    const fnName = new Map(p.function.map((f) => [String(f.id), strings[Number(f.name)] ?? '']));
+    const fnName = new Map(p.function.map((f) => [String(f.id), knownName(strings[Number(f.name)] ?? '')]));
     const byLocation = new Map<string, string[]>();
     for (const loc of p.location) {
       // pprof lists a location's inlined lines outermost last: line[0] is the innermost frame.
@@ -87,7 +88,7 @@ export function flamePaths(fg: FlameJson | undefined, sides: 1 | 2): Record<stri
         self.push(v[i + s * 3 + 2]!);
         prevEnd[s] = x[s]! + total[s]!;
       }
-      const name = names[v[i + sides * 3]!] ?? '?';
+      const name = knownName(names[v[i + sides * 3]!] ?? '?');
       // The side on which this node has width locates its parent (a diff node may be on one side only).
       const side = total.findIndex((t) => t > 0);
       const parent = side < 0 ? undefined : prev.find((p) => p.x[side]! <= x[side]! && x[side]! < p.x[side]! + p.total[side]!);
@@ -123,12 +124,13 @@ export function seriesPoints(series: SeriesJson[] | undefined): Record<string, [
   return Object.fromEntries(Object.entries(out).sort(([a], [b]) => (a < b ? -1 : 1)));
 }
 
-/** Series/label sets as sorted "k=v,…" strings. */
+/** Series/label sets as sorted "k=v,…" strings (profile type ids and labels as known.ts says). */
 export function labelSets(sets: { labels?: { name: string; value: string }[] }[] | undefined): string[] {
   return (sets ?? [])
     .map((s) =>
       (s.labels ?? [])
-        .map((l) => `${l.name}=${l.value}`)
+        .filter((l) => knownLabel(l.name))
+        .map((l) => `${l.name}=${l.name === '__profile_type__' ? knownTypeId(l.value) : l.value}`)
         .sort()
         .join(','),
     )

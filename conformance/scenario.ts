@@ -11,6 +11,8 @@ export interface Scenario {
   ask(b: Backend, run: Run): Promise<unknown>;
   /** What the corpus says any conforming backend answers (vitest expectations). */
   check(answer: never, run: Run): void;
+  /** A deliberate difference (server/README.md): both answers are checked, not compared. */
+  differs?: string;
 }
 
 /** A scenario with its answer typed; stored as Scenario. */
@@ -18,8 +20,9 @@ export function scenario<T>(
   name: string,
   ask: (b: Backend, run: Run) => Promise<T>,
   check: (answer: T, run: Run) => void,
+  differs?: string,
 ): Scenario {
-  return { name, ask, check: check as (answer: never, run: Run) => void };
+  return { name, ask, check: check as (answer: never, run: Run) => void, differs };
 }
 
 export const range = (run: Run) => ({ start: run.start, end: run.end });

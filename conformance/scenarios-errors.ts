@@ -43,7 +43,12 @@ const errorScenarios: Scenario[] = [
     400,
     'invalid_argument',
   ),
-  connectError('an unknown procedure', 'querier.v1.QuerierService/NoSuchMethod', () => ({}), 404, 'not_found'),
+  scenario(
+    'Connect error: an unknown procedure',
+    (b, run) => errorOf(b, 'querier.v1.QuerierService/NoSuchMethod', {}, run),
+    (a) => expect(a.status).toBe(404),
+    'an unknown procedure: Pyroscope answers a plain-text 404, Flamelens a Connect not_found',
+  ),
   scenario(
     'Connect error: a body that is not JSON',
     async (b, run) => {
@@ -73,7 +78,8 @@ const errorScenarios: Scenario[] = [
       );
       return { status: r.status };
     },
-    (a) => expect(a.status).toBe(400),
+    (a) => expect([400, 422]).toContain(a.status),
+    '/ingest of a malformed pprof: Pyroscope answers 422, Flamelens 400',
   ),
 ];
 

@@ -5,11 +5,12 @@ import { ITEMS, tenantOf, type Run } from './corpus';
 import { flamePaths, labelSets, seriesPoints } from './normalise';
 import { expectedMerge, mergeBySampleType, range, scenario, typeIds, type MergeAnswer, type Scenario } from './scenario';
 import type { Backend } from './backend';
+import { knownLabel, knownTypeId } from './known';
 
 const CPU = 'process_cpu:cpu:nanoseconds:cpu:nanoseconds';
 const CHECKOUT = '{service_name="checkout"}';
 
-const names = (json: Record<string, unknown>) => ((json.names as string[] | undefined) ?? []).slice().sort();
+const names = (json: Record<string, unknown>) => ((json.names as string[] | undefined) ?? []).filter(knownLabel).sort();
 
 /** The services of a tenant's corpus items. */
 const servicesOf = (t: 'a' | 'b') =>
@@ -22,7 +23,8 @@ const labelScenarios: Scenario[] = [
     'ProfileTypes: every type of tenant a',
     async (b, run) => {
       const r = await b.rpc('ProfileTypes', range(run), run.tenantA);
-      return { status: r.status, types: ((r.json.profileTypes as { ID: string }[] | undefined) ?? []).map((t) => t.ID).sort() };
+      const ids = ((r.json.profileTypes as { ID: string }[] | undefined) ?? []).map((t) => knownTypeId(t.ID));
+      return { status: r.status, types: [...new Set(ids)].sort() };
     },
     (a) => {
       expect(a.status).toBe(200);
@@ -206,11 +208,12 @@ const flameScenarios: Scenario[] = [
     (b, run) => stacktraces(b, run, CHECKOUT, 16),
     (a, run) => {
       expect(a.total).toBe(expectedMerge(run, ['cpu-a', 'cpu-b', 'cpu-a2'], 'cpu', 'nanoseconds').total);
-      // At most 16 functions besides the root; the rest is folded into "other" nodes.
+      // Far fewer functions than the whole tree's; the rest is folded into "other" nodes.
       const kept = Object.keys(a.paths).filter((p) => p !== 'total' && !p.endsWith(';other'));
-      expect(kept.length).toBeLessThanOrEqual(16);
+      expect(kept.length).toBeLessThan(40);
       expect(Object.keys(a.paths).some((p) => p.endsWith(';other'))).toBe(true);
     },
+    'maxNodes: Flamelens keeps exactly maxNodes nodes; Pyroscope every node reaching the maxNodes-th largest total (26 here)',
   ),
   scenario(
     'Diff pod a against pod b',
@@ -268,6 +271,7 @@ const seriesScenarios: Scenario[] = [
     'SelectSeries step 300 s by pod and region, average',
     (b, run) => series(b, run, { step: 300, groupBy: ['pod', 'region'], aggregation: 'TIME_SERIES_AGGREGATION_TYPE_AVERAGE' }),
     (a) => expect(Object.keys(a.series)).toEqual(['pod=a,region=eu', 'pod=b,region=eu']),
+    'SelectSeries: Pyroscope 2.2.1 ignores aggregation (always sums) and stamps a step by its end, counted from start',
   ),
   scenario(
     'SelectSeries step 60 s over every service, by service_name',
