@@ -44,8 +44,12 @@ export function metricName(sampleType: string, periodType: string): string {
 }
 
 export interface SampleTypeOverride {
-  /** Replaces the sample type name (Pyroscope's `display-name`). */
+  /**
+   * Pyroscope's `display-name`: as in Pyroscope, it only picks the profile name (`__name__`); the
+   * sample type keeps its own name, so an SDK's heap profile and a raw one share their types.
+   */
   displayName?: string;
+  /** Accepted and ignored, as Pyroscope does. */
   units?: string;
 }
 
@@ -59,11 +63,9 @@ export function profileTypesOf(
   const periodType = p.periodType ? s[Number(p.periodType.type)]! : '';
   const periodUnit = p.periodType ? s[Number(p.periodType.unit)]! : '';
   return p.sampleType.map((vt) => {
-    const original = s[Number(vt.type)]!;
-    const o = overrides[original] ?? {};
-    const sampleType = o.displayName || original;
-    const sampleUnit = o.units || s[Number(vt.unit)]!;
-    const name = forcedName || metricName(sampleType, periodType);
+    const sampleType = s[Number(vt.type)]!;
+    const sampleUnit = s[Number(vt.unit)]!;
+    const name = forcedName || metricName(overrides[sampleType]?.displayName || sampleType, periodType);
     const id = [name, sampleType, sampleUnit, periodType, periodUnit].join(':');
     return { id, name, sampleType, sampleUnit, periodType, periodUnit };
   });

@@ -1,0 +1,124 @@
+// Issue 22: the Explore flow in proxy mode against a real Grafana Pyroscope, named by
+// FLAMELENS_CONFORMANCE_UPSTREAM (see docs/conformance.md), with a tenant: a Flamelens server
+// started here with `upstream: { url, tenant }` serves the app and forwards its API there.
+import { expect, test } from '@playwright/test';
+import { gunzipSync, gzipSync } from 'fflate';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startServer, type RunningServer } from '../server/app';
+import { Backend } from '../conformance/backend';
+import { columnOf, columnTotal } from '../conformance/normalise';
+import { scaledLabel, selectOutputUnit } from '../src/profile/reports/format';
+import { Profile } from 'pprof-format';
+import { corpusProfile, dragTimeline, trackConsoleErrors } from './helpers';
+import { isGzip } from '../src/common/gzip';
+
+const UPSTREAM = process.env.FLAMELENS_CONFORMANCE_UPSTREAM?.trim().replace(/\/+$/, '');
+if (!UPSTREAM)
+  console.log(
+    'upstream e2e: FLAMELENS_CONFORMANCE_UPSTREAM is not set, so the Explore flow against a real Pyroscope was skipped',
+  );
+test.skip(!UPSTREAM, 'FLAMELENS_CONFORMANCE_UPSTREAM is not set');
+
+const TYPE = 'process_cpu:cpu:nanoseconds:cpu:nanoseconds';
+const NOW = Date.now();
+const TENANT = `e2e-upstream-${NOW.toString(36)}`;
+const SERVICE = 'shop';
+const T_A = Math.floor(NOW / 60_000) * 60_000 - 50 * 60_000; // pod a: go-cpu.pb.gz
+const T_B = Math.floor(NOW / 60_000) * 60_000 - 20 * 60_000; // pod b: go-cpu-tiny.pb.gz
+
+/** The fixture dated `timeMs`: Pyroscope dates an /ingest pprof by its own time_nanos. */
+function dated(name: string, timeMs: number): Profile {
+  const raw = corpusProfile(name);
+  const p = Profile.decode(isGzip(raw) ? gunzipSync(raw) : raw);
+  p.timeNanos = BigInt(timeMs) * 1_000_000n;
+  return p;
+}
+const cpuTotal = (p: Profile) => columnTotal([p], (x) => columnOf(x, 'cpu', 'nanoseconds'));
+const fmtTotal = (v: number) => scaledLabel(v, 'nanoseconds', selectOutputUnit([{ flat: v, cum: v }], v, 'nanoseconds'));
+
+const podA = dated('go-cpu.pb.gz', T_A);
+const podB = dated('go-cpu-tiny.pb.gz', T_B);
+let proxy: RunningServer;
+let origin: string;
+
+test.beforeAll(async () => {
+  test.setTimeout(180_000);
+  const up = new Backend('upstream', UPSTREAM!);
+  for (const [p, pod, t] of [
+    [podA, 'a', T_A],
+    [podB, 'b', T_B],
+  ] as const) {
+    const r = await up.ingestRaw(
+      { name: `${SERVICE}{pod=${pod},namespace=e2e}`, from: String(t / 1000) },
+      gzipSync(p.encode()),
+      TENANT,
+    );
+    expect(r.status, JSON.stringify(r.json)).toBe(200);
+  }
+  const want = cpuTotal(podA) + cpuTotal(podB);
+  // The merged total, not SelectSeries: Pyroscope 2.2.1 drops points when the step spans the range.
+  await up.waitUntil('the two profiles', async () => {
+    const r = await up.rpc(
+      'SelectMergeStacktraces',
+      { profileTypeID: TYPE, labelSelector: `{service_name="${SERVICE}"}`, start: T_A - 60_000, end: NOW },
+      TENANT,
+    );
+    return Number((r.json.flamegraph as { total?: string } | undefined)?.total ?? 0) === want;
+  });
+  proxy = await startServer({
+    port: 0,
+    host: '127.0.0.1',
+    dataDir: mkdtempSync(join(tmpdir(), 'flamelens-upstream-')), // stays empty: the data is upstream
+    upstream: { url: UPSTREAM!, tenant: TENANT },
+  });
+  origin = proxy.url.replace('localhost', '127.0.0.1');
+});
+test.afterAll(async () => {
+  await proxy?.close();
+});
+
+const explore = (extra = '') =>
+  `${origin}/?type=${encodeURIComponent(TYPE)}&query=${encodeURIComponent(`{service_name="${SERVICE}"}`)}&from=now-1h&to=now${extra}`;
+
+test('Explore against a real Pyroscope: service, labels, range, timeline, merged profile, diff, breakdown', async ({ page }) => {
+  test.setTimeout(120_000);
+  const errors = trackConsoleErrors(page);
+  // The tenant holds one service: the explorer starts on it, with the CPU type.
+  await page.goto(`${origin}/?from=now-1h`);
+  await expect(page.getByTestId('service')).toHaveValue(SERVICE);
+  await page.getByTestId('profile-type-select').selectOption(TYPE);
+  const both = cpuTotal(podA) + cpuTotal(podB);
+  await expect(page.getByTestId('top-total')).toHaveText(fmtTotal(both));
+  await expect(page.getByTestId('timeline')).toHaveAttribute('data-points', /[1-9]/);
+
+  // Labels: the pod filter offers Pyroscope's label values and keeps pod a only.
+  await page.getByTestId('add-filter').click();
+  await page.getByTestId('filter-label').selectOption('pod');
+  await page.getByTestId('filter-value').fill('a');
+  await page.getByTestId('filter-value').press('Enter');
+  await expect(page.getByTestId('top-total')).toHaveText(fmtTotal(cpuTotal(podA)));
+
+  // Range: brushing the timeline around pod b's profile merges that one alone.
+  await page.goto(explore());
+  await expect(page.getByTestId('top-total')).toHaveText(fmtTotal(both));
+  await dragTimeline(page, T_B - 5 * 60_000, T_B + 5 * 60_000);
+  await expect(page.getByTestId('top-total')).toHaveText(fmtTotal(cpuTotal(podB)));
+
+  // Diff of two ranges: pod a's profile as the baseline, pod b's as the comparison.
+  await page.goto(explore());
+  await expect(page.getByTestId('top-total')).toBeVisible();
+  await page.getByTestId('diff-toggle').click();
+  await page.getByTestId('brush-target-baseline').check();
+  await dragTimeline(page, T_A - 5 * 60_000, T_A + 5 * 60_000);
+  await page.getByTestId('brush-target-comparison').check();
+  await dragTimeline(page, T_B - 5 * 60_000, T_B + 5 * 60_000);
+  await expect(page.getByTestId('profile-base-total')).toHaveAttribute('data-value', String(cpuTotal(podA)));
+  await expect(page.getByTestId('profile-total')).toHaveAttribute('data-value', String(cpuTotal(podB)));
+
+  // Label breakdown: split by pod, one legend entry per pod.
+  await page.goto(explore('&groupBy=pod'));
+  await expect(page.locator('.timeline-legend .legend-item')).toHaveText(['a', 'b']);
+  expect(errors).toEqual([]);
+});
