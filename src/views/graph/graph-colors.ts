@@ -68,7 +68,7 @@ function onDark(color: string | null): string | undefined {
 /**
  * Recolors the page's copy of Graphviz's SVG for `look`; it can run again on the same SVG (after
  * a theme change). The dark theme's background, text and pprof's plain boxes (the label nodelets)
- * are in app.css.
+ * are in theme.css.
  */
 export function recolorGraph(svg: SVGSVGElement, look: GraphLook): void {
   for (const el of Array.from(svg.querySelectorAll<SVGElement>('[style]'))) {
