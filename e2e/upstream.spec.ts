@@ -117,8 +117,22 @@ test('Explore against a real Pyroscope: service, labels, range, timeline, merged
   await expect(page.getByTestId('profile-base-total')).toHaveAttribute('data-value', String(cpuTotal(podA)));
   await expect(page.getByTestId('profile-total')).toHaveAttribute('data-value', String(cpuTotal(podB)));
 
-  // Label breakdown: split by pod, one legend entry per pod.
+  // Timeline split by pod, one legend entry per pod.
   await page.goto(explore('&groupBy=pod'));
   await expect(page.locator('.timeline-legend .legend-item')).toHaveText(['a', 'b']);
+
+  // Label breakdown (SelectSeries with groupBy): each pod's total is its profile's.
+  await page.goto(explore('&breakdown=pod'));
+  const row = (pod: string) => page.locator(`[data-testid="breakdown-row"][data-value="${pod}"]`);
+  await expect(page.getByTestId('breakdown-row')).toHaveCount(2);
+  await expect(row('a')).toHaveAttribute('data-total', String(cpuTotal(podA)));
+  await expect(row('b')).toHaveAttribute('data-total', String(cpuTotal(podB)));
+
+  // Flame graph by pod (one SelectMergeProfile per pod): the call tree's roots are the pods.
+  await page.goto(explore('&view=tree&flameBy=pod'));
+  const root = (pod: string) => page.locator(`[data-testid="tree-row"][data-depth="0"][data-name="${pod}"]`);
+  await expect(page.locator('[data-testid="tree-row"][data-depth="0"]')).toHaveCount(2);
+  await expect(root('a')).toHaveAttribute('data-total', String(cpuTotal(podA)));
+  await expect(root('b')).toHaveAttribute('data-total', String(cpuTotal(podB)));
   expect(errors).toEqual([]);
 });
