@@ -5,6 +5,7 @@ import { useCallback, useSyncExternalStore } from 'react';
 import { z } from 'zod';
 import type { ViewFilters } from '../profile/model/filtered-session';
 import { GRANULARITIES, type Granularity } from '../profile/model/nodes';
+import { DEFAULT_GRAPH_OPTIONS } from '../profile/reports/callgraph';
 import { isValidTime } from '../common/time';
 import { isGaugeType } from '../api/gauge';
 
@@ -182,9 +183,7 @@ export const DEFAULT_STATE: UrlState = {
   tagRoot: '',
   tagLeaf: '',
   rel: false,
-  nodeCount: 80,
-  nodeFraction: 0.005,
-  edgeFraction: 0.001,
+  ...DEFAULT_GRAPH_OPTIONS,
   list: '',
 };
 

@@ -4,6 +4,7 @@ import { type ExpandedFrames, type FlameTree, buildFlameTree, expandFrames } fro
 import { buildSandwich, foldedStacks } from '../transforms/sandwich';
 import { buildInvertedTree } from '../transforms/inverted-tree';
 import {
+  DEFAULT_GRAPH_OPTIONS,
   DEFAULT_NODE_FRACTION,
   type NodeCutGraph,
   buildCallGraph,
@@ -25,6 +26,9 @@ import { type TopSort, topRows } from '../reports/top';
 import { type DiffData, diffProfileData, mergeDiffTries, sideSelf } from './diff';
 import { type TagsReport, tagsReport } from '../reports/tags';
 import { numLabelUnits } from './label-table';
+
+/** Graphs a session keeps for a quick return (see ProfileSession.graph). */
+const KEPT_GRAPHS = 4;
 
 /** What the header shows about a profile. */
 export interface ProfileSummary extends Pick<
@@ -226,6 +230,20 @@ export class ProfileSession {
 
   /** pprof's call graph (the -dot report) for the graph view. */
   graph(sampleIndex: number, granularity: Granularity, opts: GraphOptions, activeFilters: string[] = []): GraphData {
+    // Going back to the graph, or undoing an option change, asks for a graph already built.
+    const key = JSON.stringify([sampleIndex, granularity, opts.nodeCount, opts.nodeFraction, opts.edgeFraction, activeFilters]);
+    const known = this.graphs.get(key);
+    if (known) return known;
+    const data = this.buildGraph(sampleIndex, granularity, opts, activeFilters);
+    if (this.graphs.size >= KEPT_GRAPHS) this.graphs.delete(this.graphs.keys().next().value!);
+    this.graphs.set(key, data);
+    return data;
+  }
+
+  /** The last graphs built, by their arguments (a few kilobytes each). */
+  private readonly graphs = new Map<string, GraphData>();
+
+  private buildGraph(sampleIndex: number, granularity: Granularity, opts: GraphOptions, activeFilters: string[]): GraphData {
     const total = this.percentTotal(sampleIndex);
     const unit = this.data.sampleTypes[sampleIndex]?.unit ?? '';
     const g = buildCallGraph(this.trie, this.nodes(granularity), sampleIndex, {
@@ -249,8 +267,9 @@ export class ProfileSession {
   /**
    * The one-time work of this session's first call graph, as steps that can run apart (between
    * requests, while the person looks at the flame graph): every node's flat and cum for the node
-   * cut, the samples' label tables for the nodelets, and the graph after the default node cut.
-   * Later graphs reuse all three (the last one for as long as the node fraction is the default).
+   * cut, the samples' label tables for the nodelets, the graph after the default node cut, and
+   * then the graph with pprof's default options. Later graphs reuse the first three (the cut for
+   * as long as the node fraction is the default).
    */
   graphPreparation(sampleIndex: number, granularity: Granularity): (() => void)[] {
     return [
@@ -263,6 +282,7 @@ export class ProfileSession {
         if (!cuts.has(nodeCut))
           cuts.set(nodeCut, nodeCutGraph(this.trie, this.nodes(granularity), sampleIndex, weights, nodeCut));
       },
+      () => void this.graph(sampleIndex, granularity, DEFAULT_GRAPH_OPTIONS),
     ];
   }
 

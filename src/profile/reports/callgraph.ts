@@ -91,6 +91,9 @@ export interface CallGraphOptions {
 /** pprof's default -nodefraction. */
 export const DEFAULT_NODE_FRACTION = 0.005;
 
+/** pprof's defaults for the graph: -nodecount, -nodefraction and -edgefraction. */
+export const DEFAULT_GRAPH_OPTIONS = { nodeCount: 80, nodeFraction: DEFAULT_NODE_FRACTION, edgeFraction: 0.001 } as const;
+
 /** The graph after pprof's node cut, with the nodes it keeps (undefined: it dropped none). */
 export interface NodeCutGraph {
   graph: AggregatedGraph;
@@ -155,9 +158,9 @@ export function buildCallGraph(
   sampleIndex: number,
   opts: CallGraphOptions = {},
 ): CallGraph {
-  const nodeCount = opts.nodeCount ?? 80;
-  const nodeFraction = opts.nodeFraction ?? DEFAULT_NODE_FRACTION;
-  const edgeFraction = opts.edgeFraction ?? 0.001;
+  const nodeCount = opts.nodeCount ?? DEFAULT_GRAPH_OPTIONS.nodeCount;
+  const nodeFraction = opts.nodeFraction ?? DEFAULT_GRAPH_OPTIONS.nodeFraction;
+  const edgeFraction = opts.edgeFraction ?? DEFAULT_GRAPH_OPTIONS.edgeFraction;
   const order = opts.order ?? 'entropy';
   const visual = order === 'entropy';
   const N = allNodes.infos.length;
