@@ -1,0 +1,151 @@
+import { describe, expect, it } from 'vitest';
+import { averageIgnored, fineStart, fineStepOf, meansFromFineSteps } from './average-fallback';
+import { averageDivisor, perSeries } from './gauge';
+import type { QuerierClient, Series } from './querier';
+
+const S = 1000;
+const pod = (name: string) => [{ name: 'pod', value: name }];
+const series = (name: string, points: [number, number][]): Series => ({
+  labels: pod(name),
+  points: points.map(([timestamp, value]) => ({ timestamp, value })),
+});
+
+/**
+ * Profiles (pod, time ms, total), answered the way Grafana Pyroscope 2.2.1 does: every point
+ * summed, stamped by the end of its step counted from `start - step` (so a point at T holds the
+ * profiles in (T - step, T]), whatever `average` asks.
+ */
+function pyroscope(profiles: [string, number, number][]): QuerierClient {
+  return {
+    labelNames: async () => ['pod'],
+    selectSeries: async (r: { start: number; step: number }) => {
+      const step = r.step * S;
+      const out = new Map<string, Map<number, number>>();
+      for (const [name, t, v] of profiles) {
+        const stamp = r.start + Math.max(0, Math.ceil((t - r.start) / step)) * step;
+        const points = out.get(name) ?? new Map<number, number>();
+        points.set(stamp, (points.get(stamp) ?? 0) + v);
+        out.set(name, points);
+      }
+      return [...out].map(([name, points]) =>
+        series(
+          name,
+          [...points].sort((a, b) => a[0] - b[0]),
+        ),
+      );
+    },
+  } as unknown as QuerierClient;
+}
+
+/** One hour from 0; a 36 s step, as stepFor gives it. */
+const Q = { profileTypeID: 'goroutine:goroutine:count:goroutine:count', labelSelector: '{}', start: 0, end: 3_600 * S, step: 36 };
+
+describe('averageIgnored', () => {
+  it('is true when every mean equals its sum, false when the backend averaged', () => {
+    const sums = [series('a', [[36 * S, 30]])];
+    expect(averageIgnored(sums, [series('a', [[36 * S, 30]])])).toBe(true);
+    expect(averageIgnored(sums, [series('a', [[36 * S, 10]])])).toBe(false);
+    expect(averageIgnored([], [])).toBe(false);
+  });
+});
+
+describe('fineStepOf', () => {
+  it('is 1 s up to a range of 10,000 s, then the largest divisor of the step within range / 10,000', () => {
+    expect(fineStepOf(36, 3_600 * S)).toBe(1);
+    expect(fineStepOf(864, 86_400 * S)).toBe(8); // 24 h: 8.64 s at most, dividing 864 s
+    expect(fineStepOf(6_048, 604_800 * S)).toBe(56); // 7 d
+    expect(fineStart(0, 36, 1)).toBe(-35 * S);
+  });
+});
+
+describe('meansFromFineSteps', () => {
+  it('divides each coarse sum by the profiles counted in it, one per fine step', () => {
+    // Pod a: 3 profiles in the step ending at 36 s (10, 20, 30 goroutines), 1 in the next (40).
+    const sums = [
+      series('a', [
+        [36 * S, 60],
+        [72 * S, 40],
+      ]),
+    ];
+    const fine = [
+      series('a', [
+        [5 * S, 10],
+        [20 * S, 20],
+        [35 * S, 30],
+        [50 * S, 40],
+      ]),
+    ];
+    expect(meansFromFineSteps(sums, fine, 36 * S, S)).toEqual({
+      averages: [
+        series('a', [
+          [36 * S, 20],
+          [72 * S, 40],
+        ]),
+      ],
+      from: 'counted',
+    });
+  });
+
+  it('reads steps stamped by their start too (our server), and says "estimated" when fine steps touch', () => {
+    const sums = [series('a', [[0, 60]])];
+    const fine = [
+      series('a', [
+        [0, 10],
+        [1 * S, 20],
+        [2 * S, 30],
+      ]),
+    ];
+    expect(meansFromFineSteps(sums, fine, 36 * S, S)).toEqual({ averages: [series('a', [[0, 20]])], from: 'estimated' });
+  });
+});
+
+describe('perSeries', () => {
+  it('keeps the means of a backend that averages (our server), with one request less', async () => {
+    const calls: boolean[] = [];
+    const client = {
+      labelNames: async () => ['pod'],
+      selectSeries: async (r: { average?: boolean }) => {
+        calls.push(r.average === true);
+        return [series('a', [[36 * S, r.average ? 20 : 60]])];
+      },
+    } as unknown as QuerierClient;
+    expect(await perSeries(client, Q)).toEqual({
+      averages: [series('a', [[36 * S, 20]])],
+      sums: [series('a', [[36 * S, 60]])],
+      meansFrom: 'backend',
+    });
+    expect(calls.sort()).toEqual([false, true]);
+  });
+
+  it('counts the profiles per step of a backend that sums (Pyroscope): the average, not the sum per step', async () => {
+    // Pod a: 10, 20 and 30 goroutines 15 s apart in one step, then 40; pod b: 100 once.
+    const client = pyroscope([
+      ['a', 1 * S, 10],
+      ['a', 16 * S, 20],
+      ['a', 31 * S, 30],
+      ['a', 46 * S, 40],
+      ['b', 10 * S, 100],
+    ]);
+    const { averages, sums, meansFrom } = await perSeries(client, Q);
+    expect(meansFrom).toBe('counted');
+    expect(averages).toEqual([
+      series('a', [
+        [36 * S, 20],
+        [72 * S, 40],
+      ]),
+      series('b', [[36 * S, 100]]),
+    ]);
+    // The merged profile is divided by pod a's 4 profiles, as with a backend that averages.
+    expect(averageDivisor(sums, averages, Q.step * S)).toBe(4);
+  });
+
+  it('says "estimated" when a long range counts at a fine step coarser than the scrape interval', async () => {
+    const week = { ...Q, end: 604_800 * S, step: 6_048 };
+    const profiles: [string, number, number][] = [];
+    for (let t = 15 * S; t <= 3_600 * S; t += 15 * S) profiles.push(['a', t, 10]);
+    const { averages, meansFrom } = await perSeries(pyroscope(profiles), week);
+    expect(meansFrom).toBe('estimated');
+    // Four scrapes share each 56 s fine step: counted as one, so the mean is too high.
+    expect(averages[0]!.points[0]!.value).toBeGreaterThan(10);
+  });
+});

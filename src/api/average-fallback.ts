@@ -1,0 +1,123 @@
+// Per-step means of each series for a backend that ignores SelectSeries `aggregation: AVERAGE`.
+// Grafana Pyroscope 2.2.1's v2 read path always sums per step, so its "means" are sums, and a step
+// holding several profiles of a series would count as one profile (averages too high). There, the
+// number of profiles per series and per step is counted from a second SelectSeries (summed) with a
+// fine step instead: each non-empty fine step is one profile. Pure, so that it can be tested on
+// readable series.
+import type { Series } from './querier';
+
+/** At most this many fine steps over the range: their points are bounded by the profiles anyway. */
+const MAX_FINE_STEPS = 10_000;
+
+/** How the means were found. */
+export type MeansFrom =
+  /** The backend's own means (it honours AVERAGE, or no step holds more than one profile). */
+  | 'backend'
+  /** Counted from fine steps, none adjacent to another of its series: one profile per fine step. */
+  | 'counted'
+  /** Counted from fine steps, but some series has profiles in adjacent fine steps: two profiles
+   * may share one, so counts may be too low and means too high. */
+  | 'estimated';
+
+/**
+ * Whether the backend ignored AVERAGE: some point was asked for and every mean equals its sum.
+ * When every step holds one profile that is true too, and the fine count changes nothing.
+ */
+export function averageIgnored(sums: Series[], averages: Series[]): boolean {
+  const sumOf = new Map<string, Map<number, number>>();
+  for (const s of sums) sumOf.set(keyOf(s), new Map(s.points.map((p) => [p.timestamp, p.value])));
+  let points = 0;
+  for (const s of averages) {
+    const byStep = sumOf.get(keyOf(s));
+    for (const p of s.points) {
+      if (byStep?.get(p.timestamp) !== p.value) return false;
+      points++;
+    }
+  }
+  return points > 0;
+}
+
+/**
+ * The fine step (whole seconds, dividing `stepS` so that fine steps nest in the coarse ones the
+ * same way on the same grid): the largest such divisor of at most max(1 s, range / 10,000). One
+ * second resolves any two profiles of a series at least 2 s apart (scrapes and SDK pushes are
+ * usually 10 to 60 s apart); longer ranges trade that for a bounded answer.
+ */
+export function fineStepOf(stepS: number, rangeMs: number): number {
+  const target = Math.max(1, rangeMs / 1000 / MAX_FINE_STEPS);
+  if (!Number.isInteger(stepS)) return stepS / Math.ceil(stepS / target);
+  for (let f = Math.min(stepS, Math.floor(target)); f > 1; f--) if (stepS % f === 0) return f;
+  return 1;
+}
+
+/**
+ * The start to ask the fine SelectSeries for, so that its steps tile the coarse ones: Pyroscope
+ * stamps a point by the end of its step, counted from `start - step`.
+ */
+export const fineStart = (start: number, stepS: number, fineS: number) => start - (stepS - fineS) * 1000;
+
+/** Where a fine point at `t` falls among a series' sorted coarse stamps, for points stamped by the end (or the start) of their step. */
+function coarseOf(coarse: number[], t: number, stepMs: number, byEnd: boolean): number | undefined {
+  let [lo, hi] = [0, coarse.length];
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (coarse[mid]! < t) lo = mid + 1;
+    else hi = mid;
+  }
+  // coarse[lo] is the first stamp >= t.
+  if (byEnd) return coarse[lo] !== undefined && coarse[lo]! - t < stepMs ? coarse[lo] : undefined;
+  const c = coarse[lo] === t ? t : coarse[lo - 1];
+  return c !== undefined && t - c < stepMs ? c : undefined;
+}
+
+/** Per series: per coarse stamp, the number of fine points in it and their sum. */
+function tally(sums: Series[], fineOf: Map<string, Series['points']>, stepMs: number, byEnd: boolean) {
+  let matching = 0;
+  const perSeries = sums.map((s) => {
+    const coarse = s.points.map((p) => p.timestamp).sort((a, b) => a - b);
+    const counts = new Map<number, { n: number; sum: number }>();
+    for (const p of fineOf.get(keyOf(s)) ?? []) {
+      const c = coarseOf(coarse, p.timestamp, stepMs, byEnd);
+      if (c === undefined) continue;
+      const x = counts.get(c) ?? { n: 0, sum: 0 };
+      counts.set(c, { n: x.n + 1, sum: x.sum + p.value });
+    }
+    for (const p of s.points)
+      if (Math.abs((counts.get(p.timestamp)?.sum ?? NaN) - p.value) <= 1e-9 * Math.abs(p.value)) matching++;
+    return counts;
+  });
+  return { perSeries, matching };
+}
+
+/**
+ * Each series' means per coarse step: its coarse sum divided by the number of its non-empty fine
+ * steps within that coarse step (at least 1). `sums` are the coarse SelectSeries (summed, step
+ * `stepMs`), `fine` the same series summed with step `fineMs`. Pyroscope stamps a point by the end
+ * of its step, our server by its start: the way under which the fine sums add up to the coarse
+ * ones for more points is taken.
+ */
+export function meansFromFineSteps(
+  sums: Series[],
+  fine: Series[],
+  stepMs: number,
+  fineMs: number,
+): { averages: Series[]; from: MeansFrom } {
+  const fineOf = new Map(fine.map((s) => [keyOf(s), [...s.points].sort((a, b) => a.timestamp - b.timestamp)]));
+  const [byEnd, byStart] = [tally(sums, fineOf, stepMs, true), tally(sums, fineOf, stepMs, false)];
+  const { perSeries } = byEnd.matching >= byStart.matching ? byEnd : byStart;
+  // Profiles of a series at least one fine step apart are counted exactly. Adjacent non-empty fine
+  // steps are the sign that a series' profiles come closer than two fine steps (scrapes denser than
+  // the fine step on a long range), so that some may share one: then the counts are estimates.
+  const adjacent = [...fineOf.values()].some((pts) => pts.some((p, i) => i > 0 && p.timestamp - pts[i - 1]!.timestamp <= fineMs));
+  const averages = sums.map((s, i): Series => ({
+    labels: s.labels,
+    points: s.points.map((p) => ({
+      timestamp: p.timestamp,
+      value: p.value / Math.max(1, perSeries[i]!.get(p.timestamp)?.n ?? 1),
+    })),
+  }));
+  return { averages, from: adjacent ? 'estimated' : 'counted' };
+}
+
+/** A series' identity: its labels, in any order. */
+export const keyOf = (s: Series) => JSON.stringify(s.labels.map((l) => [l.name, l.value]).sort());
