@@ -13,15 +13,16 @@ const series = (name: string, points: [number, number][]): Series => ({
 /**
  * Profiles (pod, time ms, total), answered the way Grafana Pyroscope 2.2.1 does: every point
  * summed, stamped by the end of its step counted from `start - step` (so a point at T holds the
- * profiles in (T - step, T]), whatever `average` asks.
+ * profiles in (T - step, T]) from `start - step` to `end`, whatever `average` asks.
  */
 function pyroscope(profiles: [string, number, number][]): QuerierClient {
   return {
     labelNames: async () => ['pod'],
-    selectSeries: async (r: { start: number; step: number }) => {
+    selectSeries: async (r: { start: number; end: number; step: number }) => {
       const step = r.step * S;
       const out = new Map<string, Map<number, number>>();
       for (const [name, t, v] of profiles) {
+        if (t < r.start - step || t > r.end) continue;
         const stamp = r.start + Math.max(0, Math.ceil((t - r.start) / step)) * step;
         const points = out.get(name) ?? new Map<number, number>();
         points.set(stamp, (points.get(stamp) ?? 0) + v);
@@ -139,13 +140,28 @@ describe('perSeries', () => {
     expect(averageDivisor(sums, averages, Q.step * S)).toBe(4);
   });
 
-  it('says "estimated" when a long range counts at a fine step coarser than the scrape interval', async () => {
-    const week = { ...Q, end: 604_800 * S, step: 6_048 };
-    const profiles: [string, number, number][] = [];
-    for (let t = 15 * S; t <= 3_600 * S; t += 15 * S) profiles.push(['a', t, 10]);
-    const { averages, meansFrom } = await perSeries(pyroscope(profiles), week);
+  /** Pod a scraped every 15 s (10 goroutines each) from `from` to `to` (s). */
+  const scrapes = (from: number, to: number): [string, number, number][] =>
+    Array.from({ length: Math.floor((to - from) / 15) + 1 }, (_, i) => ['a', (from + 15 * i) * S, 10]);
+  const day = { ...Q, end: 86_400 * S, step: 864 };
+  const week = { ...Q, end: 604_800 * S, step: 6_048 };
+
+  it('counts exactly at a fine step of 8 s (24 h) when a sample shows profiles 15 s apart', async () => {
+    const { averages, meansFrom } = await perSeries(pyroscope(scrapes(79_200, 86_400)), day);
+    expect(meansFrom).toBe('counted');
+    expect(new Set(averages[0]!.points.map((p) => p.value))).toEqual(new Set([10]));
+  });
+
+  it('estimates from the sampled interval when profiles share fine steps (56 s over a week)', async () => {
+    const { averages, meansFrom } = await perSeries(pyroscope(scrapes(597_600, 604_800)), week);
+    expect(meansFrom).toBe('estimated');
+    for (const p of averages[0]!.points) expect(Math.abs(p.value - 10)).toBeLessThan(1);
+  });
+
+  it('without a sample in reach, keeps one profile per fine step and says "estimated"', async () => {
+    const { averages, meansFrom } = await perSeries(pyroscope(scrapes(15, 3_600)), week);
     expect(meansFrom).toBe('estimated');
     // Four scrapes share each 56 s fine step: counted as one, so the mean is too high.
-    expect(averages[0]!.points[0]!.value).toBeGreaterThan(10);
+    expect(averages[0]!.points[0]!.value).toBeGreaterThan(30);
   });
 });

@@ -13,10 +13,10 @@ const MAX_FINE_STEPS = 10_000;
 export type MeansFrom =
   /** The backend's own means (it honours AVERAGE, or no step holds more than one profile). */
   | 'backend'
-  /** Counted from fine steps, none adjacent to another of its series: one profile per fine step. */
+  /** Counted from fine steps, each holding one profile of a series (see meansFromFineSteps). */
   | 'counted'
-  /** Counted from fine steps, but some series has profiles in adjacent fine steps: two profiles
-   * may share one, so counts may be too low and means too high. */
+  /** Counted from fine steps that may hold several profiles of a series, scaled by the interval
+   * between its profiles where a sample gives it: estimates. */
   | 'estimated';
 
 /**
@@ -89,34 +89,69 @@ function tally(sums: Series[], fineOf: Map<string, Series['points']>, stepMs: nu
   return { perSeries, matching };
 }
 
+/** The resolution of the sample taken when fine steps touch (see meansFromFineSteps). */
+export const SAMPLE_STEP_S = 1;
+/** How much of the range's end that sample covers, at most. */
+export const SAMPLE_SPAN_MS = 3_600_000;
+
+/** Per series of a sample at SAMPLE_STEP_S: the mean interval between its profiles and the smallest gap (ms). */
+export function sampledSpacing(sample: Series[]): Map<string, { interval: number; minGap: number }> {
+  const out = new Map<string, { interval: number; minGap: number }>();
+  for (const s of sample) {
+    const t = s.points.map((p) => p.timestamp).sort((a, b) => a - b);
+    if (t.length < 2) continue;
+    const minGap = t.slice(1).reduce((m, x, i) => Math.min(m, x - t[i]!), Infinity);
+    out.set(keyOf(s), { interval: (t[t.length - 1]! - t[0]!) / (t.length - 1), minGap });
+  }
+  return out;
+}
+
 /**
- * Each series' means per coarse step: its coarse sum divided by the number of its non-empty fine
- * steps within that coarse step (at least 1). `sums` are the coarse SelectSeries (summed, step
- * `stepMs`), `fine` the same series summed with step `fineMs`. Pyroscope stamps a point by the end
- * of its step, our server by its start: the way under which the fine sums add up to the coarse
- * ones for more points is taken.
+ * Each series' means per coarse step: its coarse sum divided by the number of its profiles in
+ * that step (at least 1). `sums` are the coarse SelectSeries (summed, step `stepMs`), `fine` the
+ * same series summed with step `fineMs`: one profile per non-empty fine step. Pyroscope stamps a
+ * point by the end of its step, our server by its start: the way under which the fine sums add up
+ * to the coarse ones for more points is taken.
+ *
+ * Adjacent non-empty fine steps of a series are the sign that its profiles may come closer than
+ * one fine step (scrapes denser than the fine step of a long range), so that some share one.
+ * For those series `sample` (the range's end at SAMPLE_STEP_S, when the fine step is coarser)
+ * gives the interval between their profiles (theirs, else the median of the sampled series), and
+ * each non-empty fine step counts fine step ÷ interval profiles when that is more than one. The
+ * means are 'counted' when the sample shows every such series' profiles at least one fine step
+ * apart, 'estimated' otherwise.
  */
 export function meansFromFineSteps(
   sums: Series[],
   fine: Series[],
   stepMs: number,
   fineMs: number,
+  sample?: Series[],
 ): { averages: Series[]; from: MeansFrom } {
   const fineOf = new Map(fine.map((s) => [keyOf(s), [...s.points].sort((a, b) => a.timestamp - b.timestamp)]));
   const [byEnd, byStart] = [tally(sums, fineOf, stepMs, true), tally(sums, fineOf, stepMs, false)];
   const { perSeries } = byEnd.matching >= byStart.matching ? byEnd : byStart;
-  // Profiles of a series at least one fine step apart are counted exactly. Adjacent non-empty fine
-  // steps are the sign that a series' profiles come closer than two fine steps (scrapes denser than
-  // the fine step on a long range), so that some may share one: then the counts are estimates.
-  const adjacent = [...fineOf.values()].some((pts) => pts.some((p, i) => i > 0 && p.timestamp - pts[i - 1]!.timestamp <= fineMs));
-  const averages = sums.map((s, i): Series => ({
-    labels: s.labels,
-    points: s.points.map((p) => ({
-      timestamp: p.timestamp,
-      value: p.value / Math.max(1, perSeries[i]!.get(p.timestamp)?.n ?? 1),
-    })),
-  }));
-  return { averages, from: adjacent ? 'estimated' : 'counted' };
+  const dense = new Set(
+    [...fineOf].filter(([, pts]) => pts.some((p, i) => i > 0 && p.timestamp - pts[i - 1]!.timestamp <= fineMs)).map(([k]) => k),
+  );
+  const spacing = sampledSpacing(sample ?? []);
+  const median = [...spacing.values()].map((x) => x.interval).sort((a, b) => a - b)[spacing.size >> 1];
+  const perFineStep = (key: string) => {
+    const interval = dense.has(key) ? (spacing.get(key)?.interval ?? median) : undefined;
+    return interval ? Math.max(1, fineMs / interval) : 1;
+  };
+  const exact = [...dense].every((k) => (spacing.get(k)?.minGap ?? 0) >= fineMs + SAMPLE_STEP_S * 1000);
+  const averages = sums.map((s, i): Series => {
+    const k = perFineStep(keyOf(s));
+    return {
+      labels: s.labels,
+      points: s.points.map((p) => ({
+        timestamp: p.timestamp,
+        value: p.value / Math.max(1, (perSeries[i]!.get(p.timestamp)?.n ?? 1) * k),
+      })),
+    };
+  });
+  return { averages, from: exact ? 'counted' : 'estimated' };
 }
 
 /** A series' identity: its labels, in any order. */

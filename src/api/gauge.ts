@@ -23,7 +23,16 @@
 // interval is estimated from each series' first and last step and its number of profiles.
 import { parseProfileTypeId } from '../common/profile-types';
 import type { QuerierClient, Series, RangeRequest } from './querier';
-import { type MeansFrom, averageIgnored, fineStart, fineStepOf, keyOf, meansFromFineSteps } from './average-fallback';
+import {
+  type MeansFrom,
+  SAMPLE_SPAN_MS,
+  SAMPLE_STEP_S,
+  averageIgnored,
+  fineStart,
+  fineStepOf,
+  keyOf,
+  meansFromFineSteps,
+} from './average-fallback';
 
 /**
  * Whether a profile type is a gauge: each profile is a snapshot (memory in use, goroutines alive),
@@ -63,8 +72,15 @@ export async function perSeries(
   if (!averageIgnored(sums, averages)) return { averages, sums, meansFrom: 'backend' };
   const fineS = fineStepOf(q.step, q.end - q.start);
   const fine = await client.selectSeries({ ...q, start: fineStart(q.start, q.step, fineS), step: fineS, groupBy }, signal);
-  const { averages: counted, from } = meansFromFineSteps(sums, fine, q.step * 1000, fineS * 1000);
-  return { averages: counted, sums, meansFrom: from };
+  const means = (sample?: Series[]) => meansFromFineSteps(sums, fine, q.step * 1000, fineS * 1000, sample);
+  let counted = means();
+  // Profiles of a series in adjacent fine steps may share one: how far apart they are is asked of
+  // the range's end at a finer step (a fine step of 1 s is that step already).
+  if (counted.from === 'estimated' && fineS > SAMPLE_STEP_S) {
+    const sampleStart = Math.max(q.start, q.end - SAMPLE_SPAN_MS);
+    counted = means(await client.selectSeries({ ...q, start: sampleStart, step: SAMPLE_STEP_S, groupBy }, signal));
+  }
+  return { averages: counted.averages, sums, meansFrom: counted.from };
 }
 
 /**

@@ -66,9 +66,9 @@ function totalLabel(query: Props['query'], side: 'next' | 'base', typeIsGauge: b
 
 /** Why an average is marked "estimated" (see src/api/average-fallback.ts). */
 const ESTIMATE_TITLE =
-  'The backend does not average per step (Grafana Pyroscope sums), so the profiles were counted from a finer step; ' +
-  'some series have profiles closer together than that step, so the count may be too low and the average too high ' +
-  '(on a long range, a shorter one counts them at a finer step).';
+  'The backend does not average per step (Grafana Pyroscope sums), so the profiles were counted from a finer step. ' +
+  'Some series have profiles closer together than that step: their count is scaled by the interval between their ' +
+  "profiles over the range's last hour, so the average is an estimate (a shorter range counts at a finer step).";
 
 /**
  * The profile's facts, as pprof's header lists them: what it is (a file, or a query over a time
