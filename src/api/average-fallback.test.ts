@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { averageIgnored, fineStart, fineStepOf, meansFromFineSteps } from './average-fallback';
+import { averageIgnored, fineStepOf, meansFromFineSteps } from './average-fallback';
 import { averageDivisor, perSeries } from './gauge';
 import type { QuerierClient, Series } from './querier';
 
@@ -55,7 +55,6 @@ describe('fineStepOf', () => {
     expect(fineStepOf(36, 3_600 * S)).toBe(1);
     expect(fineStepOf(864, 86_400 * S)).toBe(8); // 24 h: 8.64 s at most, dividing 864 s
     expect(fineStepOf(6_048, 604_800 * S)).toBe(56); // 7 d
-    expect(fineStart(0, 36, 1)).toBe(-35 * S);
   });
 });
 
@@ -85,6 +84,31 @@ describe('meansFromFineSteps', () => {
       ],
       from: 'counted',
     });
+  });
+
+  it("counts a coarse point without fine points (before the fine steps start) as the series' median step", () => {
+    const sums = [
+      series('a', [
+        [0, 90],
+        [36 * S, 60],
+        [72 * S, 30],
+      ]),
+    ];
+    const fine = [
+      series('a', [
+        [10 * S, 20],
+        [30 * S, 40],
+        [50 * S, 10],
+        [70 * S, 20],
+      ]),
+    ];
+    expect(meansFromFineSteps(sums, fine, 36 * S, S).averages).toEqual([
+      series('a', [
+        [0, 45],
+        [36 * S, 30],
+        [72 * S, 15],
+      ]),
+    ]);
   });
 
   it('reads steps stamped by their start too (our server), and says "estimated" when fine steps touch', () => {
@@ -158,10 +182,15 @@ describe('perSeries', () => {
     for (const p of averages[0]!.points) expect(Math.abs(p.value - 10)).toBeLessThan(1);
   });
 
-  it('without a sample in reach, keeps one profile per fine step and says "estimated"', async () => {
-    const { averages, meansFrom } = await perSeries(pyroscope(scrapes(15, 3_600)), week);
-    expect(meansFrom).toBe('estimated');
-    // Four scrapes share each 56 s fine step: counted as one, so the mean is too high.
-    expect(averages[0]!.points[0]!.value).toBeGreaterThan(30);
+  it('counts profiles of one series within one fine step as one, which it cannot tell', async () => {
+    // Two processes sharing their labels push to one series, 400 ms apart every 15 s: each pair
+    // shares a 1 s fine step, so it counts as one profile of 20 goroutines (both processes').
+    const profiles = scrapes(0, 600).flatMap(([name, t, v]): [string, number, number][] => [
+      [name, t + 100, v],
+      [name, t + 500, v],
+    ]);
+    const { averages, meansFrom } = await perSeries(pyroscope(profiles), Q);
+    expect(meansFrom).toBe('counted');
+    expect(averages[0]!.points[1]!.value).toBe(20);
   });
 });

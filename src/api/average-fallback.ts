@@ -9,6 +9,11 @@ import type { Series } from './querier';
 /** At most this many fine steps over the range: their points are bounded by the profiles anyway. */
 const MAX_FINE_STEPS = 10_000;
 
+/** The resolution of the sample taken when fine steps touch (see meansFromFineSteps). */
+export const SAMPLE_STEP_S = 1;
+/** How much time that sample covers, at most. */
+const SAMPLE_SPAN_MS = 3_600_000;
+
 /** How the means were found. */
 export type MeansFrom =
   /** The backend's own means (it honours AVERAGE, or no step holds more than one profile). */
@@ -38,8 +43,9 @@ export function averageIgnored(sums: Series[], averages: Series[]): boolean {
 }
 
 /**
- * The fine step (whole seconds, dividing `stepS` so that fine steps nest in the coarse ones the
- * same way on the same grid): the largest such divisor of at most max(1 s, range / 10,000). One
+ * The fine step (whole seconds, dividing `stepS` so that, asked from the same start, fine steps
+ * nest in the coarse ones; an earlier start would make a 24 h range longer than Pyroscope's
+ * default max_query_length): the largest such divisor of at most max(1 s, range / 10,000). One
  * second resolves any two profiles of a series at least 2 s apart (scrapes and SDK pushes are
  * usually 10 to 60 s apart); longer ranges trade that for a bounded answer.
  */
@@ -51,10 +57,18 @@ export function fineStepOf(stepS: number, rangeMs: number): number {
 }
 
 /**
- * The start to ask the fine SelectSeries for, so that its steps tile the coarse ones: Pyroscope
- * stamps a point by the end of its step, counted from `start - step`.
+ * The hour to sample when some series' fine steps touch (see meansFromFineSteps): the one ending
+ * at the last fine point of such a series, so that it holds their profiles even if they stopped
+ * before the end of the range. Undefined when no fine steps touch.
  */
-export const fineStart = (start: number, stepS: number, fineS: number) => start - (stepS - fineS) * 1000;
+export function sampleWindow(fine: Series[], fineMs: number, rangeStart: number): { start: number; end: number } | undefined {
+  let end = -Infinity;
+  for (const s of fine) {
+    const t = s.points.map((p) => p.timestamp).sort((a, b) => a - b);
+    if (t.some((x, i) => i > 0 && x - t[i - 1]! <= fineMs)) end = Math.max(end, t[t.length - 1]!);
+  }
+  return end === -Infinity ? undefined : { start: Math.max(rangeStart, end - SAMPLE_SPAN_MS), end };
+}
 
 /** Where a fine point at `t` falls among a series' sorted coarse stamps, for points stamped by the end (or the start) of their step. */
 function coarseOf(coarse: number[], t: number, stepMs: number, byEnd: boolean): number | undefined {
@@ -89,11 +103,6 @@ function tally(sums: Series[], fineOf: Map<string, Series['points']>, stepMs: nu
   return { perSeries, matching };
 }
 
-/** The resolution of the sample taken when fine steps touch (see meansFromFineSteps). */
-export const SAMPLE_STEP_S = 1;
-/** How much of the range's end that sample covers, at most. */
-export const SAMPLE_SPAN_MS = 3_600_000;
-
 /** Per series of a sample at SAMPLE_STEP_S: the mean interval between its profiles and the smallest gap (ms). */
 export function sampledSpacing(sample: Series[]): Map<string, { interval: number; minGap: number }> {
   const out = new Map<string, { interval: number; minGap: number }>();
@@ -115,11 +124,12 @@ export function sampledSpacing(sample: Series[]): Map<string, { interval: number
  *
  * Adjacent non-empty fine steps of a series are the sign that its profiles may come closer than
  * one fine step (scrapes denser than the fine step of a long range), so that some share one.
- * For those series `sample` (the range's end at SAMPLE_STEP_S, when the fine step is coarser)
+ * For those series `sample` (an hour at SAMPLE_STEP_S, when the fine step is coarser: sampleWindow)
  * gives the interval between their profiles (theirs, else the median of the sampled series), and
  * each non-empty fine step counts fine step ÷ interval profiles when that is more than one. The
  * means are 'counted' when the sample shows every such series' profiles at least one fine step
- * apart, 'estimated' otherwise.
+ * apart, 'estimated' otherwise. Profiles of one series within one fine step and far from others
+ * (two processes sharing labels, pushing together) count as one, their sum: that cannot be told.
  */
 export function meansFromFineSteps(
   sums: Series[],
@@ -143,11 +153,15 @@ export function meansFromFineSteps(
   const exact = [...dense].every((k) => (spacing.get(k)?.minGap ?? 0) >= fineMs + SAMPLE_STEP_S * 1000);
   const averages = sums.map((s, i): Series => {
     const k = perFineStep(keyOf(s));
+    const counts = perSeries[i]!;
+    // A coarse point without fine points (Pyroscope's first step, (start - step, start], which
+    // the fine steps from `start` do not reach) counts as the series' median step.
+    const typical = [...counts.values()].map((c) => c.n).sort((a, b) => a - b)[counts.size >> 1] ?? 1;
     return {
       labels: s.labels,
       points: s.points.map((p) => ({
         timestamp: p.timestamp,
-        value: p.value / Math.max(1, (perSeries[i]!.get(p.timestamp)?.n ?? 1) * k),
+        value: p.value / Math.max(1, (counts.get(p.timestamp)?.n ?? typical) * k),
       })),
     };
   });

@@ -25,13 +25,12 @@ import { parseProfileTypeId } from '../common/profile-types';
 import type { QuerierClient, Series, RangeRequest } from './querier';
 import {
   type MeansFrom,
-  SAMPLE_SPAN_MS,
   SAMPLE_STEP_S,
   averageIgnored,
-  fineStart,
   fineStepOf,
   keyOf,
   meansFromFineSteps,
+  sampleWindow,
 } from './average-fallback';
 
 /**
@@ -71,15 +70,12 @@ export async function perSeries(
   ]);
   if (!averageIgnored(sums, averages)) return { averages, sums, meansFrom: 'backend' };
   const fineS = fineStepOf(q.step, q.end - q.start);
-  const fine = await client.selectSeries({ ...q, start: fineStart(q.start, q.step, fineS), step: fineS, groupBy }, signal);
-  const means = (sample?: Series[]) => meansFromFineSteps(sums, fine, q.step * 1000, fineS * 1000, sample);
-  let counted = means();
+  const fine = await client.selectSeries({ ...q, step: fineS, groupBy }, signal);
   // Profiles of a series in adjacent fine steps may share one: how far apart they are is asked of
-  // the range's end at a finer step (a fine step of 1 s is that step already).
-  if (counted.from === 'estimated' && fineS > SAMPLE_STEP_S) {
-    const sampleStart = Math.max(q.start, q.end - SAMPLE_SPAN_MS);
-    counted = means(await client.selectSeries({ ...q, start: sampleStart, step: SAMPLE_STEP_S, groupBy }, signal));
-  }
+  // an hour of them at a finer step (a fine step of 1 s is that step already).
+  const window = fineS > SAMPLE_STEP_S ? sampleWindow(fine, fineS * 1000, q.start) : undefined;
+  const sample = window && (await client.selectSeries({ ...q, ...window, step: SAMPLE_STEP_S, groupBy }, signal));
+  const counted = meansFromFineSteps(sums, fine, q.step * 1000, fineS * 1000, sample);
   return { averages: counted.averages, sums, meansFrom: counted.from };
 }
 
