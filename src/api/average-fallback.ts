@@ -2,8 +2,8 @@
 // Grafana Pyroscope 2.2.1's v2 read path always sums per step, so its "means" are sums, and a step
 // holding several profiles of a series would count as one profile (averages too high). There, the
 // number of profiles per series and per step is counted from a second SelectSeries (summed) with a
-// fine step instead: each non-empty fine step is one profile. Pure, so that it can be tested on
-// readable series.
+// fine step instead: each non-empty fine step is one profile (meansFromFineSteps says when that is
+// an estimate). Pure, so that it can be tested on readable series.
 import type { Series } from './querier';
 
 /** At most this many fine steps over the range: their points are bounded by the profiles anyway. */
@@ -45,9 +45,9 @@ export function averageIgnored(sums: Series[], averages: Series[]): boolean {
 /**
  * The fine step (whole seconds, dividing `stepS` so that, asked from the same start, fine steps
  * nest in the coarse ones; an earlier start would make a 24 h range longer than Pyroscope's
- * default max_query_length): the largest such divisor of at most max(1 s, range / 10,000). One
- * second resolves any two profiles of a series at least 2 s apart (scrapes and SDK pushes are
- * usually 10 to 60 s apart); longer ranges trade that for a bounded answer.
+ * default max_query_length): the largest such divisor of at most max(1 s, range / 10,000). Two
+ * profiles at least one fine step apart never share one, and scrapes and SDK pushes are usually
+ * 10 to 60 s apart; ranges over 10,000 s trade resolution for a bounded answer.
  */
 export function fineStepOf(stepS: number, rangeMs: number): number {
   const target = Math.max(1, rangeMs / 1000 / MAX_FINE_STEPS);
