@@ -12,6 +12,7 @@ import { columnOf, columnTotal } from '../conformance/normalise';
 import { scaledLabel, selectOutputUnit } from '../src/profile/reports/format';
 import { Profile } from 'pprof-format';
 import { corpusProfile, dragTimeline, trackConsoleErrors } from './helpers';
+import { goroutines } from './pprof';
 import { isGzip } from '../src/common/gzip';
 
 const UPSTREAM = process.env.FLAMELENS_CONFORMANCE_UPSTREAM?.trim().replace(/\/+$/, '');
@@ -134,5 +135,110 @@ test('Explore against a real Pyroscope: service, labels, range, timeline, merged
   await expect(page.locator('[data-testid="tree-row"][data-depth="0"]')).toHaveCount(2);
   await expect(root('a')).toHaveAttribute('data-total', String(cpuTotal(podA)));
   await expect(root('b')).toHaveAttribute('data-total', String(cpuTotal(podB)));
+  expect(errors).toEqual([]);
+});
+
+// Issue 19 against Pyroscope 2.2.1, whose SelectSeries answers sums for aggregation AVERAGE: four
+// goroutine profiles of one pod, 8 s apart, so that at least two share each 36 s step of a 1 h range.
+const GOROUTINES = 'goroutines:goroutine:count:goroutine:count';
+const T_G = Math.floor(NOW / 60_000) * 60_000 - 10 * 60_000;
+const COUNTS = [6, 10, 14, 18];
+const POD_G = `{service_name="${SERVICE}", pod="g"}`; // the next test adds pods h and i
+
+test('goroutines against a real Pyroscope: the average over the profiles, not over the steps', async ({ page }) => {
+  test.setTimeout(120_000);
+  const errors = trackConsoleErrors(page);
+  const up = new Backend('upstream', UPSTREAM!);
+  for (const [k, n] of COUNTS.entries()) {
+    const r = await up.ingestRaw(
+      { name: `${SERVICE}{pod=g,namespace=e2e}`, from: String((T_G + k * 8_000) / 1000) },
+      gzipSync(goroutines({ 'runtime.gopark;main.worker': n })),
+      TENANT,
+    );
+    expect(r.status, JSON.stringify(r.json)).toBe(200);
+  }
+  const sum = COUNTS.reduce((a, b) => a + b, 0);
+  await up.waitUntil('the goroutine profiles', async () => {
+    const r = await up.rpc(
+      'SelectMergeStacktraces',
+      { profileTypeID: GOROUTINES, labelSelector: POD_G, start: T_G - 60_000, end: Date.now() },
+      TENANT,
+    );
+    return Number((r.json.flamegraph as { total?: string } | undefined)?.total ?? 0) === sum;
+  });
+
+  // 12 goroutines on average: not 24 (per step, one profile each) nor 48 (the sum).
+  await page.goto(
+    `${origin}/?type=${encodeURIComponent(GOROUTINES)}&query=${encodeURIComponent(POD_G)}&from=now-1h&to=now&view=top`,
+  );
+  await expect(page.getByTestId('aggregation')).toHaveValue('average');
+  await expect(page.getByTestId('top-total')).toHaveAttribute('data-value', String(sum / COUNTS.length));
+  await expect(page.getByTestId('profile-aggregation')).toHaveText(`Average over time (${COUNTS.length} scrapes)`);
+  // Counted at a 1 s step, the profiles 8 s apart are counted exactly: no "estimated" note.
+  await expect(page.getByTestId('average-estimate')).toHaveCount(0);
+
+  await page.getByTestId('aggregation').selectOption('sum');
+  await expect(page.getByTestId('top-total')).toHaveAttribute('data-value', String(sum));
+  expect(errors).toEqual([]);
+});
+
+// Over 24 h the fine step is 8 s: pod h's profiles 15 s apart sit in adjacent fine steps (a 1 s
+// sample shows them apart: counted exactly), pod i's 3 s apart share them (scaled by the sampled
+// interval: an estimate, and the facts bar says so). Pyroscope takes profiles of the last hour only.
+const T_H = Math.floor(NOW / 60_000) * 60_000 - 50 * 60_000;
+const POD_H = Array.from({ length: 20 }, (_, k) => 4 + (k % 5)); // 6 on average
+const POD_I = Array.from({ length: 40 }, () => 10);
+
+test('goroutines over 24 h against a real Pyroscope: exact at 15 s apart, an estimate marked as such at 3 s', async ({
+  page,
+}) => {
+  test.setTimeout(180_000);
+  const errors = trackConsoleErrors(page);
+  const up = new Backend('upstream', UPSTREAM!);
+  for (const [pod, counts, t0, every] of [
+    ['h', POD_H, T_H, 15_000],
+    ['i', POD_I, T_H + 10 * 60_000, 3_000],
+  ] as const)
+    for (const [k, n] of counts.entries()) {
+      const r = await up.ingestRaw(
+        { name: `${SERVICE}{pod=${pod},namespace=e2e}`, from: String((t0 + k * every) / 1000) },
+        gzipSync(goroutines({ 'runtime.gopark;main.worker': n })),
+        TENANT,
+      );
+      expect(r.status, JSON.stringify(r.json)).toBe(200);
+    }
+  const sum = (xs: readonly number[]) => xs.reduce((a, b) => a + b, 0);
+  for (const [pod, counts] of [
+    ['h', POD_H],
+    ['i', POD_I],
+  ] as const)
+    await up.waitUntil(`pod ${pod}'s goroutine profiles`, async () => {
+      const r = await up.rpc(
+        'SelectMergeStacktraces',
+        {
+          profileTypeID: GOROUTINES,
+          labelSelector: `{service_name="${SERVICE}", pod="${pod}"}`,
+          start: T_H - 60_000,
+          end: Date.now(),
+        },
+        TENANT,
+      );
+      return Number((r.json.flamegraph as { total?: string } | undefined)?.total ?? 0) === sum(counts);
+    });
+  const day = (pod: string) =>
+    `${origin}/?type=${encodeURIComponent(GOROUTINES)}&query=${encodeURIComponent(`{service_name="${SERVICE}", pod="${pod}"}`)}&from=now-24h&to=now&view=top`;
+
+  await page.goto(day('h'));
+  await expect(page.getByTestId('top-total')).toHaveAttribute('data-value', String(sum(POD_H) / POD_H.length));
+  await expect(page.getByTestId('profile-aggregation')).toHaveText(`Average over time (${POD_H.length} scrapes)`);
+  await expect(page.getByTestId('average-estimate')).toHaveCount(0);
+
+  // 10 goroutines in every profile: the estimate is near 10, where one profile per 8 s fine step
+  // would show about 27 and one per 864 s step 400.
+  await page.goto(day('i'));
+  await expect(page.getByTestId('average-estimate')).toBeVisible();
+  const shown = Number(await page.getByTestId('top-total').getAttribute('data-value'));
+  expect(shown).toBeGreaterThan(8.5);
+  expect(shown).toBeLessThan(11.5);
   expect(errors).toEqual([]);
 });

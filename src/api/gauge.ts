@@ -1,7 +1,7 @@
 // Gauge profile types (memory in use, goroutines) over a time range. Every profile is a snapshot,
 // so their sum over time means nothing; what is shown is the average over time of the total across
-// series. What is counted comes from LabelNames and SelectSeries, which Grafana Pyroscope answers as
-// our server does.
+// series. What is counted comes from LabelNames and SelectSeries, which works against Grafana
+// Pyroscope too (whose SelectSeries ignores AVERAGE: see perSeries).
 //
 // The average profile is the merged profile (SelectMergeProfile: every profile of every series in
 // the range, summed) divided by one number D, the number of scrapes "per series" (averageDivisor):
@@ -18,10 +18,20 @@
 //   timeline shows it. Windows without any profile do not count.
 //
 // Per series and per step, SelectSeries gives the sum and (with aggregation AVERAGE) the mean of
-// the profiles' totals: their ratio is the number of profiles, whatever the step; the scrape
+// the profiles' totals (or, from a backend that ignores AVERAGE, the mean counted from a finer
+// step): their ratio is the number of profiles, whatever the step; the scrape
 // interval is estimated from each series' first and last step and its number of profiles.
 import { parseProfileTypeId } from '../common/profile-types';
 import type { QuerierClient, Series, RangeRequest } from './querier';
+import {
+  type MeansFrom,
+  SAMPLE_STEP_S,
+  averageIgnored,
+  fineStepOf,
+  keyOf,
+  meansFromFineSteps,
+  sampleWindow,
+} from './average-fallback';
 
 /**
  * Whether a profile type is a gauge: each profile is a snapshot (memory in use, goroutines alive),
@@ -44,29 +54,43 @@ export interface SeriesQuery extends RangeRequest {
 
 /**
  * Per series (grouped by every label name the selector's series have) and per step: the mean of
- * its profiles' totals, and with `sums` also their sum.
+ * its profiles' totals and their sum. A backend that ignores AVERAGE (Pyroscope 2.2.1's v2 read
+ * path answers sums) has its means counted from a finer SelectSeries (src/api/average-fallback.ts);
+ * `meansFrom` says how they were found.
  */
 export async function perSeries(
   client: QuerierClient,
   q: SeriesQuery,
-  o: { sums: boolean },
   signal?: AbortSignal,
-): Promise<{ averages: Series[]; sums?: Series[] }> {
+): Promise<{ averages: Series[]; sums: Series[]; meansFrom: MeansFrom }> {
   const groupBy = await client.labelNames([q.labelSelector], q, signal);
   const [averages, sums] = await Promise.all([
     client.selectSeries({ ...q, groupBy, average: true }, signal),
-    o.sums ? client.selectSeries({ ...q, groupBy }, signal) : undefined,
+    client.selectSeries({ ...q, groupBy }, signal),
   ]);
-  return { averages, sums };
+  if (!averageIgnored(sums, averages)) return { averages, sums, meansFrom: 'backend' };
+  const fineS = fineStepOf(q.step, q.end - q.start);
+  const fine = await client.selectSeries({ ...q, step: fineS, groupBy }, signal);
+  // Profiles of a series in adjacent fine steps may share one: how far apart they are is asked of
+  // an hour of them at a finer step (a fine step of 1 s is that step already).
+  const window = fineS > SAMPLE_STEP_S ? sampleWindow(fine, fineS * 1000, q.start) : undefined;
+  const sample = window && (await client.selectSeries({ ...q, ...window, step: SAMPLE_STEP_S, groupBy }, signal));
+  const counted = meansFromFineSteps(sums, fine, q.step * 1000, fineS * 1000, sample);
+  return { averages: counted.averages, sums, meansFrom: counted.from };
 }
 
-/** The number a merged gauge profile of this query is divided by: averageDivisor of its series. */
-export async function averageDivisorOf(client: QuerierClient, q: SeriesQuery, signal?: AbortSignal): Promise<number> {
-  const { averages, sums } = await perSeries(client, q, { sums: true }, signal);
-  return averageDivisor(sums!, averages, q.step * 1000);
+/**
+ * The number a merged gauge profile of this query is divided by (averageDivisor of its series),
+ * and whether it is an estimate (see perSeries).
+ */
+export async function averageDivisorOf(
+  client: QuerierClient,
+  q: SeriesQuery,
+  signal?: AbortSignal,
+): Promise<{ divisor: number; estimated: boolean }> {
+  const { averages, sums, meansFrom } = await perSeries(client, q, signal);
+  return { divisor: averageDivisor(sums, averages, q.step * 1000), estimated: meansFrom === 'estimated' };
 }
-
-const keyOf = (s: Series) => JSON.stringify(s.labels.map((l) => [l.name, l.value]).sort());
 
 interface Counted {
   /** Steps (unix ms) with profiles and how many. */

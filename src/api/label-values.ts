@@ -36,9 +36,9 @@ export async function labelValueSeries(
       return { value, total: points.reduce((a, p) => a + p.value, 0), points };
     });
   } else {
-    const { averages, sums } = await perSeries(client, q, { sums: true }, signal);
+    const { averages, sums } = await perSeries(client, q, signal);
     const meansOf = new Map(groupByValue(averages, valueOf));
-    out = groupByValue(sums!, valueOf).map(([value, list]) => {
+    out = groupByValue(sums, valueOf).map(([value, list]) => {
       const means = meansOf.get(value) ?? [];
       const sum = list.reduce((a, s) => a + s.points.reduce((b, p) => b + p.value, 0), 0);
       const total = sum / averageDivisor(list, means, q.step * 1000);

@@ -15,10 +15,15 @@ function decompressionLimit(): number | undefined {
   return Number.isFinite(v) && v > 0 ? v * 1024 * 1024 : undefined;
 }
 
-/** What a query's profile is: the query, and for an average the number of profiles it is over (see src/api/gauge.ts). */
+/**
+ * What a query's profile is: the query, and for an average the number of profiles it is over (see
+ * src/api/gauge.ts) and whether that number is an estimate (a backend that ignores AVERAGE, with
+ * profiles closer together than the step it could count them at).
+ */
 export interface QuerySide {
   query: MergeQuery;
   averagedOver?: number;
+  averageEstimated?: boolean;
 }
 
 /** A profile as the page holds it: the worker's, and what each side of a query is. */
@@ -29,11 +34,13 @@ async function fetchMerged(q: MergeQuery, inDiff: boolean, signal?: AbortSignal)
   if (q.groupBy) return fetchGrouped(q, q.groupBy, inDiff, signal);
   const client = new QuerierClient(q.backend);
   const request = { profileTypeID: q.type, labelSelector: q.selector, start: q.start, end: q.end };
-  const [bytes, averagedOver] = await Promise.all([
+  const [bytes, average] = await Promise.all([
     client.selectMergeProfile(request, signal),
     q.average ? averageDivisorOf(client, { ...request, step: stepFor(q.start, q.end) }, signal) : undefined,
   ]);
-  return { source: { source: bytes, name: queryName(q, inDiff), divideBy: averagedOver }, side: { query: q, averagedOver } };
+  const averagedOver = average?.divisor;
+  const side: QuerySide = { query: q, averagedOver, ...(average?.estimated && { averageEstimated: true }) };
+  return { source: { source: bytes, name: queryName(q, inDiff), divideBy: averagedOver }, side };
 }
 
 /**
@@ -56,14 +63,16 @@ async function fetchGrouped(
     throw new Error(`${label} has ${values.length} values in this range: at most ${MAX_GROUPS} can be grouped; filter first`);
   const parts = await mapLimit(values, 4, async ({ value }) => {
     const part = { ...base, labelSelector: withMatcher(q.selector, { name: label, op: '=', value }) };
-    const [source, divideBy] = await Promise.all([
+    const [source, average] = await Promise.all([
       client.selectMergeProfile(part, signal),
       q.average ? averageDivisorOf(client, part, signal) : undefined,
     ]);
-    return { value, source, divideBy };
+    return { value, source, divideBy: average?.divisor, estimated: average?.estimated === true };
   });
   const name = `${queryName(q, inDiff)} · by ${label}`;
-  return { source: { source: new ArrayBuffer(0), name, groups: { key: label, parts } }, side: { query: q } };
+  const groups = { key: label, parts: parts.map(({ estimated: _, ...part }) => part) };
+  const side: QuerySide = { query: q, ...(parts.some((p) => p.estimated) && { averageEstimated: true }) };
+  return { source: { source: new ArrayBuffer(0), name, groups }, side };
 }
 
 /** The request's bytes: the files, or the backend's merged profiles (both sides at once). */

@@ -64,6 +64,12 @@ function totalLabel(query: Props['query'], side: 'next' | 'base', typeIsGauge: b
   return `Average over time${over}`;
 }
 
+/** Why an average is marked "estimated" (see src/api/average-fallback.ts). */
+const ESTIMATE_TITLE =
+  'The backend does not average per step (Grafana Pyroscope sums), so the profiles were counted from a finer step. ' +
+  'Some series have profiles closer together than that step: their count is scaled by the interval between their ' +
+  "profiles over the range's last hour, so the average is an estimate (a shorter range counts at a finer step).";
+
 /**
  * The profile's facts, as pprof's header lists them: what it is (a file, or a query over a time
  * range), type, total (or average), duration, time, samples.
@@ -73,6 +79,8 @@ export function ProfileFacts({ name, summary, sampleIndex, query }: Props) {
   const total = summary.totals[sampleIndex] ?? 0;
   const gauge = query !== undefined && isGaugeType(query.next.query.type);
   const [nextLabel, baseLabel] = [totalLabel(query, 'next', gauge), totalLabel(query, 'base', gauge)];
+  const estimated =
+    (query?.next.query.average && query.next.averageEstimated) || (query?.base?.query.average && query.base.averageEstimated);
   return (
     <dl className="facts" data-testid="profile-facts">
       <div>
@@ -104,6 +112,11 @@ export function ProfileFacts({ name, summary, sampleIndex, query }: Props) {
         <dd data-testid="profile-total" data-value={String(total)}>
           {st ? formatValue(total, st.unit) : '—'}
         </dd>
+        {estimated && (
+          <dd className="facts-note" data-testid="average-estimate" title={ESTIMATE_TITLE}>
+            estimated
+          </dd>
+        )}
       </div>
       {summary.baseTotals && st && (
         <div>

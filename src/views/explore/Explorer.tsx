@@ -77,7 +77,7 @@ export function Explorer({ state, setState, range, onRefresh }: Props) {
     queryFn: async ({ signal }) => {
       const q = { profileTypeID: state.type, labelSelector: state.query, start, end, step: stepFor(start, end) };
       if (!average) return client.selectSeries({ ...q, groupBy: state.groupBy ? [state.groupBy] : [] }, signal);
-      const { averages } = await perSeries(client, q, { sums: false }, signal);
+      const { averages } = await perSeries(client, q, signal);
       return sumOfAverages(averages, state.groupBy);
     },
     enabled: ready,
