@@ -69,6 +69,10 @@ export async function parseIngestRequest(q: URLSearchParams, contentType: string
     throw new IngestError((e as Error).message);
   }
   const format = (q.get('format') ?? '').toLowerCase();
+  // Checked before the body's shape: the Java agent posts JFR as a multipart form too, and
+  // "no profile part" would hide the reason.
+  if (format !== 'pprof' && format !== '')
+    throw new IngestError(`unsupported format ${JSON.stringify(format)}: this server accepts format=pprof`, 422);
   let profileBytes: Uint8Array;
   let overrides: Record<string, SampleTypeOverride> | undefined;
   if (contentType.toLowerCase().startsWith('multipart/form-data')) {
@@ -88,10 +92,8 @@ export async function parseIngestRequest(q: URLSearchParams, contentType: string
     profileBytes = new Uint8Array(await part.arrayBuffer());
     const st = form.get('sample_type_config');
     if (st) overrides = parseSampleTypeConfig(typeof st === 'string' ? st : await st.text());
-  } else if (format === 'pprof' || format === '') {
-    profileBytes = body;
   } else {
-    throw new IngestError(`unsupported format ${JSON.stringify(format)}: this server accepts format=pprof`, 422);
+    profileBytes = body;
   }
   const spy = q.get('spyName');
   const all: Record<string, string> = { ...labels, service_name: service };
