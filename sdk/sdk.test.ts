@@ -157,6 +157,13 @@ async function missing(b: Backend, sdk: Sdk): Promise<string | undefined> {
   }
   const top = (await flame(b, sdk.service, sdk.cpu)).top.slice(0, 5);
   if (!top.some((f) => f.name.includes(sdk.hot))) return `${sdk.hot} not in the top 5: ${top.map((f) => f.name).join(', ')}`;
+  if (sdk.tags.handler) {
+    // The per-call tag is on the right samples: the hot function runs under handler=checkout.
+    const selector = `{service_name="${sdk.service}", handler="${sdk.tags.handler}"}`;
+    const tagged = (await flame(b, sdk.service, sdk.cpu, selector)).top.slice(0, 5);
+    if (!tagged.some((f) => f.name.includes(sdk.hot)))
+      return `${sdk.hot} not in the top 5 of ${selector}: ${tagged.map((f) => f.name).join(', ')}`;
+  }
   const { uploads, type } = await mostUploads(b, sdk);
   if (uploads < 3) return `only ${uploads} uploads of ${type}`;
   return undefined;
@@ -287,8 +294,13 @@ describe('pull mode scrapes a real Go service', () => {
       const base = await missing(b, pull);
       if (base) return base;
       const goroutines = Math.max(0, ...(await points(b, PULL_SERVICE, GOROUTINE)));
-      // The parked ones, the four workers and their three partners, and the HTTP server's.
-      if (goroutines < PARKED + 6) return `at most ${goroutines} goroutines in one scrape`;
+      // The parked ones, the hot loop, the allocator, the contender and its four workers, and the
+      // one waiting to close the HTTP server: what the program started besides main.
+      if (goroutines < PARKED + 8) return `at most ${goroutines} goroutines in one scrape`;
+      // The first heap scrape only records the baseline of the cumulative alloc_* columns.
+      const inuse = (await points(b, PULL_SERVICE, MEMORY[3]!)).length;
+      const allocs = (await points(b, PULL_SERVICE, MEMORY[1]!)).length;
+      if (allocs !== inuse - 1) return `${allocs} alloc_space points for ${inuse} inuse_space points (expected one fewer)`;
       const alloc = await flame(b, PULL_SERVICE, MEMORY[1]!);
       if (!alloc.top.slice(0, 5).some((f) => f.name === 'main.flamelensServiceAllocate'))
         return `main.flamelensServiceAllocate not in alloc_space's top 5: ${alloc.top.slice(0, 5).map((f) => f.name)}`;
