@@ -187,6 +187,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
         bytes: parsed.profileBytes,
         budget: limits.maxDecompressedBytes,
         overrides: parsed.overrides,
+        jfr: parsed.jfr,
       });
       await store.ingest(tenant.tenant, [{ profile: decoded.profile!, labels: parsed.labels, timeMs: parsed.timeMs }]);
     });
