@@ -106,7 +106,10 @@ export async function pythonWithPyroscope(): Promise<string> {
     mkdirSync(CACHE, { recursive: true });
     await run('python3', ['-m', 'venv', venv], (o) => new Skip(`python3 cannot make a venv: ${lastLine(o)}`));
   }
-  const installed = spawnSync(python, ['-c', 'import pyroscope'], { stdio: 'ignore' }).status === 0;
+  // The pinned version, not whatever an older run left in the cache.
+  const [pkg, version] = PYROSCOPE_IO.split('==');
+  const check = `import importlib.metadata as m, pyroscope; assert m.version('${pkg}') == '${version}'`;
+  const installed = spawnSync(python, ['-c', check], { stdio: 'ignore' }).status === 0;
   if (!installed)
     await run(
       python,
