@@ -14,6 +14,7 @@ import { overLimit, type Limits } from '../limits';
 import { toDelta, type DeltaState } from '../scrape/delta';
 import { PROFILE_KIND, type ProfileKind } from '../scrape/profiles';
 import { jfrToProfile } from './jfr';
+import { readLabelsSnapshot } from './jfr-labels';
 import { prepareProfile, type PreparedProfile } from './prepare';
 import type { SampleTypeOverride } from './pprof';
 import { checkCounts, scanPprof } from './scan';
@@ -26,7 +27,7 @@ export interface DecodeTask {
   overrides?: Record<string, SampleTypeOverride>;
   metricName?: string;
   /** A JFR recording, converted to a pprof CPU profile of this period before the usual checks. */
-  jfr?: { periodNs: number };
+  jfr?: { periodNs: number; labels?: Uint8Array };
   /** Pull mode: the scraped profile's kind, the loop's previous delta state and the scrape's time. */
   scrape?: { kind: ProfileKind; prev?: DeltaState; nowMs: number };
 }
@@ -40,9 +41,7 @@ function decode(task: DecodeTask): DecodeResult {
   const budget = Math.min(task.budget, limits.maxDecompressedBytes);
   let raw: Uint8Array;
   try {
-    raw = task.jfr
-      ? jfrAsPprof(task.bytes, task.jfr.periodNs, budget)
-      : rawProfileBytes(task.bytes, { maxDecompressedBytes: budget });
+    raw = task.jfr ? jfrAsPprof(task.bytes, task.jfr, budget) : rawProfileBytes(task.bytes, { maxDecompressedBytes: budget });
   } catch (e) {
     if (e instanceof ProfileError && e.kind === 'too-large') {
       throw overLimit(
@@ -78,27 +77,33 @@ function decode(task: DecodeTask): DecodeResult {
 }
 
 /**
- * A JFR recording (gzipped or not) → the pprof bytes of its CPU profile, which then meet the same
- * limits and checks as a pprof upload. The recording itself is bounded by the request's budget.
+ * A JFR recording (gzipped or not) and the agent's labels → the pprof bytes of its CPU profile,
+ * which then meet the same limits and checks as a pprof upload. Both are bounded by the request's budget.
  */
-function jfrAsPprof(bytes: Uint8Array, periodNs: number, budget: number): Uint8Array {
-  if (bytes.length === 0) throw new ClientError(400, 'malformed JFR: the recording is empty');
-  let recording = bytes;
+function jfrAsPprof(bytes: Uint8Array, jfr: { periodNs: number; labels?: Uint8Array }, budget: number): Uint8Array {
+  const recording = gunzipJfr(bytes, budget, 'the recording');
+  const labels = jfr.labels?.length ? gunzipJfr(jfr.labels, budget - recording.length, 'the labels') : undefined;
+  try {
+    return jfrToProfile(recording, jfr.periodNs, labels && readLabelsSnapshot(labels)).encode();
+  } catch (e) {
+    if (e instanceof ClientError) throw e;
+    throw new ClientError(400, `malformed JFR: ${(e as Error).message}`);
+  }
+}
+
+function gunzipJfr(bytes: Uint8Array, budget: number, what: string): Uint8Array {
+  if (bytes.length === 0) throw new ClientError(400, `malformed JFR: ${what} is empty`);
+  let out = bytes;
   if (isGzip(bytes)) {
     try {
-      recording = gunzipLimited(bytes, budget);
+      out = gunzipLimited(bytes, Math.max(0, budget));
     } catch (e) {
       if (e instanceof ProfileError && e.kind !== 'too-large') throw new ClientError(400, `malformed JFR: ${e.message}`);
       throw e;
     }
   }
-  if (recording.length > budget) throw new ProfileError('too-large', 'The recording is larger than the limit.');
-  try {
-    return jfrToProfile(recording, periodNs).encode();
-  } catch (e) {
-    if (e instanceof ClientError) throw e;
-    throw new ClientError(400, `malformed JFR: ${(e as Error).message}`);
-  }
+  if (out.length > budget) throw new ProfileError('too-large', `${what} is larger than the limit.`);
+  return out;
 }
 
 /** A merged pprof's binary encoding → its Connect JSON (for SelectMergeProfile in JSON), off the event loop. */

@@ -12,7 +12,7 @@ export interface IngestRequest {
   timeMs: number;
   overrides?: Record<string, SampleTypeOverride>;
   /** A JFR recording (format=jfr): converted to a CPU profile of this sampling period. */
-  jfr?: { periodNs: number };
+  jfr?: { periodNs: number; labels?: Uint8Array };
 }
 
 /** `app{env=staging,pod="p-1"}` → service name and labels. */
@@ -76,7 +76,7 @@ export async function parseIngestRequest(q: URLSearchParams, contentType: string
   // reported as a form without a profile part.
   if (format !== 'pprof' && format !== '' && format !== 'jfr')
     throw new IngestError(`unsupported format ${JSON.stringify(format)}: this server accepts format=pprof and format=jfr`, 422);
-  const jfr = format === 'jfr' ? { periodNs: jfrPeriodNs(q.get('sampleRate')) } : undefined;
+  const jfr: IngestRequest['jfr'] = format === 'jfr' ? { periodNs: jfrPeriodNs(q.get('sampleRate')) } : undefined;
   const part = jfr ? 'jfr' : 'profile';
   let profileBytes: Uint8Array;
   let overrides: Record<string, SampleTypeOverride> | undefined;
@@ -95,6 +95,9 @@ export async function parseIngestRequest(q: URLSearchParams, contentType: string
     const file = form.get(part);
     if (!file || typeof file === 'string') throw new IngestError(`multipart body has no "${part}" file part`);
     profileBytes = new Uint8Array(await file.arrayBuffer());
+    // The Java agent's dynamic labels (LabelsWrapper), by the recording's context ids.
+    const labels = jfr && form.get('labels');
+    if (jfr && labels && typeof labels !== 'string') jfr.labels = new Uint8Array(await labels.arrayBuffer());
     const st = form.get('sample_type_config');
     if (st) overrides = parseSampleTypeConfig(typeof st === 'string' ? st : await st.text());
   } else {

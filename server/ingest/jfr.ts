@@ -4,8 +4,9 @@
 // JFR 2.0 (header, metadata event, constant pools linked by offset deltas, events sized by a
 // leading length) and is defensive: every offset, count and size is checked against the chunk,
 // so a hostile recording is a 400, not a loop or a crash. Other events (allocation, locks, wall
-// clock) and the agent's `labels` part are not converted yet.
-import { Profile, Function as PFunction, Line, Location, Sample, ValueType, StringTable } from 'pprof-format';
+// clock) are not converted yet. A sample's `contextId` gives it the labels the agent's `labels`
+// part (jfr-labels.ts) lists for that context, as pprof string labels.
+import { Profile, Function as PFunction, Label, Line, Location, Sample, ValueType, StringTable } from 'pprof-format';
 import { ClientError } from '../errors';
 
 const MAGIC = [0x46, 0x4c, 0x52, 0x00]; // "FLR\0"
@@ -248,7 +249,7 @@ const field = (v: Value | undefined, name: string): Value | undefined =>
   v && typeof v === 'object' && !Array.isArray(v) ? v[name] : undefined;
 
 /** A JFR recording (one or more chunks, not gzipped) → a pprof CPU profile of its execution samples. */
-export function jfrToProfile(b: Uint8Array, periodNs: number): Profile {
+export function jfrToProfile(b: Uint8Array, periodNs: number, contexts: Map<number, [string, string][]> = new Map()): Profile {
   const strings = new StringTable();
   const functions = new Map<string, PFunction>();
   const locations = new Map<string, Location>();
@@ -290,7 +291,8 @@ export function jfrToProfile(b: Uint8Array, periodNs: number): Profile {
         chunk.r = new Reader(b, r.pos, at + eventSize, compressed);
         const values: { [f: string]: Value } = {};
         for (const f of sampleType[1].fields) values[f.name] = chunk.field(f, 0);
-        addSample(chunk, values.stackTrace, { strings, functions, locations, samples, periodNs });
+        const context = typeof values.contextId === 'number' ? values.contextId : 0;
+        addSample(chunk, values.stackTrace, context, { strings, functions, locations, samples, periodNs, contexts });
       }
       r.pos = at + eventSize;
     }
@@ -308,9 +310,10 @@ interface Building {
   locations: Map<string, Location>;
   samples: Map<string, Sample>;
   periodNs: number;
+  contexts: Map<number, [string, string][]>;
 }
 
-function addSample(chunk: Chunk, stackKey: Value | undefined, o: Building): void {
+function addSample(chunk: Chunk, stackKey: Value | undefined, context: number, o: Building): void {
   if (typeof stackKey !== 'number') return;
   let key = chunk.stacks.get(stackKey);
   if (key === undefined) {
@@ -318,9 +321,19 @@ function addSample(chunk: Chunk, stackKey: Value | undefined, o: Building): void
     chunk.stacks.set(stackKey, key);
   }
   if (key === null) return;
-  const sample = o.samples.get(key);
+  const labels = o.contexts.get(context) ?? [];
+  const sampleKey = labels.length ? `${key}|${context}` : key;
+  const sample = o.samples.get(sampleKey);
   if (sample) sample.value[0] = Number(sample.value[0]) + o.periodNs;
-  else o.samples.set(key, new Sample({ locationId: key.split(',').map(Number), value: [o.periodNs] }));
+  else
+    o.samples.set(
+      sampleKey,
+      new Sample({
+        locationId: key.split(',').map(Number),
+        value: [o.periodNs],
+        label: labels.map(([k, v]) => new Label({ key: o.strings.dedup(k), str: o.strings.dedup(v) })),
+      }),
+    );
 }
 
 /** A stack trace's location ids, leaf first, joined with commas; null for a trace without frames. */

@@ -8,6 +8,7 @@ import { gunzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ClientError } from '../errors';
 import { jfrToProfile } from '../ingest/jfr';
+import { readLabelsSnapshot } from '../ingest/jfr-labels';
 import { startTestServer, type TestServer } from './helpers';
 
 // ---- A minimal JFR writer (compressed integers), for recordings with a chosen shape.
@@ -157,11 +158,18 @@ const SPEC: ClassSpec[] = [
   },
 ];
 
-const gz = new Uint8Array(readFileSync(join(import.meta.dirname, '../../testdata/jfr/java-cpu.jfr.gz')));
+const fixture = (name: string) => new Uint8Array(readFileSync(join(import.meta.dirname, '../../testdata/jfr', name)));
+const gz = fixture('java-cpu.jfr.gz');
+const labelsGz = fixture('java-cpu.labels.pb.gz');
 const recording = new Uint8Array(gunzipSync(gz));
-/** `jfr summary`: jdk.ExecutionSample 159; 136 of them have App.flamelensSdkJavaHotLoop on top. */
-const EVENTS = 159;
-const HOT = 136;
+const contexts = readLabelsSnapshot(new Uint8Array(gunzipSync(labelsGz)));
+/**
+ * `jfr summary`: jdk.ExecutionSample 154; 145 with contextId 1 (handler=checkout in the labels
+ * part), 143 of those with App.flamelensSdkJavaHotLoop on top; 9 with contextId 0 (JVM threads).
+ */
+const EVENTS = 154;
+const CHECKOUT = 145;
+const HOT = 143;
 const PERIOD = 10_000_000;
 
 function selfOf(name: string, p: ReturnType<typeof jfrToProfile>): number {
@@ -242,12 +250,30 @@ describe('JFR → pprof', () => {
     expect(p.sampleType.map((t) => `${s[Number(t.type)]}/${s[Number(t.unit)]}`)).toEqual(['cpu/nanoseconds']);
     expect(p.sample.reduce((a, x) => a + Number(x.value[0]), 0)).toBe(EVENTS * PERIOD);
     expect(selfOf('App.flamelensSdkJavaHotLoop', p)).toBe(HOT * PERIOD);
-    // The hot loop's caller is main, as `jfr print` shows: App.main(String[]) below it.
-    const hot = p.function.find((f) => s[Number(f.name)] === 'App.flamelensSdkJavaHotLoop')!;
-    const main = p.function.find((f) => s[Number(f.name)] === 'App.main')!;
-    const byId = new Map(p.location.map((l) => [l.id, l.line[0]!.functionId]));
-    const stack = p.sample.find((x) => byId.get(x.locationId[0]!) === hot.id)!.locationId.map((id) => byId.get(id));
-    expect(stack.slice(0, 2)).toEqual([hot.id, main.id]);
+    // Its stack as `jfr print` shows it, leaf first, class names with slashes as Pyroscope writes them.
+    const name = new Map(p.function.map((f) => [f.id, s[Number(f.name)]]));
+    const frame = new Map(p.location.map((l) => [l.id, `${name.get(l.line[0]!.functionId)}:${l.line[0]!.line}`]));
+    const hot = p.sample.find((x) => frame.get(x.locationId[0]!)?.startsWith('App.flamelensSdkJavaHotLoop:'))!;
+    expect(hot.locationId.map((id) => frame.get(id))).toEqual([
+      'App.flamelensSdkJavaHotLoop:19',
+      'App.lambda$main$0:32',
+      expect.stringMatching(/^App\$\$Lambda\$\d+\.0x[0-9a-f]+\.run:0$/),
+      'io/pyroscope/labels/v2/Pyroscope$LabelsWrapper.run:31',
+      'App.main:30',
+    ]);
+  });
+
+  it('the labels part: each context id labels its samples (handler=checkout), the rest unlabelled', () => {
+    expect([...contexts]).toEqual([[1, [['handler', 'checkout']]]]);
+    const p = jfrToProfile(recording, PERIOD, contexts);
+    const s = p.stringTable.strings;
+    const labelled = p.sample.filter((x) =>
+      x.label.some((l) => s[Number(l.key)] === 'handler' && s[Number(l.str)] === 'checkout'),
+    );
+    expect(labelled.reduce((a, x) => a + Number(x.value[0]), 0)).toBe(CHECKOUT * PERIOD);
+    expect(p.sample.filter((x) => x.label.length === 0).reduce((a, x) => a + Number(x.value[0]), 0)).toBe(
+      (EVENTS - CHECKOUT) * PERIOD,
+    );
   });
 
   it('a gzipped recording is ingested over HTTP as the agent sends it, a CPU profile of its service', async () => {
@@ -255,6 +281,7 @@ describe('JFR → pprof', () => {
     try {
       const form = new FormData();
       form.set('jfr', new Blob([gz]), 'jfr');
+      form.set('labels', new Blob([labelsGz]), 'labels');
       const r = await fetch(
         `${s.url}/ingest?name=${encodeURIComponent('java-app{region=local}')}&format=jfr&sampleRate=100&spyName=javaspy&from=now`,
         { method: 'POST', body: form },
@@ -269,6 +296,13 @@ describe('JFR → pprof', () => {
       });
       expect(fg.json.flamegraph?.total).toBe(String(EVENTS * PERIOD));
       expect(fg.json.flamegraph?.names).toContain('App.flamelensSdkJavaHotLoop');
+      const checkout = await s.rpc('SelectMergeStacktraces', {
+        profileTypeID: 'process_cpu:cpu:nanoseconds:cpu:nanoseconds',
+        labelSelector: '{service_name="java-app", handler="checkout"}',
+        start: String(now - 60_000),
+        end: String(now + 60_000),
+      });
+      expect(checkout.json.flamegraph?.total).toBe(String(CHECKOUT * PERIOD));
     } finally {
       await s.stop();
     }
@@ -296,6 +330,12 @@ describe('hostile JFR', () => {
       expect((await r.json()).message).toMatch(/JFR/);
     }
     expect((await post(recording, 'format=jfr&sampleRate=0')).status).toBe(400);
+    const form = new FormData();
+    form.set('jfr', new Blob([gz]), 'jfr');
+    form.set('labels', new Blob([new Uint8Array([0x0a, 0x7f, 1, 2])]), 'labels');
+    const badLabels = await fetch(`${s.url}/ingest?name=hostile&format=jfr`, { method: 'POST', body: form });
+    expect(badLabels.status).toBe(400);
+    expect((await badLabels.json()).message).toMatch(/malformed JFR labels/);
     const folded = await post(recording, 'format=folded');
     expect(folded.status).toBe(422);
     expect((await folded.json()).message).toMatch(/unsupported format "folded"/);
