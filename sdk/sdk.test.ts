@@ -98,7 +98,12 @@ const SDKS: Sdk[] = [
     async prepare(work) {
       const agent = await javaAgent();
       const classes = join(work, 'java');
-      await run('javac', ['-d', classes, join(ROOT, 'testdata/sdk/java/App.java')], (o) => new Error(`javac failed:\n${o}`));
+      // Compiled against the agent for its labels API, which the agent provides at run time.
+      await run(
+        'javac',
+        ['-cp', agent, '-d', classes, join(ROOT, 'testdata/sdk/java/App.java')],
+        (o) => new Error(`javac failed:\n${o}`),
+      );
       return (server) => ({
         cmd: 'java',
         args: [`-javaagent:${agent}`, '-cp', classes, 'App', String(this.seconds)],
@@ -113,8 +118,7 @@ const SDKS: Sdk[] = [
     types: [CPU],
     cpu: CPU,
     hot: 'App.flamelensSdkJavaHotLoop',
-    // Static tags only: the agent's dynamic labels (LabelsWrapper) travel in a part not read yet.
-    tags: { sdk_test: 'java', region: 'local' },
+    tags: { sdk_test: 'java', region: 'local', handler: 'checkout' },
   },
 ];
 

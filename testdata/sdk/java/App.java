@@ -1,6 +1,10 @@
 // A small program profiled by the Grafana Pyroscope Java agent (io.pyroscope:agent, attached with
-// -javaagent), for `npm run test:sdk`. Usage: java -javaagent:agent.jar App SECONDS; the agent is
-// configured through PYROSCOPE_* environment variables. Its hot method has a name the test looks for.
+// -javaagent), for `npm run test:sdk`. Usage: javac -cp agent.jar App.java, then
+// java -javaagent:agent.jar App SECONDS; the agent is configured through PYROSCOPE_* environment
+// variables. Its hot method has a name the test looks for, and runs under the label handler=checkout.
+import io.pyroscope.labels.v2.LabelsSet;
+import io.pyroscope.labels.v2.Pyroscope;
+
 public final class App {
     static long sink;
 
@@ -22,8 +26,14 @@ public final class App {
     }
 
     public static void main(String[] args) throws Exception {
-        long seconds = Long.parseLong(args[0]);
-        flamelensSdkJavaHotLoop(System.nanoTime() + seconds * 1_000_000_000L);
+        long until = System.nanoTime() + Long.parseLong(args[0]) * 1_000_000_000L;
+        Pyroscope.LabelsWrapper.run(new LabelsSet("handler", "checkout"), () -> {
+            try {
+                flamelensSdkJavaHotLoop(until);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
         System.err.println("sdkjava: done " + (sink != 0));
         // The agent uploads what is left from its shutdown hook.
         System.exit(0);
