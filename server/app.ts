@@ -94,7 +94,11 @@ function sendJson(res: ServerResponse, status: number, body: unknown, headers: R
   res.end(text);
 }
 
+/** The message of the error answer a response carries, for the rejected-ingest log line. */
+const errorMessages = new WeakMap<ServerResponse, string>();
+
 function sendError(res: ServerResponse, status: number, code: string, message: string, headers?: Record<string, string>): void {
+  errorMessages.set(res, message);
   if (!res.headersSent) sendJson(res, status, { code, message }, headers);
   else res.end();
 }
@@ -183,6 +187,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
         bytes: parsed.profileBytes,
         budget: limits.maxDecompressedBytes,
         overrides: parsed.overrides,
+        jfr: parsed.jfr,
       });
       await store.ingest(tenant.tenant, [{ profile: decoded.profile!, labels: parsed.labels, timeMs: parsed.timeMs }]);
     });
@@ -200,6 +205,16 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
       res.writeHead(200, { 'content-type': 'text/plain' });
       res.end('ready\n');
       return;
+    }
+    if (isIngest || path.startsWith('/push.')) {
+      // A refused profile is lost data for whoever sent it, and an agent's own log is often out
+      // of sight: say so here too (Connect writes its own errors, whose message is not at hand).
+      res.once('finish', () => {
+        if (res.statusCode >= 400) {
+          const why = errorMessages.get(res);
+          log(`rejected ${req.method} ${path.slice(0, 200)}: ${res.statusCode}${why ? ` ${why.slice(0, 500)}` : ''}`);
+        }
+      });
     }
     if (isIngest || isConnect || path === '/targets' || path === '/source' || (proxy && path.startsWith('/pyroscope/')))
       security.checkApiRequest(req, loopbackOnly);

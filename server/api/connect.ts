@@ -90,7 +90,10 @@ export function createConnectEndpoint(
             throw overLimit('maxBodyBytes', limits, 'the request body decompresses to more bytes than allowed');
           throw new ClientError(400, `malformed gzip request body: ${(e as Error).message}`);
         }
+        // Content-Length counted the gzipped bytes: left in place, Connect would hold the
+        // decompressed body to it and refuse it (pyroscope-io's Push is gzip-encoded).
         headers.delete('content-encoding');
+        headers.delete('content-length');
       }
       const contentType = headers.get('content-type')?.split(';')[0]!.trim().toLowerCase();
       let message: unknown;

@@ -6,12 +6,15 @@ import { fromBinary, toJsonString } from '@bufbuild/protobuf';
 import { Profile } from 'pprof-format';
 import { ProfileSchema } from '../../src/api/gen/google/v1/profile_pb';
 import { ProfileError } from '../../src/common/profile-error';
+import { gunzipLimited, isGzip } from '../../src/common/gzip';
 import { rawProfileBytes } from '../../src/common/pprof-bytes';
 import { validateProfile } from '../../src/common/pprof-rules';
 import { ClientError } from '../errors';
 import { overLimit, type Limits } from '../limits';
 import { toDelta, type DeltaState } from '../scrape/delta';
 import { PROFILE_KIND, type ProfileKind } from '../scrape/profiles';
+import { jfrToProfile } from './jfr';
+import { readLabelsSnapshot } from './jfr-labels';
 import { prepareProfile, type PreparedProfile } from './prepare';
 import type { SampleTypeOverride } from './pprof';
 import { checkCounts, scanPprof } from './scan';
@@ -23,6 +26,8 @@ export interface DecodeTask {
   budget: number;
   overrides?: Record<string, SampleTypeOverride>;
   metricName?: string;
+  /** A JFR recording, converted to a pprof CPU profile of this period before the usual checks. */
+  jfr?: { periodNs: number; labels?: Uint8Array };
   /** Pull mode: the scraped profile's kind, the loop's previous delta state and the scrape's time. */
   scrape?: { kind: ProfileKind; prev?: DeltaState; nowMs: number };
 }
@@ -36,7 +41,7 @@ function decode(task: DecodeTask): DecodeResult {
   const budget = Math.min(task.budget, limits.maxDecompressedBytes);
   let raw: Uint8Array;
   try {
-    raw = rawProfileBytes(task.bytes, { maxDecompressedBytes: budget });
+    raw = task.jfr ? jfrAsPprof(task.bytes, task.jfr, budget) : rawProfileBytes(task.bytes, { maxDecompressedBytes: budget });
   } catch (e) {
     if (e instanceof ProfileError && e.kind === 'too-large') {
       throw overLimit(
@@ -56,8 +61,10 @@ function decode(task: DecodeTask): DecodeResult {
   }
   validateProfile(p, { positionalIds: true });
   if (p.sampleType.length === 0) throw new ClientError(400, 'invalid pprof: it declares no sample types');
-  if (!task.scrape)
-    return { ok: true, profile: prepareProfile(p, task.overrides, task.metricName, limits), decompressedBytes: raw.length };
+  if (!task.scrape) {
+    const metric = task.jfr ? 'process_cpu' : task.metricName;
+    return { ok: true, profile: prepareProfile(p, task.overrides, metric, limits), decompressedBytes: raw.length };
+  }
   const kind = PROFILE_KIND[task.scrape.kind];
   const d = toDelta(p, kind.cumulative, task.scrape.prev, task.scrape.nowMs);
   const toStore = d ? d.profile : p;
@@ -67,6 +74,36 @@ function decode(task: DecodeTask): DecodeResult {
     decompressedBytes: raw.length,
     delta: d && { state: d.state, reset: d.reset },
   };
+}
+
+/**
+ * A JFR recording (gzipped or not) and the agent's labels → the pprof bytes of its CPU profile,
+ * which then meet the same limits and checks as a pprof upload. Both are bounded by the request's budget.
+ */
+function jfrAsPprof(bytes: Uint8Array, jfr: { periodNs: number; labels?: Uint8Array }, budget: number): Uint8Array {
+  const recording = gunzipJfr(bytes, budget, 'the recording');
+  const labels = jfr.labels?.length ? gunzipJfr(jfr.labels, budget - recording.length, 'the labels') : undefined;
+  try {
+    return jfrToProfile(recording, jfr.periodNs, labels && readLabelsSnapshot(labels)).encode();
+  } catch (e) {
+    if (e instanceof ClientError) throw e;
+    throw new ClientError(400, `malformed JFR: ${(e as Error).message}`);
+  }
+}
+
+function gunzipJfr(bytes: Uint8Array, budget: number, what: string): Uint8Array {
+  if (bytes.length === 0) throw new ClientError(400, `malformed JFR: ${what} is empty`);
+  let out = bytes;
+  if (isGzip(bytes)) {
+    try {
+      out = gunzipLimited(bytes, Math.max(0, budget));
+    } catch (e) {
+      if (e instanceof ProfileError && e.kind !== 'too-large') throw new ClientError(400, `malformed JFR: ${e.message}`);
+      throw e;
+    }
+  }
+  if (out.length > budget) throw new ProfileError('too-large', `${what} is larger than the limit.`);
+  return out;
 }
 
 /** A merged pprof's binary encoding → its Connect JSON (for SelectMergeProfile in JSON), off the event loop. */

@@ -1,5 +1,6 @@
 // POST /ingest (Pyroscope's legacy ingest endpoint) for pprof bodies: raw (format=pprof) or a
-// multipart form with a `profile` part and an optional `sample_type_config` part.
+// multipart form with a `profile` part and an optional `sample_type_config` part; and for JFR
+// (format=jfr, the Java agent's multipart form with a `jfr` part, or a raw recording).
 // The profile itself is decoded afterwards, in the worker pool.
 import { parseAtTime } from '../time';
 import { IngestError, type SampleTypeOverride } from './pprof';
@@ -10,6 +11,8 @@ export interface IngestRequest {
   labels: Record<string, string>;
   timeMs: number;
   overrides?: Record<string, SampleTypeOverride>;
+  /** A JFR recording (format=jfr): converted to a CPU profile of this sampling period. */
+  jfr?: { periodNs: number; labels?: Uint8Array };
 }
 
 /** `app{env=staging,pod="p-1"}` → service name and labels. */
@@ -69,6 +72,12 @@ export async function parseIngestRequest(q: URLSearchParams, contentType: string
     throw new IngestError((e as Error).message);
   }
   const format = (q.get('format') ?? '').toLowerCase();
+  // Checked before the body's shape: a multipart form of another format would otherwise be
+  // reported as a form without a profile part.
+  if (format !== 'pprof' && format !== '' && format !== 'jfr')
+    throw new IngestError(`unsupported format ${JSON.stringify(format)}: this server accepts format=pprof and format=jfr`, 422);
+  const jfr: IngestRequest['jfr'] = format === 'jfr' ? { periodNs: jfrPeriodNs(q.get('sampleRate')) } : undefined;
+  const part = jfr ? 'jfr' : 'profile';
   let profileBytes: Uint8Array;
   let overrides: Record<string, SampleTypeOverride> | undefined;
   if (contentType.toLowerCase().startsWith('multipart/form-data')) {
@@ -83,19 +92,27 @@ export async function parseIngestRequest(q: URLSearchParams, contentType: string
       throw new IngestError(`malformed multipart body: ${(e as Error).message}`);
     }
     if (form.has('prev_profile')) throw new IngestError('unsupported client version: prev_profile is not supported');
-    const part = form.get('profile');
-    if (!part || typeof part === 'string') throw new IngestError('multipart body has no "profile" file part');
-    profileBytes = new Uint8Array(await part.arrayBuffer());
+    const file = form.get(part);
+    if (!file || typeof file === 'string') throw new IngestError(`multipart body has no "${part}" file part`);
+    profileBytes = new Uint8Array(await file.arrayBuffer());
+    // The Java agent's dynamic labels (LabelsWrapper), by the recording's context ids.
+    const labels = jfr && form.get('labels');
+    if (jfr && labels && typeof labels !== 'string') jfr.labels = new Uint8Array(await labels.arrayBuffer());
     const st = form.get('sample_type_config');
     if (st) overrides = parseSampleTypeConfig(typeof st === 'string' ? st : await st.text());
-  } else if (format === 'pprof' || format === '') {
-    profileBytes = body;
   } else {
-    throw new IngestError(`unsupported format ${JSON.stringify(format)}: this server accepts format=pprof`, 422);
+    profileBytes = body;
   }
   const spy = q.get('spyName');
   const all: Record<string, string> = { ...labels, service_name: service };
   if (spy) all.pyroscope_spy = spy;
   const timeMs = from ?? (until !== undefined ? until : Date.now());
-  return { profileBytes, labels: all, timeMs, overrides };
+  return { profileBytes, labels: all, timeMs, overrides, jfr };
+}
+
+/** The agent's sampling rate (Hz, default 100) as the period of one JFR execution sample. */
+function jfrPeriodNs(sampleRate: string | null): number {
+  const hz = sampleRate === null || sampleRate === '' ? 100 : Number(sampleRate);
+  if (!Number.isFinite(hz) || hz <= 0 || hz > 1e9) throw new IngestError(`invalid sampleRate ${JSON.stringify(sampleRate)}`);
+  return Math.round(1e9 / hz);
 }

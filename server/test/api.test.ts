@@ -3,6 +3,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { create, toBinary } from '@bufbuild/protobuf';
+import { PushRequestSchema } from '../../src/api/gen/push/v1/push_pb';
 import { columnSum, decodeFixture, readFixture, startTestServer, type TestServer } from './helpers';
 
 const CPU = 'process_cpu:cpu:nanoseconds:cpu:nanoseconds';
@@ -360,6 +363,23 @@ describe('protocol errors', () => {
     });
     expect(r.status).toBe(400);
     expect((await r.json()).code).toBe('invalid_argument');
+  });
+
+  it('a gzip-encoded binary Push with its Content-Length is stored (as pyroscope-io sends it)', async () => {
+    const fresh = decodeFixture(cpu);
+    fresh.timeNanos = BigInt(now) * 1_000_000n;
+    const req = create(PushRequestSchema, {
+      series: [{ labels: [{ name: 'service_name', value: 'gzipped-push' }], samples: [{ rawProfile: fresh.encode() }] }],
+    });
+    const body = gzipSync(toBinary(PushRequestSchema, req));
+    const r = await fetch(`${s.url}/push.v1.PusherService/Push`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/proto', 'content-encoding': 'gzip', 'content-length': String(body.length) },
+      body,
+    });
+    expect(r.status).toBe(200);
+    const names = (await s.rpc('LabelValues', { name: 'service_name', start: '1', end: range.end })).json.names;
+    expect(names).toContain('gzipped-push');
   });
 
   it('/ready', async () => {
