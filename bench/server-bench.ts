@@ -132,6 +132,20 @@ async function main() {
     if (KEEP) writeFileSync(metaPath, JSON.stringify(meta));
   } else console.log(`reusing the data loaded at ${new Date(meta.endMs).toISOString()}`);
 
+  // HTTP ingest: fresh profiles of the cluster's pods (CPU, heap, goroutine in turn), as SDKs send them.
+  // Made before the server starts: an idle gap between queries and ingest would let the server
+  // close kept-alive connections as the clients reuse them.
+  const now = Date.now();
+  const bodies = Array.from({ length: HTTP_PROFILES }, (_, i) => {
+    const pod = i % PODS;
+    const kind = KIND_NAMES[Math.floor(i / PODS) % KIND_NAMES.length]!;
+    const timeMs = now - (HTTP_PROFILES - i) * 10;
+    const p = cluster.pods[pod]!;
+    return {
+      path: `/ingest?name=${encodeURIComponent(`${p.service.name}{pod=${p.name},namespace=prod}`)}&format=pprof&from=${timeMs}`,
+      body: cluster.pprof(cluster.next(pod, kind), timeMs),
+    };
+  });
   // Kept data may be days old: it must not fall out of retention meanwhile.
   const server = await startServerChild(dataDir, { FLAMELENS_RETENTION: '30d' });
   const results: string[][] = [];
@@ -193,18 +207,6 @@ async function main() {
       );
     }
 
-    // HTTP ingest: fresh profiles of the cluster's pods (CPU, heap, goroutine in turn), as SDKs send them.
-    const now = Date.now();
-    const bodies = Array.from({ length: HTTP_PROFILES }, (_, i) => {
-      const pod = i % PODS;
-      const kind = KIND_NAMES[Math.floor(i / PODS) % KIND_NAMES.length]!;
-      const timeMs = now - (HTTP_PROFILES - i) * 10;
-      const p = cluster.pods[pod]!;
-      return {
-        url: `${server.url}/ingest?name=${encodeURIComponent(`${p.service.name}{pod=${p.name},namespace=prod}`)}&format=pprof&from=${timeMs}`,
-        body: cluster.pprof(cluster.next(pod, kind), timeMs),
-      };
-    });
     let next = 0;
     const latencies: number[] = [];
     const t0 = performance.now();
@@ -213,7 +215,7 @@ async function main() {
         while (next < bodies.length) {
           const b = bodies[next++]!;
           const t = performance.now();
-          await post(b.url, Buffer.from(b.body), 'application/octet-stream');
+          await post(server.url + b.path, Buffer.from(b.body), 'application/octet-stream');
           latencies.push(performance.now() - t);
         }
       }),
