@@ -17,7 +17,9 @@ export class DecodePool {
 
   constructor(
     private readonly limits: Limits,
-    threads = Math.max(1, Math.min(4, availableParallelism() - 1)),
+    // At least 2, even on 2 cores: while the main thread waits for a commit's fsync, a single
+    // decoder would leave the other core idle (the cluster benchmark's ingest, BENCHMARKS.md).
+    threads = Math.min(4, Math.max(2, availableParallelism() - 1)),
   ) {
     this.pool = new Piscina({
       filename: new URL('./decode-worker.mjs', import.meta.url).href,
