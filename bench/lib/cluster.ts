@@ -115,6 +115,12 @@ class Program {
   }
 }
 
+function growInt32(a: Int32Array): Int32Array<ArrayBuffer> {
+  const b = new Int32Array(a.length * 2);
+  b.set(a);
+  return b;
+}
+
 export interface ClusterOptions {
   services: number;
   pods: number;
@@ -137,6 +143,9 @@ export class Cluster {
   // Scratch for prepare(): global trie node → local id, stamped per call.
   private stamp = new Int32Array(0);
   private local = new Int32Array(0);
+  private used = new Int32Array(4096);
+  private fnStamp = new Int32Array(FUNCTIONS);
+  private fnLocal = new Int32Array(FUNCTIONS);
   private gen = 0;
 
   constructor(opts: ClusterOptions) {
@@ -185,32 +194,33 @@ export class Cluster {
       this.local = new Int32Array(t.parent.length * 2);
     }
     const gen = ++this.gen;
-    const used: number[] = [];
+    let n = 0;
     for (const s of d.stacks) {
-      for (let n = t.leaves[s]!; n !== 0 && this.stamp[n] !== gen; n = t.parent[n]!) {
-        this.stamp[n] = gen;
-        used.push(n);
+      for (let node = t.leaves[s]!; node !== 0 && this.stamp[node] !== gen; node = t.parent[node]!) {
+        this.stamp[node] = gen;
+        if (n === this.used.length) this.used = growInt32(this.used);
+        this.used[n++] = node;
       }
     }
-    used.sort((a, b) => a - b); // parents before children: the trie's ids grow from the root
-    const nodeParent = new Int32Array(used.length + 1);
-    const nodeLocation = new Int32Array(used.length + 1);
-    const locOf = new Map<number, number>();
+    // Parents before children: the trie's ids grow from the root (a typed array sorts numerically).
+    const used = this.used.subarray(0, n).sort();
+    const nodeParent = new Int32Array(n + 1);
+    const nodeLocation = new Int32Array(n + 1);
     const frameKeys: string[] = [];
     const frameData: string[] = [];
-    used.forEach((n, i) => {
-      this.local[n] = i + 1;
-      const f = t.fn[n]!;
-      let loc = locOf.get(f);
-      if (loc === undefined) {
-        loc = frameKeys.length;
-        locOf.set(f, loc);
+    for (let i = 0; i < n; i++) {
+      const node = used[i]!;
+      this.local[node] = i + 1;
+      const f = t.fn[node]!;
+      if (this.fnStamp[f] !== gen) {
+        this.fnStamp[f] = gen;
+        this.fnLocal[f] = frameKeys.length;
         frameKeys.push(d.service.keys[f]!);
         frameData.push(d.service.data[f]!);
       }
-      nodeParent[i + 1] = this.local[t.parent[n]!]!; // local[0] is never set: the root stays 0
-      nodeLocation[i + 1] = loc;
-    });
+      nodeParent[i + 1] = this.local[t.parent[node]!]!; // local[0] is never set: the root stays 0
+      nodeLocation[i + 1] = this.fnLocal[f]!;
+    }
     const spec = KINDS[d.kind];
     return {
       types: spec.types,
