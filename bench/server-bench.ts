@@ -9,6 +9,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, wri
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
+import { Profile } from 'pprof-format';
 import { create, toBinary } from '@bufbuild/protobuf';
 import { SelectMergeProfileRequestSchema } from '../src/api/gen/querier/v1/querier_pb';
 import { openDatabase, openReadConnection } from '../server/storage/db';
@@ -52,10 +53,12 @@ interface Meta extends ClusterOptions {
   hours: number;
   endMs: number;
   rows: number;
+  /** The queried service's CPU profiles as generated: time, Σ values, time, Σ values, … */
+  truth?: number[];
 }
 
 /** Writes the cluster's profiles into a fresh store at dataDir: [end − hours, end], oldest first. */
-async function load(dataDir: string, cluster: Cluster, endMs: number): Promise<number> {
+async function load(dataDir: string, cluster: Cluster, endMs: number, truth: number[]): Promise<number> {
   const db = openDatabase(dataDir);
   const readDb = openReadConnection(dataDir);
   const store = new ProfileStore(db, readDb);
@@ -67,10 +70,18 @@ async function load(dataDir: string, cluster: Cluster, endMs: number): Promise<n
   for (let step = 0; step < steps; step++) {
     for (let pod = 0; pod < PODS; pod++) {
       const p = cluster.pods[pod]!;
-      // Pods are not in step with each other.
-      const timeMs = startMs + step * STEP_MS + ((pod * 397) % STEP_MS);
+      // Pods are not in step with each other, and no profile is on a query's boundary.
+      const timeMs = startMs + step * STEP_MS + 1 + ((pod * 397) % (STEP_MS - 1));
       const labels = { service_name: p.service.name, pod: p.name, namespace: 'prod' };
-      for (const kind of KIND_NAMES) batch.push({ profile: cluster.prepare(cluster.next(pod, kind), timeMs), labels, timeMs });
+      for (const kind of KIND_NAMES) {
+        const d = cluster.next(pod, kind);
+        if (kind === 'cpu' && p.service === cluster.programs[0])
+          truth.push(
+            timeMs,
+            d.values[0]!.reduce((a, v) => a + v, 0),
+          );
+        batch.push({ profile: cluster.prepare(d, timeMs), labels, timeMs });
+      }
     }
     if (batch.length >= LOAD_BATCH || step === steps - 1) {
       rows += await store.ingest(TENANT, batch);
@@ -102,6 +113,23 @@ async function timed(runs: number, fn: () => Promise<void>): Promise<number> {
   return median(ms);
 }
 
+/** The merge must hold every generated profile of the range: its total is theirs, exactly. */
+async function checkMerge(url: string, req: BodyInit, truth: number[], start: number, end: number, label: string) {
+  const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/proto' }, body: req });
+  const merged = Profile.decode(new Uint8Array(await res.arrayBuffer()));
+  let got = 0;
+  for (const sm of merged.sample) got += Number(sm.value[0]);
+  let want = 0;
+  let n = 0;
+  for (let i = 0; i < truth.length; i += 2) {
+    if (truth[i]! >= start && truth[i]! <= end) {
+      want += truth[i + 1]!;
+      n++;
+    }
+  }
+  if (got !== want) throw new Error(`${label}: the merged profile's total is ${got}, the ${n} profiles generated hold ${want}`);
+}
+
 function diskBytes(dataDir: string): number {
   const f = join(dataDir, 'flamelens.sqlite');
   return [f, `${f}-wal`].reduce((n, p) => n + (existsSync(p) ? statSync(p).size : 0), 0);
@@ -123,12 +151,13 @@ async function main() {
     mkdirSync(dataDir, { recursive: true });
     const endMs = Math.floor(Date.now() / STEP_MS) * STEP_MS;
     const t = performance.now();
-    const rows = await load(dataDir, cluster, endMs);
+    const truth: number[] = [];
+    const rows = await load(dataDir, cluster, endMs, truth);
     const s = (performance.now() - t) / 1000;
     console.log(
       `direct load: ${rows} rows in ${s.toFixed(0)} s (${(rows / s).toFixed(0)} rows/s), ${(diskBytes(dataDir) / rows).toFixed(0)} bytes/row`,
     );
-    meta = { ...opts, hours: HOURS, endMs, rows };
+    meta = { ...opts, hours: HOURS, endMs, rows, truth };
     if (KEEP) writeFileSync(metaPath, JSON.stringify(meta));
   } else console.log(`reusing the data loaded at ${new Date(meta.endMs).toISOString()}`);
 
@@ -193,6 +222,7 @@ async function main() {
         ),
       );
       const profiles = Math.round((perRange * ms) / STEP_MS);
+      if (meta.truth) await checkMerge(q('SelectMergeProfile'), mergeReq, meta.truth, start, end, label);
       const mergeTarget = ms === 24 * 3_600_000 ? TARGETS.merge24hMs : ms === 3_600_000 ? TARGETS.merge1hMs : undefined;
       const mergeCell = (v: number) => (mergeTarget === undefined ? '–' : `≤ ${mergeTarget} ms ${verdict(v <= mergeTarget)}`);
       results.push([`SelectMergeProfile ${label} (${profiles} profiles)`, `${merge.toFixed(0)} ms`, mergeCell(merge)]);
