@@ -23,7 +23,9 @@ export class DecodePool {
   ) {
     this.pool = new Piscina({
       filename: new URL('./decode-worker.mjs', import.meta.url).href,
-      minThreads: 1,
+      // All started with the server: a worker's start (loading the TypeScript sources) costs about
+      // a second of CPU, which the first burst of ingest would otherwise pay, on its cores.
+      minThreads: threads,
       maxThreads: threads,
       maxQueue: MAX_QUEUED_DECODES,
       idleTimeout: 60_000,
