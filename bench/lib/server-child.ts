@@ -7,6 +7,8 @@ export interface ServerChild {
   pid: number;
   /** The highest VmRSS seen by polling, and the kernel's own peak (VmHWM), in bytes. */
   peakRss: () => number;
+  /** CPU time the server has used so far (all its threads), ms. */
+  cpuMs: () => number;
   stop: () => Promise<void>;
 }
 
@@ -19,12 +21,29 @@ function statusKb(pid: number, field: string): number {
   }
 }
 
-export async function startServerChild(dataDir: string, env: Record<string, string> = {}): Promise<ServerChild> {
+/** Starts `server/main.ts` of the checkout at `cwd` (this one by default: another one compares two versions). */
+/** utime + stime of /proc/<pid>/stat, in ms (USER_HZ is 100 on Linux). */
+function cpuMs(pid: number): number {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[11]) + Number(fields[12])) * 10;
+  } catch {
+    return NaN;
+  }
+}
+
+export async function startServerChild(
+  dataDir: string,
+  env: Record<string, string> = {},
+  cwd = process.cwd(),
+): Promise<ServerChild> {
   // BENCH_NODE_ARGS, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof", profiles the server.
   const nodeArgs = (process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean);
   const child = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', 'server/main.ts', '--no-demo', '--port', '0'], {
     env: { ...process.env, FLAMELENS_DATA: dataDir, FLAMELENS_DEMO: '0', ...env },
     stdio: ['ignore', 'pipe', 'inherit'],
+    cwd,
   });
   const url = await new Promise<string>((resolve, reject) => {
     let out = '';
@@ -43,6 +62,7 @@ export async function startServerChild(dataDir: string, env: Record<string, stri
   return {
     url,
     pid,
+    cpuMs: () => cpuMs(pid),
     peakRss: () => Math.max(peak, statusKb(pid, 'VmRSS'), statusKb(pid, 'VmHWM')),
     stop: () => {
       clearInterval(poll);
