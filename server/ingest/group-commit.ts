@@ -25,7 +25,7 @@ export const MAX_GROUP_ITEMS = 256;
 export class GroupCommit {
   private queue: Pending[] = [];
   private running = false;
-  /** Transactions written and requests they answered (for tests and logs). */
+  /** Transactions begun and requests stored (for tests). */
   readonly stats = { transactions: 0, requests: 0 };
 
   constructor(
