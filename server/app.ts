@@ -15,6 +15,7 @@ import { CODE_NAME, ClientError } from './errors';
 import { PusherService } from '../src/api/gen/push/v1/push_pb';
 import { QuerierService, type SelectMergeProfileRequest } from '../src/api/gen/querier/v1/querier_pb';
 import { parseIngestRequest } from './ingest/ingest-http';
+import { GroupCommit } from './ingest/group-commit';
 import { DecodePool } from './ingest/pool';
 import { overLimit, resolveLimits, type Limits } from './limits';
 import { createUpstreamProxy, type UpstreamOptions } from './proxy';
@@ -130,6 +131,8 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   const readDb = openReadConnection(dataDir);
   const store = new ProfileStore(db, readDb, limits);
   const pool = new DecodePool(limits, opts.decodeThreads);
+  // Ingest and Push requests that arrive together share one transaction (see group-commit.ts).
+  const writer = new GroupCommit(store);
   const inFlight = { ingest: 0, query: 0 };
   const bodies = new BodyBudget(limits.maxInflightBodyBytes, (used) =>
     overLimit('maxInflightBodyBytes', limits, `${used} bytes of request bodies are being worked on; retry later`),
@@ -166,7 +169,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   const connect = createConnectEndpoint(
     (router) => {
       router.service(QuerierService, querier.service);
-      router.service(PusherService, createPusher({ store, pool, limits, checkTime }));
+      router.service(PusherService, createPusher({ writer, pool, limits, checkTime }));
     },
     limits,
     {
@@ -189,7 +192,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
         overrides: parsed.overrides,
         jfr: parsed.jfr,
       });
-      await store.ingest(tenant.tenant, [{ profile: decoded.profile!, labels: parsed.labels, timeMs: parsed.timeMs }]);
+      await writer.ingest(tenant.tenant, [{ profile: decoded.profile!, labels: parsed.labels, timeMs: parsed.timeMs }]);
     });
     res.writeHead(200, { 'content-length': 0 });
     res.end();

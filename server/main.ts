@@ -11,7 +11,7 @@
 //   FLAMELENS_ALLOWED_ORIGINS  other web origins allowed to call the API (comma-separated)
 //   FLAMELENS_FRAME_ANCESTORS  origins allowed to frame the app (default: none)
 //   FLAMELENS_AUTH_TOKEN / FLAMELENS_AUTH_USER + FLAMELENS_AUTH_PASSWORD   require credentials
-//   FLAMELENS_DECODE_THREADS   decoding worker threads (default: cores − 1, 1 to 4)
+//   FLAMELENS_DECODE_THREADS   decoding worker threads (default: cores − 1, 2 to 4)
 //   FLAMELENS_SOURCE_PATH      folders (':'-separated) the Source view may read source files from
 import { DEFAULT_HOST, DEFAULT_PORT, DEFAULT_RETENTION, PULL_AND_PROXY, startServer } from './app';
 import { limitsFromEnv, type Limits } from './limits';

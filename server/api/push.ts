@@ -6,20 +6,22 @@ import type { PusherService } from '../../src/api/gen/push/v1/push_pb';
 import { ClientError } from '../errors';
 import type { DecodePool } from '../ingest/pool';
 import { overLimit, type Limits } from '../limits';
-import type { IngestItem, ProfileStore } from '../storage/store';
+import type { GroupCommit } from '../ingest/group-commit';
+import type { IngestItem } from '../storage/store';
 import { tenantOf } from './querier';
 
 const LABEL_NAME = /^[a-zA-Z_][a-zA-Z0-9_]*$/;
 
 export interface PushContext {
-  store: ProfileStore;
+  /** Writes a request's profiles all or nothing, durably (grouped with concurrent requests). */
+  writer: GroupCommit;
   pool: DecodePool;
   limits: Limits;
   /** Throws ClientError for a profile time outside retention or too far in the future. */
   checkTime: (timeMs: number) => void;
 }
 
-export function createPusher({ store, pool, limits, checkTime }: PushContext): ServiceImpl<typeof PusherService> {
+export function createPusher({ writer, pool, limits, checkTime }: PushContext): ServiceImpl<typeof PusherService> {
   return {
     async push(req, ctx) {
       const tenant = tenantOf(ctx);
@@ -62,7 +64,7 @@ export function createPusher({ store, pool, limits, checkTime }: PushContext): S
           items.push({ profile, labels, timeMs });
         }
       }
-      await store.ingest(tenant, items);
+      await writer.ingest(tenant, items);
       return {};
     },
   };

@@ -17,15 +17,21 @@ export class DecodePool {
 
   constructor(
     private readonly limits: Limits,
-    threads = Math.max(1, Math.min(4, availableParallelism() - 1)),
+    // At least 2, even on 2 cores: while the main thread waits for a commit's fsync, a single
+    // decoder would leave the other core idle (the cluster benchmark's ingest, BENCHMARKS.md).
+    threads = Math.min(4, Math.max(2, availableParallelism() - 1)),
   ) {
     this.pool = new Piscina({
       filename: new URL('./decode-worker.mjs', import.meta.url).href,
-      minThreads: 1,
+      // All started with the server: a worker's start (loading the TypeScript sources) costs about
+      // a second of CPU, which the first burst of ingest would otherwise pay, on its cores.
+      minThreads: threads,
       maxThreads: threads,
       maxQueue: MAX_QUEUED_DECODES,
       idleTimeout: 60_000,
-      resourceLimits: { maxOldGenerationSizeMb: limits.workerHeapMb },
+      // A larger young generation: decoding allocates many short-lived objects, and with the
+      // default one garbage collection was the largest item of ingest's CPU (~12% less per profile).
+      resourceLimits: { maxOldGenerationSizeMb: limits.workerHeapMb, maxYoungGenerationSizeMb: 64 },
     });
   }
 

@@ -7,7 +7,6 @@ import { resolvedIds } from '../../src/common/pprof-rules';
 import { ClientError } from '../errors';
 import { overLimit, type Limits } from '../limits';
 import { PairMap } from '../../src/common/pair-map';
-import { encodeFrame, frameKey, type Frame } from '../storage/symbols';
 import { parseProfileTypeId, profileTypesOf, type ProfileTypeInfo, type SampleTypeOverride } from './pprof';
 
 export interface PreparedGroup {
@@ -114,24 +113,27 @@ export function prepareProfile(
     const l = p.location[i]!;
     const mi = mapIndex.get(Number(l.mappingId));
     const m = mi === undefined ? undefined : p.mapping[mi];
-    const frame: Frame = {
-      mappingFile: m ? strings[Number(m.filename)]! : '',
-      buildId: m ? strings[Number(m.buildId)]! : '',
-      address: l.line.length === 0 ? Number(l.address) : 0,
-      lines: l.line.map((line) => {
-        const fi = fnIndex.get(Number(line.functionId));
-        const f = fi === undefined ? undefined : p.function[fi];
-        return {
-          name: f ? strings[Number(f.name)]! : '',
-          systemName: f ? strings[Number(f.systemName)]! : '',
-          filename: f ? strings[Number(f.filename)]! : '',
-          startLine: f ? Number(f.startLine) : 0,
-          line: Number(line.line),
-        };
-      }),
-    };
-    frameKeys.push(frameKey(frame));
-    frameData.push(encodeFrame(frame));
+    const mappingFile = m ? strings[Number(m.filename)]! : '';
+    const buildId = m ? strings[Number(m.buildId)]! : '';
+    const address = l.line.length === 0 ? Number(l.address) : 0;
+    const lines = l.line.map((line) => {
+      const fi = fnIndex.get(Number(line.functionId));
+      const f = fi === undefined ? undefined : p.function[fi];
+      return f
+        ? [
+            strings[Number(f.name)]!,
+            strings[Number(f.systemName)]!,
+            strings[Number(f.filename)]!,
+            Number(f.startLine),
+            Number(line.line),
+          ]
+        : ['', '', '', 0, Number(line.line)];
+    });
+    // frameKey() and encodeFrame() of the frame, with the lines serialised once (they were most
+    // of a decoding worker's time): test/ingest-prepare.test.ts holds them equal.
+    const linesJson = JSON.stringify(lines);
+    frameKeys.push(lines.length > 0 ? linesJson : JSON.stringify([mappingFile, buildId, address]));
+    frameData.push(`[${JSON.stringify(mappingFile)},${JSON.stringify(buildId)},${JSON.stringify(address)},${linesJson}]`);
   });
 
   // Stacks into a trie (root-first), samples grouped by their string labels.
