@@ -33,13 +33,19 @@ export async function selectSeries(
   }
   for await (const p of store.readProfiles(series, startMs, endMs, false, slicer)) {
     const g = groups.get(groupOf.get(p.seriesId)!)!;
-    // Buckets are aligned to multiples of the step; every profile lands in exactly one.
-    const ts = Math.floor(p.timeMs / o.stepMs) * o.stepMs;
-    const b = g.buckets.get(ts) ?? { sum: 0, n: 0 };
-    b.sum += p.total;
-    b.n++;
-    g.buckets.set(ts, b);
-    g.sum += p.total;
+    const add = (timeMs: number, total: number) => {
+      // Buckets are aligned to multiples of the step; every profile lands in exactly one.
+      const ts = Math.floor(timeMs / o.stepMs) * o.stepMs;
+      let b = g.buckets.get(ts);
+      if (!b) g.buckets.set(ts, (b = { sum: 0, n: 0 }));
+      b.sum += total;
+      b.n++;
+      g.sum += total;
+    };
+    // A pre-aggregated block brings each of its profiles' time and total.
+    if (p.profileTimes && p.profileTotals)
+      for (let i = 0; i < p.profileTimes.length; i++) add(p.profileTimes[i]!, p.profileTotals[i]!);
+    else add(p.timeMs, p.total);
   }
   let out: SeriesOut[] = [...groups.values()]
     .filter((g) => g.buckets.size > 0)
