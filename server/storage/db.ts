@@ -112,6 +112,9 @@ export function openDatabase(dataDir: string): DB {
   db.pragma('journal_mode = WAL');
   // FULL: a commit is fsynced before the ingest response is sent.
   db.pragma('synchronous = FULL');
+  // The WAL file is cut back to this size after a checkpoint, e.g. once a large retention run or
+  // backlog of blocks has been checkpointed.
+  db.pragma(`journal_size_limit = ${64 * 1024 * 1024}`);
   db.pragma('busy_timeout = 5000');
   db.exec(SCHEMA);
   // Databases made before sample labels were kept gain their columns (NULL: no labels).

@@ -9,6 +9,7 @@ import type { PreparedProfile } from '../ingest/prepare';
 import type { ProfileTypeInfo } from '../ingest/pprof';
 import { Mutex, Slicer } from '../slice';
 import { Blocks, type StoredRow } from './blocks';
+import { deleteOlderThan } from './retention';
 import { decodeSamples, decodeStored, encodeSamples } from './codec';
 import type { DB } from './db';
 import { SeriesIndex, SeriesRecord, seriesKey } from './series-index';
@@ -488,38 +489,26 @@ export class ProfileStore {
   }
 
   /**
-   * Deletes profiles older than cutoffMs, then series without profiles and symbol scopes of days
-   * that ended before the cutoff and no longer hold profiles. Returns the number of profiles deleted.
+   * Deletes profiles older than cutoffMs with their blocks, then series without profiles and symbol
+   * scopes of days before the cutoff (see retention.ts). Returns the number of profiles deleted.
    */
-  deleteOlderThan(cutoffMs: number): Promise<number> {
-    const cutoffDay = Math.floor(cutoffMs / DAY_MS);
-    return this.writeLock.run(() =>
-      this.db.transaction(() => {
-        const deleted = this.db.prepare('DELETE FROM profiles WHERE time_ms < ?').run(cutoffMs).changes;
-        this.blocks.deleteOlderThan(cutoffMs);
-        if (deleted === 0) return 0;
-        const emptySeries = this.db
-          .prepare('SELECT id FROM series s WHERE NOT EXISTS (SELECT 1 FROM profiles p WHERE p.series_id = s.id)')
-          .all() as { id: number }[];
-        for (const { id } of emptySeries) {
-          this.db.prepare('DELETE FROM series WHERE id = ?').run(id);
+  deleteOlderThan(cutoffMs: number, slicer = new Slicer()): Promise<number> {
+    return deleteOlderThan(
+      {
+        db: this.db,
+        lock: this.writeLock,
+        blocks: this.blocks,
+        forgetSeries: (id) => {
           const rec = this.series.get(id);
           if (rec) this.series.remove(rec);
-        }
-        const oldScopes = this.db
-          .prepare(
-            'SELECT id, tenant, day FROM scopes s WHERE day < ? AND NOT EXISTS (SELECT 1 FROM profiles p WHERE p.scope = s.id)',
-          )
-          .all(cutoffDay) as { id: number; tenant: string; day: number }[];
-        for (const s of oldScopes) {
-          this.db.prepare('DELETE FROM locations WHERE scope = ?').run(s.id);
-          this.db.prepare('DELETE FROM stack_nodes WHERE scope = ?').run(s.id);
-          this.db.prepare('DELETE FROM scopes WHERE id = ?').run(s.id);
-          this.scopes.delete(`${s.tenant}\u0000${s.day}`);
-          this.scopesById.delete(s.id);
-        }
-        return deleted;
-      })(),
+        },
+        forgetScope: (id, tenant, day) => {
+          this.scopes.delete(`${tenant}\u0000${day}`);
+          this.scopesById.delete(id);
+        },
+      },
+      cutoffMs,
+      slicer,
     );
   }
 }
