@@ -312,7 +312,13 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   // One compaction at a time; a timer tick while one runs is skipped.
   let compacting: Promise<number> | undefined;
   const compact = (): Promise<number> => {
-    compacting ??= store.compact(now()).finally(() => (compacting = undefined));
+    compacting ??= store
+      .compact(now())
+      .then((n) => {
+        if (n > 0) log(`compaction: ${n} blocks built or removed`);
+        return n;
+      })
+      .finally(() => (compacting = undefined));
     return compacting;
   };
   const compactMs = opts.compactIntervalMs ?? 15_000;
