@@ -56,6 +56,8 @@ class Aggregate {
     s: Samples,
     at: { timeMs: number } | { blockStart: number; totals: Buffer },
   ) {
+    // One scope per window: ingest picks it by tenant and UTC day, and retention deletes a scope
+    // only once no profile refers to it (so a day's scope is never replaced while rows use it).
     this.scope = r.scope;
     // As mergeProfiles: the first non-zero period; drop/keep frames when all agree, else ''.
     if (!this.period && r.period) this.period = r.period;
