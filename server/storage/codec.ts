@@ -177,6 +177,33 @@ export function decodeStored(r: {
   return r.encoding === 1 ? decodeSamples(r.samples) : decodeLegacy(r.samples, r.label_sets, r.label_index);
 }
 
+/** The sample label sets one row uses, renumbered from the profile's (PreparedProfile.labelSets). */
+export class RowLabelSets {
+  private readonly used = new Map<number, number>();
+  private readonly index: Int32Array;
+  constructor(
+    private readonly sets: readonly string[],
+    n: number,
+  ) {
+    this.index = new Int32Array(n);
+  }
+  set(entry: number, set: number): void {
+    let local = -1;
+    if (set >= 0) {
+      local = this.used.get(set) ?? this.used.size;
+      this.used.set(set, local);
+    }
+    this.index[entry] = local;
+  }
+  /** Undefined for a row whose samples have no labels. */
+  rowSets(): string[] | undefined {
+    return this.used.size ? [...this.used.keys()].map((s) => this.sets[s]!) : undefined;
+  }
+  rowIndex(): Int32Array | undefined {
+    return this.used.size ? this.index : undefined;
+  }
+}
+
 /** Sums entries per (node, label set): a block is the sum of the profiles (or blocks) it covers. */
 export class SampleSum {
   /** Per node, the value without labels; per node and set, the value with. */

@@ -10,7 +10,7 @@ import type { ProfileTypeInfo } from '../ingest/pprof';
 import { Mutex, Slicer } from '../slice';
 import { Blocks, type StoredRow } from './blocks';
 import { deleteOlderThan } from './retention';
-import { decodeSamples, decodeStored, encodeSamples } from './codec';
+import { decodeSamples, decodeStored, encodeSamples, RowLabelSets } from './codec';
 import type { DB } from './db';
 import { SeriesIndex, SeriesRecord, seriesKey } from './series-index';
 import { SymbolScope } from './symbols';
@@ -55,33 +55,6 @@ type ProfileRow = Partial<StoredRow> & {
   keep_frames: string;
   total: number;
 };
-
-/** The sample label sets one row uses, renumbered from the profile's (PreparedProfile.labelSets). */
-class RowLabelSets {
-  private readonly used = new Map<number, number>();
-  private readonly index: Int32Array;
-  constructor(
-    private readonly sets: readonly string[],
-    n: number,
-  ) {
-    this.index = new Int32Array(n);
-  }
-  set(entry: number, set: number): void {
-    let local = -1;
-    if (set >= 0) {
-      local = this.used.get(set) ?? this.used.size;
-      this.used.set(set, local);
-    }
-    this.index[entry] = local;
-  }
-  /** Undefined for a row whose samples have no labels. */
-  rowSets(): string[] | undefined {
-    return this.used.size ? [...this.used.keys()].map((s) => this.sets[s]!) : undefined;
-  }
-  rowIndex(): Int32Array | undefined {
-    return this.used.size ? this.index : undefined;
-  }
-}
 
 /** Rows read per batch by a query, between two turns of the event loop at most. */
 const READ_BATCH = 256;
