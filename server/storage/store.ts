@@ -35,9 +35,10 @@ export interface StoredProfile {
   total: number;
   /** How many stored profiles this is: more than one for a pre-aggregated block. */
   profiles: number;
-  /** A block read without samples: each of its profiles' time and total. */
-  profileTimes?: Float64Array;
-  profileTotals?: Float64Array;
+  /** A block: the length of its window (it starts at timeMs). */
+  spanMs?: number;
+  /** A block read without samples: each of its profiles' time and total, decoded on demand. */
+  profileTotals?: () => { times: Float64Array; totals: Float64Array };
   /** Leaf stack node ids and their values; undefined when only totals were read. */
   nodes?: Uint32Array;
   values?: Float64Array;
@@ -411,11 +412,13 @@ export class ProfileStore {
             profiles: b.profiles,
           };
           if (b.samples) Object.assign(p, decodeSamples(b.samples));
-          if (b.totals) {
-            const t = decodeSamples(b.totals);
-            p.profileTimes = Float64Array.from(t.nodes, (offset) => b.start_ms + offset);
-            p.profileTotals = t.values;
-          }
+          p.spanMs = b.span_ms;
+          const totals = b.totals;
+          if (totals)
+            p.profileTotals = () => {
+              const t = decodeSamples(totals);
+              return { times: Float64Array.from(t.nodes, (offset) => b.start_ms + offset), totals: t.values };
+            };
           yield p;
           await slicer.tick();
         } else yield* this.readRaw(s.id, piece.from, piece.to, withSamples, slicer);
