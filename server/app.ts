@@ -47,7 +47,9 @@ export interface ServerOptions {
   retention?: string | number;
   /** How often the retention job runs, ms (default: retention / 10, between 1 s and 10 min). */
   retentionIntervalMs?: number;
-  /** The server's clock for retention and the future-time limit (tests pass a fake one). */
+  /** How often the compactor builds pre-aggregated blocks, ms (default 15 s; 0: only when compact() is called). */
+  compactIntervalMs?: number;
+  /** The server's clock for retention, the compactor and the future-time limit (tests pass a fake one). */
   now?: () => number;
   /** Request body limit in bytes (the same as limits.maxBodyBytes). */
   maxBodyBytes?: number;
@@ -82,6 +84,8 @@ export interface RunningServer {
   inFlight: { ingest: number; query: number };
   /** Runs the retention job now (it also runs every retentionIntervalMs); resolves to the profiles deleted. */
   deleteExpired(): Promise<number>;
+  /** Builds the pre-aggregated blocks due now (the compactor also runs every compactIntervalMs); resolves to the blocks written or removed. */
+  compact(): Promise<number>;
   close(): Promise<void>;
 }
 
@@ -323,6 +327,27 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   }, intervalMs);
   retentionTimer.unref();
 
+  // One compaction at a time; a timer tick while one runs is skipped.
+  let compacting: Promise<number> | undefined;
+  const compact = (): Promise<number> => {
+    compacting ??= store
+      .compact(now())
+      .then((n) => {
+        if (n > 0) log(`compaction: ${n} blocks built or removed`);
+        return n;
+      })
+      .finally(() => (compacting = undefined));
+    return compacting;
+  };
+  const compactMs = opts.compactIntervalMs ?? 15_000;
+  const compactTimer =
+    compactMs > 0
+      ? setInterval(() => {
+          compact().catch((e: unknown) => log(`compaction failed: ${(e as Error).message}`));
+        }, compactMs)
+      : undefined;
+  compactTimer?.unref();
+
   if (scrapeConfig) {
     scraper = new ScrapeManager(scrapeConfig, { store, pool, log });
     scraper.start();
@@ -336,8 +361,11 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
     url,
     inFlight,
     deleteExpired,
+    compact,
     async close() {
       clearInterval(retentionTimer);
+      clearInterval(compactTimer);
+      await compacting?.catch(() => {});
       await demo?.stop();
       await scraper?.stop();
       await new Promise<void>((r) => {

@@ -4,6 +4,7 @@
 //   FLAMELENS_DATA             data directory (default ./data)
 //   FLAMELENS_DIST             the built app to serve (default <repo>/dist)
 //   FLAMELENS_RETENTION        e.g. 7d, 12h (default 7d)
+//   FLAMELENS_COMPACT_INTERVAL how often pre-aggregated blocks are built, e.g. 15s (default; 0: never)
 //   FLAMELENS_MAX_BODY         request body limit in bytes (default 64 MiB)
 //   --no-demo / FLAMELENS_DEMO=0   do not start the demo workload
 //   --config PATH / FLAMELENS_CONFIG   flamelens.yaml: pull mode scrape jobs (server/README.md)
@@ -51,6 +52,13 @@ try {
 } catch (e) {
   fail(`FLAMELENS_RETENTION: ${(e as Error).message}`);
 }
+const compactEnv = process.env.FLAMELENS_COMPACT_INTERVAL?.trim();
+let compactIntervalMs: number | undefined;
+try {
+  if (compactEnv) compactIntervalMs = compactEnv === '0' ? 0 : parseDurationMs(compactEnv);
+} catch (e) {
+  fail(`FLAMELENS_COMPACT_INTERVAL: ${(e as Error).message}`);
+}
 if (!host) fail('invalid host');
 let limits: Partial<Limits> = {};
 try {
@@ -97,6 +105,7 @@ const server = await startServer({
   distDir: process.env.FLAMELENS_DIST || undefined,
   demo,
   retention,
+  compactIntervalMs,
   limits,
   decodeThreads,
   security: {

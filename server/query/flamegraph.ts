@@ -1,5 +1,6 @@
 // Merged stacks → Pyroscope flame graphs (nodes grouped by function name, root "total",
 // nodes beyond maxNodes folded into "other"), single and diff.
+import { PairMap } from '../../src/common/pair-map';
 import { Slicer } from '../slice';
 import type { ProfileStore } from '../storage/store';
 import type { Frame } from '../storage/symbols';
@@ -16,29 +17,38 @@ export class NameTree {
   children: number[][] = [[]];
   /** self[side][node]: one side for a single graph, two (left, right) for a diff. */
   self: number[][];
-  private childIndex = new Map<string, number>();
+  /** (parent, name id) → child: a typed hash, not a Map of string keys (a tree has ~10^5 nodes). */
+  private childIndex = new PairMap();
 
   constructor(readonly sides = 1) {
     this.self = Array.from({ length: sides }, () => [0]);
   }
 
-  child(parent: number, name: string): number {
+  nameId(name: string): number {
     let nid = this.nameIds.get(name);
     if (nid === undefined) {
       nid = this.names.length;
       this.names.push(name);
       this.nameIds.set(name, nid);
     }
-    const key = `${parent}:${nid}`;
-    let id = this.childIndex.get(key);
-    if (id === undefined) {
+    return nid;
+  }
+
+  child(parent: number, name: string): number {
+    return this.childOf(parent, this.nameId(name));
+  }
+
+  childOf(parent: number, nid: number): number {
+    let id = this.childIndex.find(parent, nid);
+    if (id < 0) {
+      const slot = -id - 1;
       id = this.parent.length;
       this.parent.push(parent);
       this.name.push(nid);
       this.children.push([]);
       this.children[parent]!.push(id);
       for (const s of this.self) s.push(0);
-      this.childIndex.set(key, id);
+      this.childIndex.insert(slot, parent, nid, id);
     }
     return id;
   }
@@ -53,6 +63,8 @@ export class NameTree {
       const memo = new Int32Array(values.length).fill(-1);
       memo[0] = 0;
       const path: number[] = [];
+      // Name ids of each location, made once per scope.
+      const namesOf: (number[] | undefined)[] = [];
       for (let node = 1; node < values.length; node++) {
         const v = values[node]!;
         if (v === 0) continue;
@@ -66,8 +78,10 @@ export class NameTree {
         }
         let t = memo[n]!;
         for (let i = path.length - 1; i >= 0; i--) {
-          const frame = scope.frames[scope.location[path[i]!]!]!;
-          for (const name of frameNames(frame)) t = this.child(t, name);
+          const loc = scope.location[path[i]!]!;
+          let nids = namesOf[loc];
+          if (!nids) namesOf[loc] = nids = frameNames(scope.frames[loc]!).map((name) => this.nameId(name));
+          for (const nid of nids) t = this.childOf(t, nid);
           memo[path[i]!] = t;
         }
         self[t]! += v;

@@ -1,5 +1,6 @@
-// Summing stored profiles per stack. Stacks are dense node ids per symbol scope, so a merge is
-// array accumulation; the merged stacks are then turned into pprof or a flame graph.
+// Summing stored profiles (and pre-aggregated blocks, which read like profiles) per stack. Stacks
+// are dense node ids per symbol scope, so a merge is array accumulation; the merged stacks are
+// then turned into pprof or a flame graph.
 import { Slicer } from '../slice';
 import type { ProfileStore, StoredProfile } from '../storage/store';
 
@@ -43,7 +44,7 @@ export async function mergeProfiles(
     for (let i = 0; i < nodes.length; i++) acc[nodes[i]!]! += values[i]!; // nodes of the scope, one value each
     if (out.labelled && p.labelSets && p.labelIndex) addLabelled(out.labelled, p, nodes, values);
     await slicer.tick();
-    out.profiles++;
+    out.profiles += p.profiles;
     out.total += p.total;
     if (!out.period && p.period) out.period = p.period;
     drop = drop === undefined ? p.dropFrames : drop === p.dropFrames ? drop : '';

@@ -33,13 +33,22 @@ export async function selectSeries(
   }
   for await (const p of store.readProfiles(series, startMs, endMs, false, slicer)) {
     const g = groups.get(groupOf.get(p.seriesId)!)!;
-    // Buckets are aligned to multiples of the step; every profile lands in exactly one.
-    const ts = Math.floor(p.timeMs / o.stepMs) * o.stepMs;
-    const b = g.buckets.get(ts) ?? { sum: 0, n: 0 };
-    b.sum += p.total;
-    b.n++;
-    g.buckets.set(ts, b);
-    g.sum += p.total;
+    const add = (timeMs: number, total: number, n: number) => {
+      // Buckets are aligned to multiples of the step; every profile lands in exactly one.
+      const ts = Math.floor(timeMs / o.stepMs) * o.stepMs;
+      let b = g.buckets.get(ts);
+      if (!b) g.buckets.set(ts, (b = { sum: 0, n: 0 }));
+      b.sum += total;
+      b.n += n;
+      g.sum += total;
+    };
+    const bucket = (t: number) => Math.floor(t / o.stepMs);
+    if (!p.spanMs || !p.profileTotals || bucket(p.timeMs) === bucket(p.timeMs + p.spanMs - 1)) add(p.timeMs, p.total, p.profiles);
+    else {
+      // A block across buckets: each of its profiles' time and total.
+      const { times, totals } = p.profileTotals();
+      for (let i = 0; i < times.length; i++) add(times[i]!, totals[i]!, 1);
+    }
   }
   let out: SeriesOut[] = [...groups.values()]
     .filter((g) => g.buckets.size > 0)

@@ -8,6 +8,9 @@ import { matches, type Matcher } from '../query/selector';
 import type { PreparedProfile } from '../ingest/prepare';
 import type { ProfileTypeInfo } from '../ingest/pprof';
 import { Mutex, Slicer } from '../slice';
+import { Blocks, type StoredRow } from './blocks';
+import { deleteOlderThan } from './retention';
+import { decodeSamples, decodeStored, encodeSamples, RowLabelSets } from './codec';
 import type { DB } from './db';
 import { SeriesIndex, SeriesRecord, seriesKey } from './series-index';
 import { SymbolScope } from './symbols';
@@ -30,6 +33,12 @@ export interface StoredProfile {
   dropFrames: string;
   keepFrames: string;
   total: number;
+  /** How many stored profiles this is: more than one for a pre-aggregated block. */
+  profiles: number;
+  /** A block: the length of its window (it starts at timeMs). */
+  spanMs?: number;
+  /** A block read without samples: each of its profiles' time and total, decoded on demand. */
+  profileTotals?: () => { times: Float64Array; totals: Float64Array };
   /** Leaf stack node ids and their values; undefined when only totals were read. */
   nodes?: Uint32Array;
   values?: Float64Array;
@@ -38,46 +47,15 @@ export interface StoredProfile {
   labelIndex?: Int32Array;
 }
 
-interface ProfileRow {
+type ProfileRow = Partial<StoredRow> & {
   id: number;
-  series_id: number;
   time_ms: number;
   scope: number;
   period: number;
   drop_frames: string;
   keep_frames: string;
   total: number;
-  samples?: Buffer;
-  label_sets?: string | null;
-  label_index?: Buffer | null;
-}
-
-/** The sample label sets one row uses, renumbered from the profile's (PreparedProfile.labelSets). */
-class RowLabelSets {
-  private readonly used = new Map<number, number>();
-  private readonly index: Int32Array;
-  constructor(
-    private readonly sets: readonly string[],
-    n: number,
-  ) {
-    this.index = new Int32Array(n);
-  }
-  set(entry: number, set: number): void {
-    let local = -1;
-    if (set >= 0) {
-      local = this.used.get(set) ?? this.used.size;
-      this.used.set(set, local);
-    }
-    this.index[entry] = local;
-  }
-  /** NULL for a row whose samples have no labels. */
-  json(): string | null {
-    return this.used.size ? JSON.stringify([...this.used.keys()].map((s) => this.sets[s]!)) : null;
-  }
-  indexBlob(): Buffer | null {
-    return this.used.size ? Buffer.from(this.index.buffer) : null;
-  }
-}
+};
 
 /** Rows read per batch by a query, between two turns of the event loop at most. */
 const READ_BATCH = 256;
@@ -105,6 +83,7 @@ export class ProfileStore {
   private scopesById = new Map<number, { tenant: string; day: number }>();
   private readonly writeLock = new Mutex();
   private readonly limits: Limits;
+  private readonly blocks: Blocks;
   private stmt;
   private read;
   /** Series id by tenant and canonical key, through the write connection (it sees the open transaction's own series). */
@@ -122,15 +101,15 @@ export class ProfileStore {
       insertLocation: db.prepare('INSERT INTO locations (scope, id, frame) VALUES (?, ?, ?)'),
       insertNode: db.prepare('INSERT INTO stack_nodes (scope, id, parent, location) VALUES (?, ?, ?, ?)'),
       insertProfile: db.prepare(
-        `INSERT INTO profiles (series_id, time_ms, duration_ns, scope, period, drop_frames, keep_frames, total, samples, label_sets, label_index)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+        `INSERT INTO profiles (series_id, time_ms, duration_ns, scope, period, drop_frames, keep_frames, total, samples, encoding)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 1)`,
       ),
     };
     // Keyset pagination on (time_ms, id): the index profiles_by_series_time serves every batch.
-    const cols = 'id, series_id, time_ms, scope, period, drop_frames, keep_frames, total';
+    const cols = 'id, time_ms, scope, period, drop_frames, keep_frames, total';
     const where = 'series_id = ? AND time_ms <= ? AND (time_ms, id) > (?, ?) ORDER BY time_ms, id LIMIT ?';
     this.read = {
-      samples: readDb.prepare(`SELECT ${cols}, samples, label_sets, label_index FROM profiles WHERE ${where}`),
+      samples: readDb.prepare(`SELECT ${cols}, samples, encoding, label_sets, label_index FROM profiles WHERE ${where}`),
       totals: readDb.prepare(`SELECT ${cols} FROM profiles WHERE ${where}`),
       anyInRange: readDb.prepare('SELECT 1 FROM profiles WHERE series_id = ? AND time_ms >= ? AND time_ms <= ? LIMIT 1'),
       scopeId: readDb.prepare('SELECT id FROM scopes WHERE tenant = ? AND day = ?'),
@@ -138,6 +117,7 @@ export class ProfileStore {
       tenantLabels: readDb.prepare('SELECT id, labels FROM series WHERE tenant = ? AND labels > ? ORDER BY labels LIMIT ?').raw(),
     };
     this.seriesId = db.prepare('SELECT id FROM series WHERE tenant = ? AND labels = ?').pluck();
+    this.blocks = new Blocks(db, readDb, this.writeLock);
     // Labels are read per tenant on first use: start-up with a million series is one narrow scan.
     for (const row of db.prepare('SELECT id, tenant, profile_type FROM series').raw().iterate() as Iterable<
       [number, string, string]
@@ -286,9 +266,8 @@ export class ProfileStore {
         const values = g.values[t]!;
         let n = 0;
         for (let i = 0; i < values.length; i++) if (values[i] !== 0) n++;
-        const blob = Buffer.alloc(n * 12);
-        const vals = new Float64Array(blob.buffer, blob.byteOffset, n);
-        const ids = new Uint32Array(blob.buffer, blob.byteOffset + n * 8, n);
+        const vals = new Float64Array(n);
+        const ids = new Uint32Array(n);
         const labels = g.labelSet && new RowLabelSets(p.labelSets, n);
         let k = 0;
         let total = 0;
@@ -309,10 +288,9 @@ export class ProfileStore {
           p.dropFrames,
           p.keepFrames,
           total,
-          blob,
-          labels?.json() ?? null,
-          labels?.indexBlob() ?? null,
+          encodeSamples({ nodes: ids, values: vals, labelSets: labels?.rowSets(), labelIndex: labels?.rowIndex() }),
         );
+        this.blocks.invalidate(plan.rec.id, item.timeMs);
         rows++;
         await slicer.tick();
       }
@@ -407,7 +385,11 @@ export class ProfileStore {
     return this.read.anyInRange.get(seriesId, startMs, endMs) !== undefined;
   }
 
-  /** Profiles of the series in [startMs, endMs], read in batches; withSamples=false reads only totals. */
+  /**
+   * Profiles of the series in [startMs, endMs], per series in time order: pre-aggregated blocks
+   * (each standing for the profiles of its window, see blocks.ts) of spans up to maxBlockSpanMs,
+   * raw rows read in batches elsewhere. withSamples=false reads only totals (per profile, also in blocks).
+   */
   async *readProfiles(
     series: readonly SeriesRecord[],
     startMs: number,
@@ -415,43 +397,67 @@ export class ProfileStore {
     withSamples: boolean,
     slicer = new Slicer(),
   ): AsyncGenerator<StoredProfile> {
-    const stmt = withSamples ? this.read.samples : this.read.totals;
     for (const s of series) {
-      let afterTime = startMs;
-      let afterId = -1;
-      for (;;) {
-        const rows = stmt.all(s.id, endMs, afterTime, afterId, READ_BATCH) as ProfileRow[];
-        for (const row of rows) {
+      for (const piece of this.blocks.plan(s.id, startMs, endMs, withSamples)) {
+        if ('block' in piece) {
+          const b = piece.block;
           const p: StoredProfile = {
-            seriesId: row.series_id,
-            timeMs: row.time_ms,
-            scope: row.scope,
-            period: row.period,
-            dropFrames: row.drop_frames,
-            keepFrames: row.keep_frames,
-            total: row.total,
+            seriesId: s.id,
+            timeMs: b.start_ms,
+            scope: b.scope,
+            period: b.period,
+            dropFrames: b.drop_frames,
+            keepFrames: b.keep_frames,
+            total: b.total,
+            profiles: b.profiles,
           };
-          if (row.samples) {
-            const n = row.samples.length / 12;
-            // Copy: SQLite's buffer may not be 8-byte aligned.
-            const copy = new Uint8Array(row.samples);
-            p.values = new Float64Array(copy.buffer, 0, n);
-            p.nodes = new Uint32Array(copy.buffer, n * 8, n);
-          }
-          if (row.label_sets && row.label_index) {
-            p.labelSets = JSON.parse(row.label_sets) as string[];
-            p.labelIndex = new Int32Array(new Uint8Array(row.label_index).buffer);
-          }
+          if (b.samples) Object.assign(p, decodeSamples(b.samples));
+          p.spanMs = b.span_ms;
+          const totals = b.totals;
+          if (totals)
+            p.profileTotals = () => {
+              const t = decodeSamples(totals);
+              return { times: Float64Array.from(t.nodes, (offset) => b.start_ms + offset), totals: t.values };
+            };
           yield p;
-        }
-        if (rows.length < READ_BATCH) break;
-        const last = rows[rows.length - 1]!;
-        afterTime = last.time_ms;
-        afterId = last.id;
-        await slicer.tick();
+          await slicer.tick();
+        } else yield* this.readRaw(s.id, piece.from, piece.to, withSamples, slicer);
       }
       await slicer.tick();
     }
+  }
+
+  private async *readRaw(seriesId: number, startMs: number, endMs: number, withSamples: boolean, slicer: Slicer) {
+    const stmt = withSamples ? this.read.samples : this.read.totals;
+    let afterTime = startMs;
+    let afterId = -1;
+    for (;;) {
+      const rows = stmt.all(seriesId, endMs, afterTime, afterId, READ_BATCH) as ProfileRow[];
+      for (const row of rows) {
+        const p: StoredProfile = {
+          seriesId,
+          timeMs: row.time_ms,
+          scope: row.scope,
+          period: row.period,
+          dropFrames: row.drop_frames,
+          keepFrames: row.keep_frames,
+          total: row.total,
+          profiles: 1,
+        };
+        if (row.samples) Object.assign(p, decodeStored({ ...row, samples: row.samples, encoding: row.encoding ?? 0 }));
+        yield p;
+      }
+      if (rows.length < READ_BATCH) break;
+      const last = rows[rows.length - 1]!;
+      afterTime = last.time_ms;
+      afterId = last.id;
+      await slicer.tick();
+    }
+  }
+
+  /** Builds the pre-aggregated blocks due at `now` (see blocks.ts); resolves to the blocks written or removed. */
+  compact(now: number, slicer = new Slicer()): Promise<number> {
+    return this.blocks.compact(now, slicer);
   }
 
   seriesById(id: number): SeriesRecord | undefined {
@@ -459,37 +465,26 @@ export class ProfileStore {
   }
 
   /**
-   * Deletes profiles older than cutoffMs, then series without profiles and symbol scopes of days
-   * that ended before the cutoff and no longer hold profiles. Returns the number of profiles deleted.
+   * Deletes profiles older than cutoffMs with their blocks, then series without profiles and symbol
+   * scopes of days before the cutoff (see retention.ts). Returns the number of profiles deleted.
    */
-  deleteOlderThan(cutoffMs: number): Promise<number> {
-    const cutoffDay = Math.floor(cutoffMs / DAY_MS);
-    return this.writeLock.run(() =>
-      this.db.transaction(() => {
-        const deleted = this.db.prepare('DELETE FROM profiles WHERE time_ms < ?').run(cutoffMs).changes;
-        if (deleted === 0) return 0;
-        const emptySeries = this.db
-          .prepare('SELECT id FROM series s WHERE NOT EXISTS (SELECT 1 FROM profiles p WHERE p.series_id = s.id)')
-          .all() as { id: number }[];
-        for (const { id } of emptySeries) {
-          this.db.prepare('DELETE FROM series WHERE id = ?').run(id);
+  deleteOlderThan(cutoffMs: number, slicer = new Slicer()): Promise<number> {
+    return deleteOlderThan(
+      {
+        db: this.db,
+        lock: this.writeLock,
+        blocks: this.blocks,
+        forgetSeries: (id) => {
           const rec = this.series.get(id);
           if (rec) this.series.remove(rec);
-        }
-        const oldScopes = this.db
-          .prepare(
-            'SELECT id, tenant, day FROM scopes s WHERE day < ? AND NOT EXISTS (SELECT 1 FROM profiles p WHERE p.scope = s.id)',
-          )
-          .all(cutoffDay) as { id: number; tenant: string; day: number }[];
-        for (const s of oldScopes) {
-          this.db.prepare('DELETE FROM locations WHERE scope = ?').run(s.id);
-          this.db.prepare('DELETE FROM stack_nodes WHERE scope = ?').run(s.id);
-          this.db.prepare('DELETE FROM scopes WHERE id = ?').run(s.id);
-          this.scopes.delete(`${s.tenant}\u0000${s.day}`);
-          this.scopesById.delete(s.id);
-        }
-        return deleted;
-      })(),
+        },
+        forgetScope: (id, tenant, day) => {
+          this.scopes.delete(`${tenant}\u0000${day}`);
+          this.scopesById.delete(id);
+        },
+      },
+      cutoffMs,
+      slicer,
     );
   }
 }

@@ -57,3 +57,41 @@ it('the retention job runs by itself every retentionIntervalMs', async () => {
     await s.stop();
   }
 });
+
+it('retention drops the blocks with their profiles, and the database gives the freed pages back', async () => {
+  const t0 = Math.floor(Date.now() / 3_600_000) * 3_600_000;
+  let clock = t0;
+  const s = await startTestServer({ retention: '1h', retentionIntervalMs: 3_600_000, compactIntervalMs: 0, now: () => clock });
+  const db = new Database(join(s.dataDir, 'flamelens.sqlite'), { readonly: true });
+  const count = (table: string) => (db.prepare(`SELECT count(*) AS n FROM ${table}`).get() as { n: number }).n;
+  const pages = () => db.pragma('page_count', { simple: true }) as number;
+  try {
+    const heap = readFixture('go-heap.pb.gz');
+    const fill = async () => {
+      for (let m = 55; m > 0; m -= 3)
+        expect((await s.ingest({ name: 'heap', from: String(clock - m * 60_000), format: 'pprof' }, heap)).status).toBe(200);
+      expect(await s.compact()).toBeGreaterThan(0);
+      expect(count('blocks')).toBeGreaterThan(0);
+    };
+    const expire = async () => {
+      clock += 2 * 3_600_000;
+      expect(await s.deleteExpired()).toBe(19 * 4); // 4 sample types each
+      expect([count('profiles'), count('blocks'), count('stale_blocks'), count('series')]).toEqual([0, 0, 0, 0]);
+      expect(db.pragma('freelist_count', { simple: true })).toBe(0);
+    };
+    await fill();
+    const full = pages();
+    await expire();
+    // Today's symbols stay (their day is not over): the rest is given back.
+    const empty = pages();
+    expect(empty).toBeLessThan(full);
+    // Another round of the same: the file ends where it did, it does not grow.
+    await fill();
+    expect(pages()).toBeLessThanOrEqual(full * 1.1);
+    await expire();
+    expect(pages()).toBeLessThanOrEqual(empty);
+  } finally {
+    db.close();
+    await s.stop();
+  }
+});
