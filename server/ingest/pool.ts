@@ -29,9 +29,7 @@ export class DecodePool {
       maxThreads: threads,
       maxQueue: MAX_QUEUED_DECODES,
       idleTimeout: 60_000,
-      // A larger young generation: decoding allocates many short-lived objects, and with the
-      // default one garbage collection was the largest item of ingest's CPU (~12% less per profile).
-      resourceLimits: { maxOldGenerationSizeMb: limits.workerHeapMb, maxYoungGenerationSizeMb: 64 },
+      resourceLimits: { maxOldGenerationSizeMb: limits.workerHeapMb },
     });
   }
 
