@@ -233,8 +233,9 @@ export function drawFlameGraph(ctx: CanvasRenderingContext2D, o: DrawOptions): n
   const batch = new FrameBatch();
   const { frames, xs, ws } = batch;
   // Colored by package (or dimmed by a search), a frame's color is its node's: worked out once
-  // per node, not per frame (a color string built and hashed per frame was most of this loop).
-  const nodeColor = !o.diff && o.colorMode === 'package' ? new Int32Array(names.length).fill(-1) : undefined;
+  // per node drawn, not per frame (a color string built and hashed per frame was most of this
+  // loop). A map, not an array per function: a draw shows thousands of frames of up to millions.
+  const nodeColor = !o.diff && o.colorMode === 'package' ? new Map<number, number>() : undefined;
   const rootColor = batch.colorIndex(o.dark ? '#4a4f57' : '#c9cdd3');
   const mergedRects: number[] = []; // x, y, w of the merged remainders
 
@@ -257,8 +258,9 @@ export function drawFlameGraph(ctx: CanvasRenderingContext2D, o: DrawOptions): n
       if (tree.node[f]! < 0) color = rootColor;
       else if (nodeColor) {
         const n = tree.node[f]!;
-        color = nodeColor[n]!;
-        if (color < 0) nodeColor[n] = color = batch.colorIndex(frameColor(o, f));
+        let known = nodeColor.get(n);
+        if (known === undefined) nodeColor.set(n, (known = batch.colorIndex(frameColor(o, f))));
+        color = known;
       } else color = batch.colorIndex(frameColor(o, f));
       batch.add(f, x, w, color);
     }
