@@ -59,7 +59,9 @@ it('the retention job runs by itself every retentionIntervalMs', async () => {
 });
 
 it('retention drops the blocks with their profiles, and the database gives the freed pages back', async () => {
-  const t0 = Math.floor(Date.now() / 3_600_000) * 3_600_000;
+  // 10:00 UTC yesterday on the server's fake clock: both rounds (t0 − 1 h … t0 + 4 h) stay inside
+  // one UTC day, whose symbols are kept, at whatever time of day the test runs.
+  const t0 = (Math.floor(Date.now() / 86_400_000) - 1) * 86_400_000 + 10 * 3_600_000;
   let clock = t0;
   const s = await startTestServer({ retention: '1h', retentionIntervalMs: 3_600_000, compactIntervalMs: 0, now: () => clock });
   const db = new Database(join(s.dataDir, 'flamelens.sqlite'), { readonly: true });
