@@ -41,7 +41,9 @@ function decode(task: DecodeTask): DecodeResult {
   const budget = Math.min(task.budget, limits.maxDecompressedBytes);
   let raw: Uint8Array;
   try {
-    raw = task.jfr ? jfrAsPprof(task.bytes, task.jfr, budget) : rawProfileBytes(task.bytes, { maxDecompressedBytes: budget });
+    raw = task.jfr
+      ? jfrAsPprof(task.bytes, task.jfr, budget, limits)
+      : rawProfileBytes(task.bytes, { maxDecompressedBytes: budget });
   } catch (e) {
     if (e instanceof ProfileError && e.kind === 'too-large') {
       throw overLimit(
@@ -78,13 +80,19 @@ function decode(task: DecodeTask): DecodeResult {
 
 /**
  * A JFR recording (gzipped or not) and the agent's labels → the pprof bytes of its CPU profile,
- * which then meet the same limits and checks as a pprof upload. Both are bounded by the request's budget.
+ * which then meet the same checks as a pprof upload (the profile's limits are also checked while it
+ * is built). Both are bounded by the request's budget.
  */
-function jfrAsPprof(bytes: Uint8Array, jfr: { periodNs: number; labels?: Uint8Array }, budget: number): Uint8Array {
+function jfrAsPprof(
+  bytes: Uint8Array,
+  jfr: { periodNs: number; labels?: Uint8Array },
+  budget: number,
+  limits: Limits,
+): Uint8Array {
   const recording = gunzipJfr(bytes, budget, 'the recording');
   const labels = jfr.labels?.length ? gunzipJfr(jfr.labels, budget - recording.length, 'the labels') : undefined;
   try {
-    return jfrToProfile(recording, jfr.periodNs, labels && readLabelsSnapshot(labels)).encode();
+    return jfrToProfile(recording, jfr.periodNs, labels && readLabelsSnapshot(labels), limits).encode();
   } catch (e) {
     if (e instanceof ClientError) throw e;
     throw new ClientError(400, `malformed JFR: ${(e as Error).message}`);

@@ -8,6 +8,7 @@
 // part (jfr-labels.ts) lists for that context, as pprof string labels.
 import { Profile, Function as PFunction, Label, Line, Location, Sample, ValueType, StringTable } from 'pprof-format';
 import { ClientError } from '../errors';
+import { DEFAULT_LIMITS, overLimit, type Limits } from '../limits';
 
 const MAGIC = [0x46, 0x4c, 0x52, 0x00]; // "FLR\0"
 const HEADER_BYTES = 68;
@@ -15,6 +16,7 @@ const HEADER_BYTES = 68;
 const MAX_DEPTH = 32;
 
 const bad = (why: string) => new ClientError(400, `malformed JFR: ${why}`);
+const utf8 = new TextDecoder();
 
 interface FieldDesc {
   name: string;
@@ -82,7 +84,7 @@ class Reader {
         const n = this.int(4);
         this.skip(n);
         const bytes = this.b.subarray(this.pos - n, this.pos);
-        return encoding === 3 ? new TextDecoder().decode(bytes) : String.fromCharCode(...bytes.subarray(0, 65_536));
+        return encoding === 3 ? utf8.decode(bytes) : String.fromCharCode(...bytes.subarray(0, 65_536));
       }
       case 4: {
         const n = this.int(4);
@@ -248,8 +250,17 @@ class Chunk {
 const field = (v: Value | undefined, name: string): Value | undefined =>
   v && typeof v === 'object' && !Array.isArray(v) ? v[name] : undefined;
 
-/** A JFR recording (one or more chunks, not gzipped) → a pprof CPU profile of its execution samples. */
-export function jfrToProfile(b: Uint8Array, periodNs: number, contexts: Map<number, [string, string][]> = new Map()): Profile {
+/**
+ * A JFR recording (one or more chunks, not gzipped) → a pprof CPU profile of its execution samples.
+ * The profile's limits (samples, their frames and labels) are checked as it is built: a small
+ * recording of many contexts or deep stacks could otherwise build a profile far larger than itself.
+ */
+export function jfrToProfile(
+  b: Uint8Array,
+  periodNs: number,
+  contexts: Map<number, [string, string][]> = new Map(),
+  limits: Limits = DEFAULT_LIMITS,
+): Profile {
   const strings = new StringTable();
   const functions = new Map<string, PFunction>();
   const locations = new Map<string, Location>();
@@ -260,6 +271,7 @@ export function jfrToProfile(b: Uint8Array, periodNs: number, contexts: Map<numb
     period: periodNs,
     stringTable: strings,
   });
+  const building: Building = { strings, functions, locations, samples, periodNs, contexts, limits, frames: 0 };
   let start = 0;
   if (b.length < HEADER_BYTES) throw bad('shorter than a chunk header');
   while (start < b.length) {
@@ -292,7 +304,7 @@ export function jfrToProfile(b: Uint8Array, periodNs: number, contexts: Map<numb
         const values: { [f: string]: Value } = {};
         for (const f of sampleType[1].fields) values[f.name] = chunk.field(f, 0);
         const context = typeof values.contextId === 'number' ? values.contextId : 0;
-        addSample(chunk, values.stackTrace, context, { strings, functions, locations, samples, periodNs, contexts });
+        addSample(chunk, values.stackTrace, context, building);
       }
       r.pos = at + eventSize;
     }
@@ -311,6 +323,9 @@ interface Building {
   samples: Map<string, Sample>;
   periodNs: number;
   contexts: Map<number, [string, string][]>;
+  limits: Limits;
+  /** Frames of the samples so far (Σ of their depths), against maxStackFrames. */
+  frames: number;
 }
 
 function addSample(chunk: Chunk, stackKey: Value | undefined, context: number, o: Building): void {
@@ -324,16 +339,27 @@ function addSample(chunk: Chunk, stackKey: Value | undefined, context: number, o
   const labels = o.contexts.get(context) ?? [];
   const sampleKey = labels.length ? `${key}|${context}` : key;
   const sample = o.samples.get(sampleKey);
-  if (sample) sample.value[0] = Number(sample.value[0]) + o.periodNs;
-  else
-    o.samples.set(
-      sampleKey,
-      new Sample({
-        locationId: key.split(',').map(Number),
-        value: [o.periodNs],
-        label: labels.map(([k, v]) => new Label({ key: o.strings.dedup(k), str: o.strings.dedup(v) })),
-      }),
-    );
+  if (sample) {
+    sample.value[0] = Number(sample.value[0]) + o.periodNs;
+    return;
+  }
+  const { limits } = o;
+  if (o.samples.size >= limits.maxSamples)
+    throw overLimit('maxSamples', limits, `the recording has more than ${limits.maxSamples} distinct samples`);
+  if (labels.length > limits.maxSampleLabels)
+    throw overLimit('maxSampleLabels', limits, `a context of the recording has ${labels.length} labels`);
+  const locationId = key.split(',').map(Number);
+  o.frames += locationId.length;
+  if (o.frames > limits.maxStackFrames)
+    throw overLimit('maxStackFrames', limits, `the recording's stacks have more than ${limits.maxStackFrames} frames in all`);
+  o.samples.set(
+    sampleKey,
+    new Sample({
+      locationId,
+      value: [o.periodNs],
+      label: labels.map(([k, v]) => new Label({ key: o.strings.dedup(k), str: o.strings.dedup(v) })),
+    }),
+  );
 }
 
 /** A stack trace's location ids, leaf first, joined with commas; null for a trace without frames. */

@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ClientError } from '../errors';
 import { jfrToProfile } from '../ingest/jfr';
 import { readLabelsSnapshot } from '../ingest/jfr-labels';
+import { DEFAULT_LIMITS, type Limits } from '../limits';
 import { startTestServer, type TestServer } from './helpers';
 
 // ---- A minimal JFR writer (compressed integers), for recordings with a chosen shape.
@@ -273,6 +274,23 @@ describe('JFR → pprof', () => {
     expect(labelled.reduce((a, x) => a + Number(x.value[0]), 0)).toBe(CHECKOUT * PERIOD);
     expect(p.sample.filter((x) => x.label.length === 0).reduce((a, x) => a + Number(x.value[0]), 0)).toBe(
       (EVENTS - CHECKOUT) * PERIOD,
+    );
+  });
+
+  it("the profile's limits stop the conversion as it builds (samples, their frames, their labels)", () => {
+    const refusal = (limits: Partial<Limits>) => {
+      try {
+        jfrToProfile(recording, PERIOD, contexts, { ...DEFAULT_LIMITS, ...limits });
+      } catch (e) {
+        return e instanceof ClientError ? `${e.status} ${e.message}` : String(e);
+      }
+      return 'converted';
+    };
+    expect(refusal({})).toBe('converted');
+    expect(refusal({ maxSamples: 1 })).toMatch(/^413 the recording has more than 1 distinct samples: over the limit maxSamples/);
+    expect(refusal({ maxStackFrames: 3 })).toMatch(/^413 .*over the limit maxStackFrames = 3/);
+    expect(refusal({ maxSampleLabels: 0 })).toMatch(
+      /^400 a context of the recording has 1 labels: over the limit maxSampleLabels/,
     );
   });
 
