@@ -136,10 +136,7 @@ export class Blocks {
       withSamples: readDb.prepare(`SELECT ${blockCols}, samples FROM blocks WHERE ${where}`),
       totals: readDb.prepare(`SELECT ${blockCols}, totals FROM blocks WHERE ${where}`),
     };
-    const meta = (k: string) => this.q.meta.get(k) as number | undefined;
-    this.origin = meta('blocks_origin');
-    this.built = meta('blocks_built');
-    this.claimed = meta('blocks_claimed') ?? -Infinity;
+    this.reloadMeta();
   }
 
   /**
@@ -185,6 +182,7 @@ export class Blocks {
     return done;
   }
 
+  /** The watermarks as stored (at start-up, and after a rolled-back compaction). */
   private reloadMeta(): void {
     this.origin = this.q.meta.get('blocks_origin') as number | undefined;
     this.built = this.q.meta.get('blocks_built') as number | undefined;
